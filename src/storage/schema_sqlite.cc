@@ -1,0 +1,221 @@
+// SQLite schema. Conventions: ids are INTEGER PRIMARY KEY; timestamps are ISO-8601 UTC text;
+// soft-deleted rows keep their data and get deleted_at; `version` counts updates for optimistic
+// concurrency; `match_key` columns hold the canonical, diacritic-free, case-folded form of a name
+// (text::MatchKey) for accent-insensitive filtering.
+#include "storage/schema.h"
+
+namespace stio::storage {
+namespace {
+
+constexpr std::string_view kV1Reference = R"sql(
+CREATE TABLE admin_units (
+  era TEXT NOT NULL CHECK (era IN ('2025', 'pre2025')),
+  level TEXT NOT NULL CHECK (level IN ('province', 'district', 'commune')),
+  code TEXT NOT NULL,
+  name TEXT NOT NULL,
+  full_name TEXT NOT NULL,
+  unit_type TEXT NOT NULL,
+  province_code TEXT,
+  district_code TEXT,
+  name_en TEXT,
+  slug TEXT,
+  area_km2 REAL,
+  population INTEGER,
+  quality_flag TEXT,
+  extra_json TEXT,
+  match_key TEXT NOT NULL,
+  PRIMARY KEY (era, level, code)
+);
+CREATE INDEX admin_units_parent ON admin_units (era, level, province_code);
+CREATE INDEX admin_units_code ON admin_units (code);
+
+CREATE TABLE admin_unit_conversion (
+  id INTEGER PRIMARY KEY,
+  new_province_code TEXT NOT NULL,
+  new_commune_code TEXT,
+  old_province_code TEXT NOT NULL,
+  old_district_code TEXT,
+  old_commune_code TEXT,
+  old_commune_name TEXT,
+  old_district_name TEXT,
+  old_province_name TEXT,
+  merge_type TEXT NOT NULL,
+  note_vi TEXT
+);
+CREATE INDEX conversion_new ON admin_unit_conversion (new_commune_code);
+CREATE INDEX conversion_old ON admin_unit_conversion (old_commune_code);
+CREATE INDEX conversion_old_province ON admin_unit_conversion (old_province_code);
+
+CREATE TABLE classifications (
+  scheme TEXT NOT NULL CHECK (scheme IN ('fos', 'vsic')),
+  code TEXT NOT NULL,
+  level INTEGER NOT NULL,
+  parent_code TEXT,
+  name_vi TEXT NOT NULL,
+  name_en TEXT,
+  PRIMARY KEY (scheme, code)
+);
+
+CREATE TABLE reference_datasets (
+  name TEXT PRIMARY KEY,
+  checksum TEXT NOT NULL,
+  rows INTEGER NOT NULL,
+  loaded_at TEXT NOT NULL
+);
+)sql";
+
+constexpr std::string_view kV2Accounts = R"sql(
+CREATE TABLE organizations (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('enterprise', 'research_institute', 'university',
+                                     'state_agency', 'startup', 'other')),
+  name TEXT NOT NULL,
+  name_en TEXT,
+  short_name TEXT,
+  tax_code TEXT,
+  vsic_code TEXT,
+  province_code TEXT,
+  commune_code TEXT,
+  address TEXT,
+  website TEXT,
+  email TEXT,
+  phone TEXT,
+  founded_on TEXT,
+  description TEXT,
+  match_key TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted_at TEXT
+);
+CREATE UNIQUE INDEX organizations_tax_code ON organizations (tax_code)
+  WHERE tax_code IS NOT NULL AND deleted_at IS NULL;
+CREATE INDEX organizations_province ON organizations (province_code);
+CREATE INDEX organizations_kind ON organizations (kind);
+
+CREATE TABLE st_certificates (
+  id INTEGER PRIMARY KEY,
+  organization_id INTEGER NOT NULL REFERENCES organizations (id),
+  number TEXT NOT NULL,
+  issued_on TEXT NOT NULL,
+  issuer TEXT,
+  note TEXT,
+  status TEXT NOT NULL CHECK (status IN ('active', 'suspended', 'revoked')),
+  status_since TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (number)
+);
+CREATE INDEX certificates_org ON st_certificates (organization_id);
+
+CREATE TABLE st_certificate_events (
+  id INTEGER PRIMARY KEY,
+  certificate_id INTEGER NOT NULL REFERENCES st_certificates (id),
+  action TEXT NOT NULL CHECK (action IN ('issue', 'amend', 'suspend', 'reinstate', 'revoke')),
+  date TEXT NOT NULL,
+  reason TEXT,
+  decision_number TEXT,
+  actor_email TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX certificate_events_cert ON st_certificate_events (certificate_id);
+
+CREATE TABLE people (
+  id INTEGER PRIMARY KEY,
+  full_name TEXT NOT NULL,
+  title TEXT,
+  organization_id INTEGER REFERENCES organizations (id),
+  position TEXT,
+  orcid TEXT,
+  email TEXT,
+  phone TEXT,
+  is_expert INTEGER NOT NULL DEFAULT 0,
+  contact_public INTEGER NOT NULL DEFAULT 0,
+  province_code TEXT,
+  bio TEXT,
+  keywords TEXT NOT NULL DEFAULT '[]',
+  match_key TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted_at TEXT
+);
+CREATE UNIQUE INDEX people_orcid ON people (orcid) WHERE orcid IS NOT NULL AND deleted_at IS NULL;
+CREATE INDEX people_org ON people (organization_id);
+
+CREATE TABLE person_fields (
+  person_id INTEGER NOT NULL REFERENCES people (id),
+  field_code TEXT NOT NULL,
+  PRIMARY KEY (person_id, field_code)
+);
+CREATE INDEX person_fields_code ON person_fields (field_code);
+
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'staff', 'reviewer', 'member')),
+  organization_id INTEGER REFERENCES organizations (id),
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  disabled_at TEXT,
+  last_login_at TEXT
+);
+
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users (id),
+  csrf_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  remote_address TEXT
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users (id),
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_used_at TEXT,
+  revoked_at TEXT
+);
+
+-- Append-only: the triggers below refuse any change to a written row.
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor_user_id INTEGER,
+  actor_email TEXT NOT NULL,
+  action TEXT NOT NULL,
+  entity_type TEXT NOT NULL,
+  entity_id TEXT,
+  before_json TEXT,
+  after_json TEXT,
+  remote_address TEXT
+);
+CREATE INDEX audit_entity ON audit_log (entity_type, entity_id);
+CREATE INDEX audit_actor ON audit_log (actor_email);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql";
+
+constexpr Migration kSqliteMigrations[] = {
+    {1, "reference data: administrative units, conversion, classifications", kV1Reference},
+    {2, "registry and accounts: organizations, certificates, people, users, audit", kV2Accounts},
+};
+
+}  // namespace
+
+std::span<const Migration> SqliteMigrations() { return kSqliteMigrations; }
+
+std::span<const Migration> MigrationsFor(const Database& db) {
+  // Only SQLite exists today; a PostgreSQL backend adds its own list here.
+  (void)db;
+  return SqliteMigrations();
+}
+
+}  // namespace stio::storage
