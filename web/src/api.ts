@@ -1,0 +1,74 @@
+// JSON API client for /api/v1 (see docs/api.md). Adds X-CSRF-Token on every write.
+export interface Problem {
+  type?: string; title?: string; status?: number; detail?: string; field?: string;
+  errors?: { field?: string; message?: string; line?: number; column?: string }[];
+}
+
+export class ApiError extends Error {
+  constructor(public status: number, public problem: Problem) {
+    super(problem.detail || problem.title || `HTTP ${status}`);
+  }
+}
+
+export interface ListResponse<T> { items: T[]; total: number; limit: number; offset: number }
+
+export interface User {
+  id: number; email: string; display_name: string; role: 'admin' | 'staff' | 'reviewer' | 'member';
+  organization_id: number | null; created_at: string; disabled: boolean;
+}
+
+const BASE = '/api/v1';
+let csrfToken = '';
+export function setCsrf(tok: string): void { csrfToken = tok || ''; }
+
+export type Query = Record<string, string | number | boolean | null | undefined>;
+
+export function qs(params?: Query): string {
+  if (!params) return '';
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === null || v === undefined || v === '') continue;
+    u.set(k, String(v));
+  }
+  const s = u.toString();
+  return s ? `?${s}` : '';
+}
+
+async function request<T>(method: string, path: string, body?: unknown, params?: Query): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(BASE + path + qs(params), {
+      method, headers, credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, { title: 'network' });
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = undefined;
+  if (text) { try { data = JSON.parse(text); } catch { data = undefined; } }
+  if (!res.ok) {
+    const p = (data && typeof data === 'object') ? data as Problem : { title: res.statusText, status: res.status };
+    throw new ApiError(res.status, p);
+  }
+  return data as T;
+}
+
+export const api = {
+  get: <T>(path: string, params?: Query) => request<T>('GET', path, undefined, params),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
+  del: (path: string) => request<void>('DELETE', path),
+};
+
+/** Accept both `{items: [...]}` and a bare array. */
+export function itemsOf<T>(r: unknown): T[] {
+  if (Array.isArray(r)) return r as T[];
+  if (r && typeof r === 'object' && Array.isArray((r as { items?: unknown }).items)) return (r as { items: T[] }).items;
+  return [];
+}

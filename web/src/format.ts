@@ -1,0 +1,46 @@
+import { getLang } from './i18n';
+
+const nfCache = new Map<string, Intl.NumberFormat>();
+function nf(digits: number): Intl.NumberFormat {
+  const key = getLang() + digits;
+  let f = nfCache.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(getLang() === 'vi' ? 'vi-VN' : 'en-US', { maximumFractionDigits: digits });
+    nfCache.set(key, f);
+  }
+  return f;
+}
+
+/** 1234567 -> "1.234.567" (vi) or "1,234,567" (en). */
+export function fmtNum(n: number | null | undefined, digits = 0): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return '—';
+  return nf(digits).format(n);
+}
+
+/** "2026-11-22" -> "22/11/2026" (no time-zone shifts). */
+export function fmtDate(d: string | null | undefined): string {
+  if (!d) return '—';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(d);
+  if (!m) return d;
+  if (d.length > 10 && d.includes('T')) return fmtDateTime(d).slice(0, 10);
+  return `${m[3]}/${m[2]}/${m[1]}`;
+}
+
+/** ISO UTC timestamp -> "dd/mm/yyyy HH:mm" in Vietnam time. */
+export function fmtDateTime(ts: string | null | undefined): string {
+  if (!ts) return '—';
+  const d = new Date(ts);
+  if (Number.isNaN(d.getTime())) return ts;
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', hour12: false,
+  }).formatToParts(d);
+  const p = (t: string) => parts.find((x) => x.type === t)?.value ?? '';
+  return `${p('day')}/${p('month')}/${p('year')} ${p('hour')}:${p('minute')}`;
+}
+
+/** Lower-case and strip Vietnamese diacritics ("Thanh Hoá" -> "thanh hoa"). */
+export function fold(s: string): string {
+  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'd')
+    .toLowerCase().replace(/\s+/g, ' ').trim();
+}

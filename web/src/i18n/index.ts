@@ -1,0 +1,34 @@
+import { vi, type DictKey } from './vi';
+import { en } from './en';
+
+export type Lang = 'vi' | 'en';
+const KEY = 'stio.lang';
+const dicts: Record<Lang, Record<DictKey, string>> = { vi, en };
+
+let lang: Lang = (() => {
+  try { return localStorage.getItem(KEY) === 'en' ? 'en' : 'vi'; } catch { return 'vi'; }
+})();
+
+export function getLang(): Lang { return lang; }
+
+export function setLang(l: Lang): void {
+  lang = l;
+  try { localStorage.setItem(KEY, l); } catch { /* private mode */ }
+  document.documentElement.lang = l;
+}
+
+/** Translate a key; `{name}` placeholders are replaced from params (plain text). */
+export function t(key: DictKey, params?: Record<string, string | number>): string {
+  let s = dicts[lang][key] ?? vi[key] ?? key;
+  if (params) for (const [k, v] of Object.entries(params)) s = s.split(`{${k}}`).join(String(v));
+  return s;
+}
+
+/** Translate a dynamic key (e.g. "kind." + value), falling back to the raw value. */
+export function tx(prefix: string, value: string | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const k = (prefix + value) as DictKey;
+  return k in vi ? t(k) : value;
+}
+
+export type { DictKey };

@@ -1,0 +1,160 @@
+import './styles.css';
+import { h, s } from './dom';
+import { t, getLang, setLang, type DictKey } from './i18n';
+import { match, navigate, parseHash, route } from './router';
+import { currentUser, loadSession, logout, onSessionChange } from './session';
+import { errorState, loading } from './ui';
+import { homePage } from './pages/home';
+import { communePage, converterPage, provincePage, unitsPage } from './pages/units';
+import { orgDetailPage, orgFormPage, orgListPage } from './pages/organizations';
+import { peopleListPage, personDetailPage, personFormPage } from './pages/people';
+import { auditPage } from './pages/audit';
+import { loginPage } from './pages/login';
+
+route('/', 'home', homePage);
+route('/units', 'units', unitsPage);
+route('/units/convert', 'units', converterPage);
+route('/units/:code', 'units', provincePage);
+route('/communes/:code', 'units', communePage);
+route('/organizations', 'organizations', orgListPage);
+route('/organizations/new', 'organizations', orgFormPage);
+route('/organizations/:id/edit', 'organizations', orgFormPage);
+route('/organizations/:id', 'organizations', orgDetailPage);
+route('/people', 'people', peopleListPage);
+route('/people/new', 'people', personFormPage);
+route('/people/:id/edit', 'people', personFormPage);
+route('/people/:id', 'people', personDetailPage);
+route('/audit', 'audit', auditPage);
+route('/login', 'login', loginPage);
+
+const NAV: [string, string, DictKey][] = [
+  ['home', '#/', 'nav.home'],
+  ['units', '#/units', 'nav.units'],
+  ['organizations', '#/organizations', 'nav.organizations'],
+  ['people', '#/people', 'nav.people'],
+  ['audit', '#/audit', 'nav.audit'],
+];
+
+const root = document.getElementById('root')!;
+const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
+const headerHost = h('div');
+let currentRoute = '';
+
+function logo(): SVGSVGElement {
+  return s('svg', { class: 'logo', viewBox: '0 0 32 32', width: 32, height: 32, 'aria-hidden': 'true' },
+    s('rect', { x: 1, y: 1, width: 30, height: 30, rx: 8, fill: '#0b4f7c' }),
+    s('circle', { cx: 16, cy: 16, r: 6.5, fill: 'none', stroke: '#fff', 'stroke-width': 2 }),
+    s('circle', { cx: 16, cy: 16, r: 2.2, fill: '#f2b705' }),
+    s('path', { d: 'M16 4v5M16 23v5M4 16h5M23 16h5', stroke: '#fff', 'stroke-width': 2, 'stroke-linecap': 'round' }));
+}
+
+function buildHeader(): HTMLElement {
+  const me = currentUser();
+  const navList = h('ul', { class: 'nav-list' }, NAV.filter(([name]) => name !== 'audit' || me?.role === 'admin').map(([name, href, key]) =>
+    h('li', null, h('a', { href, class: 'nav-link', 'data-route': name, 'aria-current': currentRoute === name ? 'page' : null }, t(key)))));
+  const nav = h('nav', { id: 'site-nav', class: 'site-nav', 'aria-label': t('nav.main') }, navList);
+  const toggle = h('button', { type: 'button', class: 'menu-toggle', id: 'menu-toggle', 'aria-controls': 'site-nav', 'aria-expanded': 'false' },
+    h('span', { class: 'burger', 'aria-hidden': 'true' }, h('span'), h('span'), h('span')), h('span', { class: 'menu-label' }, t('nav.menu')));
+  toggle.addEventListener('click', () => {
+    const open = toggle.getAttribute('aria-expanded') !== 'true';
+    toggle.setAttribute('aria-expanded', String(open));
+    nav.classList.toggle('open', open);
+  });
+  const langBtn = h('button', {
+    type: 'button', class: 'lang-btn', id: 'lang-switch', lang: getLang() === 'vi' ? 'en' : 'vi', 'aria-label': t('lang.label'),
+    onclick: () => { setLang(getLang() === 'vi' ? 'en' : 'vi'); renderAll(); },
+  }, h('span', { class: 'lang-long' }, t('lang.switch')), h('span', { class: 'lang-short', 'aria-hidden': 'true' }, t('lang.switchShort')));
+
+  let userArea: HTMLElement;
+  if (me) {
+    const menu = h('div', { class: 'user-dropdown', id: 'user-dropdown', hidden: true, role: 'menu' },
+      h('div', { class: 'user-info' }, h('strong', null, me.display_name || me.email), h('span', { class: 'muted small' }, me.email),
+        h('span', { class: 'badge badge-info' }, t(('role.' + me.role) as DictKey))),
+      h('button', { type: 'button', role: 'menuitem', class: 'menu-item', id: 'lang-switch-menu',
+        onclick: () => { setLang(getLang() === 'vi' ? 'en' : 'vi'); renderAll(); } }, t('lang.switch')),
+      h('button', { type: 'button', role: 'menuitem', class: 'menu-item', id: 'logout', onclick: async () => { await logout(); navigate('/'); } }, t('user.logout')));
+    const btn = h('button', { type: 'button', class: 'user-btn', id: 'user-menu', 'aria-haspopup': 'true', 'aria-expanded': 'false', 'aria-controls': 'user-dropdown' },
+      h('span', { class: 'avatar', 'aria-hidden': 'true' }, (me.display_name || me.email).trim().charAt(0).toUpperCase()),
+      h('span', { class: 'user-name' }, me.display_name || me.email), ' ▾');
+    const close = () => { menu.hidden = true; btn.setAttribute('aria-expanded', 'false'); };
+    btn.addEventListener('click', (e) => {
+      e.stopPropagation();
+      const open = menu.hidden;
+      menu.hidden = !open;
+      btn.setAttribute('aria-expanded', String(open));
+      if (open) (menu.querySelector('.menu-item') as HTMLElement | null)?.focus();
+    });
+    menu.addEventListener('keydown', (e) => { if (e.key === 'Escape') { close(); btn.focus(); } });
+    document.addEventListener('click', (e) => { if (!menu.contains(e.target as Node)) close(); });
+    userArea = h('div', { class: 'user-menu' }, btn, menu);
+  } else {
+    userArea = h('a', { class: 'btn btn-light', href: '#/login', id: 'login-link' }, t('user.login'));
+  }
+  return h('header', { class: 'site-header' },
+    h('div', { class: 'header-inner' },
+      h('a', { class: 'brand', href: '#/' }, logo(), h('span', { class: 'brand-text' }, h('span', { class: 'brand-name' }, t('app.name')),
+        h('span', { class: 'brand-tag' }, t('app.tagline')))),
+      toggle,
+      nav,
+      h('div', { class: 'header-tools' }, langBtn, userArea)));
+}
+
+function buildFooter(): HTMLElement {
+  return h('footer', { class: 'site-footer' }, h('div', { class: 'footer-inner' }, h('p', null, t('app.footer'))));
+}
+
+let renderSeq = 0;
+let ctrl: AbortController | null = null;
+async function renderRoute(): Promise<void> {
+  const seq = ++renderSeq;
+  const { path, query } = parseHash();
+  const m = match(path);
+  ctrl?.abort();
+  ctrl = new AbortController();
+  currentRoute = m?.route.name ?? '';
+  document.querySelectorAll<HTMLAnchorElement>('.nav-link').forEach((a) => {
+    if (a.dataset.route === currentRoute) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  });
+  const nav = document.getElementById('site-nav');
+  nav?.classList.remove('open');
+  document.getElementById('menu-toggle')?.setAttribute('aria-expanded', 'false');
+  if (!m) { main.replaceChildren(errorState({})); main.firstElementChild!.textContent = t('state.notFound'); return; }
+  main.replaceChildren(loading());
+  try {
+    const node = await m.route.view({ params: m.params, query, path }, ctrl.signal);
+    if (seq !== renderSeq) return;
+    main.replaceChildren(node);
+    const title = main.querySelector('h1');
+    document.title = (title?.textContent ? title.textContent + ' — ' : '') + 'STIO';
+  } catch (e) {
+    if (seq === renderSeq) main.replaceChildren(errorState(e));
+  }
+}
+
+function renderAll(): void {
+  document.documentElement.lang = getLang();
+  const skip = document.getElementById('skip-link');
+  if (skip) skip.textContent = t('app.skip');
+  headerHost.replaceChildren(buildHeader());
+  footerHost.replaceChildren(buildFooter());
+  void renderRoute();
+}
+
+const footerHost = h('div');
+root.append(headerHost, main, footerHost);
+document.getElementById('skip-link')?.addEventListener('click', (e) => { e.preventDefault(); main.focus(); });
+
+let lastPath = parseHash().path;
+window.addEventListener('hashchange', () => {
+  const p = parseHash().path;
+  const pathChanged = p !== lastPath;
+  lastPath = p;
+  void renderRoute().then(() => { if (pathChanged) { window.scrollTo(0, 0); } });
+});
+onSessionChange(() => headerHost.replaceChildren(buildHeader()));
+
+document.documentElement.lang = getLang();
+headerHost.replaceChildren(buildHeader());
+footerHost.replaceChildren(buildFooter());
+main.replaceChildren(loading());
+loadSession().catch(() => undefined).finally(() => renderAll());
