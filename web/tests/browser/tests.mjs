@@ -1,0 +1,312 @@
+// The browser test cases (run by run.mjs, in order; later ones rely on the login test's session).
+import path from 'node:path';
+
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+
+async function open(page, baseUrl, hash) {
+  await page.goto(`${baseUrl}/#${hash}`, { waitUntil: 'domcontentloaded' });
+}
+
+/** Wait until document.querySelectorAll(sel).length satisfies the predicate (min count by default). */
+async function waitCount(page, sel, min = 1, exact = false) {
+  await page.waitForFunction(([s, n, ex]) => {
+    const c = document.querySelectorAll(s).length;
+    return ex ? c === n : c >= n;
+  }, [sel, min, exact]);
+  return page.locator(sel).count();
+}
+
+async function text(page, sel) { return (await page.locator(sel).first().textContent())?.trim() ?? ''; }
+
+/** A random tax code with a valid check digit (weights 31 29 23 19 17 13 7 5 3). */
+function validTaxCode() {
+  for (;;) {
+    const d = Array.from({ length: 9 }, (_, i) => (i === 0 ? 1 + Math.floor(Math.random() * 8) : Math.floor(Math.random() * 10)));
+    const s = [31, 29, 23, 19, 17, 13, 7, 5, 3].reduce((a, w, i) => a + w * d[i], 0);
+    const c = 10 - (s % 11);
+    if (c < 10) return d.join('') + c;
+  }
+}
+
+async function createOrgViaForm(page, baseUrl, { name, kind = 'research_institute', tax = '', province = '01' }) {
+  await open(page, baseUrl, '/organizations/new');
+  await page.waitForSelector('#org-form');
+  await page.selectOption('#f-kind', kind);
+  await page.fill('#f-name', name);
+  if (tax) await page.fill('#f-tax_code', tax);
+  await page.waitForFunction(() => document.querySelectorAll('#f-province_code option').length > 1);
+  if (province) await page.selectOption('#f-province_code', province);
+  const [resp] = await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/api/v1/organizations') && r.request().method() === 'POST'),
+    page.click('#org-save'),
+  ]);
+  if (resp.status() !== 201 && resp.status() !== 200) throw new Error(`create organization: HTTP ${resp.status()} ${await resp.text()}`);
+  await page.waitForFunction(() => /^#\/organizations\/\d+$/.test(location.hash));
+  await page.waitForSelector('h1.page-title');
+  const id = Number((await page.evaluate(() => location.hash)).split('/').pop());
+  return id;
+}
+
+async function deleteOrgViaUi(page, baseUrl, id) {
+  await open(page, baseUrl, `/organizations/${id}`);
+  await page.waitForSelector('#org-delete');
+  await page.click('#org-delete');
+  await page.waitForSelector('dialog[open] [data-confirm]');
+  const [resp] = await Promise.all([
+    page.waitForResponse((r) => r.url().includes(`/api/v1/organizations/${id}`) && r.request().method() === 'DELETE'),
+    page.click('dialog[open] [data-confirm]'),
+  ]);
+  assert(resp.status() === 204 || resp.status() === 200, `delete: HTTP ${resp.status()}`);
+  await page.waitForFunction(() => location.hash.startsWith('#/organizations') && !/\d/.test(location.hash));
+}
+
+export const tests = [
+  {
+    name: 'home page map renders 34 provinces, legend, stats and tooltip (screenshots)',
+    async run({ page, baseUrl, outDir }) {
+      await page.setViewportSize({ width: 1366, height: 900 });
+      await open(page, baseUrl, '/');
+      await page.evaluate(() => localStorage.clear());
+      await page.reload();
+      const n = await waitCount(page, 'svg.province-map path.province', 34, true);
+      assert(n === 34, `expected 34 province paths, got ${n}`);
+      const swatches = await waitCount(page, '.map-legend li', 3);
+      assert(swatches >= 3, 'legend has too few classes');
+      const cap = await text(page, '.map-legend figcaption');
+      assert(cap.includes('người/km²'), `legend caption: ${cap}`);
+      await waitCount(page, '.stats .stat', 6, true);
+      const fills = await page.$$eval('path.province', (ps) => new Set(ps.map((p) => p.getAttribute('fill'))).size);
+      assert(fills >= 3, `map should use several colours, got ${fills}`);
+      // Numbers are vi-VN formatted (dot thousands separators) in the ranking list.
+      const rank = await text(page, '.rank li .num');
+      assert(/\d\.\d{3}|^\d{1,3} /.test(rank), `vi-VN number format expected: ${rank}`);
+      const hn = page.locator('path.province[data-code="01"]');
+      await hn.hover();
+      await page.waitForSelector('#map-tip:not([hidden])');
+      const tip = await text(page, '#map-tip');
+      assert(tip.includes('Hà Nội') && tip.includes('người/km²'), `tooltip: ${tip}`);
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: path.join(outDir, 'home-desktop.png'), fullPage: true });
+      await hn.click();
+      await page.waitForFunction(() => location.hash === '#/units/01');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await open(page, baseUrl, '/');
+      await waitCount(page, 'svg.province-map path.province', 34, true);
+      await waitCount(page, '.stats .stat', 6, true);
+      await page.screenshot({ path: path.join(outDir, 'home-phone.png'), fullPage: true });
+      await page.setViewportSize({ width: 1366, height: 900 });
+    },
+  },
+  {
+    name: 'language switch changes labels and is remembered',
+    async run({ page, baseUrl }) {
+      await open(page, baseUrl, '/organizations');
+      await page.waitForSelector('.nav-link[data-route="organizations"]');
+      assert(await text(page, '.nav-link[data-route="organizations"]') === 'Tổ chức', 'default language should be Vietnamese');
+      assert(await page.evaluate(() => document.documentElement.lang) === 'vi', 'html lang vi');
+      await page.click('#lang-switch');
+      await page.waitForFunction(() => document.querySelector('.nav-link[data-route="organizations"]')?.textContent === 'Organizations');
+      assert(await page.evaluate(() => document.documentElement.lang) === 'en', 'html lang en');
+      assert((await text(page, 'h1')).includes('Organizations'), 'page title translated');
+      await page.reload();
+      await page.waitForFunction(() => document.querySelector('.nav-link[data-route="organizations"]')?.textContent === 'Organizations');
+      await page.click('#lang-switch');
+      await page.waitForFunction(() => document.querySelector('.nav-link[data-route="organizations"]')?.textContent === 'Tổ chức');
+      assert((await text(page, '.nav-link[data-route="units"]')) === 'Đơn vị hành chính', 'units label');
+    },
+  },
+  {
+    name: 'unit browser: provinces, a province\'s communes with search, commune predecessors, converter',
+    async run({ page, baseUrl }) {
+      await open(page, baseUrl, '/units');
+      const rows = await waitCount(page, 'table.data-table tbody tr', 34, true);
+      assert(rows === 34, `34 provinces expected, got ${rows}`);
+      await page.click('th button[data-sort="density"]');
+      await page.waitForFunction(() => location.hash.includes('sort=density'));
+      await page.click('th button[data-sort="density"]');
+      await page.waitForFunction(() => location.hash.includes('sort=-density'));
+      await page.waitForFunction(() => document.querySelector('table.data-table tbody tr td a')?.textContent?.includes('Hồ Chí Minh')
+        || document.querySelector('table.data-table tbody tr td a')?.textContent?.includes('Hà Nội'));
+      await open(page, baseUrl, '/units/01');
+      await page.waitForSelector('[data-testid="merged-from"]');
+      const n = await waitCount(page, '.communes-host tbody tr', 10);
+      assert(n >= 10, `communes of Hà Nội: ${n}`);
+      await page.fill('#commune-search', 'ba dinh');
+      await page.waitForFunction(() => {
+        const rows = [...document.querySelectorAll('.communes-host tbody tr')];
+        return rows.length > 0 && rows.length < 10 && rows.every((r) => /Ba Đình/i.test(r.textContent || ''));
+      });
+      await page.click('.communes-host tbody tr a:has-text("Ba Đình")');
+      await page.waitForFunction(() => /^#\/communes\/\d{5}$/.test(location.hash));
+      const preds = await waitCount(page, '[data-testid="predecessors"] tbody tr', 2);
+      assert(preds >= 2, `predecessors of Ba Đình: ${preds}`);
+      const t = await text(page, '[data-testid="predecessors"] tbody');
+      assert(/Nhập (toàn bộ|một phần)/.test(t), `merge type shown: ${t.slice(0, 200)}`);
+      assert(t.includes('Quán Thánh') || t.includes('Trúc Bạch'), 'known predecessor listed');
+      await open(page, baseUrl, '/units/convert?old=00013');
+      await page.waitForSelector('.conv-item');
+      assert((await text(page, '.conv-item')).includes('Ba Đình'), 'converter 00013 -> Ba Đình');
+    },
+  },
+  {
+    name: 'login with the given account shows the user menu',
+    async run({ page, baseUrl, email, password }) {
+      await open(page, baseUrl, '/login');
+      await page.waitForSelector('#login-form');
+      await page.fill('#f-email', email);
+      await page.fill('#f-password', password + 'wrong');
+      await page.click('#login-submit');
+      await page.waitForFunction(() => (document.querySelector('.form-summary')?.textContent || '').length > 0);
+      await page.fill('#f-password', password);
+      await page.click('#login-submit');
+      await page.waitForSelector('#user-menu');
+      await page.waitForFunction(() => location.hash === '#/');
+      await page.click('#user-menu');
+      await page.waitForSelector('#user-dropdown:not([hidden]) #logout');
+      assert((await text(page, '#user-dropdown')).includes(email), 'menu shows e-mail');
+      await page.keyboard.press('Escape');
+    },
+  },
+  {
+    name: 'organization: create via form, find in list, edit, server tax-code error next to field, soft delete',
+    async run({ page, baseUrl, state }) {
+      const stamp = Date.now().toString(36);
+      const name = `Viện Thử nghiệm Tự động ${stamp}`;
+      const id = await createOrgViaForm(page, baseUrl, { name, tax: validTaxCode() });
+      state.orgId = id;
+      assert((await text(page, 'h1.page-title')) === name, 'detail title');
+      // list + search box
+      await open(page, baseUrl, '/organizations');
+      await page.waitForSelector('#org-q');
+      await page.fill('#org-q', `Thử nghiệm Tự động ${stamp}`);
+      await page.waitForFunction((n) => [...document.querySelectorAll('.results a.org-link')].some((a) => a.textContent === n), name);
+      // edit
+      await page.click(`.results a.org-link:text-is("${name}")`);
+      await page.waitForSelector('#org-edit');
+      await page.click('#org-edit');
+      await page.waitForSelector('#org-form');
+      await page.fill('#f-short_name', 'VTNTĐ');
+      await Promise.all([
+        page.waitForResponse((r) => r.url().includes(`/api/v1/organizations/${id}`) && r.request().method() === 'PATCH' && r.status() === 200),
+        page.click('#org-save'),
+      ]);
+      await page.waitForFunction((i) => location.hash === `#/organizations/${i}`, id);
+      await page.waitForFunction(() => (document.querySelector('.page-header .lead')?.textContent || '').includes('VTNTĐ'));
+      // client-side validation: bad format never reaches the server
+      await open(page, baseUrl, `/organizations/${id}/edit`);
+      await page.waitForSelector('#org-form');
+      await page.fill('#f-tax_code', '12345');
+      await page.click('#org-save');
+      await page.waitForFunction(() => (document.querySelector('[data-error-for="tax_code"]')?.textContent || '').length > 0);
+      // server-side validation: right format, wrong check digit
+      await page.fill('#f-tax_code', '0100109107');
+      const [resp] = await Promise.all([
+        page.waitForResponse((r) => r.url().includes(`/api/v1/organizations/${id}`) && r.request().method() === 'PATCH'),
+        page.click('#org-save'),
+      ]);
+      assert(resp.status() === 400 || resp.status() === 422, `invalid tax code should be rejected, got HTTP ${resp.status()}`);
+      const prob = await resp.json().catch(() => ({}));
+      await page.waitForFunction(() => (document.querySelector('[data-error-for="tax_code"]')?.textContent || '').length > 0);
+      const msg = await text(page, '[data-error-for="tax_code"]');
+      const expected = [prob.detail, ...(prob.errors || []).filter((e) => e.field === 'tax_code').map((e) => e.message)].filter(Boolean);
+      assert(expected.some((m) => msg === m), `field error "${msg}" should be the server's message (${JSON.stringify(prob)})`);
+      assert(await page.locator('.field[data-field="tax_code"].has-error').count() === 1, 'tax_code field marked invalid');
+      assert(await page.evaluate(() => document.activeElement?.getAttribute('name')) === 'tax_code', 'focus moved to the invalid field');
+      // soft delete
+      await deleteOrgViaUi(page, baseUrl, id);
+      await page.waitForSelector('#org-q');
+      await page.fill('#org-q', `Thử nghiệm Tự động ${stamp}`);
+      await page.waitForFunction(() => document.querySelector('.results .state-empty') !== null);
+      const left = await page.locator(`.results a.org-link:text-is("${name}")`).count();
+      assert(left === 0, 'deleted organization still listed');
+    },
+  },
+  {
+    name: 'XSS probe in an organization name is shown as text',
+    async run({ page, baseUrl }) {
+      const probe = '<img src=x onerror=window.__xss=1>';
+      const id = await createOrgViaForm(page, baseUrl, { name: probe, kind: 'other', province: '' });
+      await page.waitForFunction((p) => document.querySelector('h1.page-title')?.textContent === p, probe);
+      await open(page, baseUrl, '/organizations?sort=-created_at');
+      await page.waitForFunction((p) => [...document.querySelectorAll('.results a.org-link')].some((a) => a.textContent === p), probe);
+      await open(page, baseUrl, '/audit');
+      await page.waitForSelector('.audit-table, .state-empty, .state-error');
+      if (await page.locator('.audit-table').count()) {
+        await page.click('.audit-table tbody tr:first-child button');
+        await page.waitForSelector('.audit-table .diff');
+      }
+      await page.waitForTimeout(300);
+      const xss = await page.evaluate(() => window.__xss);
+      assert(xss === undefined, 'window.__xss was set: script injection!');
+      assert(await page.locator('main img').count() === 0, 'an <img> was injected');
+      await deleteOrgViaUi(page, baseUrl, id);
+      assert(await page.evaluate(() => window.__xss) === undefined, 'window.__xss set after delete');
+    },
+  },
+  {
+    name: 'people list, filters and contact privacy on detail',
+    async run({ page, baseUrl }) {
+      await open(page, baseUrl, '/people');
+      await page.waitForSelector('#people-field');
+      await page.waitForFunction(() => document.querySelectorAll('#people-field option').length > 5);
+      await page.waitForSelector('.results table, .results .state-empty');
+      const links = page.locator('.results tbody a[href^="#/people/"]');
+      if (await links.count()) {
+        await links.first().click();
+        await page.waitForSelector('#contact');
+        const c = await text(page, '#contact');
+        assert(c.includes('@') || c.includes('Thông tin liên hệ bị ẩn') || /\d{3}/.test(c), `contact section: ${c}`);
+      }
+    },
+  },
+  {
+    name: 'audit log (admin) lists changes with an expandable before/after diff',
+    async run({ page, baseUrl }) {
+      await open(page, baseUrl, '/audit?entity_type=organization');
+      await page.waitForSelector('.audit-table, .state-empty');
+      const n = await page.locator('.audit-table tbody tr:not(.diff-row)').count();
+      assert(n > 0, 'audit log should list the organization changes made by the earlier tests');
+      const btn = page.locator('.audit-table tbody tr:not(.diff-row) button').first();
+      await btn.click();
+      assert(await btn.getAttribute('aria-expanded') === 'true', 'aria-expanded');
+      await page.waitForSelector('.diff-row:not([hidden]) .diff, .diff-row:not([hidden]) .state-empty');
+      const dates = await page.locator('.audit-table tbody td').first().textContent();
+      assert(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/.test(dates.trim()), `dd/mm/yyyy HH:mm expected: ${dates}`);
+    },
+  },
+  {
+    name: 'phone viewport (390x844): collapsed menu, tables as cards',
+    async run({ page, baseUrl }) {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await open(page, baseUrl, '/units');
+      await waitCount(page, 'table.data-table tbody tr', 34, true);
+      assert(await page.locator('#menu-toggle').isVisible(), 'menu button visible');
+      assert(!(await page.locator('#site-nav').isVisible()), 'nav collapsed');
+      assert(await page.locator('#menu-toggle').getAttribute('aria-expanded') === 'false', 'aria-expanded=false');
+      const display = await page.$eval('table.data-table tbody td', (td) => getComputedStyle(td).display);
+      assert(display !== 'table-cell', `table cells should be stacked as cards, display=${display}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 1, `page wider than the screen by ${overflow}px`);
+      await page.click('#menu-toggle');
+      await page.waitForSelector('#site-nav', { state: 'visible' });
+      assert(await page.locator('#menu-toggle').getAttribute('aria-expanded') === 'true', 'aria-expanded=true');
+      await page.click('#site-nav a[data-route="organizations"]');
+      await page.waitForFunction(() => location.hash === '#/organizations');
+      await page.waitForSelector('#site-nav', { state: 'hidden' });
+      await page.waitForSelector('.results table, .results .state-empty');
+    },
+  },
+  {
+    name: 'logout returns to anonymous view',
+    async run({ page, baseUrl }) {
+      await open(page, baseUrl, '/');
+      await page.waitForSelector('#user-menu');
+      await page.click('#user-menu');
+      await page.click('#logout');
+      await page.waitForSelector('#login-link');
+      await open(page, baseUrl, '/organizations');
+      await page.waitForSelector('.results table, .results .state-empty');
+      assert(await page.locator('#org-new').count() === 0, 'anonymous users see no create button');
+    },
+  },
+];
