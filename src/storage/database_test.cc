@@ -16,10 +16,10 @@ namespace {
 
 using testing::ScratchDir;
 
-#define ASSERT_OK(expr)                       \
-  do {                                        \
-    const ::stio::Status s_ = (expr);         \
-    ASSERT_TRUE(s_.ok()) << s_.ToString();    \
+#define ASSERT_OK(expr)                    \
+  do {                                     \
+    const ::stio::Status s_ = (expr);      \
+    ASSERT_TRUE(s_.ok()) << s_.ToString(); \
   } while (0)
 
 template <typename T>
@@ -176,8 +176,10 @@ TYPED_TEST(DatabaseTest, ConcurrentReadersNeverSeeHalfATransaction) {
           ++failures;
           continue;
         }
-        auto a = (*r)->QueryOne("SELECT COUNT(*) AS n, COALESCE(SUM(amount), 0) AS s FROM ledger_a");
-        auto b = (*r)->QueryOne("SELECT COUNT(*) AS n, COALESCE(SUM(amount), 0) AS s FROM ledger_b");
+        auto a =
+            (*r)->QueryOne("SELECT COUNT(*) AS n, COALESCE(SUM(amount), 0) AS s FROM ledger_a");
+        auto b =
+            (*r)->QueryOne("SELECT COUNT(*) AS n, COALESCE(SUM(amount), 0) AS s FROM ledger_b");
         if (!a.ok() || !b.ok() || a->Int("n") != b->Int("n") || a->Int("s") != b->Int("s")) {
           ++failures;
         }
@@ -188,8 +190,8 @@ TYPED_TEST(DatabaseTest, ConcurrentReadersNeverSeeHalfATransaction) {
   std::thread writer([&] {
     for (int k = 1; k <= kWrites; ++k) {
       Status s = WithTransaction(*this->db_, TxMode::kWrite, [k](Transaction& tx) -> Status {
-        STIO_RETURN_IF_ERROR(tx.Execute("INSERT INTO ledger_a (amount) VALUES (?)", {int64_t{k}})
-                                 .status());
+        STIO_RETURN_IF_ERROR(
+            tx.Execute("INSERT INTO ledger_a (amount) VALUES (?)", {int64_t{k}}).status());
         return tx.Execute("INSERT INTO ledger_b (amount) VALUES (?)", {int64_t{k}}).status();
       });
       if (!s.ok()) ++failures;
@@ -219,7 +221,8 @@ TYPED_TEST(DatabaseTest, UniqueViolationIsAlreadyExists) {
   tx.reset();
   auto w = this->Begin(TxMode::kWrite);
   int64_t id = this->AddOrganization(*w, "C", Null{});
-  auto pk = w->Execute("INSERT INTO organizations (id, name) VALUES (?, ?)", {id, std::string("D")});
+  auto pk =
+      w->Execute("INSERT INTO organizations (id, name) VALUES (?, ?)", {id, std::string("D")});
   EXPECT_EQ(pk.status().code(), StatusCode::kAlreadyExists) << pk.status().ToString();
 }
 
@@ -279,7 +282,12 @@ TYPED_TEST(DatabaseTest, HostileParameterValuesAreStoredLiterally) {
       "'); DROP TABLE organizations; --",
       "\" OR 1=1 --",
       "Robert'); DELETE FROM items; --",
-      "?", "$1", "%s", "\\", "NULL", "' || (SELECT name FROM organizations) || '",
+      "?",
+      "$1",
+      "%s",
+      "\\",
+      "NULL",
+      "' || (SELECT name FROM organizations) || '",
   };
   auto tx = this->Begin(TxMode::kWrite);
   for (const std::string& h : hostile) {

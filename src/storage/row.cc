@@ -9,19 +9,24 @@ namespace {
 
 std::string_view TypeName(const Value& v) {
   switch (v.index()) {
-    case 0: return "NULL";
-    case 1: return "INTEGER";
-    case 2: return "REAL";
-    case 3: return "TEXT";
-    default: return "BLOB";
+    case 0:
+      return "NULL";
+    case 1:
+      return "INTEGER";
+    case 2:
+      return "REAL";
+    case 3:
+      return "TEXT";
+    default:
+      return "BLOB";
   }
 }
 
 // A type mismatch is a programming error (the SQL and the accessor disagree), like a missing
 // column, so it throws rather than returning a Status.
 [[noreturn]] void ThrowMismatch(std::string_view column, const Value& v, std::string_view want) {
-  throw std::logic_error("column '" + std::string(column) + "' holds " +
-                         std::string(TypeName(v)) + ", read as " + std::string(want));
+  throw std::logic_error("column '" + std::string(column) + "' holds " + std::string(TypeName(v)) +
+                         ", read as " + std::string(want));
 }
 
 }  // namespace

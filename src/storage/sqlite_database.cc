@@ -9,8 +9,8 @@
 // Durability: journal_mode=WAL with synchronous=NORMAL. A committed transaction is in the WAL file
 // (written, not fsynced) before COMMIT returns, so it survives the process being killed (kill -9,
 // crash): the OS still has the pages. Only power loss or a kernel crash can lose the last few
-// commits, and never corrupts the database. Power loss is out of scope for stio; FULL would fsync on
-// every commit for nothing we need.
+// commits, and never corrupts the database. Power loss is out of scope for stio; FULL would fsync
+// on every commit for nothing we need.
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -180,8 +180,8 @@ class Connection {
       sqlite3_finalize(rest);
       if (rc != SQLITE_OK || rest != nullptr) {
         sqlite3_finalize(stmt);
-        return Status::InvalidArgument("only one SQL statement per call is allowed [SQL: " +
-                                       Abbreviate(sql) + "]");
+        return Status::InvalidArgument(
+            "only one SQL statement per call is allowed [SQL: " + Abbreviate(sql) + "]");
       }
     }
     if (cache) cache_.emplace(std::string(sql), stmt);
@@ -281,12 +281,11 @@ class Pool {
 
   Status Open() {
     if (!options_.read_only) {
-      STIO_ASSIGN_OR_RETURN(writer_, OpenConnection(path_, ConnKind::kWriter, options_,
-                                                    options_.create_if_missing));
+      STIO_ASSIGN_OR_RETURN(
+          writer_, OpenConnection(path_, ConnKind::kWriter, options_, options_.create_if_missing));
     }
     for (int i = 0; i < options_.reader_connections; ++i) {
-      STIO_ASSIGN_OR_RETURN(auto reader,
-                            OpenConnection(path_, ConnKind::kReader, options_, false));
+      STIO_ASSIGN_OR_RETURN(auto reader, OpenConnection(path_, ConnKind::kReader, options_, false));
       idle_readers_.push_back(reader.get());
       readers_.push_back(std::move(reader));
     }
@@ -344,8 +343,8 @@ class Pool {
   // Declared before the readers so that it is destroyed after them: the last connection to close
   // checkpoints the WAL, and only the writer may write.
   std::unique_ptr<Connection> writer_;
-  bool writer_busy_ = false;            // guarded by mu_
-  std::thread::id writer_owner_;        // guarded by mu_
+  bool writer_busy_ = false;      // guarded by mu_
+  std::thread::id writer_owner_;  // guarded by mu_
   std::vector<std::unique_ptr<Connection>> readers_;
   std::vector<Connection*> idle_readers_;  // guarded by mu_
 };
@@ -371,8 +370,8 @@ Status Bind(sqlite3_stmt* stmt, std::span<const Value> params, std::string_view 
   const int expected = sqlite3_bind_parameter_count(stmt);
   if (expected != static_cast<int>(params.size())) {
     return Status::Internal("statement has " + std::to_string(expected) + " parameters but " +
-                            std::to_string(params.size()) + " values were given [SQL: " +
-                            Abbreviate(sql) + "]");
+                            std::to_string(params.size()) +
+                            " values were given [SQL: " + Abbreviate(sql) + "]");
   }
   for (size_t i = 0; i < params.size(); ++i) {
     const int index = static_cast<int>(i) + 1;
@@ -389,13 +388,13 @@ Status Bind(sqlite3_stmt* stmt, std::span<const Value> params, std::string_view 
     } else {
       const std::string& bytes = std::get<Blob>(v).bytes;
       // A null data pointer would bind NULL, so an empty blob needs zeroblob.
-      rc = bytes.empty() ? sqlite3_bind_zeroblob(stmt, index, 0)
-                         : sqlite3_bind_blob64(stmt, index, bytes.data(), bytes.size(),
-                                               SQLITE_TRANSIENT);
+      rc = bytes.empty()
+               ? sqlite3_bind_zeroblob(stmt, index, 0)
+               : sqlite3_bind_blob64(stmt, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
     }
     if (rc != SQLITE_OK) {
-      return ErrorOf(sqlite3_db_handle(stmt), rc,
-                     "cannot bind parameter " + std::to_string(index), sql);
+      return ErrorOf(sqlite3_db_handle(stmt), rc, "cannot bind parameter " + std::to_string(index),
+                     sql);
     }
   }
   return Status::Ok();
@@ -403,8 +402,10 @@ Status Bind(sqlite3_stmt* stmt, std::span<const Value> params, std::string_view 
 
 Value ReadColumn(sqlite3_stmt* stmt, int i) {
   switch (sqlite3_column_type(stmt, i)) {
-    case SQLITE_INTEGER: return sqlite3_column_int64(stmt, i);
-    case SQLITE_FLOAT: return sqlite3_column_double(stmt, i);
+    case SQLITE_INTEGER:
+      return sqlite3_column_int64(stmt, i);
+    case SQLITE_FLOAT:
+      return sqlite3_column_double(stmt, i);
     case SQLITE_TEXT: {
       const char* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
       int n = sqlite3_column_bytes(stmt, i);  // after column_text, as the SQLite docs require
@@ -415,7 +416,8 @@ Value ReadColumn(sqlite3_stmt* stmt, int i) {
       int n = sqlite3_column_bytes(stmt, i);
       return Blob{std::string(p ? p : "", static_cast<size_t>(n))};
     }
-    default: return Null{};
+    default:
+      return Null{};
   }
 }
 
@@ -511,12 +513,14 @@ class SqliteTransaction final : public Transaction {
     Result<StmtLease> stmt = (*conn_)->Prepare(sql);
     if (!stmt.ok()) return Fail(stmt.status());
     if (mode_ == TxMode::kRead && !sqlite3_stmt_readonly(stmt->get())) {
-      return Fail(Status::FailedPrecondition("cannot write in a read-only transaction [SQL: " +
-                                             Abbreviate(sql) + "]"));
+      return Fail(Status::FailedPrecondition(
+          "cannot write in a read-only transaction [SQL: " + Abbreviate(sql) + "]"));
     }
     if (IsTransactionControl(stmt->get())) {
-      return Fail(Status::Internal("use Commit()/Rollback() instead of SQL transaction control "
-                                   "[SQL: " + Abbreviate(sql) + "]"));
+      return Fail(
+          Status::Internal("use Commit()/Rollback() instead of SQL transaction control "
+                           "[SQL: " +
+                           Abbreviate(sql) + "]"));
     }
     STIO_RETURN_IF_ERROR(Fail(Bind(stmt->get(), params, sql)));
     return stmt;
@@ -629,8 +633,8 @@ class SqliteDatabase final : public Database {
     }
     fs::path parent = fs::path(path).parent_path();
     if (!parent.empty() && !fs::is_directory(parent, ec)) {
-      return Status::NotFound("cannot write backup '" + path + "': directory '" +
-                              parent.string() + "' does not exist");
+      return Status::NotFound("cannot write backup '" + path + "': directory '" + parent.string() +
+                              "' does not exist");
     }
     // A reader's snapshot: writers keep going while the copy runs (WAL), and the copy is exactly
     // one committed state. Written to a temp file and renamed, so `path` is either the old backup
@@ -641,7 +645,8 @@ class SqliteDatabase final : public Database {
     Status s = CopyInto(src->db(), temp);
     if (s.ok()) {
       fs::rename(temp, path, ec);
-      if (ec) s = Status::Internal("cannot rename '" + temp + "' to '" + path + "': " + ec.message());
+      if (ec)
+        s = Status::Internal("cannot rename '" + temp + "' to '" + path + "': " + ec.message());
     }
     if (!s.ok()) RemoveWithSidecars(temp);
     return s.WithContext("backup to '" + path + "' failed");
@@ -688,9 +693,9 @@ class SqliteDatabase final : public Database {
 
   static Status CopyInto(sqlite3* src, const std::string& dest_path) {
     sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(dest_path.c_str(), &raw,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    int rc =
+        sqlite3_open_v2(dest_path.c_str(), &raw,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     Connection dest(raw);
     if (rc != SQLITE_OK) return ErrorOf(raw, rc, "cannot create '" + dest_path + "'");
     sqlite3_backup* backup = sqlite3_backup_init(raw, "main", src, "main");
@@ -758,8 +763,8 @@ Status RestoreSqlite(const std::string& backup_path, const std::string& db_path)
   if (ec) return Status::Internal(context + ": cannot copy to '" + temp + "': " + ec.message());
   Status s = [&]() -> Status {
     sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(temp.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    int rc =
+        sqlite3_open_v2(temp.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
     Connection conn(raw);
     if (rc != SQLITE_OK) return ErrorOf(raw, rc, context);
     sqlite3_extended_result_codes(raw, 1);
