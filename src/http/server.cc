@@ -313,8 +313,6 @@ class Session : public std::enable_shared_from_this<Session> {
     const bool keep_alive = msg.keep_alive();
 
     Core* server = server_;
-    server->in_flight_.fetch_add(1, std::memory_order_relaxed);
-    counted_in_flight_ = true;
     auto task = [self = shared_from_this(), server, req, keep_alive]() {
       Response res;
       try {
@@ -331,16 +329,21 @@ class Session : public std::enable_shared_from_this<Session> {
         self->Send(std::move(*shared_res), keep_alive);
       });
     };
-    if (!server->pool_->TrySubmit(std::move(task))) {
-      server->in_flight_.fetch_sub(1, std::memory_order_relaxed);
-      counted_in_flight_ = false;
+    // Counted only once accepted, so that the gauge never includes a request about to get 503.
+    // The response cannot be written (and the count dropped) before this function returns: the
+    // task posts it to this strand.
+    if (server->pool_->TrySubmit(std::move(task))) {
+      server->in_flight_.fetch_add(1, std::memory_order_relaxed);
+      counted_in_flight_ = true;
+    } else {
       server->rejected_busy_total_.fetch_add(1, std::memory_order_relaxed);
       Send(BusyResponse(), keep_alive);
     }
   }
 
   void Send(Response r, bool keep_alive) {
-    keep_alive = keep_alive && !closing_;
+    // stopping_ is set synchronously by Shutdown(); closing_ arrives later through the strand.
+    keep_alive = keep_alive && !closing_ && !server_->stopping_.load();
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
     try {
       res->version(version_ == 10 ? 10 : 11);

@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# Crash test: acknowledged writes must survive kill -9.
+#
+#   tests/crash/crash_test.sh path/to/stio
+#
+# For each round: start `stio serve` on a loopback port, stream POST /api/v1/organizations from a
+# few concurrent curl writers, recording the id of every 201 the server acknowledged, kill -9 the
+# server at a random moment mid-stream, restart it on the same database, and check that every id
+# acknowledged so far answers GET /api/v1/organizations/{id} with 200. At the end the server is
+# stopped with SIGTERM (it must exit 0) and `PRAGMA integrity_check` must print `ok`.
+#
+# Environment: CRASH_ROUNDS (default 3), CRASH_WRITERS (default 3), CRASH_KEEP=1 keeps the
+# temporary directory for inspection.
+set -u -o pipefail
+
+STIO=${1:-}
+ROUNDS=${CRASH_ROUNDS:-3}
+WRITERS=${CRASH_WRITERS:-3}
+MAX_WRITES_PER_WRITER=5000    # bounds each writer even if the kill never comes
+STARTUP_TIMEOUT_S=30
+HOST=127.0.0.1                # loopback only
+EMAIL=crash-admin@example.test
+PASSWORD=crash-test-password-123
+
+fail() {
+  echo "crash_test: FAIL: $*" >&2
+  if [ -n "${WORK:-}" ] && [ -f "$WORK/server.log" ]; then
+    echo "---- last lines of the server log ----" >&2
+    tail -n 30 "$WORK/server.log" >&2
+  fi
+  exit 1
+}
+log() { echo "crash_test: $*"; }
+
+[ -n "$STIO" ] || { echo "usage: $0 path/to/stio" >&2; exit 2; }
+[ -x "$STIO" ] || fail "stio binary '$STIO' is not executable"
+for tool in curl sqlite3 timeout; do
+  command -v "$tool" >/dev/null || fail "'$tool' is required"
+done
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/stio-crash.XXXXXX") || fail "mktemp failed"
+DB="$WORK/stio.db"
+ACKED="$WORK/acked.txt"
+: >"$ACKED"
+SERVER_PID=""
+WRITER_PIDS=()
+
+# shellcheck disable=SC2317  # invoked through the EXIT trap
+cleanup() {
+  local pid
+  for pid in "${WRITER_PIDS[@]}"; do kill -9 "$pid" 2>/dev/null; done
+  if [ -n "$SERVER_PID" ]; then kill -9 "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; fi
+  if [ "${CRASH_KEEP:-0}" = 1 ]; then
+    echo "crash_test: kept $WORK" >&2
+  else
+    rm -rf "$WORK"
+  fi
+}
+trap cleanup EXIT
+trap 'fail "interrupted"' INT TERM
+
+# Extracts the top-level "id" of a JSON object on stdin (python3 if present: exact; else grep).
+json_id() {
+  if command -v python3 >/dev/null; then
+    python3 -c 'import json,sys; v=json.load(sys.stdin).get("id"); print("" if v is None else v)' \
+      2>/dev/null
+  else
+    grep -o '"id"[[:space:]]*:[[:space:]]*\("[^"]*"\|[0-9][0-9]*\)' | head -n 1 |
+      sed 's/.*:[[:space:]]*//; s/"//g'
+  fi
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+
+pick_port() {
+  local port tries=0
+  while [ $tries -lt 50 ]; do
+    port=$((20000 + RANDOM % 40000))
+    if ! port_in_use "$port"; then echo "$port"; return 0; fi
+    tries=$((tries + 1))
+  done
+  return 1
+}
+
+# Starts the server on a free port; sets SERVER_PID, PORT and BASE. Retries if the port was taken
+# between the check and the bind.
+start_server() {
+  local attempt code waited
+  for attempt in 1 2 3 4 5; do
+    PORT=$(pick_port) || fail "no free loopback port found"
+    BASE="http://$HOST:$PORT"
+    "$STIO" serve --listen "$HOST:$PORT" --db "$DB" >>"$WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    waited=0
+    while [ $waited -lt $((STARTUP_TIMEOUT_S * 10)) ]; do
+      if ! kill -0 "$SERVER_PID" 2>/dev/null; then break; fi
+      # Any HTTP answer means it is serving; healthz is the cheapest route.
+      code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/healthz" || true)
+      if [ -n "$code" ] && [ "$code" != 000 ]; then return 0; fi
+      sleep 0.1
+      waited=$((waited + 1))
+    done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+      fail "server did not answer on $BASE within ${STARTUP_TIMEOUT_S}s"
+    fi
+    wait "$SERVER_PID" 2>/dev/null
+    SERVER_PID=""
+    log "server exited during startup (attempt $attempt); retrying on another port"
+  done
+  fail "server would not start (see log)"
+}
+
+# Streams writes until the server stops answering. Appends acknowledged ids to $ACKED.
+writer() {
+  local w=$1 round=$2 i=0 code id body="$WORK/body.$1"
+  while [ $i -lt $MAX_WRITES_PER_WRITER ]; do
+    i=$((i + 1))
+    code=$(curl -s -o "$body" -w '%{http_code}' --max-time 10 -X POST \
+      -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+      --data "{\"kind\":\"enterprise\",\"name\":\"Crash test org $round-$w-$i\"}" \
+      "$BASE/api/v1/organizations" || true)
+    case "$code" in
+      201)
+        id=$(json_id <"$body")
+        if [ -z "$id" ]; then
+          echo "writer $w: 201 without an id: $(head -c 300 "$body")" >>"$WORK/writer_errors"
+          return
+        fi
+        echo "$id" >>"$ACKED"
+        ;;
+      000 | "") return ;;                # connection refused or cut: the server is gone
+      503 | 429) sleep 0.1 ;;            # busy: legitimate under load, try again
+      *)
+        echo "writer $w: unexpected HTTP $code: $(head -c 300 "$body")" >>"$WORK/writer_errors"
+        return
+        ;;
+    esac
+  done
+}
+
+verify_acked() {
+  local id code checked=0 body="$WORK/verify.body"
+  while read -r id; do
+    code=$(curl -s -o "$body" -w '%{http_code}' --max-time 10 \
+      -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/organizations/$id" || true)
+    [ "$code" = 200 ] ||
+      fail "acknowledged organization $id is lost after kill -9 (GET answered $code: $(head -c 200 "$body"))"
+    checked=$((checked + 1))
+  done <"$ACKED"
+  log "all $checked acknowledged writes are present"
+}
+
+# ---- set-up: an admin and an API token, before the first serve ----
+echo "$PASSWORD" | timeout 60 "$STIO" user add --db "$DB" --email "$EMAIL" --role admin \
+  >"$WORK/user_add.log" 2>&1 || fail "stio user add failed: $(cat "$WORK/user_add.log")"
+timeout 60 "$STIO" token create --db "$DB" --email "$EMAIL" >"$WORK/token.out" 2>"$WORK/token.err" ||
+  fail "stio token create failed: $(cat "$WORK/token.err")"
+# Accept either JSON ({"token": "..."}) or text whose last word is the token.
+if grep -q '"token"' "$WORK/token.out"; then
+  TOKEN=$(grep -o '"token"[[:space:]]*:[[:space:]]*"[^"]*"' "$WORK/token.out" | head -n 1 |
+    sed 's/.*:[[:space:]]*"//; s/"$//')
+else
+  TOKEN=$(grep -v '^[[:space:]]*$' "$WORK/token.out" | tail -n 1 | awk '{print $NF}')
+fi
+[ -n "$TOKEN" ] || fail "could not read a token from: $(cat "$WORK/token.out")"
+
+# ---- rounds of write, kill -9, restart, verify ----
+for round in $(seq 1 "$ROUNDS"); do
+  start_server
+  log "round $round: server pid $SERVER_PID on $BASE"
+  before=$(wc -l <"$ACKED")
+  WRITER_PIDS=()
+  for w in $(seq 1 "$WRITERS"); do
+    writer "$w" "$round" &
+    WRITER_PIDS+=($!)
+  done
+  # Let some writes through, then kill at a random moment (0.5 s to 3 s).
+  sleep "$((RANDOM % 3)).$((RANDOM % 10))"
+  sleep 0.5
+  kill -9 "$SERVER_PID" 2>/dev/null || fail "server died before the kill (see log)"
+  wait "$SERVER_PID" 2>/dev/null
+  SERVER_PID=""
+  for pid in "${WRITER_PIDS[@]}"; do wait "$pid"; done  # each curl is bounded by --max-time
+  WRITER_PIDS=()
+  [ ! -s "$WORK/writer_errors" ] || fail "$(cat "$WORK/writer_errors")"
+  after=$(wc -l <"$ACKED")
+  log "round $round: $((after - before)) writes acknowledged before kill -9"
+
+  start_server
+  verify_acked
+  if [ "$round" -lt "$ROUNDS" ]; then
+    kill -9 "$SERVER_PID"
+    wait "$SERVER_PID" 2>/dev/null
+    SERVER_PID=""
+  fi
+done
+
+[ "$(wc -l <"$ACKED")" -gt 0 ] ||
+  fail "no write was ever acknowledged, so nothing was tested (check the token and the API)"
+dupes=$(sort "$ACKED" | uniq -d | head -n 3)
+[ -z "$dupes" ] || fail "the same id was acknowledged twice: $dupes"
+
+# ---- graceful stop, then the database must be intact ----
+kill -TERM "$SERVER_PID"
+status=""
+for _ in $(seq 1 300); do
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    wait "$SERVER_PID"
+    status=$?
+    break
+  fi
+  sleep 0.1
+done
+[ -n "$status" ] || fail "server did not exit within 30 s of SIGTERM"
+SERVER_PID=""
+[ "$status" = 0 ] || fail "server exited with status $status after SIGTERM (expected 0)"
+
+integrity=$(timeout 120 sqlite3 "$DB" 'PRAGMA integrity_check' 2>&1)
+[ "$integrity" = ok ] || fail "PRAGMA integrity_check: $integrity"
+
+log "PASS: $(wc -l <"$ACKED") acknowledged writes survived $ROUNDS kill -9 rounds; integrity ok"
+exit 0
