@@ -14,7 +14,17 @@
 // Read transactions run concurrently on a pool of reader connections (WAL mode); write
 // transactions are serialised on one writer connection. One request or one import = one
 // transaction: nothing is visible to others until Commit(), and a Transaction destroyed without
-// Commit() rolls back.
+// Commit() rolls back. A read transaction never sees the uncommitted writes of a write
+// transaction, even one on the same thread: read what you wrote through the write transaction.
+//
+// Errors (every backend maps its own codes to these):
+//   unique / primary-key violation -> AlreadyExists (field: the column, when there is one)
+//   foreign-key violation          -> FailedPrecondition
+//   NOT NULL / CHECK violation     -> InvalidArgument (field: the NOT NULL column)
+//   database busy or locked        -> Unavailable (retry later)
+//   damaged or not a database      -> DataLoss
+//   disk full                      -> ResourceExhausted
+//   anything else (SQL errors: programming mistakes) -> Internal, with the SQL text (no values)
 #pragma once
 
 #include <cstdint>
@@ -64,7 +74,8 @@ class Row {
   const Value& at(std::string_view column) const;
   bool IsNull(std::string_view column) const { return std::holds_alternative<Null>(at(column)); }
 
-  // Typed accessors. An INTEGER read as double converts; NULL gives the fallback.
+  // Typed accessors. An INTEGER read as double converts; NULL gives the fallback; Text() of a
+  // BLOB gives its bytes. Any other type mismatch is a programming error: throws std::logic_error.
   int64_t Int(std::string_view column, int64_t if_null = 0) const;
   double Real(std::string_view column, double if_null = 0) const;
   std::string Text(std::string_view column, std::string if_null = {}) const;
@@ -82,11 +93,20 @@ class Row {
 enum class TxMode { kRead, kWrite };
 
 // A transaction on one connection. Not thread-safe; move-only.
+//
+// Each call runs exactly one statement (several statements in one string are refused:
+// InvalidArgument) and the number of `?` must match the number of values (Internal otherwise).
+// Transaction-control SQL (BEGIN, COMMIT, SAVEPOINT, ...) is refused: use Commit()/Rollback().
+// After a statement fails, the transaction is spoilt, as in PostgreSQL: every later statement and
+// Commit() fail with FailedPrecondition, and the only way on is Rollback() (or destruction). So a
+// caller cannot "catch" an AlreadyExists and carry on in the same transaction.
 class Transaction {
  public:
   virtual ~Transaction() = default;
 
-  // Runs one statement; returns the number of rows changed.
+  // Runs one statement; returns the number of rows changed (0 for a statement that changes
+  // nothing, such as a SELECT). In a read transaction, a statement that writes fails with
+  // FailedPrecondition.
   virtual Result<int64_t> Execute(std::string_view sql, std::span<const Value> params = {}) = 0;
   Result<int64_t> Execute(std::string_view sql, std::initializer_list<Value> params) {
     return Execute(sql, std::span<const Value>(params.begin(), params.size()));
@@ -126,9 +146,15 @@ struct Migration {
 };
 
 struct OpenOptions {
+  // How long Begin() waits for a free connection of this process and for another process's lock
+  // before giving up with Unavailable.
   int busy_timeout_ms = 5000;
+  // Concurrent read transactions; more wait for a free one.
   int reader_connections = 4;
+  // The parent directory must exist either way (NotFound otherwise): a typo in a path should not
+  // silently create a new, empty database somewhere.
   bool create_if_missing = true;
+  // No writer connection: Begin(kWrite) and pending migrations fail with FailedPrecondition.
   bool read_only = false;
 };
 
