@@ -1,0 +1,855 @@
+#include "search/index.h"
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+#include <queue>
+#include <set>
+#include <unordered_set>
+
+#include "search/index_internal.h"
+#include "text/analyzer.h"
+#include "text/utf8.h"
+
+namespace stio::search {
+namespace {
+
+constexpr size_t kMaxQueryTokens = 64;
+constexpr size_t kMaxPrefixExpansions = 24;
+constexpr size_t kMaxTypoExpansions = 8;
+constexpr uint32_t kNoGroup = 0xFFFFFFFFu;
+
+// Clause weights, relative to an exact syllable match (tuned on bench/eval; see docs/benchmarks.md).
+constexpr double kFoldedWhenExactTyped = 0.3;  // "công" typed, document has "cong"/"cống"...
+constexpr double kPairWeight = 1.0;             // adjacent pair, same typing as the query
+constexpr double kPrefixWeight = 0.7;           // completion of the last word
+constexpr double kTypoWeight = 0.5;
+
+struct QToken {
+  text::Token tok;
+  int phrase = -1;  // index into phrases, or -1
+  bool prefix = false;
+  bool stop = false;
+};
+
+struct Clause {
+  const PostingList* list;
+  double weight;  // clause weight × idf
+  double ub = 0;  // upper bound of the clause's score
+  uint32_t group;  // required group, or kNoGroup for scoring-only clauses
+  std::string label;
+};
+
+std::string FoldedKey(std::string_view s) {
+  std::string k(1, kFoldedPrefix);
+  k += s;
+  return k;
+}
+
+void AppendEscaped(std::string& out, std::string_view s) {
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out.push_back(c);
+    }
+  }
+}
+
+}  // namespace
+
+std::array<float, kMaxFields> Index::Impl::Averages() const {
+  std::array<float, kMaxFields> a{};
+  for (size_t f = 0; f < nf; ++f) {
+    a[f] = live == 0 ? 1.0f : static_cast<float>(std::max(1.0, len_sum[f] / live));
+  }
+  return a;
+}
+
+uint32_t Index::Impl::TermId(const std::string& key) {
+  auto [it, inserted] = term_ids.try_emplace(key, static_cast<uint32_t>(term_names.size()));
+  if (inserted) {
+    term_names.push_back(key);
+    lists.emplace_back();
+    if (key[0] == kFoldedPrefix && key.find(' ') == std::string::npos) {
+      folded_vocab.emplace(key.substr(1), it->second);
+    }
+  }
+  return it->second;
+}
+
+Index::Index(IndexOptions options) : options_(std::move(options)), impl_(std::make_unique<Impl>()) {
+  impl_->nf = std::min(options_.fields.size(), kMaxFields);
+  impl_->stopwords = text::Stopwords::FromText(options_.stopwords);
+}
+
+Index::~Index() = default;
+
+Result<std::unique_ptr<Index>> Index::Create(IndexOptions options) {
+  if (options.fields.empty() || options.fields.size() > kMaxFields) {
+    return Status::InvalidArgument("an index needs 1 to 8 fields", "fields");
+  }
+  std::set<std::string> names;
+  for (const FieldSpec& f : options.fields) {
+    if (f.name.empty() || !names.insert(f.name).second) {
+      return Status::InvalidArgument("field names must be unique and non-empty", "fields");
+    }
+    if (!(f.weight > 0) || !(f.b >= 0 && f.b <= 1)) {
+      return Status::InvalidArgument("field " + f.name + ": weight must be > 0 and b in [0,1]",
+                                     "fields");
+    }
+  }
+  if (!(options.k1 > 0)) return Status::InvalidArgument("k1 must be > 0", "k1");
+  return std::make_unique<Index>(std::move(options));
+}
+
+size_t Index::size() const {
+  std::shared_lock lock(mu_);
+  return impl_->live;
+}
+
+namespace {
+
+// Removes document `d` from the statistics (its postings stay, masked by `alive`).
+void KillDoc(Index::Impl& im, uint32_t d) {
+  DocRecord& rec = im.docs[d];
+  rec.alive = false;
+  for (size_t f = 0; f < im.nf; ++f) im.len_sum[f] -= im.lens[d * im.nf + f];
+  --im.live;
+  im.id_to_doc.erase(rec.id);
+  rec.texts.clear();
+  rec.texts.shrink_to_fit();
+}
+
+double PseudoTf(const Index::Impl& im, const IndexOptions& o, const Posting& p,
+                const std::array<float, kMaxFields>& avg) {
+  double s = 0;
+  for (size_t f = 0; f < im.nf; ++f) {
+    if (p.tf[f] == 0) continue;
+    const double norm =
+        1.0 - o.fields[f].b + o.fields[f].b * im.lens[p.doc * im.nf + f] / avg[f];
+    s += o.fields[f].weight * p.tf[f] / norm;
+  }
+  return s;
+}
+
+}  // namespace
+
+Status Index::Upsert(const Document& doc) {
+  if (doc.id.empty()) return Status::InvalidArgument("document id is empty", "id");
+  DocRecord rec;
+  rec.id = doc.id;
+  rec.texts.resize(impl_->nf);
+  for (const auto& [name, value] : doc.fields) {
+    size_t f = 0;
+    while (f < impl_->nf && options_.fields[f].name != name) ++f;
+    if (f == impl_->nf) return Status::InvalidArgument("unknown field " + name, "fields");
+    if (!rec.texts[f].empty()) rec.texts[f].push_back('\n');
+    rec.texts[f] += value;
+  }
+  rec.attributes = doc.attributes;
+  rec.numbers = doc.numbers;
+
+  // Analysis happens before taking the lock: it is the expensive part.
+  struct TermTf {
+    std::array<uint16_t, kMaxFields> tf{};
+    std::string folded_key;  // for exact keys: the folded key they belong to
+  };
+  std::unordered_map<std::string, TermTf> terms;
+  std::array<uint32_t, kMaxFields> lens{};
+  auto bump = [&](const std::string& key, size_t f, const std::string* folded_key) {
+    TermTf& t = terms[key];
+    if (t.tf[f] < 0xFFFF) ++t.tf[f];
+    if (folded_key && t.folded_key.empty()) t.folded_key = *folded_key;
+  };
+  for (size_t f = 0; f < impl_->nf; ++f) {
+    const std::vector<text::Token> toks = text::Analyze(rec.texts[f]);
+    lens[f] = static_cast<uint32_t>(toks.size());
+    std::string prev_exact, prev_folded;
+    bool prev_marks = false;
+    for (size_t i = 0; i < toks.size(); ++i) {
+      const text::Token& t = toks[i];
+      const std::string fk = FoldedKey(t.folded);
+      bump(fk, f, nullptr);
+      if (t.has_diacritics()) bump(t.exact, f, &fk);
+      if (i > 0) {
+        const std::string fpair = FoldedKey(prev_folded + " " + t.folded);
+        bump(fpair, f, nullptr);
+        if (prev_marks || t.has_diacritics()) bump(prev_exact + " " + t.exact, f, &fpair);
+      }
+      prev_exact = t.exact;
+      prev_folded = t.folded;
+      prev_marks = t.has_diacritics();
+    }
+  }
+
+  std::unique_lock lock(mu_);
+  Impl& im = *impl_;
+  if (auto it = im.id_to_doc.find(doc.id); it != im.id_to_doc.end()) KillDoc(im, it->second);
+  if (im.docs.size() >= Cursor::kEnd - 1) return Status::ResourceExhausted("index is full");
+  const auto d = static_cast<uint32_t>(im.docs.size());
+  for (const auto& [k, v] : rec.attributes) {
+    std::string key = k;
+    key.push_back('\x1f');
+    key += v;
+    im.attr_docs[key].push_back(d);
+  }
+  im.docs.push_back(std::move(rec));
+  for (size_t f = 0; f < im.nf; ++f) {
+    im.lens.push_back(lens[f]);
+    im.len_sum[f] += lens[f];
+  }
+  ++im.live;
+  im.id_to_doc[doc.id] = d;
+  const std::array<float, kMaxFields> avg = im.Averages();
+  for (auto& [key, t] : terms) {
+    const bool is_new = im.term_ids.find(key) == im.term_ids.end();
+    const uint32_t tid = im.TermId(key);
+    if (is_new) {
+      if (!t.folded_key.empty()) im.variants[im.TermId(t.folded_key)].push_back(tid);
+    }
+    PostingList& pl = im.lists[tid];
+    Posting p;
+    p.doc = d;
+    p.tf = t.tf;
+    pl.tail.push_back(p);
+    ++pl.count;
+    if (pl.tail.size() == kBlockSize) {
+      double mx = 0;
+      for (const Posting& q : pl.tail) mx = std::max(mx, PseudoTf(im, options_, q, avg));
+      SealBlock(pl, im.nf, static_cast<float>(mx * 1.0001), avg);
+    }
+  }
+  return Status::Ok();
+}
+
+bool Index::Delete(std::string_view id) {
+  std::unique_lock lock(mu_);
+  auto it = impl_->id_to_doc.find(std::string(id));
+  if (it == impl_->id_to_doc.end()) return false;
+  KillDoc(*impl_, it->second);
+  return true;
+}
+
+namespace {
+
+// Everything a search needs, computed once per query under the shared lock.
+class Searcher {
+ public:
+  Searcher(const Index::Impl& im, const IndexOptions& o, const Query& q)
+      : im_(im), o_(o), q_(q), avg_(im.Averages()) {}
+
+  Result<SearchResult> Run();
+
+ private:
+  void Parse();
+  void BuildClauses();
+  void AddClause(const std::string& key, double weight, uint32_t group, std::string label);
+  double Idf(uint32_t count) const {
+    const double n = std::max<double>(1, im_.live);
+    const double df = std::min<double>(count, n);
+    return std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+  }
+  double ClauseScore(const Clause& c, const Posting& p) const {
+    const double t = PseudoTf(im_, o_, p, avg_);
+    return c.weight * t * (o_.k1 + 1) / (t + o_.k1);
+  }
+  double UpperBound(const Clause& c) const;
+  bool Allowed(uint32_t d) const {
+    return im_.docs[d].alive && (allowed_.empty() || allowed_[d]);
+  }
+  void BuildFilter();
+  bool PhrasesMatch(uint32_t d) const;
+  std::vector<uint32_t> GroupDocs(uint32_t group) const;
+  void Exhaustive(std::vector<std::pair<double, uint32_t>>& top, SearchResult& r);
+  void MaxScore(std::vector<std::pair<double, uint32_t>>& top);
+  std::string Snippet(uint32_t d, size_t f, bool& matched) const;
+  std::string Explain(uint32_t d) const;
+  std::string Suggest() const;
+  std::vector<std::string> TypoCandidates(const std::string& folded) const;
+
+  const Index::Impl& im_;
+  const IndexOptions& o_;
+  const Query& q_;
+  const std::array<float, kMaxFields> avg_;
+  std::vector<QToken> toks_;
+  std::vector<std::vector<size_t>> phrases_;  // token indexes
+  std::vector<Clause> clauses_;
+  uint32_t num_groups_ = 0;
+  std::vector<uint32_t> required_groups_;
+  std::vector<char> allowed_;  // empty: no filter
+  size_t need_ = 0;            // offset + k
+};
+
+void Searcher::Parse() {
+  // Quotes: an unmatched last quote is ignored (the text is taken literally).
+  const std::string& s = q_.text;
+  size_t quotes = std::count(s.begin(), s.end(), '"');
+  size_t seen = 0;
+  bool in_quote = false;
+  size_t start = 0;
+  auto flush = [&](size_t end, bool quoted) {
+    std::string_view seg(s.data() + start, end - start);
+    std::vector<text::Token> toks = text::Analyze(seg);
+    int phrase = -1;
+    if (quoted && toks.size() > 1) {
+      phrase = static_cast<int>(phrases_.size());
+      phrases_.emplace_back();
+    }
+    for (size_t i = 0; i < toks.size() && toks_.size() < kMaxQueryTokens; ++i) {
+      QToken qt;
+      qt.tok = std::move(toks[i]);
+      qt.tok.begin += static_cast<uint32_t>(start);
+      qt.tok.end += static_cast<uint32_t>(start);
+      if (!quoted && qt.tok.glued && !toks_.empty()) {
+        // Codes such as "COVID-19": the parts form a phrase with the previous token.
+        QToken& prev = toks_.back();
+        if (prev.phrase < 0) {
+          prev.phrase = static_cast<int>(phrases_.size());
+          phrases_.push_back({toks_.size() - 1});
+        }
+        qt.phrase = prev.phrase;
+      } else {
+        qt.phrase = phrase;
+      }
+      if (qt.phrase >= 0) phrases_[qt.phrase].push_back(toks_.size());
+      toks_.push_back(std::move(qt));
+    }
+  };
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '"') continue;
+    if (!in_quote && seen + 1 == quotes) break;  // unmatched
+    flush(i, in_quote);
+    in_quote = !in_quote;
+    ++seen;
+    start = i + 1;
+  }
+  flush(s.size(), in_quote);
+  // Drop one-token phrases (nothing to verify).
+  for (auto& p : phrases_) {
+    if (p.size() < 2) {
+      for (size_t i : p) toks_[i].phrase = -1;
+      p.clear();
+    }
+  }
+  if (q_.prefix_last && !toks_.empty() && !s.empty()) {
+    const char last = s.back();
+    const bool ends_word = last == ' ' || last == '\t' || last == '"' || last == '\n';
+    if (!ends_word && toks_.back().tok.end == s.size()) toks_.back().prefix = true;
+  }
+  for (QToken& t : toks_) t.stop = im_.stopwords.Contains(t.tok.exact);
+}
+
+double Searcher::UpperBound(const Clause& c) const {
+  double mx = 0;
+  for (const BlockMeta& b : c.list->blocks) {
+    float scale = 1;
+    for (size_t f = 0; f < im_.nf; ++f) scale = std::max(scale, avg_[f] / b.avg[f]);
+    mx = std::max(mx, static_cast<double>(b.max_pseudo_tf) * scale);
+  }
+  for (const Posting& p : c.list->tail) mx = std::max(mx, PseudoTf(im_, o_, p, avg_));
+  return c.weight * mx * (o_.k1 + 1) / (mx + o_.k1);
+}
+
+void Searcher::AddClause(const std::string& key, double weight, uint32_t group,
+                         std::string label) {
+  auto it = im_.term_ids.find(key);
+  if (it == im_.term_ids.end()) return;
+  const PostingList& pl = im_.lists[it->second];
+  if (pl.count == 0) return;
+  Clause c{&pl, weight * Idf(pl.count), 0, group, std::move(label)};
+  c.ub = UpperBound(c);
+  clauses_.push_back(std::move(c));
+}
+
+std::vector<std::string> Searcher::TypoCandidates(const std::string& folded) const {
+  // Edit distance 1 over ASCII letters and digits (folded syllables are ASCII in Vietnamese).
+  std::vector<std::string> out;
+  const std::string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::set<std::string> seen;
+  auto consider = [&](const std::string& cand) {
+    if (out.size() >= kMaxTypoExpansions || !seen.insert(cand).second) return;
+    if (im_.folded_vocab.count(cand)) out.push_back(cand);
+  };
+  for (size_t i = 0; i < folded.size(); ++i) consider(folded.substr(0, i) + folded.substr(i + 1));
+  for (size_t i = 0; i + 1 < folded.size(); ++i) {
+    std::string t = folded;
+    std::swap(t[i], t[i + 1]);
+    consider(t);
+  }
+  for (size_t i = 0; i < folded.size(); ++i) {
+    for (char c : alphabet) {
+      std::string t = folded;
+      t[i] = c;
+      consider(t);
+    }
+  }
+  for (size_t i = 0; i <= folded.size(); ++i) {
+    for (char c : alphabet) consider(folded.substr(0, i) + c + folded.substr(i));
+  }
+  return out;
+}
+
+void Searcher::BuildClauses() {
+  const bool all_stop = std::all_of(toks_.begin(), toks_.end(), [](auto& t) { return t.stop; });
+  for (size_t i = 0; i < toks_.size(); ++i) {
+    const QToken& qt = toks_[i];
+    const uint32_t group = num_groups_++;
+    const bool required =
+        q_.mode == MatchMode::kAll ? (!qt.stop || all_stop || qt.phrase >= 0) : qt.phrase >= 0;
+    if (required) required_groups_.push_back(group);
+    const size_t before = clauses_.size();
+    const bool marks = qt.tok.has_diacritics();
+    if (marks) AddClause(qt.tok.exact, 1.0, group, qt.tok.exact);
+    if (qt.prefix) {
+      std::vector<std::pair<uint32_t, uint32_t>> cands;  // count, term
+      for (auto it = im_.folded_vocab.lower_bound(qt.tok.folded);
+           it != im_.folded_vocab.end() && it->first.compare(0, qt.tok.folded.size(),
+                                                             qt.tok.folded) == 0;
+           ++it) {
+        cands.emplace_back(im_.lists[it->second].count, it->second);
+      }
+      std::sort(cands.rbegin(), cands.rend());
+      if (cands.size() > kMaxPrefixExpansions) cands.resize(kMaxPrefixExpansions);
+      for (auto [count, tid] : cands) {
+        const std::string& key = im_.term_names[tid];
+        const bool whole = key.compare(1, std::string::npos, qt.tok.folded) == 0;
+        double w = whole ? 1.0 : kPrefixWeight;
+        if (marks) w *= kFoldedWhenExactTyped;
+        AddClause(key, w, group, "~" + key.substr(1) + (whole ? "" : " (prefix)"));
+      }
+    } else {
+      AddClause(FoldedKey(qt.tok.folded), marks ? kFoldedWhenExactTyped : 1.0, group,
+                "~" + qt.tok.folded);
+    }
+    if (clauses_.size() == before && q_.typos && !qt.prefix &&
+        qt.tok.folded.size() >= 5) {
+      for (const std::string& cand : TypoCandidates(qt.tok.folded)) {
+        AddClause(FoldedKey(cand), kTypoWeight, group, "~" + cand + " (typo)");
+      }
+    }
+  }
+  // Adjacent pairs: scoring only.
+  for (size_t i = 1; i < toks_.size(); ++i) {
+    const QToken& a = toks_[i - 1];
+    const QToken& b = toks_[i];
+    if (b.prefix) continue;
+    const bool marks = a.tok.has_diacritics() || b.tok.has_diacritics();
+    if (marks) {
+      AddClause(a.tok.exact + " " + b.tok.exact, kPairWeight, kNoGroup,
+                a.tok.exact + " " + b.tok.exact);
+    }
+    AddClause(FoldedKey(a.tok.folded + " " + b.tok.folded),
+              marks ? kPairWeight * kFoldedWhenExactTyped : kPairWeight, kNoGroup,
+              "~" + a.tok.folded + " " + b.tok.folded);
+  }
+}
+
+void Searcher::BuildFilter() {
+  if (q_.filters.empty() && q_.ranges.empty()) return;
+  const size_t n = im_.docs.size();
+  allowed_.assign(n, 1);
+  std::map<std::string, std::vector<std::string>> by_key;
+  for (const auto& [k, v] : q_.filters) by_key[k].push_back(v);
+  for (const auto& [k, values] : by_key) {
+    std::vector<char> any(n, 0);
+    for (const std::string& v : values) {
+      auto it = im_.attr_docs.find(k + '\x1f' + v);
+      if (it == im_.attr_docs.end()) continue;
+      for (uint32_t d : it->second) any[d] = 1;
+    }
+    for (size_t d = 0; d < n; ++d) allowed_[d] &= any[d];
+  }
+  for (size_t d = 0; d < n; ++d) {
+    if (!allowed_[d]) continue;
+    for (const RangeFilter& r : q_.ranges) {
+      bool ok = false;
+      for (const auto& [k, v] : im_.docs[d].numbers) {
+        if (k == r.key && v >= r.min && v <= r.max) ok = true;
+      }
+      if (!ok) {
+        allowed_[d] = 0;
+        break;
+      }
+    }
+  }
+}
+
+bool Searcher::PhrasesMatch(uint32_t d) const {
+  for (const auto& phrase : phrases_) {
+    if (phrase.empty()) continue;
+    bool found = false;
+    for (size_t f = 0; f < im_.nf && !found; ++f) {
+      const std::vector<text::Token> toks = text::Analyze(im_.docs[d].texts[f]);
+      for (size_t s = 0; s + phrase.size() <= toks.size() && !found; ++s) {
+        bool all = true;
+        for (size_t j = 0; j < phrase.size() && all; ++j) {
+          const text::Token& qt = toks_[phrase[j]].tok;
+          const text::Token& dt = toks[s + j];
+          all = qt.has_diacritics() ? dt.exact == qt.exact : dt.folded == qt.folded;
+        }
+        found = all;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+std::vector<uint32_t> Searcher::GroupDocs(uint32_t group) const {
+  std::vector<uint32_t> out;
+  for (const Clause& c : clauses_) {
+    if (c.group != group) continue;
+    for (Cursor cur(c.list, im_.nf); cur.doc() != Cursor::kEnd; cur.Next()) {
+      out.push_back(cur.doc());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void Searcher::Exhaustive(std::vector<std::pair<double, uint32_t>>& top, SearchResult& r) {
+  std::vector<uint32_t> cands;
+  if (toks_.empty()) {
+    for (uint32_t d = 0; d < im_.docs.size(); ++d) cands.push_back(d);
+  } else if (!required_groups_.empty()) {
+    std::vector<std::vector<uint32_t>> sets;
+    for (uint32_t g : required_groups_) sets.push_back(GroupDocs(g));
+    std::sort(sets.begin(), sets.end(), [](auto& a, auto& b) { return a.size() < b.size(); });
+    cands = std::move(sets[0]);
+    for (size_t i = 1; i < sets.size() && !cands.empty(); ++i) {
+      std::vector<uint32_t> next;
+      std::set_intersection(cands.begin(), cands.end(), sets[i].begin(), sets[i].end(),
+                            std::back_inserter(next));
+      cands = std::move(next);
+    }
+  } else {
+    std::vector<char> any(im_.docs.size(), 0);
+    for (const Clause& c : clauses_) {
+      for (Cursor cur(c.list, im_.nf); cur.doc() != Cursor::kEnd; cur.Next()) any[cur.doc()] = 1;
+    }
+    for (uint32_t d = 0; d < any.size(); ++d) {
+      if (any[d]) cands.push_back(d);
+    }
+  }
+  std::vector<uint32_t> matched;
+  for (uint32_t d : cands) {
+    if (Allowed(d) && (phrases_.empty() || PhrasesMatch(d))) matched.push_back(d);
+  }
+  r.total = matched.size();
+  // Score in document order so each clause cursor only moves forward.
+  std::vector<Cursor> curs;
+  for (const Clause& c : clauses_) curs.emplace_back(c.list, im_.nf);
+  std::priority_queue<std::pair<double, uint32_t>, std::vector<std::pair<double, uint32_t>>,
+                      std::greater<>>
+      heap;
+  for (uint32_t d : matched) {
+    double s = 0;
+    for (size_t i = 0; i < clauses_.size(); ++i) {
+      curs[i].NextGeq(d);
+      if (curs[i].doc() == d) s += ClauseScore(clauses_[i], curs[i].posting());
+    }
+    // Ties keep insertion order: the key is (score, -doc) so that earlier documents win.
+    if (need_ == 0) continue;
+    if (heap.size() < need_) {
+      heap.emplace(s, Cursor::kEnd - d);
+    } else if (std::pair(s, Cursor::kEnd - d) > heap.top()) {
+      heap.pop();
+      heap.emplace(s, Cursor::kEnd - d);
+    }
+  }
+  while (!heap.empty()) {
+    top.emplace_back(heap.top().first, Cursor::kEnd - heap.top().second);
+    heap.pop();
+  }
+  std::reverse(top.begin(), top.end());
+  // Facets over every matching document.
+  for (const std::string& key : q_.facets) {
+    std::map<std::string, size_t> counts;
+    for (uint32_t d : matched) {
+      for (const auto& [k, v] : im_.docs[d].attributes) {
+        if (k == key) ++counts[v];
+      }
+    }
+    std::vector<FacetValue> values;
+    for (auto& [v, c] : counts) values.push_back({v, c});
+    std::stable_sort(values.begin(), values.end(),
+                     [](auto& a, auto& b) { return a.count > b.count; });
+    if (values.size() > q_.max_facet_values) values.resize(q_.max_facet_values);
+    r.facets.emplace_back(key, std::move(values));
+  }
+}
+
+void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
+  // Clauses in increasing upper bound; the ones whose bounds together cannot beat the threshold are
+  // "non-essential" and only probed for documents found through the essential ones.
+  std::vector<size_t> order(clauses_.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return clauses_[a].ub < clauses_[b].ub; });
+  std::vector<Cursor> curs;
+  std::vector<double> ub, prefix;
+  for (size_t i : order) {
+    curs.emplace_back(clauses_[i].list, im_.nf);
+    ub.push_back(clauses_[i].ub);
+    prefix.push_back((prefix.empty() ? 0 : prefix.back()) + clauses_[i].ub);
+  }
+  const size_t n = curs.size();
+  std::priority_queue<std::pair<double, uint32_t>, std::vector<std::pair<double, uint32_t>>,
+                      std::greater<>>
+      heap;
+  double threshold = 0;
+  size_t first_essential = 0;
+  while (true) {
+    uint32_t d = Cursor::kEnd;
+    for (size_t i = first_essential; i < n; ++i) d = std::min(d, curs[i].doc());
+    if (d == Cursor::kEnd) break;
+    if (!Allowed(d)) {
+      for (size_t i = first_essential; i < n; ++i) {
+        if (curs[i].doc() == d) curs[i].Next();
+      }
+      continue;
+    }
+    double s = 0;
+    for (size_t i = first_essential; i < n; ++i) {
+      if (curs[i].doc() == d) {
+        s += ClauseScore(clauses_[order[i]], curs[i].posting());
+        curs[i].Next();
+      }
+    }
+    for (size_t i = first_essential; i-- > 0;) {
+      if (heap.size() == need_ && s + prefix[i] <= threshold) break;
+      curs[i].NextGeq(d);
+      if (curs[i].doc() == d) s += ClauseScore(clauses_[order[i]], curs[i].posting());
+    }
+    const std::pair<double, uint32_t> key(s, Cursor::kEnd - d);
+    if (heap.size() < need_) {
+      heap.push(key);
+    } else if (key > heap.top()) {
+      heap.pop();
+      heap.push(key);
+    } else {
+      continue;
+    }
+    if (heap.size() == need_) {
+      threshold = heap.top().first;
+      while (first_essential < n && prefix[first_essential] <= threshold) ++first_essential;
+    }
+  }
+  while (!heap.empty()) {
+    top.emplace_back(heap.top().first, Cursor::kEnd - heap.top().second);
+    heap.pop();
+  }
+  std::reverse(top.begin(), top.end());
+}
+
+std::string Searcher::Snippet(uint32_t d, size_t f, bool& matched) const {
+  const std::string& text = im_.docs[d].texts[f];
+  const std::vector<text::Token> toks = text::Analyze(text);
+  std::vector<size_t> hits;
+  for (size_t i = 0; i < toks.size(); ++i) {
+    for (const QToken& qt : toks_) {
+      const bool m = qt.prefix ? toks[i].folded.compare(0, qt.tok.folded.size(),
+                                                         qt.tok.folded) == 0
+                               : toks[i].folded == qt.tok.folded;
+      if (m) {
+        hits.push_back(i);
+        break;
+      }
+    }
+  }
+  matched = !hits.empty();
+  size_t from = 0, to = text.size();
+  if (text.size() > q_.snippet_bytes) {
+    // The window starting at a hit that covers the most hits.
+    size_t best = 0, best_count = 0;
+    for (size_t a = 0; a < hits.size(); ++a) {
+      size_t c = 0;
+      for (size_t b = a; b < hits.size() && toks[hits[b]].end - toks[hits[a]].begin <=
+                                                q_.snippet_bytes;
+           ++b) {
+        ++c;
+      }
+      if (c > best_count) best_count = c, best = a;
+    }
+    size_t first = hits.empty() ? 0 : hits[best];
+    // Start up to three tokens before the first hit, for context, within a quarter of the budget.
+    if (!toks.empty()) {
+      const uint32_t hit_begin = toks[first].begin;
+      for (int back = 0; back < 3 && first > 0 &&
+                         hit_begin - toks[first - 1].begin <= q_.snippet_bytes / 4;
+           ++back) {
+        --first;
+      }
+      from = toks[first].begin;
+    }
+    to = from;
+    for (size_t i = first; i < toks.size() && toks[i].end - from <= q_.snippet_bytes; ++i) {
+      to = toks[i].end;
+    }
+    if (to == from) {
+      // One huge token: cut it, on a UTF-8 character boundary.
+      to = std::min(text.size(), from + q_.snippet_bytes);
+      while (to > from && to < text.size() && (static_cast<unsigned char>(text[to]) & 0xC0) == 0x80) {
+        --to;
+      }
+    }
+  }
+  std::string out;
+  if (from > 0) out += "…";
+  size_t pos = from;
+  for (size_t h : hits) {
+    const text::Token& t = toks[h];
+    if (t.begin < from || t.end > to) continue;
+    AppendEscaped(out, std::string_view(text).substr(pos, t.begin - pos));
+    out += "<mark>";
+    AppendEscaped(out, std::string_view(text).substr(t.begin, t.end - t.begin));
+    out += "</mark>";
+    pos = t.end;
+  }
+  AppendEscaped(out, std::string_view(text).substr(pos, to - pos));
+  if (to < text.size()) out += "…";
+  return out;
+}
+
+std::string Searcher::Explain(uint32_t d) const {
+  std::string out;
+  char buf[64];
+  for (const Clause& c : clauses_) {
+    Cursor cur(c.list, im_.nf);
+    cur.NextGeq(d);
+    if (cur.doc() != d) continue;
+    if (!out.empty()) out += "; ";
+    std::snprintf(buf, sizeof buf, "%.3f", ClauseScore(c, cur.posting()));
+    out += "'" + c.label + "' " + buf + " (";
+    for (size_t f = 0; f < im_.nf; ++f) {
+      if (f) out += " ";
+      out += o_.fields[f].name + ":" + std::to_string(cur.posting().tf[f]);
+    }
+    out += ")";
+  }
+  return out;
+}
+
+std::string Searcher::Suggest() const {
+  // Viterbi over the exact forms seen in the index for each folded syllable, scored by how often
+  // the forms and their adjacent pairs occur.
+  if (toks_.empty() || toks_.size() > 12) return {};
+  bool any_plain = false;
+  std::vector<std::vector<std::pair<std::string, double>>> forms;  // (exact, log count)
+  for (const QToken& qt : toks_) {
+    std::vector<std::pair<std::string, double>> f;
+    if (qt.tok.has_diacritics() || qt.prefix) {
+      f.emplace_back(qt.tok.exact, 0);
+    } else {
+      any_plain = true;
+      auto it = im_.term_ids.find(FoldedKey(qt.tok.folded));
+      if (it != im_.term_ids.end()) {
+        double rest = im_.lists[it->second].count;
+        std::vector<std::pair<double, uint32_t>> vs;
+        if (auto v = im_.variants.find(it->second); v != im_.variants.end()) {
+          for (uint32_t tid : v->second) {
+            vs.emplace_back(im_.lists[tid].count, tid);
+            rest -= im_.lists[tid].count;
+          }
+        }
+        std::sort(vs.rbegin(), vs.rend());
+        if (vs.size() > 5) vs.resize(5);
+        for (auto [c, tid] : vs) f.emplace_back(im_.term_names[tid], std::log1p(c));
+        if (rest > 0) f.emplace_back(qt.tok.folded, std::log1p(rest));
+      }
+      if (f.empty()) f.emplace_back(qt.tok.folded, 0);
+    }
+    forms.push_back(std::move(f));
+  }
+  if (!any_plain) return {};
+  auto pair_count = [&](const std::string& a, const std::string& b) {
+    auto it = im_.term_ids.find(a + " " + b);
+    return it == im_.term_ids.end() ? 0.0 : std::log1p(im_.lists[it->second].count);
+  };
+  std::vector<std::vector<double>> score(forms.size());
+  std::vector<std::vector<size_t>> back(forms.size());
+  for (size_t j = 0; j < forms[0].size(); ++j) score[0].push_back(0.3 * forms[0][j].second);
+  back[0].assign(forms[0].size(), 0);
+  for (size_t i = 1; i < forms.size(); ++i) {
+    for (size_t j = 0; j < forms[i].size(); ++j) {
+      double best = -1e300;
+      size_t arg = 0;
+      for (size_t p = 0; p < forms[i - 1].size(); ++p) {
+        const double s = score[i - 1][p] + pair_count(forms[i - 1][p].first, forms[i][j].first);
+        if (s > best) best = s, arg = p;
+      }
+      score[i].push_back(best + 0.3 * forms[i][j].second);
+      back[i].push_back(arg);
+    }
+  }
+  size_t j = std::max_element(score.back().begin(), score.back().end()) - score.back().begin();
+  std::vector<std::string> words(forms.size());
+  for (size_t i = forms.size(); i-- > 0;) {
+    words[i] = forms[i][j].first;
+    j = back[i][j];
+  }
+  std::string out, plain;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i) out += " ", plain += " ";
+    out += words[i];
+    plain += toks_[i].tok.has_diacritics() ? toks_[i].tok.exact : toks_[i].tok.folded;
+  }
+  return out == plain ? std::string() : out;
+}
+
+Result<SearchResult> Searcher::Run() {
+  if (q_.k > 10000 || q_.offset > 100000) {
+    return Status::InvalidArgument("k must be <= 10000 and offset <= 100000", "k");
+  }
+  if (q_.text.size() > 64 * 1024) return Status::InvalidArgument("query text too long", "q");
+  need_ = q_.offset + q_.k;
+  Parse();
+  BuildClauses();
+  BuildFilter();
+  SearchResult r;
+  std::vector<std::pair<double, uint32_t>> top;
+  if (need_ > 0 || !q_.facets.empty()) {
+    const bool has_phrases =
+        std::any_of(phrases_.begin(), phrases_.end(), [](auto& p) { return !p.empty(); });
+    if (toks_.empty() || q_.mode == MatchMode::kAll || !q_.facets.empty() || has_phrases) {
+      Exhaustive(top, r);
+    } else {
+      MaxScore(top);
+      r.total = top.size();
+      r.total_exact = false;
+    }
+  }
+  for (size_t i = q_.offset; i < top.size(); ++i) {
+    const uint32_t d = top[i].second;
+    Hit h;
+    h.id = im_.docs[d].id;
+    h.score = top[i].first;
+    if (q_.snippets) {
+      for (size_t f = 0; f < im_.nf; ++f) {
+        if (im_.docs[d].texts[f].empty()) continue;
+        bool matched = false;
+        std::string s = Snippet(d, f, matched);
+        if (matched || f == 0) h.snippets.emplace_back(o_.fields[f].name, std::move(s));
+      }
+    }
+    if (q_.explain) h.explanation = Explain(d);
+    r.hits.push_back(std::move(h));
+  }
+  if (q_.suggest) r.suggestion = Suggest();
+  return r;
+}
+
+}  // namespace
+
+Result<SearchResult> Index::Search(const Query& query) const {
+  std::shared_lock lock(mu_);
+  Searcher s(*impl_, options_, query);
+  return s.Run();
+}
+
+}  // namespace stio::search

@@ -1,0 +1,362 @@
+#include "search/index.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "text/analyzer.h"
+
+namespace stio::search {
+namespace {
+
+Document Doc(std::string id, std::string title, std::string body,
+             std::vector<std::pair<std::string, std::string>> attrs = {}) {
+  Document d;
+  d.id = std::move(id);
+  d.fields = {{"title", std::move(title)}, {"body", std::move(body)}};
+  d.attributes = std::move(attrs);
+  return d;
+}
+
+std::vector<std::string> Ids(const SearchResult& r) {
+  std::vector<std::string> out;
+  for (const Hit& h : r.hits) out.push_back(h.id);
+  return out;
+}
+
+class IndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    IndexOptions o;
+    o.stopwords = "và\ncủa\ncác\nlà\n";
+    index_ = std::move(Index::Create(o)).value();
+    Add(Doc("bio", "Viện Công nghệ sinh học", "Nghiên cứu công nghệ sinh học và vi sinh vật.",
+            {{"type", "organization"}, {"province", "Hà Nội"}}));
+    Add(Doc("it", "Trung tâm công nghệ thông tin", "Phát triển phần mềm, 5G và IoT cho tỉnh.",
+            {{"type", "organization"}, {"province", "Thanh Hóa"}}));
+    Add(Doc("expert", "Nguyễn Văn An", "Chuyên gia sinh học phân tử, công nghệ gen.",
+            {{"type", "person"}, {"province", "Hà Nội"}}));
+    Add(Doc("hoa", "Sở Khoa học Khánh Hoà", "Quản lý khoa học và công nghệ tỉnh Khánh Hoà.",
+            {{"type", "organization"}, {"province", "Khánh Hòa"}}));
+    Add(Doc("cong", "Cầu cong", "Một cây cầu cong bắc qua sông, không phải công nghệ.",
+            {{"type", "place"}}));
+  }
+  void Add(const Document& d) { ASSERT_TRUE(index_->Upsert(d).ok()); }
+  SearchResult Find(const std::string& text, MatchMode mode = MatchMode::kAll) {
+    Query q;
+    q.text = text;
+    q.mode = mode;
+    auto r = index_->Search(q);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? std::move(r).value() : SearchResult{};
+  }
+  std::unique_ptr<Index> index_;
+};
+
+TEST_F(IndexTest, FindsWithAndWithoutDiacritics) {
+  auto with = Find("công nghệ sinh học");
+  ASSERT_FALSE(with.hits.empty());
+  EXPECT_EQ(with.hits[0].id, "bio");
+  auto without = Find("cong nghe sinh hoc");
+  ASSERT_FALSE(without.hits.empty());
+  EXPECT_EQ(without.hits[0].id, "bio");
+  EXPECT_EQ(without.suggestion, "công nghệ sinh học");
+  EXPECT_EQ(with.suggestion, "");
+}
+
+TEST_F(IndexTest, ExactFormsRankAboveFoldedOnly) {
+  // "cong" (curved) and "công" (technology) fold alike; typed with marks, "công" must win.
+  auto r = Find("công", MatchMode::kAny);
+  ASSERT_GE(r.hits.size(), 2u);
+  EXPECT_NE(r.hits[0].id, "cong");
+  auto plain = Find("cầu cong");
+  ASSERT_FALSE(plain.hits.empty());
+  EXPECT_EQ(plain.hits[0].id, "cong");
+}
+
+TEST_F(IndexTest, ToneStylesAndNfdMatch) {
+  EXPECT_EQ(Ids(Find("khánh hòa")), std::vector<std::string>{"hoa"});
+  EXPECT_EQ(Ids(Find("Kha\u0301nh Hoa\u0300")), std::vector<std::string>{"hoa"});
+}
+
+TEST_F(IndexTest, AllModeRequiresEveryWordButNotStopwords) {
+  EXPECT_EQ(Find("sinh học phân tử").total, 1u);
+  EXPECT_EQ(Find("sinh học và phân tử").total, 1u);  // "và" is a stopword: optional
+  EXPECT_EQ(Find("sinh học xyzzy").total, 0u);
+  EXPECT_GE(Find("sinh học xyzzy", MatchMode::kAny).hits.size(), 2u);
+}
+
+TEST_F(IndexTest, QuotedPhrasesAndCodes) {
+  auto r = Find("\"sinh học phân tử\"");
+  EXPECT_EQ(Ids(r), std::vector<std::string>{"expert"});
+  EXPECT_EQ(Find("\"học sinh\"").total, 0u);
+  EXPECT_EQ(Ids(Find("5G IoT")), std::vector<std::string>{"it"});
+  EXPECT_EQ(Find("\"unbalanced quote").total, 0u);  // taken literally, no crash
+  EXPECT_EQ(Find("công nghệ \"sinh").hits.size(), 2u);
+}
+
+TEST_F(IndexTest, FiltersAndFacets) {
+  Query q;
+  q.text = "công nghệ";
+  q.filters = {{"type", "organization"}};
+  q.facets = {"province", "type"};
+  auto r = index_->Search(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->total, 3u);
+  ASSERT_EQ(r->facets.size(), 2u);
+  EXPECT_EQ(r->facets[0].first, "province");
+  EXPECT_EQ(r->facets[0].second.size(), 3u);
+  EXPECT_EQ(r->facets[1].second[0].value, "organization");
+  EXPECT_EQ(r->facets[1].second[0].count, 3u);
+  q.filters = {{"type", "organization"}, {"province", "Hà Nội"}, {"province", "Khánh Hòa"}};
+  r = index_->Search(q);
+  EXPECT_EQ(r->total, 2u);
+  q.filters = {{"type", "nothing"}};
+  EXPECT_EQ(index_->Search(q)->total, 0u);
+}
+
+TEST_F(IndexTest, EmptyQueryListsFilteredDocuments) {
+  Query q;
+  q.filters = {{"province", "Hà Nội"}};
+  q.facets = {"type"};
+  auto r = index_->Search(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Ids(*r), (std::vector<std::string>{"bio", "expert"}));
+}
+
+TEST_F(IndexTest, RangeFilters) {
+  Document d = Doc("dated", "Công nghệ nano", "");
+  d.numbers = {{"year", 2020}};
+  Add(d);
+  Query q;
+  q.text = "công nghệ";
+  q.ranges = {{"year", 2019, 2021}};
+  EXPECT_EQ(Ids(index_->Search(q).value()), std::vector<std::string>{"dated"});
+  q.ranges = {{"year", 2021, 2030}};
+  EXPECT_EQ(index_->Search(q)->total, 0u);
+}
+
+TEST_F(IndexTest, SnippetsHighlightAndEscape) {
+  Add(Doc("html", "<b>Công nghệ</b> & \"xanh\"", "Năng lượng tái tạo."));
+  Query q;
+  q.text = "cong nghe";
+  q.snippets = true;
+  q.filters = {};
+  auto r = index_->Search(q);
+  ASSERT_TRUE(r.ok());
+  bool seen = false;
+  for (const Hit& h : r->hits) {
+    if (h.id != "html") continue;
+    seen = true;
+    ASSERT_FALSE(h.snippets.empty());
+    EXPECT_EQ(h.snippets[0].second,
+              "&lt;b&gt;<mark>Công</mark> <mark>nghệ</mark>&lt;/b&gt; &amp; &quot;xanh&quot;");
+  }
+  EXPECT_TRUE(seen);
+  // Long bodies are cut around the best window.
+  std::string body(3000, ' ');
+  body += "đích đến là công nghệ sinh học";
+  body = std::string(2000, 'x') + " " + body + " " + std::string(2000, 'y');
+  Add(Doc("long", "Dài", body));
+  q.text = "đích đến";
+  r = index_->Search(q);
+  ASSERT_EQ(r->hits.size(), 1u);
+  ASSERT_EQ(r->hits[0].snippets.size(), 2u);
+  const std::string& s = r->hits[0].snippets[1].second;
+  EXPECT_NE(s.find("<mark>đích</mark> <mark>đến</mark>"), std::string::npos) << s;
+  EXPECT_LT(s.size(), 400u);
+}
+
+TEST_F(IndexTest, UpdatesAndDeletesAreVisible) {
+  EXPECT_EQ(Find("vi sinh vật").total, 1u);
+  Add(Doc("bio", "Viện Công nghệ sinh học", "Đổi mới sáng tạo."));
+  EXPECT_EQ(Find("vi sinh vật").total, 0u);
+  EXPECT_EQ(Find("sáng tạo").total, 1u);
+  EXPECT_TRUE(index_->Delete("bio"));
+  EXPECT_FALSE(index_->Delete("bio"));
+  EXPECT_EQ(Find("sáng tạo").total, 0u);
+  EXPECT_EQ(index_->size(), 4u);
+}
+
+TEST_F(IndexTest, PrefixTyposAndExplain) {
+  Query q;
+  q.text = "công ngh";
+  q.prefix_last = true;
+  auto r = index_->Search(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_GE(r->total, 3u);
+  q.text = "khanh hoaf";  // one typo in a long... too short: 4 letters: no typo tolerance
+  q.prefix_last = false;
+  EXPECT_EQ(index_->Search(q)->total, 0u);
+  q.text = "nghieen cuu";  // one extra letter in a long syllable
+  r = index_->Search(q);
+  EXPECT_EQ(Ids(*r), std::vector<std::string>{"bio"});
+  q.text = "vi sinh";
+  q.explain = true;
+  r = index_->Search(q);
+  ASSERT_FALSE(r->hits.empty());
+  EXPECT_NE(r->hits[0].explanation.find("'~vi sinh'"), std::string::npos)
+      << r->hits[0].explanation;
+}
+
+TEST_F(IndexTest, BadInputNeverCrashes) {
+  for (std::string text : {std::string(""), std::string("\"\"\"\""), std::string("\xFF\xFE\x80"),
+                           std::string("\x01\x02 \x1F"), std::string("- : / ."),
+                           std::string(100000, 'a')}) {
+    Query q;
+    q.text = text;
+    q.snippets = true;
+    q.explain = true;
+    (void)index_->Search(q);
+  }
+  std::string big;
+  for (int i = 0; i < 10000; ++i) big += "công nghệ ";
+  Query q;
+  q.text = big.substr(0, 60000);
+  EXPECT_TRUE(index_->Search(q).ok());
+  Query bad;
+  bad.k = 1000000;
+  EXPECT_FALSE(index_->Search(bad).ok());
+  EXPECT_FALSE(index_->Upsert(Document{}).ok());
+  Document unknown = Doc("x", "a", "b");
+  unknown.fields.emplace_back("nope", "c");
+  EXPECT_FALSE(index_->Upsert(unknown).ok());
+}
+
+TEST(IndexOptionsTest, Validation) {
+  IndexOptions o;
+  o.fields = {};
+  EXPECT_FALSE(Index::Create(o).ok());
+  o.fields = {{"a", 1, 0.5}, {"a", 1, 0.5}};
+  EXPECT_FALSE(Index::Create(o).ok());
+  o.fields = {{"a", -1, 0.5}};
+  EXPECT_FALSE(Index::Create(o).ok());
+}
+
+// A synthetic corpus large enough for several blocks per list: MaxScore (kAny, pruned) must return
+// exactly the same ranking as exhaustive evaluation (kAny with facets forces the exhaustive path).
+TEST(IndexPruningTest, MaxScoreEqualsExhaustive) {
+  const std::vector<std::string> words = {"công", "nghệ", "sinh", "học", "cong", "nghe", "thông",
+                                          "tin", "hòa", "bình", "khoa", "phát", "triển", "mới"};
+  std::mt19937 rng(42);
+  auto index = std::move(Index::Create({})).value();
+  for (int i = 0; i < 3000; ++i) {
+    std::string title, body;
+    for (int w = 0; w < 3; ++w) title += words[rng() % words.size()] + " ";
+    const int len = 5 + rng() % 40;
+    for (int w = 0; w < len; ++w) body += words[rng() % (w % 3 ? words.size() : 4)] + " ";
+    Document d = Doc("d" + std::to_string(i), title, body, {{"g", std::to_string(i % 3)}});
+    ASSERT_TRUE(index->Upsert(d).ok());
+    if (i % 7 == 0) (void)index->Delete("d" + std::to_string(i / 2));
+  }
+  for (const char* text : {"công nghệ", "sinh học mới", "cong nghe", "hòa bình phát triển",
+                           "khoa học công nghệ thông tin"}) {
+    Query q;
+    q.text = text;
+    q.mode = MatchMode::kAny;
+    q.k = 20;
+    q.suggest = false;
+    auto pruned = index->Search(q);
+    q.facets = {"g"};
+    auto full = index->Search(q);
+    ASSERT_TRUE(pruned.ok() && full.ok());
+    ASSERT_EQ(pruned->hits.size(), full->hits.size()) << text;
+    for (size_t i = 0; i < pruned->hits.size(); ++i) {
+      EXPECT_EQ(pruned->hits[i].id, full->hits[i].id) << text << " rank " << i;
+      EXPECT_NEAR(pruned->hits[i].score, full->hits[i].score, 1e-9);
+    }
+  }
+}
+
+TEST(IndexPersistenceTest, SaveLoadRoundTripAndCorruption) {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("stio_index_test_" + std::to_string(getpid())))
+          .string();
+  IndexOptions o;
+  o.stopwords = "và\n";
+  auto index = std::move(Index::Create(o)).value();
+  for (int i = 0; i < 300; ++i) {
+    ASSERT_TRUE(index
+                    ->Upsert(Doc("d" + std::to_string(i), "Công nghệ " + std::to_string(i),
+                                 i % 2 ? "sinh học và môi trường" : "thông tin",
+                                 {{"odd", i % 2 ? "yes" : "no"}}))
+                    .ok());
+  }
+  ASSERT_TRUE(index->Delete("d5"));
+  ASSERT_TRUE(index->Save(dir).ok());
+  auto loaded = Index::Load(dir);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ((*loaded)->size(), 299u);
+  Query q;
+  q.text = "sinh hoc";
+  q.filters = {{"odd", "yes"}};
+  q.snippets = true;
+  auto a = index->Search(q);
+  auto b = (*loaded)->Search(q);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->total, 149u);
+  EXPECT_EQ(Ids(*a), Ids(*b));
+  EXPECT_EQ(a->hits[0].snippets, b->hits[0].snippets);
+  EXPECT_EQ(a->suggestion, b->suggestion);
+  // The loaded index keeps accepting writes.
+  ASSERT_TRUE((*loaded)->Upsert(Doc("new", "Robot", "")).ok());
+  q = Query{};
+  q.text = "robot";
+  EXPECT_EQ((*loaded)->Search(q)->total, 1u);
+  // Flip a byte: a clean DataLoss error, never a crash.
+  const std::string path = dir + "/index.stio";
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  for (size_t pos : {size_t{3}, bytes.size() / 2, bytes.size() - 2}) {
+    std::string bad = bytes;
+    bad[pos] ^= 0x5A;
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bad;
+    auto r = Index::Load(dir);
+    EXPECT_FALSE(r.ok());
+  }
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes.substr(0, 10);
+  EXPECT_FALSE(Index::Load(dir).ok());
+  EXPECT_EQ(Index::Load(dir + "/missing").status().code(), StatusCode::kNotFound);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(IndexConcurrencyTest, ReadersWhileOneWriterWrites) {
+  auto index = std::move(Index::Create({})).value();
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int i = 0; i < 400; ++i) {
+      (void)index->Upsert(Doc("d" + std::to_string(i % 150), "công nghệ " + std::to_string(i),
+                              "sinh học"));
+      if (i % 10 == 0) index->Delete("d" + std::to_string(i % 50));
+    }
+    done = true;
+  });
+  std::vector<std::thread> readers;
+  std::atomic<int> searches{0};
+  for (int t = 0; t < 2; ++t) {
+    readers.emplace_back([&] {
+      while (!done) {
+        Query q;
+        q.text = "cong nghe";
+        q.snippets = true;
+        auto r = index->Search(q);
+        ASSERT_TRUE(r.ok());
+        for (const Hit& h : r->hits) ASSERT_FALSE(h.id.empty());
+        ++searches;
+      }
+    });
+  }
+  writer.join();
+  for (auto& t : readers) t.join();
+  EXPECT_LE(index->size(), 150u);
+}
+
+}  // namespace
+}  // namespace stio::search

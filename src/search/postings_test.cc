@@ -1,0 +1,69 @@
+#include "search/postings.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace stio::search {
+namespace {
+
+TEST(PostingsTest, VarintRoundTripAndTruncation) {
+  std::vector<uint8_t> b;
+  for (uint32_t v : {0u, 1u, 127u, 128u, 300u, 0xFFFFFFFFu}) PutVarint(b, v);
+  const uint8_t* p = b.data();
+  for (uint32_t v : {0u, 1u, 127u, 128u, 300u, 0xFFFFFFFFu}) {
+    uint32_t got;
+    ASSERT_TRUE(GetVarint(p, b.data() + b.size(), got));
+    EXPECT_EQ(got, v);
+  }
+  const uint8_t bad[] = {0x80, 0x80};
+  const uint8_t* q = bad;
+  uint32_t v;
+  EXPECT_FALSE(GetVarint(q, bad + 2, v));
+}
+
+// Builds a list with `n` postings at random increasing docs and checks cursors against it.
+TEST(PostingsTest, CursorMatchesReferenceAcrossBlocks) {
+  std::mt19937 rng(7);
+  PostingList pl;
+  std::vector<uint32_t> docs;
+  uint32_t d = 0;
+  for (int i = 0; i < 1000; ++i) {
+    d += 1 + rng() % 50;
+    docs.push_back(d);
+    Posting p;
+    p.doc = d;
+    p.tf[0] = static_cast<uint16_t>(1 + i % 3);
+    p.tf[1] = static_cast<uint16_t>(i % 5);
+    pl.tail.push_back(p);
+    ++pl.count;
+    if (pl.tail.size() == kBlockSize) SealBlock(pl, 2, 1.0f, {1, 1});
+  }
+  ASSERT_EQ(pl.blocks.size(), 1000 / kBlockSize);
+  Cursor c(&pl, 2);
+  for (size_t i = 0; i < docs.size(); ++i, c.Next()) {
+    ASSERT_EQ(c.doc(), docs[i]);
+    EXPECT_EQ(c.posting().tf[0], 1 + i % 3);
+    EXPECT_EQ(c.posting().tf[1], i % 5);
+  }
+  EXPECT_EQ(c.doc(), Cursor::kEnd);
+  for (int trial = 0; trial < 200; ++trial) {
+    const uint32_t target = rng() % (d + 10);
+    Cursor s(&pl, 2);
+    s.NextGeq(target / 2);
+    s.NextGeq(target);
+    auto it = std::lower_bound(docs.begin(), docs.end(), target);
+    EXPECT_EQ(s.doc(), it == docs.end() ? Cursor::kEnd : *it) << target;
+  }
+}
+
+TEST(PostingsTest, EmptyListIsExhausted) {
+  PostingList pl;
+  Cursor c(&pl, 1);
+  EXPECT_EQ(c.doc(), Cursor::kEnd);
+  c.NextGeq(5);
+  EXPECT_EQ(c.doc(), Cursor::kEnd);
+}
+
+}  // namespace
+}  // namespace stio::search
