@@ -373,6 +373,7 @@ async function api(req, res, url) {
     if (q.get('expert') === 'true') items = items.filter((x) => x.is_expert);
     if (q.get('province_code')) items = items.filter((x) => x.province_code === q.get('province_code'));
     if (q.get('organization_id')) items = items.filter((x) => String(x.organization_id) === q.get('organization_id'));
+    if (!q.get('sort') || q.get('sort').replace('-', '') === 'name') q.set('sort', (q.get('sort') || 'name').replace('name', 'full_name'));
     return send(res, 200, list(items.map((x) => personOut(x, user)), q, 'full_name'));
   }
   if (p === '/people' && m === 'POST') {

@@ -11,8 +11,8 @@ interface AuditEntry {
   before: Record<string, unknown> | null; after: Record<string, unknown> | null;
 }
 const PAGE = 50;
-const ENTITY_TYPES = ['organization', 'person', 'certificate', 'user', 'token'];
-const ACTIONS = ['create', 'update', 'delete', 'login', 'import'];
+const ENTITY_TYPES = ['organization', 'person', 'certificate', 'user', 'api_token'];
+const ACTIONS = ['create', 'update', 'delete', 'issue', 'amend', 'suspend', 'reinstate', 'revoke', 'login', 'import'];
 
 function show(v: unknown): string {
   if (v === undefined) return '';

@@ -28,12 +28,12 @@ export function peopleListPage(ctx: RouteCtx): Node {
   const q = ctx.query;
   const state = {
     q: q.get('q') || '', field: q.get('field') || '', expert: q.get('expert') || '', province_code: q.get('province') || '',
-    organization_id: q.get('organization_id') || '', sort: q.get('sort') || 'full_name', offset: Number(q.get('offset') || 0) || 0,
+    organization_id: q.get('organization_id') || '', sort: q.get('sort') || 'name', offset: Number(q.get('offset') || 0) || 0,
   };
   const update = (patch: Partial<typeof state>) => {
     const s = { ...state, offset: 0, ...patch };
     setQuery({ q: s.q, field: s.field, expert: s.expert, province: s.province_code, organization_id: s.organization_id,
-      sort: s.sort === 'full_name' ? '' : s.sort, offset: s.offset || '' });
+      sort: s.sort === 'name' ? '' : s.sort, offset: s.offset || '' });
   };
   const qInput = h('input', { type: 'search', id: 'people-q', name: 'q', value: state.q, placeholder: t('common.searchPlaceholder'), autocomplete: 'off' });
   const fieldSel = h('select', { id: 'people-field', name: 'field' }, h('option', { value: '' }, t('common.all')));
