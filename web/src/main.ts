@@ -88,7 +88,10 @@ function buildHeader(): HTMLElement {
     document.addEventListener('click', (e) => { if (!menu.contains(e.target as Node)) close(); });
     userArea = h('div', { class: 'user-menu' }, btn, menu);
   } else {
-    userArea = h('a', { class: 'btn btn-light', href: '#/login', id: 'login-link' }, t('user.login'));
+    userArea = h('a', { class: 'btn btn-light', href: '#/login', id: 'login-link', onclick: (e: Event) => {
+      const { path } = parseHash();
+      if (path !== '/login' && path !== '/') { e.preventDefault(); navigate('/login', { next: location.hash.slice(1) }); }
+    } }, t('user.login'));
   }
   return h('header', { class: 'site-header' },
     h('div', { class: 'header-inner' },
@@ -119,11 +122,24 @@ async function renderRoute(): Promise<void> {
   nav?.classList.remove('open');
   document.getElementById('menu-toggle')?.setAttribute('aria-expanded', 'false');
   if (!m) { main.replaceChildren(errorState({})); main.firstElementChild!.textContent = t('state.notFound'); return; }
-  main.replaceChildren(loading());
+  // Keep focus (and caret) in a search box when only the query changed (filters re-render the page).
+  const active = document.activeElement as HTMLInputElement | null;
+  const focusId = active && main.contains(active) && active.id ? active.id : '';
+  const caret = focusId && typeof active!.selectionStart === 'number' ? active!.selectionStart : null;
+  if (!focusId) main.replaceChildren(loading());
   try {
     const node = await m.route.view({ params: m.params, query, path }, ctrl.signal);
     if (seq !== renderSeq) return;
     main.replaceChildren(node);
+    if (focusId) {
+      const el = document.getElementById(focusId) as HTMLInputElement | null;
+      if (el) {
+        el.focus();
+        if (caret !== null && typeof el.setSelectionRange === 'function' && /^(text|search)$/.test(el.type)) {
+          try { el.setSelectionRange(caret, caret); } catch { /* not a text input */ }
+        }
+      }
+    }
     const title = main.querySelector('h1');
     document.title = (title?.textContent ? title.textContent + ' — ' : '') + 'STIO';
   } catch (e) {

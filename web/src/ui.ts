@@ -207,3 +207,11 @@ export function showProblem(form: HTMLElement, e: unknown): void {
 export function formSummary(): HTMLElement {
   return h('div', { class: 'form-summary hidden', role: 'alert', tabindex: '-1' });
 }
+
+/** Shown instead of a write form to anonymous users (the server would refuse anyway). */
+export function needLogin(): HTMLElement {
+  const next = location.hash.slice(1);
+  return h('div', { class: 'state state-empty' },
+    h('p', null, t('state.needLogin')),
+    h('a', { class: 'btn btn-primary', href: '#/login?next=' + encodeURIComponent(next) }, t('user.login')));
+}

@@ -3,9 +3,9 @@ import { t, tx, type DictKey } from '../i18n';
 import { api, ApiError, itemsOf, type ListResponse } from '../api';
 import { fmtDate, fmtDateTime } from '../format';
 import { navigate, setQuery, type RouteCtx } from '../router';
-import { can } from '../session';
+import { can, currentUser } from '../session';
 import {
-  clearErrors, confirmDialog, dl, empty, errorState, errorText, formSummary, input, link, loading,
+  needLogin,   clearErrors, confirmDialog, dl, empty, errorState, errorText, formSummary, input, link, loading,
   pageHeader, pager, select, setFieldError, showProblem, showSummary, statusBadge, table, textarea, toast, type Column,
 } from '../ui';
 import { getProvinces } from '../refdata';
@@ -237,6 +237,7 @@ export function validateOrg(v: Record<string, string>): [string, DictKey][] {
 }
 
 export function orgFormPage(ctx: RouteCtx): Node {
+  if (!currentUser()) return h('div', { class: 'page' }, needLogin());
   const id = ctx.params.id;
   const host = h('div', { class: 'page' }, loading());
   const build = (o: Organization | null) => {

@@ -5,7 +5,7 @@ import { fmtDateTime } from '../format';
 import { navigate, setQuery, type RouteCtx } from '../router';
 import { can, currentUser } from '../session';
 import {
-  badge, checkbox, clearErrors, confirmDialog, dl, empty, errorState, errorText, fieldWrap, formSummary, input, link, loading,
+  needLogin,   badge, checkbox, clearErrors, confirmDialog, dl, empty, errorState, errorText, fieldWrap, formSummary, input, link, loading,
   pageHeader, pager, select, setFieldError, showProblem, showSummary, table, textarea, toast, type Column,
 } from '../ui';
 import { byCode, getFields, getProvinces, type FieldOfScience } from '../refdata';
@@ -149,6 +149,7 @@ function tagInput(name: string, label: string, initial: string[]): { el: HTMLEle
 }
 
 export function personFormPage(ctx: RouteCtx): Node {
+  if (!currentUser()) return h('div', { class: 'page' }, needLogin());
   const id = ctx.params.id;
   const host = h('div', { class: 'page' }, loading());
   const me = currentUser();

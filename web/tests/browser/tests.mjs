@@ -180,6 +180,7 @@ export const tests = [
       await page.waitForSelector('#org-q');
       await page.fill('#org-q', `Thử nghiệm Tự động ${stamp}`);
       await page.waitForFunction((n) => [...document.querySelectorAll('.results a.org-link')].some((a) => a.textContent === n), name);
+      assert(await page.evaluate(() => document.activeElement?.id) === 'org-q', 'search box keeps the focus while results update');
       // edit
       await page.click(`.results a.org-link:text-is("${name}")`);
       await page.waitForSelector('#org-edit');
