@@ -25,12 +25,14 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cctype>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
@@ -101,6 +103,30 @@ Response BusyResponse() {
 
 bool IsHttpParseError(const beast::error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category();
+}
+
+// Request ids: a per-process random prefix plus a counter; unique enough to correlate logs, and
+// cheap. A client-supplied X-Request-Id is kept if it looks harmless (it ends up in logs).
+std::string NextRequestId() {
+  static const std::string prefix = [] {
+    std::random_device rd;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>(rd()));
+    return std::string(buf);
+  }();
+  static std::atomic<uint64_t> counter{0};
+  return prefix + "-" + std::to_string(counter.fetch_add(1, std::memory_order_relaxed) + 1);
+}
+
+bool AcceptableRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.' &&
+        c != ':') {
+      return false;
+    }
+  }
+  return true;
 }
 
 void LogError(std::string_view what, std::string_view detail) {
@@ -255,6 +281,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     version_ = 11;
     start_ = Clock::now();
+    request_id_ = NextRequestId();
     if (ec == bhttp::error::body_limit) {
       busy_ = true;
       return Send(Problem(413, "Content Too Large",
@@ -306,6 +333,14 @@ class Session : public std::enable_shared_from_this<Session> {
     req->body = std::move(msg.body());
     req->remote_address = remote_;
     req->tls = false;
+    // Handlers see the id in the request headers, so their own logs can carry it.
+    auto client_id = req->headers.Get("x-request-id");
+    if (client_id && AcceptableRequestId(*client_id)) {
+      request_id_ = std::string(*client_id);
+    } else {
+      request_id_ = NextRequestId();
+      req->headers.Set("X-Request-Id", request_id_);
+    }
 
     method_ = req->method;
     target_ = req->target;
@@ -349,14 +384,17 @@ class Session : public std::enable_shared_from_this<Session> {
       res->version(version_ == 10 ? 10 : 11);
       res->result(static_cast<unsigned>(r.status));
       bool has_type = false;
+      bool has_id = false;
       for (const auto& [name, value] : r.headers.all()) {
         // Framing headers are ours to decide; a handler's copy could desynchronise the stream.
         if (name == "content-length" || name == "transfer-encoding" || name == "connection") {
           continue;
         }
         if (name == "content-type") has_type = true;
+        if (name == "x-request-id") has_id = true;
         res->insert(name, value);
       }
+      if (!has_id && !request_id_.empty()) res->set("X-Request-Id", request_id_);
       const bool bodiless = r.status / 100 == 1 || r.status == 204 || r.status == 304;
       if (bodiless) {
         r.body.clear();
@@ -387,10 +425,14 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnWrite(bool close, beast::error_code ec, size_t bytes) {
     if (server_->logger_) {
-      AccessLogEntry entry{
-          remote_, method_,
-          target_, status_,
-          bytes,   std::chrono::duration<double, std::milli>(Clock::now() - start_).count()};
+      AccessLogEntry entry;
+      entry.remote_address = remote_;
+      entry.method = method_;
+      entry.target = target_;
+      entry.status = status_;
+      entry.response_bytes = bytes;
+      entry.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - start_).count();
+      entry.request_id = request_id_;
       try {
         server_->logger_(entry);
       } catch (const std::exception& e) {
@@ -456,6 +498,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // The current exchange, for the access log.
   std::string method_;
   std::string target_;
+  std::string request_id_;
   unsigned version_ = 11;
   int status_ = 0;
   Clock::time_point start_;

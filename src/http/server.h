@@ -9,6 +9,9 @@
 // Shutdown(): stop accepting, let requests in flight finish (up to `drain_timeout_ms`), close idle
 // connections, and return from Run(). InstallSignalHandlers() makes SIGTERM and SIGINT call it.
 //
+// Every response carries X-Request-Id: the client's own (if it is at most 64 characters of
+// [A-Za-z0-9-_.:]) or a generated one, which the handler also sees in the request headers.
+//
 // Thread-safety: Run() blocks the calling thread; Shutdown() may be called from any thread.
 #pragma once
 
@@ -28,7 +31,7 @@ struct ServerOptions {
   uint16_t port = 8080;  // 0 picks a free port (see Server::port())
   int io_threads = 1;
   int worker_threads = 4;
-  int queue_capacity = 256;        // requests waiting for a worker before 503
+  int queue_capacity = 256;         // requests waiting for a worker before 503
   size_t max_body_bytes = 8 << 20;  // 8 MiB
   size_t max_header_bytes = 16 << 10;
   int read_timeout_ms = 30000;
@@ -43,7 +46,8 @@ struct AccessLogEntry {
   std::string target;
   int status;
   size_t response_bytes;
-  double duration_ms;
+  double duration_ms;      // from the complete request to the last byte written
+  std::string request_id;  // X-Request-Id: the client's if acceptable, else generated
 };
 
 class Server {

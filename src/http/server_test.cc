@@ -453,6 +453,26 @@ TEST(ServerTest, AccessLoggerSeesEveryRequest) {
   EXPECT_GT(entries[0].response_bytes, 0u);
   EXPECT_GE(entries[0].duration_ms, 0.0);
   EXPECT_EQ(entries[1].method, "POST");
+  EXPECT_FALSE(entries[0].request_id.empty());
+  EXPECT_NE(entries[0].request_id, entries[1].request_id);
+}
+
+TEST(ServerTest, RequestIdIsEchoedOrGenerated) {
+  TestServer ts([](Request& req) {
+    return Response::Text(200, std::string(req.headers.Get("x-request-id").value_or("")));
+  });
+  HttpClient client = ts.Client();
+  auto generated = client.Get("/");
+  ASSERT_TRUE(generated.ok());
+  EXPECT_FALSE(generated->body.empty());
+  EXPECT_EQ(generated->Header("x-request-id"), generated->body);  // the handler saw the same id
+  auto echoed = client.Get("/", {{"X-Request-Id", "abc-123"}});
+  ASSERT_TRUE(echoed.ok());
+  EXPECT_EQ(echoed->Header("x-request-id"), "abc-123");
+  auto hostile = client.Get("/", {{"X-Request-Id", "bad id\x01<script>"}});
+  ASSERT_TRUE(hostile.ok());
+  EXPECT_NE(hostile->Header("x-request-id"), "bad id\x01<script>");
+  EXPECT_FALSE(hostile->Header("x-request-id").empty());
 }
 
 TEST(ServerTest, ListenFailsCleanly) {
