@@ -149,6 +149,27 @@ TEST(SqliteDatabaseTest, WriterFromAnotherThreadWaitsItsTurn) {
   EXPECT_EQ(QueryInt(*db, TxMode::kRead, "SELECT COUNT(*) FROM items"), 2);
 }
 
+TEST(SqliteDatabaseTest, LockHeldByAnotherProcessIsUnavailable) {
+  ScratchDir dir;
+  const std::string path = dir.File("busy.db");
+  auto db = OpenMigrated(path);
+  EXPECT_EQ(Unwrap(OpenSqlite(dir.File("fresh.db")))->SchemaVersion().value_or(-1), 0);
+  OpenOptions impatient;
+  impatient.busy_timeout_ms = 20;
+  impatient.reader_connections = 1;
+  auto other = Unwrap(OpenSqlite(path, impatient));  // stands in for a second process
+  auto tx = Unwrap(db->Begin(TxMode::kWrite));
+  auto blocked = other->Begin(TxMode::kWrite);
+  EXPECT_EQ(blocked.status().code(), StatusCode::kUnavailable) << blocked.status().ToString();
+  // Readers are not blocked by the writer (WAL).
+  auto reader = Unwrap(other->Begin(TxMode::kRead));
+  EXPECT_EQ(Unwrap(reader->Query("SELECT id FROM items")).size(), 0u);
+  // ...but the only reader connection is now taken.
+  EXPECT_EQ(other->Begin(TxMode::kRead).status().code(), StatusCode::kUnavailable);
+  reader.reset();
+  EXPECT_TRUE(other->Begin(TxMode::kRead).ok());
+}
+
 TEST(SqliteDatabaseTest, TransactionOutlivingDatabaseIsSafe) {
   ScratchDir dir;
   auto db = OpenMigrated(dir.File("o.db"));
