@@ -17,6 +17,7 @@ CREATE TABLE admin_units (
   unit_type TEXT NOT NULL,
   province_code TEXT,
   district_code TEXT,
+  successor_code TEXT,  -- pre-2025 provinces: the 2025 province they became part of
   name_en TEXT,
   slug TEXT,
   area_km2 REAL,

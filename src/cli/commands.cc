@@ -1,0 +1,417 @@
+#include "cli/commands.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/args.h"
+#include "core/clock.h"
+#include "core/strings.h"
+#include "domain/accounts.h"
+#include "domain/transfer.h"
+#include "search/ir_tool.h"
+#include "server/serve.h"
+#include "storage/schema.h"
+
+namespace stio::cli {
+namespace {
+
+constexpr int kUsage = 2;
+constexpr int kFailure = 1;
+
+constexpr char kMainHelp[] = R"(stio — the platform for provincial science, technology and innovation work
+
+Usage: stio COMMAND [OPTIONS]
+
+Commands:
+  serve          serve the web portal and the JSON API
+  migrate        create or upgrade a database
+  backup         copy a live database to a file (SQLite online backup)
+  restore        replace a database by a backup
+  user add       create a user (password read from standard input)
+  user list      list users
+  token create   print a new bearer API token for a user
+  import         import organizations or people from CSV or JSON (all or nothing)
+  export         export organizations or people as CSV or JSON
+  ir             build and evaluate search indexes (ir index | ir run | ir eval)
+  version        print the version
+
+Run `stio COMMAND --help` for a command's options.
+)";
+
+constexpr char kServeHelp[] = R"(Usage: stio serve [--listen HOST:PORT] [--db PATH] [options]
+
+Serves the portal and the API. Creates and migrates the database if missing and loads the
+reference data. On the first start it creates an administrator and prints how to sign in.
+
+  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080)
+  --db PATH            SQLite database (default var/stio.db)
+  --data DIR           reference data folder (default: data/ of the installation)
+  --web DIR            built web UI (default: web/dist of the installation)
+  --workers N          request worker threads (default 4)
+  --queue N            requests waiting for a worker before 503 (default 256)
+  --admin-email E      e-mail of the first administrator (default admin@stio.local)
+  --secure-cookies     mark cookies Secure (when served over https by a proxy)
+  --quiet              no access log
+)";
+
+constexpr char kMigrateHelp[] = R"(Usage: stio migrate --db PATH [--data DIR]
+
+Creates the database if missing, applies every pending migration and loads reference data.
+)";
+
+constexpr char kBackupHelp[] = R"(Usage: stio backup --db PATH --out FILE
+
+Writes a consistent copy of the database to FILE while it may be in use (SQLite online backup).
+)";
+
+constexpr char kRestoreHelp[] = R"(Usage: stio restore --db PATH --from FILE
+
+Replaces the database at PATH by the backup FILE, after checking the backup's integrity.
+Stop the server first.
+)";
+
+constexpr char kUserAddHelp[] = R"(Usage: stio user add --db PATH --email E --role ROLE [--name NAME] [--organization-id ID]
+
+Creates a user. The password is read from standard input (one line; at least 10 characters).
+ROLE is admin, staff, reviewer or member (a member needs --organization-id).
+)";
+
+constexpr char kUserListHelp[] = "Usage: stio user list --db PATH\n";
+
+constexpr char kTokenHelp[] = R"(Usage: stio token create --db PATH --email E [--name NAME]
+
+Prints a new bearer API token for the user with e-mail E. Send it as
+`Authorization: Bearer TOKEN`. It is shown only once.
+)";
+
+constexpr char kImportHelp[] = R"(Usage: stio import --db PATH --entity organizations|people --file FILE [--format csv|json] [--as E]
+
+Imports every record of FILE in one transaction. If any row is wrong, every wrong row is reported
+(line, column, reason) and nothing is written. CSV: UTF-8 with or without BOM, a header row with
+the API's field names. The format is taken from the file name unless given.
+)";
+
+constexpr char kExportHelp[] = R"(Usage: stio export --db PATH --entity organizations|people [--format csv|json] [--out FILE]
+
+Writes every live record (to standard output unless --out is given).
+)";
+
+int Fail(std::ostream& err, const std::string& cmd, const Status& s, int code = kFailure) {
+  err << "stio " << cmd << ": " << (s.field().empty() ? "" : s.field() + ": ") << s.message()
+      << "\n";
+  return code;
+}
+
+Result<std::unique_ptr<storage::Database>> Open(const Args& a, bool create, std::ostream& log) {
+  STIO_ASSIGN_OR_RETURN(std::string db, a.Require("db"));
+  if (!create && !std::filesystem::exists(db)) {
+    return Status::NotFound("no database at '" + db + "' (run `stio migrate --db " + db + "`)");
+  }
+  return server::OpenDatabase(db, a.Get("data").value_or(""), create, log);
+}
+
+int Serve(const Args& a, std::ostream& out, std::ostream& err) {
+  if (Status s = a.Only({"listen", "db", "data", "web", "workers", "queue", "admin-email",
+                         "secure-cookies", "quiet"});
+      !s.ok()) {
+    return Fail(err, "serve", s, kUsage);
+  }
+  server::ServeOptions o;
+  if (auto v = a.Get("listen")) {
+    if (Status s = server::ParseListen(*v, o); !s.ok()) return Fail(err, "serve", s, kUsage);
+  }
+  o.db_path = a.Get("db").value_or(o.db_path);
+  o.data_dir = a.Get("data").value_or("");
+  o.web_root = a.Get("web").value_or("");
+  for (auto [name, target] : {std::pair{"workers", &o.workers}, std::pair{"queue", &o.queue}}) {
+    if (auto v = a.Get(name)) {
+      auto n = ParseInt(*v);
+      if (!n || *n < 1 || *n > 4096) {
+        return Fail(err, "serve",
+                    Status::InvalidArgument("--" + std::string(name) + " must be 1..4096"), kUsage);
+      }
+      *target = static_cast<int>(*n);
+    }
+  }
+  o.admin_email = a.Get("admin-email").value_or(o.admin_email);
+  o.secure_cookies = a.Has("secure-cookies");
+  o.quiet_access_log = a.Has("quiet");
+  return server::RunServe(o, out, err);
+}
+
+int Migrate(const Args& a, std::ostream& out, std::ostream& err) {
+  if (Status s = a.Only({"db", "data"}); !s.ok()) return Fail(err, "migrate", s, kUsage);
+  auto db = Open(a, /*create=*/true, out);
+  if (!db.ok()) return Fail(err, "migrate", db.status());
+  auto v = (*db)->SchemaVersion();
+  if (!v.ok()) return Fail(err, "migrate", v.status());
+  out << "stio: database " << *a.Get("db") << " is at schema version " << *v << "\n";
+  return 0;
+}
+
+int Backup(const Args& a, std::ostream& out, std::ostream& err) {
+  if (Status s = a.Only({"db", "out"}); !s.ok()) return Fail(err, "backup", s, kUsage);
+  auto target = a.Require("out");
+  if (!target.ok()) return Fail(err, "backup", target.status(), kUsage);
+  auto path = a.Require("db");
+  if (!path.ok()) return Fail(err, "backup", path.status(), kUsage);
+  if (!std::filesystem::exists(*path)) {
+    return Fail(err, "backup", Status::NotFound("no database at '" + *path + "'"));
+  }
+  storage::OpenOptions options;
+  options.create_if_missing = false;
+  auto db = storage::OpenSqlite(*path, options);
+  if (!db.ok()) return Fail(err, "backup", db.status());
+  if (Status s = (*db)->Backup(*target); !s.ok()) return Fail(err, "backup", s);
+  out << "stio: backed up " << *path << " to " << *target << "\n";
+  return 0;
+}
+
+int Restore(const Args& a, std::ostream& out, std::ostream& err) {
+  if (Status s = a.Only({"db", "from"}); !s.ok()) return Fail(err, "restore", s, kUsage);
+  auto from = a.Require("from");
+  if (!from.ok()) return Fail(err, "restore", from.status(), kUsage);
+  auto path = a.Require("db");
+  if (!path.ok()) return Fail(err, "restore", path.status(), kUsage);
+  if (Status s = storage::RestoreSqlite(*from, *path); !s.ok()) return Fail(err, "restore", s);
+  out << "stio: restored " << *path << " from " << *from << "\n";
+  return 0;
+}
+
+int UserAdd(const Args& a, std::istream& in, std::ostream& out, std::ostream& err) {
+  if (Status s = a.Only({"db", "data", "email", "role", "name", "organization-id"}); !s.ok()) {
+    return Fail(err, "user add", s, kUsage);
+  }
+  for (const char* req : {"email", "role"}) {
+    if (auto r = a.Require(req); !r.ok()) return Fail(err, "user add", r.status(), kUsage);
+  }
+  std::string password;
+  if (!std::getline(in, password)) {
+    return Fail(err, "user add",
+                Status::InvalidArgument("no password on standard input (e.g. `echo '...' | stio "
+                                        "user add ...`)"),
+                kUsage);
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  auto db = Open(a, /*create=*/true, err);
+  if (!db.ok()) return Fail(err, "user add", db.status());
+  domain::Json input = {{"email", *a.Get("email")},
+                        {"role", *a.Get("role")},
+                        {"display_name", a.Get("name").value_or("")},
+                        {"password", password}};
+  if (auto org = a.Get("organization-id")) {
+    auto n = ParseInt(*org);
+    if (!n) {
+      return Fail(err, "user add", Status::InvalidArgument("--organization-id must be a number"),
+                  kUsage);
+    }
+    input["organization_id"] = *n;
+  }
+  domain::Json user;
+  Status s = storage::WithTransaction(**db, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
+    STIO_ASSIGN_OR_RETURN(user, domain::CreateUser(tx, domain::Actor::System("cli"),
+                                                   Clock::Real(), input));
+    return Status::Ok();
+  });
+  if (!s.ok()) return Fail(err, "user add", s);
+  out << "stio: created user " << user["id"] << " <" << user["email"].get<std::string>()
+      << "> with role " << user["role"].get<std::string>() << "\n";
+  return 0;
+}
+
+int UserList(const Args& a, std::ostream& out, std::ostream& err) {
+  if (Status s = a.Only({"db", "data"}); !s.ok()) return Fail(err, "user list", s, kUsage);
+  auto db = Open(a, /*create=*/false, err);
+  if (!db.ok()) return Fail(err, "user list", db.status());
+  domain::ListParams p;
+  p.limit = 500;
+  Status s = storage::WithTransaction(**db, storage::TxMode::kRead, [&](storage::Transaction& tx) {
+    STIO_ASSIGN_OR_RETURN(auto users, domain::ListUsers(tx, domain::Actor::System("cli"), p));
+    for (const auto& u : users.items) {
+      out << u["id"] << "\t" << u["email"].get<std::string>() << "\t"
+          << u["role"].get<std::string>() << (u["disabled"].get<bool>() ? "\tdisabled" : "")
+          << "\n";
+    }
+    return Status::Ok();
+  });
+  return s.ok() ? 0 : Fail(err, "user list", s);
+}
+
+int TokenCreate(const Args& a, std::ostream& out, std::ostream& err) {
+  if (Status s = a.Only({"db", "data", "email", "name"}); !s.ok()) {
+    return Fail(err, "token create", s, kUsage);
+  }
+  auto email = a.Require("email");
+  if (!email.ok()) return Fail(err, "token create", email.status(), kUsage);
+  auto db = Open(a, /*create=*/false, err);
+  if (!db.ok()) return Fail(err, "token create", db.status());
+  std::string token;
+  Status s = storage::WithTransaction(**db, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
+    STIO_ASSIGN_OR_RETURN(int64_t uid, domain::UserIdByEmail(tx, *email));
+    STIO_ASSIGN_OR_RETURN(auto t, domain::CreateToken(tx, domain::Actor::System("cli"),
+                                                      Clock::Real(), uid,
+                                                      a.Get("name").value_or("cli")));
+    token = t["token"];
+    return Status::Ok();
+  });
+  if (!s.ok()) return Fail(err, "token create", s);
+  out << token << "\n";
+  return 0;
+}
+
+// The actor for bulk commands: a named user if --as is given, else the system.
+Result<domain::Actor> ActorFor(storage::Database& db, const Args& a) {
+  domain::Actor actor = domain::Actor::System("cli");
+  auto as = a.Get("as");
+  if (!as) return actor;
+  Status s = storage::WithTransaction(db, storage::TxMode::kRead, [&](storage::Transaction& tx) {
+    STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id, email, role, organization_id FROM users "
+                                              "WHERE email = ? AND disabled_at IS NULL",
+                                              {AsciiLower(*as)}));
+    if (rows.empty()) return Status::NotFound("no active user " + *as);
+    STIO_ASSIGN_OR_RETURN(actor.role, domain::ParseRole(rows[0].Text("role")));
+    actor.user_id = rows[0].Int("id");
+    actor.email = rows[0].Text("email");
+    actor.organization_id = rows[0].OptInt("organization_id");
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return actor;
+}
+
+int Import(const Args& a, std::ostream& out, std::ostream& err) {
+  if (Status s = a.Only({"db", "data", "entity", "file", "format", "as"}); !s.ok()) {
+    return Fail(err, "import", s, kUsage);
+  }
+  auto entity_name = a.Require("entity");
+  if (!entity_name.ok()) return Fail(err, "import", entity_name.status(), kUsage);
+  auto entity = domain::ParseEntity(*entity_name);
+  if (!entity.ok()) return Fail(err, "import", entity.status(), kUsage);
+  auto file = a.Require("file");
+  if (!file.ok()) return Fail(err, "import", file.status(), kUsage);
+  std::string fmt = a.Get("format").value_or(
+      std::filesystem::path(*file).extension() == ".json" ? "json" : "csv");
+  auto format = domain::ParseFormat(fmt);
+  if (!format.ok()) return Fail(err, "import", format.status(), kUsage);
+  std::ifstream f(*file, std::ios::binary);
+  if (!f) return Fail(err, "import", Status::NotFound("cannot read '" + *file + "'"));
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  const std::string data = ss.str();
+  auto db = Open(a, /*create=*/false, err);
+  if (!db.ok()) return Fail(err, "import", db.status());
+  auto actor = ActorFor(**db, a);
+  if (!actor.ok()) return Fail(err, "import", actor.status());
+  domain::ImportReport report;
+  Status s = storage::WithTransaction(**db, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
+    STIO_ASSIGN_OR_RETURN(report, domain::Import(tx, *actor, Clock::Real(), *entity, *format, data));
+    return report.errors.empty() ? Status::Ok() : Status::InvalidArgument("rows rejected");
+  });
+  if (!report.errors.empty()) {
+    for (const auto& e : report.errors) {
+      err << *file << ":" << e.line << ": " << (e.column.empty() ? "" : e.column + ": ")
+          << e.message << "\n";
+    }
+    err << "stio import: " << report.errors.size()
+        << " row(s) rejected; nothing was imported\n";
+    return kFailure;
+  }
+  if (!s.ok()) return Fail(err, "import", s);
+  out << "stio: imported " << report.inserted << " " << *entity_name << "\n";
+  return 0;
+}
+
+int Export(const Args& a, std::ostream& out, std::ostream& err) {
+  if (Status s = a.Only({"db", "data", "entity", "format", "out", "as"}); !s.ok()) {
+    return Fail(err, "export", s, kUsage);
+  }
+  auto entity_name = a.Require("entity");
+  if (!entity_name.ok()) return Fail(err, "export", entity_name.status(), kUsage);
+  auto entity = domain::ParseEntity(*entity_name);
+  if (!entity.ok()) return Fail(err, "export", entity.status(), kUsage);
+  auto format = domain::ParseFormat(a.Get("format").value_or("csv"));
+  if (!format.ok()) return Fail(err, "export", format.status(), kUsage);
+  auto db = Open(a, /*create=*/false, err);
+  if (!db.ok()) return Fail(err, "export", db.status());
+  auto actor = ActorFor(**db, a);
+  if (!actor.ok()) return Fail(err, "export", actor.status());
+  std::string file;
+  Status s = storage::WithTransaction(**db, storage::TxMode::kRead, [&](storage::Transaction& tx) {
+    STIO_ASSIGN_OR_RETURN(file, domain::Export(tx, *actor, *entity, *format));
+    return Status::Ok();
+  });
+  if (!s.ok()) return Fail(err, "export", s);
+  if (auto path = a.Get("out")) {
+    std::ofstream o(*path, std::ios::binary);
+    o << file;
+    if (!o.good()) return Fail(err, "export", Status::Internal("cannot write '" + *path + "'"));
+    err << "stio: wrote " << *path << "\n";
+  } else {
+    out << file;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int Main(const std::vector<std::string>& argv, std::istream& in, std::ostream& out,
+         std::ostream& err) {
+  auto parsed = Args::Parse(argv, {"secure-cookies", "quiet"});
+  if (!parsed.ok()) return Fail(err, "", parsed.status(), kUsage);
+  const Args& a = *parsed;
+  const auto& w = a.words();
+  const bool help = a.Has("help");
+  if (w.empty()) {
+    (help ? out : err) << kMainHelp;
+    return help ? 0 : kUsage;
+  }
+  const std::string& cmd = w[0];
+  auto with_help = [&](const char* text, auto fn) -> int {
+    if (help) {
+      out << text;
+      return 0;
+    }
+    return fn();
+  };
+  if (cmd == "ir") {
+    std::vector<std::string> rest(argv.begin() + 1, argv.end());
+    return search::RunIrCommand(rest, out, err);
+  }
+  if (cmd == "help") {
+    out << kMainHelp;
+    return 0;
+  }
+  if (cmd == "version") {
+    out << "stio 0.1.0\n";
+    return 0;
+  }
+  if (w.size() > 2 || (w.size() == 2 && cmd != "user" && cmd != "token")) {
+    err << "stio: unexpected argument '" << w.back() << "'\n";
+    return kUsage;
+  }
+  if (cmd == "serve") return with_help(kServeHelp, [&] { return Serve(a, out, err); });
+  if (cmd == "migrate") return with_help(kMigrateHelp, [&] { return Migrate(a, out, err); });
+  if (cmd == "backup") return with_help(kBackupHelp, [&] { return Backup(a, out, err); });
+  if (cmd == "restore") return with_help(kRestoreHelp, [&] { return Restore(a, out, err); });
+  if (cmd == "import") return with_help(kImportHelp, [&] { return Import(a, out, err); });
+  if (cmd == "export") return with_help(kExportHelp, [&] { return Export(a, out, err); });
+  if (cmd == "user" && w.size() == 2 && w[1] == "add") {
+    return with_help(kUserAddHelp, [&] { return UserAdd(a, in, out, err); });
+  }
+  if (cmd == "user" && w.size() == 2 && w[1] == "list") {
+    return with_help(kUserListHelp, [&] { return UserList(a, out, err); });
+  }
+  if (cmd == "token" && w.size() == 2 && w[1] == "create") {
+    return with_help(kTokenHelp, [&] { return TokenCreate(a, out, err); });
+  }
+  if (cmd == "user" || cmd == "token") {
+    err << "stio: use `stio " << cmd << (cmd == "user" ? " add|list" : " create") << "`\n";
+    return kUsage;
+  }
+  err << "stio: unknown command '" << cmd << "' (see `stio --help`)\n";
+  return kUsage;
+}
+
+}  // namespace stio::cli

@@ -1,0 +1,205 @@
+#include "domain/common.h"
+
+#include <algorithm>
+
+#include "core/strings.h"
+#include "domain/policy.h"
+#include "domain/validation.h"
+
+namespace stio::domain {
+
+Json ListResult::ToJson() const {
+  return Json{{"items", items}, {"total", total}, {"limit", limit}, {"offset", offset}};
+}
+
+Status CheckPaging(const ListParams& p) {
+  if (p.limit < 1 || p.limit > 500) {
+    return Status::InvalidArgument("limit must be between 1 and 500", "limit");
+  }
+  if (p.offset < 0) return Status::InvalidArgument("offset must not be negative", "offset");
+  return Status::Ok();
+}
+
+Result<std::string> OrderBy(const ListParams& params, std::span<const SortKey> allowed,
+                            std::string_view fallback) {
+  if (params.sort.empty()) return std::string(fallback);
+  bool desc = params.sort[0] == '-';
+  std::string_view key = desc ? std::string_view(params.sort).substr(1) : params.sort;
+  for (const SortKey& k : allowed) {
+    if (k.name == key) return std::string(k.sql) + (desc ? " DESC" : " ASC");
+  }
+  std::string names;
+  for (const SortKey& k : allowed) {
+    if (!names.empty()) names += ", ";
+    names += k.name;
+  }
+  return Status::InvalidArgument("cannot sort by '" + std::string(key) + "' (one of: " + names +
+                                     ", with '-' for descending)",
+                                 "sort");
+}
+
+Result<std::vector<FieldValue>> CheckFields(const Json& input, std::span<const FieldSpec> specs,
+                                            bool creating,
+                                            std::span<const std::string_view> ignored) {
+  if (!input.is_object()) return Status::InvalidArgument("the body must be a JSON object");
+  for (const auto& [key, value] : input.items()) {
+    (void)value;
+    bool known = std::any_of(specs.begin(), specs.end(),
+                             [&](const FieldSpec& s) { return s.name == key; }) ||
+                 std::find(ignored.begin(), ignored.end(), key) != ignored.end();
+    if (!known) return Status::InvalidArgument("unknown field '" + key + "'", key);
+  }
+  std::vector<FieldValue> out;
+  for (const FieldSpec& spec : specs) {
+    const std::string name(spec.name);
+    auto it = input.find(name);
+    const bool absent = it == input.end();
+    const bool null = !absent && it->is_null();
+    if (absent || null || (it->is_string() && Trim(it->get_ref<const std::string&>()).empty())) {
+      if (spec.required && (creating || !absent)) {
+        return Status::InvalidArgument("'" + name + "' is required", name);
+      }
+      if (!absent) out.push_back({name, storage::Null{}});
+      continue;
+    }
+    if (spec.kind == FieldSpec::Kind::kBool) {
+      if (!it->is_boolean()) return Status::InvalidArgument("'" + name + "' must be true or false", name);
+      out.push_back({name, int64_t{it->get<bool>() ? 1 : 0}});
+      continue;
+    }
+    if (!it->is_string()) return Status::InvalidArgument("'" + name + "' must be a string", name);
+    std::string text(Trim(it->get_ref<const std::string&>()));
+    if (Status s = ValidateText(text, spec.max_bytes, spec.multiline); !s.ok()) {
+      return s.WithField(name);
+    }
+    switch (spec.kind) {
+      case FieldSpec::Kind::kDate:
+        if (Status s = ValidateDate(text); !s.ok()) return s.WithField(name);
+        break;
+      case FieldSpec::Kind::kEnum:
+        if (std::find(spec.choices.begin(), spec.choices.end(), text) == spec.choices.end()) {
+          std::string choices;
+          for (auto c : spec.choices) {
+            if (!choices.empty()) choices += ", ";
+            choices += c;
+          }
+          return Status::InvalidArgument("'" + name + "' must be one of: " + choices, name);
+        }
+        break;
+      default:
+        break;
+    }
+    if (spec.normalize) {
+      Result<std::string> n = spec.normalize(text);
+      if (!n.ok()) return n.status().WithField(name);
+      text = std::move(n).value();
+    }
+    out.push_back({name, std::move(text)});
+  }
+  return out;
+}
+
+const storage::Value* FindField(const std::vector<FieldValue>& fields, std::string_view name) {
+  for (const FieldValue& f : fields) {
+    if (f.name == name) return &f.value;
+  }
+  return nullptr;
+}
+
+Json ToJson(const storage::Value& v) {
+  return std::visit(
+      [](const auto& x) -> Json {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, storage::Null>) {
+          return nullptr;
+        } else if constexpr (std::is_same_v<T, storage::Blob>) {
+          return x.bytes.size();  // blobs are never sent as JSON; their size is informative
+        } else {
+          return x;
+        }
+      },
+      v);
+}
+
+Json RowToJson(const storage::Row& row) {
+  Json out = Json::object();
+  const auto& cols = row.columns();
+  for (size_t i = 0; i < row.size(); ++i) out[cols[i]] = ToJson(row.at(i));
+  return out;
+}
+
+Status RecordAudit(storage::Transaction& tx, const Actor& actor, const Clock& clock,
+                   std::string_view action, std::string_view entity_type,
+                   std::string_view entity_id, const Json& before, const Json& after) {
+  auto dump = [](const Json& j) -> storage::Value {
+    if (j.is_null()) return storage::Null{};
+    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  };
+  return tx
+      .Execute(
+          "INSERT INTO audit_log (at, actor_user_id, actor_email, action, entity_type, entity_id, "
+          "before_json, after_json, remote_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {FormatTimestamp(clock.Now()),
+           actor.user_id ? storage::Value(actor.user_id) : storage::Value(storage::Null{}),
+           actor.email.empty() ? std::string("public") : actor.email, std::string(action),
+           std::string(entity_type), std::string(entity_id), dump(before), dump(after),
+           actor.remote_address.empty() ? storage::Value(storage::Null{})
+                                        : storage::Value(actor.remote_address)})
+      .status();
+}
+
+Result<ListResult> ListAudit(storage::Transaction& tx, const Actor& actor,
+                             const AuditFilter& f, const ListParams& params) {
+  STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kReadAudit));
+  STIO_RETURN_IF_ERROR(CheckPaging(params));
+  std::string where = " WHERE 1=1";
+  std::vector<storage::Value> args;
+  auto add = [&](const std::optional<std::string>& v, std::string_view clause) {
+    if (!v) return;
+    where += clause;
+    args.push_back(*v);
+  };
+  add(f.entity_type, " AND entity_type = ?");
+  add(f.entity_id, " AND entity_id = ?");
+  add(f.actor, " AND actor_email = ?");
+  add(f.action, " AND action = ?");
+  add(f.since, " AND at >= ?");
+  if (f.until) {
+    where += " AND at < ?";
+    // An inclusive date: everything before the start of the next day, compared as text.
+    args.push_back(f.until->size() == 10 ? *f.until + "T99" : *f.until);
+  }
+  ListResult out;
+  out.limit = params.limit;
+  out.offset = params.offset;
+  STIO_ASSIGN_OR_RETURN(storage::Row count,
+                        tx.QueryOne("SELECT COUNT(*) AS n FROM audit_log" + where, args));
+  out.total = count.Int("n");
+  std::vector<storage::Value> page_args = args;
+  page_args.push_back(params.limit);
+  page_args.push_back(params.offset);
+  STIO_ASSIGN_OR_RETURN(
+      auto rows, tx.Query("SELECT id, at, actor_email, action, entity_type, entity_id, "
+                          "before_json, after_json, remote_address FROM audit_log" +
+                              where + " ORDER BY id DESC LIMIT ? OFFSET ?",
+                          page_args));
+  for (const storage::Row& r : rows) {
+    Json item = {{"id", r.Int("id")},
+                 {"at", r.Text("at")},
+                 {"actor_email", r.Text("actor_email")},
+                 {"action", r.Text("action")},
+                 {"entity_type", r.Text("entity_type")},
+                 {"entity_id", ToJson(r.at("entity_id"))},
+                 {"remote_address", ToJson(r.at("remote_address"))}};
+    for (const char* col : {"before_json", "after_json"}) {
+      std::string key(col);
+      key.resize(key.size() - 5);  // "before", "after"
+      auto text = r.OptText(col);
+      item[key] = text ? Json::parse(*text, nullptr, false) : Json();
+    }
+    out.items.push_back(std::move(item));
+  }
+  return out;
+}
+
+}  // namespace stio::domain

@@ -1,0 +1,39 @@
+// Authorization, decided in one place.
+//
+// Every operation the API or CLI can perform is a Permission. Authorize() is the only function
+// that decides whether an Actor may perform it, optionally on a resource owned by an organization.
+// api/routes.cc declares the Permission of every route, and api/authz_matrix_test.cc checks every
+// route against every role.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "core/status.h"
+#include "domain/actor.h"
+
+namespace stio::domain {
+
+enum class Permission {
+  kReadPublic,          // published registry data and reference data: everyone
+  kReadSelf,            // one's own account and tokens: any authenticated user
+  kWriteOrganization,   // create/delete organizations, certificates: staff, admin
+  kEditOrganization,    // edit one organization: staff, admin, member of that organization
+  kWritePerson,         // create/edit/delete people: staff, admin, member of the person's org
+  kReadContact,         // see hidden contact details: staff, admin, member of the person's org
+  kImportExport,        // bulk import and export: staff, admin
+  kManageUsers,         // users and roles: admin
+  kReadAudit,           // the audit log: admin
+};
+
+std::string_view PermissionName(Permission p);
+
+// OK if `actor` may do `p` (on a resource of `owner_org`, when the permission is per-organization).
+// Unauthenticated -> Unauthenticated (401); authenticated but not allowed -> PermissionDenied (403).
+Status Authorize(const Actor& actor, Permission p, std::optional<int64_t> owner_org = std::nullopt);
+
+// Same decision as a bool, for shaping responses (e.g. hiding contact details).
+bool Allowed(const Actor& actor, Permission p, std::optional<int64_t> owner_org = std::nullopt);
+
+}  // namespace stio::domain

@@ -1,0 +1,205 @@
+#include "domain/transfer.h"
+
+#include <algorithm>
+
+#include "core/csv.h"
+#include "core/strings.h"
+#include "domain/policy.h"
+#include "domain/registry.h"
+
+namespace stio::domain {
+namespace {
+
+constexpr std::string_view kOrganizationColumns[] = {
+    "kind",          "name",         "name_en", "short_name", "tax_code",
+    "vsic_code",     "province_code", "commune_code", "address", "website",
+    "email",         "phone",         "founded_on",   "description"};
+constexpr std::string_view kPeopleColumns[] = {
+    "full_name", "title",          "organization_id", "position", "orcid",
+    "email",     "phone",          "is_expert",       "contact_public", "province_code",
+    "bio",       "fields",         "keywords"};
+
+std::span<const std::string_view> ColumnsOf(Entity e) {
+  if (e == Entity::kOrganizations) return kOrganizationColumns;
+  return kPeopleColumns;
+}
+
+// Converts one CSV cell to the JSON the create functions take. Empty cells are left out.
+Result<Json> CellToJson(Entity entity, const std::string& column, const std::string& cell) {
+  if (entity == Entity::kPeople) {
+    if (column == "organization_id") {
+      auto v = ParseInt(cell);
+      if (!v) return Status::InvalidArgument("'" + cell + "' is not a number");
+      return Json(*v);
+    }
+    if (column == "is_expert" || column == "contact_public") {
+      std::string v = AsciiLower(cell);
+      if (v == "true" || v == "1" || v == "yes" || v == "x" || v == "có") return Json(true);
+      if (v == "false" || v == "0" || v == "no" || v == "không") return Json(false);
+      return Status::InvalidArgument("'" + cell + "' is not true/false (or có/không)");
+    }
+    if (column == "fields" || column == "keywords") {
+      Json list = Json::array();
+      for (const std::string& part : Split(cell, ';')) {
+        std::string t(Trim(part));
+        if (!t.empty()) list.push_back(t);
+      }
+      return list;
+    }
+  }
+  return Json(cell);
+}
+
+Result<Json> Create(storage::Transaction& tx, const Actor& actor, const Clock& clock, Entity e,
+                    const Json& input) {
+  if (e == Entity::kOrganizations) return CreateOrganization(tx, actor, clock, input);
+  return CreatePerson(tx, actor, clock, input);
+}
+
+void AddError(ImportReport& report, int line, const Status& s) {
+  report.errors.push_back({line, s.field(), s.message()});
+}
+
+}  // namespace
+
+Json ImportReport::ToJson() const {
+  Json errs = Json::array();
+  for (const RowError& e : errors) {
+    errs.push_back({{"line", e.line}, {"column", e.column}, {"message", e.message}});
+  }
+  return Json{{"inserted", inserted}, {"errors", errs}};
+}
+
+Result<Entity> ParseEntity(std::string_view name) {
+  if (name == "organizations") return Entity::kOrganizations;
+  if (name == "people") return Entity::kPeople;
+  return Status::InvalidArgument("unknown entity '" + std::string(name) +
+                                     "' (expected organizations or people)",
+                                 "entity");
+}
+
+Result<Format> ParseFormat(std::string_view name) {
+  if (name == "csv") return Format::kCsv;
+  if (name == "json") return Format::kJson;
+  return Status::InvalidArgument("unknown format '" + std::string(name) + "' (expected csv or json)",
+                                 "format");
+}
+
+Result<ImportReport> Import(storage::Transaction& tx, const Actor& actor, const Clock& clock,
+                            Entity entity, Format format, std::string_view data) {
+  STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kImportExport));
+  ImportReport report;
+  if (format == Format::kJson) {
+    Json doc = Json::parse(data, nullptr, false);
+    if (doc.is_discarded()) return Status::InvalidArgument("the file is not valid JSON");
+    if (doc.is_object() && doc.contains("items")) doc = doc["items"];
+    if (!doc.is_array()) {
+      return Status::InvalidArgument("expected a JSON array of records (or {\"items\": [...]})");
+    }
+    int n = 0;
+    for (const Json& item : doc) {
+      ++n;
+      Result<Json> r = Create(tx, actor, clock, entity, item);
+      if (r.ok()) {
+        ++report.inserted;
+      } else {
+        AddError(report, n, r.status());
+      }
+    }
+    return report;
+  }
+
+  Result<CsvTable> parsed = ParseCsv(data);
+  if (!parsed.ok()) return parsed.status();
+  const CsvTable& csv = *parsed;
+  const auto columns = ColumnsOf(entity);
+  std::vector<std::string> header;
+  for (const std::string& h : csv.header) header.push_back(std::string(Trim(h)));
+  for (const std::string& h : header) {
+    if (std::find(columns.begin(), columns.end(), h) == columns.end()) {
+      report.errors.push_back({1, h, "unknown column '" + h + "'"});
+    }
+  }
+  if (!report.errors.empty()) return report;
+  for (const CsvRecord& row : csv.rows) {
+    if (row.fields.size() != header.size()) {
+      report.errors.push_back({row.line, "",
+                               "expected " + std::to_string(header.size()) + " cells, found " +
+                                   std::to_string(row.fields.size())});
+      continue;
+    }
+    Json input = Json::object();
+    bool bad = false;
+    for (size_t i = 0; i < header.size(); ++i) {
+      std::string cell(Trim(row.fields[i]));
+      if (cell.empty()) continue;
+      // Undo the formula guard that Export adds ('=SUM(...) -> =SUM(...)), so files round-trip.
+      if (cell.size() > 1 && cell[0] == '\'' && std::string_view("=+-@").find(cell[1]) != std::string_view::npos) {
+        cell.erase(0, 1);
+      }
+      Result<Json> v = CellToJson(entity, header[i], cell);
+      if (!v.ok()) {
+        report.errors.push_back({row.line, header[i], v.status().message()});
+        bad = true;
+        continue;
+      }
+      input[header[i]] = *v;
+    }
+    if (bad) continue;
+    Result<Json> r = Create(tx, actor, clock, entity, input);
+    if (r.ok()) {
+      ++report.inserted;
+    } else {
+      AddError(report, row.line, r.status());
+    }
+  }
+  return report;
+}
+
+Result<std::string> Export(storage::Transaction& tx, const Actor& actor, Entity entity,
+                           Format format) {
+  STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kImportExport));
+  Json items = Json::array();
+  ListParams page;
+  page.limit = 500;
+  while (true) {
+    Result<ListResult> r = entity == Entity::kOrganizations
+                               ? ListOrganizations(tx, actor, {}, page)
+                               : ListPeople(tx, actor, {}, page);
+    if (!r.ok()) return r.status();
+    for (auto& it : r->items) items.push_back(std::move(it));
+    page.offset += page.limit;
+    if (page.offset >= r->total) break;
+  }
+  if (format == Format::kJson) return items.dump(2, ' ', false, Json::error_handler_t::replace);
+
+  std::vector<std::string> header = {"id"};
+  for (auto c : ColumnsOf(entity)) header.emplace_back(c);
+  header.push_back("created_at");
+  header.push_back("updated_at");
+  // A BOM so that Excel opens the file as UTF-8 (Vietnamese text would be garbled otherwise).
+  std::string out = "\xEF\xBB\xBF" + WriteCsvRow(header);
+  for (const Json& item : items) {
+    std::vector<std::string> cells;
+    for (const std::string& h : header) {
+      const Json& v = item.contains(h) ? item[h] : Json();
+      if (v.is_null()) {
+        cells.emplace_back();
+      } else if (v.is_string()) {
+        // Phone numbers (+84...) are data, not formulas; every other text is guarded against
+        // spreadsheet formula injection.
+        cells.push_back(h == "phone" ? v.get<std::string>() : CsvGuardFormula(v.get<std::string>()));
+      } else if (v.is_array()) {
+        std::vector<std::string> parts;
+        for (const Json& p : v) parts.push_back(p.is_string() ? p.get<std::string>() : p.dump());
+        cells.push_back(Join(parts, ";"));
+      } else {
+        cells.push_back(v.dump());
+      }
+    }
+    out += WriteCsvRow(cells);
+  }
+  return out;
+}
+
+}  // namespace stio::domain

@@ -1,0 +1,203 @@
+#include "server/serve.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+
+#include "api/api.h"
+#include "core/clock.h"
+#include "core/crypto.h"
+#include "core/strings.h"
+#include "domain/accounts.h"
+#include "domain/reference.h"
+#include "http/server.h"
+#include "storage/schema.h"
+
+namespace stio::server {
+namespace fs = std::filesystem;
+
+Status ParseListen(const std::string& listen, ServeOptions& o) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    return Status::InvalidArgument("--listen must be HOST:PORT, e.g. 127.0.0.1:8080");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  auto port = ParseInt(listen.substr(colon + 1));
+  if (!port || *port < 0 || *port > 65535) {
+    return Status::InvalidArgument("the port in --listen must be a number from 0 to 65535");
+  }
+  o.host = host.empty() ? "0.0.0.0" : host;
+  o.port = static_cast<uint16_t>(*port);
+  return Status::Ok();
+}
+
+namespace {
+
+fs::path ExeDir() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::path() : exe.parent_path();
+}
+
+std::string FirstExisting(const std::vector<fs::path>& candidates, const std::string& probe) {
+  for (const fs::path& c : candidates) {
+    std::error_code ec;
+    if (!c.empty() && fs::exists(c / probe, ec)) return fs::weakly_canonical(c).string();
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string FindDataDir() {
+  std::vector<fs::path> c;
+  if (const char* env = std::getenv("STIO_DATA_DIR")) c.emplace_back(env);
+  c.push_back(ExeDir() / ".." / "data");
+  c.push_back(ExeDir() / ".." / ".." / "data");
+  c.emplace_back("data");
+  return FirstExisting(c, "admin-units/provinces_2025.csv");
+}
+
+std::string FindWebRoot() {
+  std::vector<fs::path> c;
+  if (const char* env = std::getenv("STIO_WEB_ROOT")) c.emplace_back(env);
+  c.push_back(ExeDir() / ".." / "web" / "dist");
+  c.push_back(ExeDir() / ".." / ".." / "web" / "dist");
+  c.emplace_back("web/dist");
+  return FirstExisting(c, "index.html");
+}
+
+Result<std::unique_ptr<storage::Database>> OpenDatabase(const std::string& path,
+                                                         const std::string& data_dir_in,
+                                                         bool create, std::ostream& log) {
+  const std::string data_dir = data_dir_in.empty() ? FindDataDir() : data_dir_in;
+  if (data_dir.empty()) {
+    return Status::NotFound("cannot find the reference data folder (data/); pass --data DIR");
+  }
+  if (create) {
+    std::error_code ec;
+    fs::path parent = fs::path(path).parent_path();
+    if (!parent.empty()) fs::create_directories(parent, ec);
+  }
+  storage::OpenOptions options;
+  options.create_if_missing = create;
+  STIO_ASSIGN_OR_RETURN(std::unique_ptr<storage::Database> db, storage::OpenSqlite(path, options));
+  if (Status s = db->Migrate(storage::MigrationsFor(*db)); !s.ok()) {
+    return s.WithContext("migrating " + path);
+  }
+  auto loaded = domain::LoadReferenceData(*db, data_dir, Clock::Real());
+  if (!loaded.ok()) return loaded.status().WithContext("loading reference data from " + data_dir);
+  if (loaded->files_loaded > 0) {
+    log << "stio: loaded " << loaded->files_loaded << " reference data set(s) from " << data_dir
+        << "\n";
+  }
+  return db;
+}
+
+namespace {
+
+// The first start of a new database: create an admin with a random password and say so once.
+Status EnsureAdmin(storage::Database& db, const ServeOptions& o, std::ostream& out) {
+  std::string password;
+  Status s = storage::WithTransaction(db, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
+    STIO_ASSIGN_OR_RETURN(int64_t users, domain::CountUsers(tx));
+    if (users > 0) return Status::Ok();
+    password = RandomToken(12);
+    return domain::CreateUser(tx, domain::Actor::System("stio serve (first start)"),
+                              Clock::Real(),
+                              {{"email", o.admin_email},
+                               {"display_name", "Quản trị viên"},
+                               {"role", "admin"},
+                               {"password", password}})
+        .status();
+  });
+  if (s.ok() && !password.empty()) {
+    out << "\n  First start: created the administrator account.\n"
+        << "    e-mail:   " << o.admin_email << "\n"
+        << "    password: " << password << "\n"
+        << "  Sign in at http://" << (o.host == "0.0.0.0" ? "127.0.0.1" : o.host) << ":" << o.port
+        << "/#/login and change it (or: stio user add --db " << o.db_path
+        << " --email you@example.vn --role admin).\n\n"
+        << std::flush;
+  }
+  return s;
+}
+
+}  // namespace
+
+int RunServe(const ServeOptions& o, std::ostream& out, std::ostream& err) {
+  const std::string data_dir = o.data_dir.empty() ? FindDataDir() : o.data_dir;
+  const std::string web_root = o.web_root.empty() ? FindWebRoot() : o.web_root;
+  if (data_dir.empty()) {
+    err << "stio serve: cannot find the reference data folder (data/); pass --data DIR\n";
+    return 2;
+  }
+  auto db = OpenDatabase(o.db_path, data_dir, /*create=*/true, out);
+  if (!db.ok()) {
+    err << "stio serve: " << db.status().ToString() << "\n";
+    return 1;
+  }
+  if (Status s = EnsureAdmin(**db, o, out); !s.ok()) {
+    err << "stio serve: creating the first admin: " << s.ToString() << "\n";
+    return 1;
+  }
+  if (web_root.empty()) {
+    err << "stio serve: warning: the web UI is not built (web/dist); serving the API only\n";
+  }
+
+  api::ApiOptions api_options;
+  api_options.web_root = web_root;
+  api_options.data_dir = data_dir;
+  api_options.secure_cookies = o.secure_cookies;
+  api::Api api(**db, Clock::Real(), api_options);
+
+  http::ServerOptions so;
+  so.host = o.host;
+  so.port = o.port;
+  so.worker_threads = o.workers;
+  so.queue_capacity = o.queue;
+  std::mutex log_mu;
+  http::Server server(
+      so, [&api](http::Request& req) { return api.Handle(req); },
+      [&](const http::AccessLogEntry& e) {
+        if (o.quiet_access_log) return;
+        std::lock_guard<std::mutex> lock(log_mu);
+        err << FormatTimestamp(Clock::Real().Now()) << " " << e.remote_address << " " << e.method
+            << " " << e.target << " " << e.status << " " << e.response_bytes << " "
+            << static_cast<int64_t>(e.duration_ms * 1000) / 1000.0 << "ms\n";
+      });
+  api.SetExtraMetrics([&server] {
+    return "# HELP stio_http_server_requests_total Requests read by the HTTP server.\n"
+           "# TYPE stio_http_server_requests_total counter\n"
+           "stio_http_server_requests_total " +
+           std::to_string(server.requests_total()) +
+           "\n# HELP stio_http_rejected_busy_total Requests answered 503 because the worker pool "
+           "was full.\n# TYPE stio_http_rejected_busy_total counter\n"
+           "stio_http_rejected_busy_total " +
+           std::to_string(server.rejected_busy_total()) +
+           "\n# HELP stio_http_in_flight Requests being handled now.\n"
+           "# TYPE stio_http_in_flight gauge\nstio_http_in_flight " +
+           std::to_string(server.in_flight()) + "\n";
+  });
+  if (Status s = server.Listen(); !s.ok()) {
+    err << "stio serve: " << s.ToString() << "\n";
+    return 1;
+  }
+  server.InstallSignalHandlers();
+  out << "stio: serving http://" << o.host << ":" << server.port() << " (database " << o.db_path
+      << ")\n"
+      << std::flush;
+  if (Status s = server.Run(); !s.ok()) {
+    err << "stio serve: " << s.ToString() << "\n";
+    return 1;
+  }
+  out << "stio: stopped\n";
+  return 0;
+}
+
+}  // namespace stio::server
