@@ -14,7 +14,7 @@ const base = opt('base-url', 'http://127.0.0.1:18081');
 const out = path.resolve(here, '..', '..', 'test-results', 'shots');
 fs.mkdirSync(out, { recursive: true });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stio-shots-'));
-const ctx = await chromium.launchPersistentContext(dir, { executablePath: '/usr/bin/chromium', headless: true,
+const ctx = await chromium.launchPersistentContext(dir, { executablePath: '/usr/bin/chromium', headless: true, locale: opt('locale', 'vi-VN'),
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
 const page = await ctx.newPage();
 await page.goto(base + '/#/login');

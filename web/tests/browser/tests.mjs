@@ -82,13 +82,26 @@ export const tests = [
       assert(/\d\.\d{3}|^\d{1,3} /.test(rank), `vi-VN number format expected: ${rank}`);
       const hn = page.locator('path.province[data-code="01"]');
       await hn.hover();
-      await page.waitForSelector('#map-tip:not([hidden])');
+      await page.waitForSelector('#map-tip:not([hidden])', { timeout: 5000 }).catch(async () => {
+        // pointer events can be missed when the pointer already sits there: move off and back
+        await page.mouse.move(0, 0);
+        await hn.hover();
+        await page.waitForSelector('#map-tip:not([hidden])', { timeout: 5000 });
+      }).catch(() => { throw new Error('tooltip did not appear on hover'); });
       const tip = await text(page, '#map-tip');
       assert(tip.includes('Hà Nội') && tip.includes('người/km²'), `tooltip: ${tip}`);
       await page.mouse.move(0, 0);
       await page.screenshot({ path: path.join(outDir, 'home-desktop.png'), fullPage: true });
       await hn.click();
       await page.waitForFunction(() => location.hash === '#/units/01');
+      // keyboard: a province is focusable and Enter opens it
+      await page.goBack();
+      await waitCount(page, 'svg.province-map path.province', 34, true);
+      await page.mouse.move(0, 0);
+      await page.focus('path.province[data-code="79"]');
+      await page.waitForSelector('#map-tip:not([hidden])', { timeout: 5000 }).catch(() => { throw new Error('tooltip did not appear on keyboard focus'); });
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => location.hash === '#/units/79');
       await page.setViewportSize({ width: 390, height: 844 });
       await open(page, baseUrl, '/');
       await waitCount(page, 'svg.province-map path.province', 34, true);
@@ -220,6 +233,50 @@ export const tests = [
       await page.waitForFunction(() => document.querySelector('.results .state-empty') !== null);
       const left = await page.locator(`.results a.org-link:text-is("${name}")`).count();
       assert(left === 0, 'deleted organization still listed');
+    },
+  },
+  {
+    name: 'certificates: issue, suspend, reinstate, with dated history',
+    async run({ page, baseUrl }) {
+      const stamp = Date.now().toString(36);
+      const name = `Doanh nghiệp KH&CN Thử nghiệm ${stamp}`;
+      const id = await createOrgViaForm(page, baseUrl, { name, kind: 'enterprise', tax: validTaxCode() });
+      await page.waitForSelector('#certificates details.cert-issue');
+      const day = (n) => new Date(Date.now() - n * 86400000).toISOString().slice(0, 10);
+      const dmy = (d) => d.split('-').reverse().join('/');
+      await page.click('#certificates details.cert-issue summary');
+      const issue = page.locator('#certificates details.cert-issue form');
+      await issue.locator('input[name="number"]').fill(`${stamp}/ĐK-KHCN`);
+      await issue.locator('input[name="issued_on"]').fill(day(30));
+      await issue.locator('input[name="issuer"]').fill('Sở Khoa học và Công nghệ');
+      const [r1] = await Promise.all([
+        page.waitForResponse((r) => r.url().includes(`/organizations/${id}/certificates`) && r.request().method() === 'POST'),
+        issue.locator('button[type="submit"]').click(),
+      ]);
+      assert(r1.status() === 201 || r1.status() === 200, `issue certificate: HTTP ${r1.status()} ${await r1.text()}`);
+      await page.waitForSelector('#certificates li.cert .badge-ok');
+      const act = async (action, date) => {
+        await page.click('#certificates li.cert details.cert-actions summary');
+        const f = page.locator('#certificates li.cert details.cert-actions form');
+        await f.locator('select[name="action"]').selectOption(action);
+        await f.locator('input[name="date"]').fill(date);
+        await f.locator('input[name="reason"]').fill(`Kiểm thử ${action}`);
+        const [r] = await Promise.all([
+          page.waitForResponse((x) => /\/certificates\/\d+\/events$/.test(new URL(x.url()).pathname) && x.request().method() === 'POST'),
+          f.locator('button[type="submit"]').click(),
+        ]);
+        assert(r.status() < 300, `${action}: HTTP ${r.status()} ${await r.text()}`);
+      };
+      await act('suspend', day(10));
+      await page.waitForSelector('#certificates li.cert .badge-warn');
+      await act('reinstate', day(2));
+      await page.waitForSelector('#certificates li.cert .badge-ok');
+      const items = await page.locator('#certificates .timeline li').count();
+      assert(items >= 3, `history should list issue, suspend and reinstate (${items})`);
+      const hist = await text(page, '#certificates .timeline');
+      assert(hist.includes(dmy(day(30))) && hist.includes(dmy(day(10))) && hist.includes(dmy(day(2))), `dates dd/mm/yyyy in history: ${hist}`);
+      assert(hist.includes('Tạm đình chỉ') && hist.includes('Khôi phục hiệu lực'), `event names: ${hist}`);
+      await deleteOrgViaUi(page, baseUrl, id);
     },
   },
   {
