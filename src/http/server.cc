@@ -105,6 +105,17 @@ bool IsHttpParseError(const beast::error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category();
 }
 
+// "x-request-id" -> "X-Request-Id".
+std::string TitleCase(std::string_view name) {
+  std::string out(name);
+  bool start = true;
+  for (char& c : out) {
+    if (start) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    start = c == '-';
+  }
+  return out;
+}
+
 // Request ids: a per-process random prefix plus a counter; unique enough to correlate logs, and
 // cheap. A client-supplied X-Request-Id is kept if it looks harmless (it ends up in logs).
 std::string NextRequestId() {
@@ -392,7 +403,13 @@ class Session : public std::enable_shared_from_this<Session> {
         }
         if (name == "content-type") has_type = true;
         if (name == "x-request-id") has_id = true;
-        res->insert(name, value);
+        // Headers stores lower-case names; send the conventional spelling ("Content-Type").
+        bhttp::field known = bhttp::string_to_field(name);
+        if (known != bhttp::field::unknown) {
+          res->insert(known, value);
+        } else {
+          res->insert(TitleCase(name), value);
+        }
       }
       if (!has_id && !request_id_.empty()) res->set("X-Request-Id", request_id_);
       const bool bodiless = r.status / 100 == 1 || r.status == 204 || r.status == 304;

@@ -8,6 +8,8 @@
 //
 // Shutdown(): stop accepting, let requests in flight finish (up to `drain_timeout_ms`), close idle
 // connections, and return from Run(). InstallSignalHandlers() makes SIGTERM and SIGINT call it.
+// Run() also waits for handlers that are still running when the drain deadline passes (their
+// connections are closed, their responses discarded): handlers must not block forever.
 //
 // Every response carries X-Request-Id: the client's own (if it is at most 64 characters of
 // [A-Za-z0-9-_.:]) or a generated one, which the handler also sees in the request headers.

@@ -184,6 +184,36 @@ TEST(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   EXPECT_EQ(ts.server().requests_total(), 5u);
 }
 
+TEST(ServerTest, ManyConcurrentClientsOnSeveralIoThreads) {
+  ServerOptions options;
+  options.io_threads = 2;
+  options.worker_threads = 3;
+  options.queue_capacity = 1000;  // no 503s wanted here
+  TestServer ts(Echo, options);
+  constexpr int kThreads = 8;
+  constexpr int kRequests = 40;
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      HttpClient client = ts.Client();
+      client.set_keep_alive(t % 2 == 0);  // half reuse one connection, half reconnect each time
+      for (int i = 0; i < kRequests; ++i) {
+        std::string body = std::to_string(t) + ":" + std::to_string(i);
+        auto res = client.Post("/c", body);
+        if (res.ok() && res->status == 200 &&
+            res->body.find("body=" + body + "\n") != std::string::npos) {
+          ++ok;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), kThreads * kRequests);
+  EXPECT_EQ(ts.server().requests_total(), static_cast<uint64_t>(kThreads * kRequests));
+  EXPECT_EQ(ts.server().rejected_busy_total(), 0u);
+}
+
 TEST(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
   TestServer ts(Echo);
   auto raw = SendRaw("127.0.0.1", ts.port(),
@@ -419,6 +449,28 @@ TEST(ServerTest, DrainTimeoutBoundsShutdown) {
   Status run = ts.Join();
   EXPECT_TRUE(run.ok());
   releaser.join();
+}
+
+TEST(ServerTest, ShutdownBeforeRunMakesRunReturn) {
+  Server server(ServerOptions{.port = 0}, Echo);
+  ASSERT_TRUE(server.Listen().ok());
+  server.Shutdown();
+  server.Shutdown();  // idempotent
+  EXPECT_TRUE(server.Run().ok());
+}
+
+TEST(ServerTest, HeaderNamesGoOutConventionallySpelled) {
+  TestServer ts([](Request&) {
+    Response r = Response::Json(200, "{}");
+    r.headers.Set("x-custom-thing", "1");
+    return r;
+  });
+  auto raw =
+      SendRaw("127.0.0.1", ts.port(), "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_TRUE(raw.ok());
+  EXPECT_NE(raw->find("\r\nContent-Type: application/json\r\n"), std::string::npos) << *raw;
+  EXPECT_NE(raw->find("\r\nX-Custom-Thing: 1\r\n"), std::string::npos) << *raw;
+  EXPECT_NE(raw->find("\r\nContent-Length: 2\r\n"), std::string::npos) << *raw;
 }
 
 TEST(ServerTest, SignalTriggersShutdown) {

@@ -1,0 +1,319 @@
+// Every route × every role: the HTTP answer must agree with domain::Allowed().
+//
+// Each route is listed below with the permission that finally decides it (the route's gate, or
+// the finer per-organization check its handler makes) and a realistic request against freshly
+// made records. A route missing from the table, or a table entry that is no longer a route, fails
+// the test: a new route must be added here.
+#include <functional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "api/api_fixture.h"
+#include "core/clock.h"
+#include "domain/accounts.h"
+#include "domain/policy.h"
+#include "domain/registry.h"
+
+namespace stio::apitest {
+namespace {
+
+using domain::Permission;
+
+// Records made fresh for every (route, role) pair, so that deletes and state changes of one pair
+// do not affect the next. The member-own-org user is moved into `org` for the pair.
+struct Target {
+  int n = 0;           // a number unique to the pair
+  int64_t org = 0;     // the member-own-org user's organization
+  int64_t person = 0;  // a person of `org`
+  int64_t cert = 0;    // an active certificate of `org`, issued 2024-01-15
+  int64_t token = 0;   // a spare API token of the acting user (of the admin for the public)
+  int64_t user = 0;    // a user to edit (the reviewer)
+};
+
+struct Case {
+  std::string method;
+  std::string pattern;  // exactly as in routes.cc
+  Permission decided_by;
+  bool per_org;  // decided on `Target::org` (the member-own-org user's organization)
+  std::function<std::string(const Target&)> path;
+  std::function<std::string(const Target&)> body = nullptr;
+  std::string content_type = "";
+};
+
+std::string Id(int64_t id) { return std::to_string(id); }
+
+std::vector<Case> Cases(const Seed& seed) {
+  using T = const Target&;
+  const std::string v1 = "/api/v1";
+  auto fixed = [](std::string p) { return [p](T) { return p; }; };
+  auto json_body = [](json j) { return [j](T) { return j.dump(); }; };
+  return {
+      {"POST", v1 + "/auth/login", Permission::kReadPublic, false, fixed(v1 + "/auth/login"),
+       json_body({{"email", seed.email.at(Who::kReviewer)}, {"password", seed.password}})},
+      {"POST", v1 + "/auth/logout", Permission::kReadPublic, false, fixed(v1 + "/auth/logout")},
+      {"GET", v1 + "/auth/me", Permission::kReadSelf, false, fixed(v1 + "/auth/me")},
+      {"GET", v1 + "/admin-units", Permission::kReadPublic, false,
+       fixed(v1 + "/admin-units?level=commune&province_code=38")},
+      {"GET", v1 + "/admin-units/convert", Permission::kReadPublic, false,
+       fixed(v1 + "/admin-units/convert?old_code=00004")},
+      {"GET", v1 + "/admin-units/{code}", Permission::kReadPublic, false,
+       fixed(v1 + "/admin-units/38")},
+      {"GET", v1 + "/geo/provinces", Permission::kReadPublic, false, fixed(v1 + "/geo/provinces")},
+      {"GET", v1 + "/geo/provinces-pre2025", Permission::kReadPublic, false,
+       fixed(v1 + "/geo/provinces-pre2025")},
+      {"GET", v1 + "/reference/fields-of-science", Permission::kReadPublic, false,
+       fixed(v1 + "/reference/fields-of-science")},
+      {"GET", v1 + "/reference/vsic", Permission::kReadPublic, false,
+       fixed(v1 + "/reference/vsic")},
+      {"GET", v1 + "/stats", Permission::kReadPublic, false, fixed(v1 + "/stats")},
+      {"GET", v1 + "/organizations", Permission::kReadPublic, false,
+       fixed(v1 + "/organizations?q=sao%20mai")},
+      {"POST", v1 + "/organizations", Permission::kWriteOrganization, false,
+       fixed(v1 + "/organizations"),
+       [](T t) {
+         return json{{"kind", "startup"}, {"name", "Khởi nghiệp Thử " + std::to_string(t.n)}}
+             .dump();
+       }},
+      {"GET", v1 + "/organizations/{id}", Permission::kReadPublic, false,
+       [=](T t) { return v1 + "/organizations/" + Id(t.org); }},
+      {"PATCH", v1 + "/organizations/{id}", Permission::kEditOrganization, true,
+       [=](T t) { return v1 + "/organizations/" + Id(t.org); },
+       json_body({{"description", "Mô tả cập nhật"}})},
+      {"DELETE", v1 + "/organizations/{id}", Permission::kWriteOrganization, true,
+       [=](T t) { return v1 + "/organizations/" + Id(t.org); }},
+      {"GET", v1 + "/organizations/{id}/certificates", Permission::kReadPublic, false,
+       [=](T t) { return v1 + "/organizations/" + Id(t.org) + "/certificates"; }},
+      {"POST", v1 + "/organizations/{id}/certificates", Permission::kWriteOrganization, true,
+       [=](T t) { return v1 + "/organizations/" + Id(t.org) + "/certificates"; },
+       [](T t) {
+         return json{{"number", "GCN-B-" + std::to_string(t.n)}, {"issued_on", "2024-02-01"}}
+             .dump();
+       }},
+      {"GET", v1 + "/certificates", Permission::kReadPublic, false,
+       fixed(v1 + "/certificates?status=active")},
+      {"GET", v1 + "/certificates/{id}", Permission::kReadPublic, false,
+       [=](T t) { return v1 + "/certificates/" + Id(t.cert); }},
+      {"POST", v1 + "/certificates/{id}/events", Permission::kWriteOrganization, true,
+       [=](T t) { return v1 + "/certificates/" + Id(t.cert) + "/events"; },
+       json_body({{"action", "suspend"}, {"date", "2024-03-01"}, {"reason", "Kiểm tra"}})},
+      {"GET", v1 + "/people", Permission::kReadPublic, false, fixed(v1 + "/people?expert=true")},
+      {"POST", v1 + "/people", Permission::kWritePerson, true, fixed(v1 + "/people"),
+       [](T t) {
+         return json{{"full_name", "Trần Thị Mới"}, {"organization_id", t.org}, {"fields", {"102"}}}
+             .dump();
+       }},
+      {"GET", v1 + "/people/{id}", Permission::kReadPublic, false,
+       [=](T t) { return v1 + "/people/" + Id(t.person); }},
+      {"PATCH", v1 + "/people/{id}", Permission::kWritePerson, true,
+       [=](T t) { return v1 + "/people/" + Id(t.person); },
+       json_body({{"position", "Trưởng phòng"}})},
+      {"DELETE", v1 + "/people/{id}", Permission::kWritePerson, true,
+       [=](T t) { return v1 + "/people/" + Id(t.person); }},
+      {"GET", v1 + "/users", Permission::kManageUsers, false, fixed(v1 + "/users")},
+      {"POST", v1 + "/users", Permission::kManageUsers, false, fixed(v1 + "/users"),
+       [](T t) {
+         return json{{"email", "moi" + std::to_string(t.n) + "@test.stio"},
+                     {"role", "reviewer"},
+                     {"password", "mot-mat-khau-dai"}}
+             .dump();
+       }},
+      {"PATCH", v1 + "/users/{id}", Permission::kManageUsers, false,
+       [=](T t) { return v1 + "/users/" + Id(t.user); },
+       json_body({{"display_name", "Người thẩm định"}})},
+      {"GET", v1 + "/tokens", Permission::kReadSelf, false, fixed(v1 + "/tokens")},
+      {"POST", v1 + "/tokens", Permission::kReadSelf, false, fixed(v1 + "/tokens"),
+       json_body({{"name", "script"}})},
+      {"DELETE", v1 + "/tokens/{id}", Permission::kReadSelf, false,
+       [=](T t) { return v1 + "/tokens/" + Id(t.token); }},
+      {"GET", v1 + "/audit", Permission::kReadAudit, false, fixed(v1 + "/audit?limit=5")},
+      {"POST", v1 + "/import/{entity}", Permission::kImportExport, false,
+       fixed(v1 + "/import/organizations?format=csv"),
+       [](T t) { return "kind,name\r\nenterprise,Nhập Khẩu " + std::to_string(t.n) + "\r\n"; },
+       "text/csv"},
+      {"GET", v1 + "/export/{entity}", Permission::kImportExport, false,
+       fixed(v1 + "/export/people?format=json")},
+      {"GET", v1 + "/openapi.json", Permission::kReadPublic, false, fixed(v1 + "/openapi.json")},
+  };
+}
+
+class AuthzMatrixTest : public ApiFixture {
+ protected:
+  Target MakeTarget(Who who, int n) {
+    Target t;
+    t.n = n;
+    t.org = MakeOrganization("Tổ chức Thử " + std::to_string(n));
+    const domain::Actor system = domain::Actor::System("api-test");
+    const int64_t token_owner =
+        seed().user_id.at(who == Who::kPublic ? Who::kAdmin : who);
+    Seeded([&](storage::Transaction& tx) -> Result<json> {
+      STIO_RETURN_IF_ERROR(tx.Execute("UPDATE users SET organization_id = ? WHERE id = ?",
+                                      {t.org, seed().user_id.at(Who::kMemberOwn)})
+                               .status());
+      STIO_ASSIGN_OR_RETURN(json person,
+                            domain::CreatePerson(tx, system, Clock::Real(),
+                                                 {{"full_name", "Nguyễn Văn Thử"},
+                                                  {"organization_id", t.org},
+                                                  {"email", "thu@example.vn"}}));
+      t.person = person["id"];
+      STIO_ASSIGN_OR_RETURN(json cert, domain::IssueCertificate(
+                                           tx, system, Clock::Real(), t.org,
+                                           {{"number", "GCN-A-" + std::to_string(n)},
+                                            {"issued_on", "2024-01-15"}}));
+      t.cert = cert["id"];
+      STIO_ASSIGN_OR_RETURN(json token,
+                            domain::CreateToken(tx, system, Clock::Real(), token_owner, "spare"));
+      t.token = token["id"];
+      return json();
+    });
+    t.user = seed().user_id.at(Who::kReviewer);
+    return t;
+  }
+};
+
+TEST_F(AuthzMatrixTest, EveryRouteAgainstEveryRole) {
+  const std::vector<Case> cases = Cases(seed());
+
+  // The table and the routes must list the same (method, pattern) pairs.
+  std::set<std::pair<std::string, std::string>> routes, table;
+  for (const auto& r : api().routes()) routes.insert({r.method, r.pattern});
+  for (const auto& c : cases) {
+    EXPECT_TRUE(table.insert({c.method, c.pattern}).second)
+        << "listed twice: " << c.method << " " << c.pattern;
+  }
+  for (const auto& r : routes) {
+    EXPECT_TRUE(table.count(r)) << "route not covered by the authorization matrix: " << r.first
+                                << " " << r.second << " (add it to Cases())";
+  }
+  for (const auto& c : table) {
+    EXPECT_TRUE(routes.count(c)) << "not a route any more: " << c.first << " " << c.second;
+  }
+
+  int n = 0;
+  int checked = 0;
+  for (const Case& c : cases) {
+    for (Who who : kEveryone) {
+      ++n;
+      const Target t = MakeTarget(who, n);
+      const std::string path = c.path(t);
+      const std::string body = c.body ? c.body(t) : "";
+      HttpHeaders extra;
+      if (!c.content_type.empty()) extra["Content-Type"] = c.content_type;
+      SCOPED_TRACE(c.method + " " + path + " as " + WhoName(who));
+      const domain::Actor actor = ActorOf(who);
+      const bool allowed = domain::Allowed(
+          actor, c.decided_by, c.per_org ? std::optional<int64_t>(t.org) : std::nullopt);
+      const int64_t audit_before = AuditCount();
+      const HttpResponse res = Call(who, c.method, path, body, extra);
+      ++checked;
+      if (who == Who::kPublic && c.decided_by != Permission::kReadPublic) {
+        EXPECT_TRUE(IsProblem(res, 401));
+      } else if (!allowed) {
+        EXPECT_TRUE(IsProblem(res, 403));
+      } else {
+        EXPECT_GE(res.status, 200) << res.body.substr(0, 300);
+        EXPECT_LT(res.status, 300) << res.body.substr(0, 300);
+      }
+      if (res.status == 401 || res.status == 403) {
+        EXPECT_EQ(AuditCount(), audit_before) << "a refused request wrote to the audit log";
+      }
+    }
+  }
+  EXPECT_EQ(checked, static_cast<int>(routes.size() * std::size(kEveryone)));
+}
+
+// The per-organization rules, spelled out.
+TEST_F(AuthzMatrixTest, MemberEditsOwnOrganizationOnly) {
+  const int64_t a = seed().org_a, b = seed().org_b;
+  HttpResponse own = Call(Who::kMemberOwn, "PATCH", "/api/v1/organizations/" + Id(a),
+                          R"({"website": "https://saomai.example.vn"})");
+  EXPECT_EQ(own.status, 200) << own.body;
+  EXPECT_EQ(Body(own)["website"], "https://saomai.example.vn");
+  const int64_t audit = AuditCount();
+  HttpResponse other = Call(Who::kMemberOwn, "PATCH", "/api/v1/organizations/" + Id(b),
+                            R"({"website": "https://bien.example.vn"})");
+  EXPECT_TRUE(IsProblem(other, 403));
+  EXPECT_EQ(AuditCount(), audit);
+  EXPECT_TRUE(Body(Call(Who::kPublic, "GET", "/api/v1/organizations/" + Id(b)))["website"].is_null());
+  // Members never delete, not even their own organization.
+  EXPECT_TRUE(IsProblem(Call(Who::kMemberOwn, "DELETE", "/api/v1/organizations/" + Id(a)), 403));
+  // Nor issue certificates to it.
+  EXPECT_TRUE(IsProblem(Call(Who::kMemberOwn, "POST",
+                             "/api/v1/organizations/" + Id(a) + "/certificates",
+                             R"({"number": "X-1", "issued_on": "2024-01-01"})"),
+                        403));
+}
+
+TEST_F(AuthzMatrixTest, MemberAddsAndEditsPeopleOfOwnOrganizationOnly) {
+  const int64_t a = seed().org_a, b = seed().org_b;
+  const int64_t people = Scalar("SELECT COUNT(*) FROM people");
+  HttpResponse own = Call(Who::kMemberOwn, "POST", "/api/v1/people",
+                          json{{"full_name", "Lê Văn Một"}, {"organization_id", a}}.dump());
+  ASSERT_EQ(own.status, 201) << own.body;
+  const int64_t id = Body(own)["id"];
+  EXPECT_EQ(Call(Who::kMemberOwn, "PATCH", "/api/v1/people/" + Id(id), R"({"title": "TS."})")
+                .status,
+            200);
+
+  EXPECT_TRUE(IsProblem(Call(Who::kMemberOwn, "POST", "/api/v1/people",
+                             json{{"full_name", "Lê Văn Hai"}, {"organization_id", b}}.dump()),
+                        403));
+  // A person of no organization is the department's to add.
+  EXPECT_TRUE(
+      IsProblem(Call(Who::kMemberOwn, "POST", "/api/v1/people", R"({"full_name": "Lê Văn Ba"})"),
+                403));
+  // Someone else's person: no edit, no delete.
+  EXPECT_TRUE(IsProblem(
+      Call(Who::kMemberOther, "PATCH", "/api/v1/people/" + Id(id), R"({"title": "GS."})"), 403));
+  EXPECT_TRUE(IsProblem(Call(Who::kMemberOther, "DELETE", "/api/v1/people/" + Id(id)), 403));
+  // Moving one's own person to another organization needs rights over that one too.
+  EXPECT_TRUE(IsProblem(Call(Who::kMemberOwn, "PATCH", "/api/v1/people/" + Id(id),
+                             json{{"organization_id", b}}.dump()),
+                        403));
+  EXPECT_EQ(Body(Call(Who::kAdmin, "GET", "/api/v1/people/" + Id(id)))["organization_id"], a);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM people"), people + 1);
+  EXPECT_EQ(Call(Who::kMemberOwn, "DELETE", "/api/v1/people/" + Id(id)).status, 204);
+}
+
+TEST_F(AuthzMatrixTest, TokensOfOthersNeedAdmin) {
+  json t = Seeded([&](storage::Transaction& tx) {
+    return domain::CreateToken(tx, domain::Actor::System("api-test"), Clock::Real(),
+                               seed().user_id.at(Who::kStaff), "staff's");
+  });
+  const std::string path = "/api/v1/tokens/" + Id(t["id"].get<int64_t>());
+  EXPECT_TRUE(IsProblem(Call(Who::kMemberOwn, "DELETE", path), 403));
+  EXPECT_TRUE(IsProblem(Call(Who::kReviewer, "DELETE", path), 403));
+  EXPECT_EQ(Call(Who::kAdmin, "DELETE", path).status, 204);
+  // Listing shows only one's own tokens.
+  json mine = Body(Call(Who::kReviewer, "GET", "/api/v1/tokens"));
+  ASSERT_EQ(mine["items"].size(), 1u) << mine;
+  EXPECT_EQ(mine["items"][0]["name"], "test");
+  EXPECT_FALSE(mine["items"][0].contains("token_hash"));
+}
+
+TEST_F(AuthzMatrixTest, BadCredentialsAre401EvenOnPublicRoutes) {
+  for (const std::string& auth : {"Bearer stio_not-a-token", "Basic YWRtaW46YWRtaW4=", "Bearer "}) {
+    SCOPED_TRACE(auth);
+    EXPECT_TRUE(IsProblem(Call(Who::kPublic, "GET", "/api/v1/stats", "", {{"Authorization", auth}}),
+                          401));
+  }
+  // A revoked token stops working at once.
+  const std::string& token = seed().token.at(Who::kStaff);
+  json list = Body(Call(Who::kStaff, "GET", "/api/v1/tokens"));
+  ASSERT_EQ(list["items"].size(), 1u);
+  EXPECT_EQ(Call(Who::kStaff, "DELETE", "/api/v1/tokens/" + Id(list["items"][0]["id"])).status,
+            204);
+  EXPECT_TRUE(IsProblem(
+      Call(Who::kPublic, "GET", "/api/v1/auth/me", "", {{"Authorization", "Bearer " + token}}),
+      401));
+  // So does a disabled account's.
+  EXPECT_EQ(Call(Who::kAdmin, "PATCH", "/api/v1/users/" + Id(seed().user_id.at(Who::kReviewer)),
+                 R"({"disabled": true})")
+                .status,
+            200);
+  EXPECT_TRUE(IsProblem(Call(Who::kReviewer, "GET", "/api/v1/auth/me"), 401));
+}
+
+}  // namespace
+}  // namespace stio::apitest
