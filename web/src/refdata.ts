@@ -31,3 +31,27 @@ export function getFields(): Promise<FieldOfScience[]> {
 export function byCode<T extends { code: string }>(list: T[]): Map<string, T> {
   return new Map(list.map((x) => [x.code, x]));
 }
+
+export interface Vsic { code: string; level: number; parent_code: string | null; name_vi: string; name_en: string }
+let vsic: Promise<Vsic[]> | null = null;
+export function getVsic(): Promise<Vsic[]> {
+  if (!vsic) {
+    vsic = api.get<unknown>('/reference/vsic', { limit: 500 })
+      .then((r) => itemsOf<Vsic>(r))
+      .catch((e) => { vsic = null; throw e; });
+  }
+  return vsic;
+}
+
+/** Communes of a 2025 province (cached per province). */
+const communeCache = new Map<string, Promise<AdminUnit[]>>();
+export function getCommunes(provinceCode: string): Promise<AdminUnit[]> {
+  let p = communeCache.get(provinceCode);
+  if (!p) {
+    p = api.get<unknown>('/admin-units', { level: 'commune', province_code: provinceCode, limit: 500, sort: 'name' })
+      .then((r) => itemsOf<AdminUnit>(r))
+      .catch((e) => { communeCache.delete(provinceCode); throw e; });
+    communeCache.set(provinceCode, p);
+  }
+  return p;
+}

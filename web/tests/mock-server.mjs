@@ -73,6 +73,9 @@ const oldCommunes = readCsv('admin-units/communes_pre2025.csv').map((c) => ({
   name_en: null, area_km2: null, population: null, density: null,
 }));
 const conversion = readCsv('admin-units/commune_conversion_2025.csv');
+const vsic = readCsv('classifications/vsic_2018.csv').map((f) => ({
+  code: f.code, level: Number(f.level), parent_code: f.parent_code || null, name_vi: f.name_vi, name_en: f.name_en,
+}));
 const fields = readCsv('classifications/fields_of_science.csv').map((f) => ({
   code: f.code, level: Number(f.level), parent_code: f.parent_code || null, name_vi: f.name_vi, name_en: f.name_en,
 }));
@@ -266,6 +269,7 @@ async function api(req, res, url) {
       certificates_active: certs.filter((c) => c.status === 'active').length, provinces: 34, communes: communes.length });
   }
   if (p === '/geo/provinces') return send(res, 200, geo);
+  if (p === '/reference/vsic') return send(res, 200, { items: vsic, total: vsic.length, limit: 500, offset: 0 });
   if (p === '/reference/fields-of-science') return send(res, 200, { items: fields, total: fields.length, limit: 500, offset: 0 });
 
   if (p === '/admin-units/convert') {

@@ -1,5 +1,5 @@
 import { h } from '../dom';
-import { t, tx, type DictKey } from '../i18n';
+import { t, tx, getLang, type DictKey } from '../i18n';
 import { api, ApiError, itemsOf, type ListResponse } from '../api';
 import { fmtDate, fmtDateTime } from '../format';
 import { navigate, setQuery, type RouteCtx } from '../router';
@@ -8,7 +8,7 @@ import {
   needLogin,   clearErrors, confirmDialog, dl, empty, errorState, errorText, formSummary, input, link, loading,
   pageHeader, pager, select, setFieldError, showProblem, showSummary, statusBadge, table, textarea, toast, type Column,
 } from '../ui';
-import { getProvinces } from '../refdata';
+import { getCommunes, getProvinces, getVsic } from '../refdata';
 import { DATE_RE, EMAIL_RE, TAX_CODE_RE, URL_RE, dateValid } from '../validate';
 
 export const KINDS = ['enterprise', 'research_institute', 'university', 'state_agency', 'startup', 'other'] as const;
@@ -104,6 +104,15 @@ export function orgListPage(ctx: RouteCtx): Node {
 }
 
 // ---------- detail ----------
+function vsicLabel(code: string): HTMLElement {
+  const el = h('span', null, code);
+  getVsic().then((vs) => {
+    const v = vs.find((x) => x.code === code);
+    if (v) el.textContent = `${code} — ${getLang() === 'en' ? v.name_en : v.name_vi}`;
+  }).catch(() => undefined);
+  return el;
+}
+
 export function orgDetailPage(ctx: RouteCtx): Node {
   const id = ctx.params.id;
   const host = h('div', { class: 'page' }, loading());
@@ -128,7 +137,8 @@ export function orgDetailPage(ctx: RouteCtx): Node {
               [t('org.kind'), tx('kind.', o.kind)],
               [t('org.nameEn'), o.name_en],
               [t('org.taxCode'), o.tax_code],
-              [t('org.vsic'), o.vsic_code],
+              [t('org.vsic'), o.vsic_code ? vsicLabel(o.vsic_code) : null],
+              [t('org.commune'), o.commune_code ? link('#/communes/' + encodeURIComponent(o.commune_code), o.commune_code) : null],
               [t('org.province'), o.province_code ? link('#/units/' + encodeURIComponent(o.province_code), o.province_name || o.province_code) : null],
               [t('org.address'), o.address],
               [t('org.website'), site],
@@ -250,9 +260,9 @@ export function orgFormPage(ctx: RouteCtx): Node {
         input({ name: 'name_en', label: t('org.nameEn'), value: o?.name_en }),
         input({ name: 'short_name', label: t('org.shortName'), value: o?.short_name }),
         input({ name: 'tax_code', label: t('org.taxCode'), value: o?.tax_code, inputmode: 'numeric', hint: '0100109106 / 0100109106-001' }),
-        input({ name: 'vsic_code', label: t('org.vsic'), value: o?.vsic_code }),
+        select({ name: 'vsic_code', label: t('org.vsic'), value: o?.vsic_code ?? '', options: [['', '—']] }),
         select({ name: 'province_code', label: t('org.province'), value: o?.province_code ?? '', options: [['', '—']] }),
-        input({ name: 'commune_code', label: t('org.commune'), value: o?.commune_code, inputmode: 'numeric' }),
+        select({ name: 'commune_code', label: t('org.commune'), value: o?.commune_code ?? '', options: [['', '—']] }),
         input({ name: 'address', label: t('org.address'), value: o?.address }),
         input({ name: 'website', label: t('org.website'), type: 'url', value: o?.website, placeholder: 'https://' }),
         input({ name: 'email', label: t('org.email'), type: 'email', value: o?.email }),
@@ -263,9 +273,36 @@ export function orgFormPage(ctx: RouteCtx): Node {
         h('button', { type: 'submit', class: 'btn btn-primary', id: 'org-save' }, t('common.save')),
         h('a', { class: 'btn btn-ghost', href: o ? `#/organizations/${o.id}` : '#/organizations' }, t('common.cancel'))));
     const provSel = form.querySelector('select[name="province_code"]') as HTMLSelectElement;
+    const communeSel = form.querySelector('select[name="commune_code"]') as HTMLSelectElement;
+    const vsicSel = form.querySelector('select[name="vsic_code"]') as HTMLSelectElement;
+    const fillCommunes = (pc: string, keep: string) => {
+      communeSel.replaceChildren(h('option', { value: '' }, '—'));
+      communeSel.disabled = !pc;
+      if (!pc) return;
+      getCommunes(pc).then((cs) => {
+        if (provSel.value !== pc) return;
+        for (const c of cs) communeSel.appendChild(h('option', { value: c.code, selected: keep === c.code }, c.full_name || c.name));
+        if (keep && !cs.some((c) => c.code === keep)) communeSel.appendChild(h('option', { value: keep, selected: true }, keep));
+      }).catch(() => { if (keep) communeSel.appendChild(h('option', { value: keep, selected: true }, keep)); });
+    };
     getProvinces().then((ps) => {
       for (const p of ps) provSel.appendChild(h('option', { value: p.code, selected: o?.province_code === p.code }, p.full_name || p.name));
+      fillCommunes(provSel.value, o?.commune_code ?? '');
     }).catch(() => { /* optional */ });
+    provSel.addEventListener('change', () => fillCommunes(provSel.value, ''));
+    getVsic().then((vs) => {
+      const en = getLang() === 'en';
+      const cur = o?.vsic_code ?? '';
+      for (const top of vs.filter((v) => v.level === 1)) {
+        const g = h('optgroup', { label: `${top.code} — ${en ? top.name_en : top.name_vi}` });
+        g.appendChild(h('option', { value: top.code, selected: cur === top.code }, `${top.code} — ${en ? top.name_en : top.name_vi}`));
+        for (const v of vs.filter((x) => x.parent_code === top.code)) {
+          g.appendChild(h('option', { value: v.code, selected: cur === v.code }, `${v.code} — ${en ? v.name_en : v.name_vi}`));
+        }
+        vsicSel.appendChild(g);
+      }
+      if (cur && !vs.some((v) => v.code === cur)) vsicSel.appendChild(h('option', { value: cur, selected: true }, cur));
+    }).catch(() => { if (o?.vsic_code) vsicSel.appendChild(h('option', { value: o.vsic_code, selected: true }, o.vsic_code)); });
 
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
