@@ -424,7 +424,10 @@ function serveStatic(req, res, url) {
   if (rel === '/' || !path.extname(rel)) rel = '/index.html';
   const file = path.join(DIST, path.normalize(rel).replace(/^(\.\.[/\\])+/, ''));
   if (!file.startsWith(DIST) || !fs.existsSync(file)) { res.writeHead(404, { 'Content-Type': 'text/plain' }); return res.end('not found'); }
-  res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
+  const headers = { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'X-Content-Type-Options': 'nosniff' };
+  // Same policy as the real server's (src/api/api.cc), so the tests catch violations.
+  if (file.endsWith('.html')) headers['Content-Security-Policy'] = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+  res.writeHead(200, headers);
   fs.createReadStream(file).pipe(res);
 }
 

@@ -45,6 +45,7 @@ for (const t of tests) {
   const page = await context.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) pageErrors.push('CSP: ' + m.text()); });
   page.on('dialog', (d) => d.dismiss().catch(() => {}));
   const t0 = Date.now();
   try {
