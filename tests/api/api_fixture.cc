@@ -75,6 +75,11 @@ void BuildSeed(const fs::path& dir) {
   auto opened = server::OpenDatabase((dir / "seed.db").string(), DataDir(), true, log);
   Check(opened.status(), "opening the seed database");
   std::unique_ptr<storage::Database> db = std::move(opened).value();
+  db.reset();  // checkpoints the WAL into seed.db
+  fs::copy_file(dir / "seed.db", dir / "empty.db");
+  opened = server::OpenDatabase((dir / "seed.db").string(), DataDir(), false, log);
+  Check(opened.status(), "reopening the seed database");
+  db = std::move(opened).value();
   const domain::Actor system = domain::Actor::System("api-test seed");
   json manifest = {{"password", kPassword}};
   Status s = storage::WithTransaction(*db, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
@@ -148,6 +153,7 @@ Seed LoadSeed() {
   Seed seed;
   seed.dir = dir.string();
   seed.db_file = "seed.db";
+  seed.empty_file = "empty.db";
   seed.org_a = m["org_a"];
   seed.org_b = m["org_b"];
   seed.password = m["password"];
@@ -168,27 +174,18 @@ const Seed& GetSeed() {
   return seed;
 }
 
-void ApiFixture::SetUp() {
-  seed_ = &GetSeed();
-  char tmpl[] = "/tmp/stio-apitest-XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  dir_ = tmpl;
-  const fs::path src = fs::path(seed_->dir) / seed_->db_file;
-  const fs::path dst = fs::path(dir_) / "stio.db";
-  fs::copy_file(src, dst);
+Status ServedApi::Start(const std::string& seed_db, const std::string& dir,
+                       api::ApiOptions options) {
+  const fs::path dst = fs::path(dir) / "stio.db";
   std::error_code ec;
-  if (fs::exists(src.string() + "-wal", ec)) fs::copy_file(src.string() + "-wal", dst.string() + "-wal");
-
+  fs::copy_file(seed_db, dst, ec);
+  if (ec) return Status::Internal("copying the seed: " + ec.message());
+  if (fs::exists(seed_db + "-wal", ec)) fs::copy_file(seed_db + "-wal", dst.string() + "-wal", ec);
   std::ostringstream log;
   auto opened = server::OpenDatabase(dst.string(), DataDir(), false, log);
-  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  if (!opened.ok()) return opened.status();
   db_ = std::move(opened).value();
-
-  api::ApiOptions options;
-  options.data_dir = DataDir();
-  Tune(options);
-  api_ = std::make_unique<api::Api>(*db_, Clock::Real(), options);
-
+  api_ = std::make_unique<api::Api>(*db_, Clock::Real(), std::move(options));
   http::ServerOptions so;
   so.host = "127.0.0.1";
   so.port = 0;
@@ -196,26 +193,42 @@ void ApiFixture::SetUp() {
   server_ = std::make_unique<http::Server>(so, [this](http::Request& req) {
     return api_->Handle(req);
   });
-  Status listening = server_->Listen();
-  ASSERT_TRUE(listening.ok()) << listening.ToString();
+  STIO_RETURN_IF_ERROR(server_->Listen());
   port_ = server_->port();
   api_->SetExtraMetrics([this] {
     return "stio_http_server_requests_total " + std::to_string(server_->requests_total()) + "\n";
   });
-  server_thread_ = std::thread([this] {
+  thread_ = std::thread([this] {
     Status s = server_->Run();
     if (!s.ok()) std::fprintf(stderr, "api_fixture: server: %s\n", s.ToString().c_str());
   });
-  client_ = std::make_unique<HttpClient>("127.0.0.1", port_);
+  return Status::Ok();
+}
+
+void ServedApi::Stop() {
+  if (server_) server_->Shutdown();
+  if (thread_.joinable()) thread_.join();
+  server_.reset();
+  api_.reset();
+  db_.reset();
+}
+
+void ApiFixture::SetUp() {
+  seed_ = &GetSeed();
+  char tmpl[] = "/tmp/stio-apitest-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  dir_ = tmpl;
+  api::ApiOptions options;
+  options.data_dir = DataDir();
+  Tune(options);
+  Status s = served_.Start((fs::path(seed_->dir) / seed_->db_file).string(), dir_, options);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  client_ = std::make_unique<HttpClient>("127.0.0.1", port());
 }
 
 void ApiFixture::TearDown() {
   client_.reset();
-  if (server_) server_->Shutdown();
-  if (server_thread_.joinable()) server_thread_.join();
-  server_.reset();
-  api_.reset();
-  db_.reset();
+  served_.Stop();
   std::error_code ec;
   if (!dir_.empty()) fs::remove_all(dir_, ec);
 }
@@ -236,7 +249,7 @@ HttpResponse ApiFixture::Call(Who who, const std::string& method, const std::str
 domain::Actor ApiFixture::ActorOf(Who who) {
   if (who == Who::kPublic) return domain::Actor::Public();
   domain::Actor a;
-  Status s = storage::WithTransaction(*db_, storage::TxMode::kRead, [&](storage::Transaction& tx) {
+  Status s = storage::WithTransaction(db(), storage::TxMode::kRead, [&](storage::Transaction& tx) {
     STIO_ASSIGN_OR_RETURN(storage::Row r,
                           tx.QueryOne("SELECT id, email, role, organization_id FROM users "
                                       "WHERE id = ?",
@@ -251,9 +264,9 @@ domain::Actor ApiFixture::ActorOf(Who who) {
   return a;
 }
 
-int64_t ApiFixture::Scalar(const std::string& sql) {
+int64_t ApiFixture::Scalar(storage::Database& db, const std::string& sql) {
   int64_t n = -1;
-  Status s = storage::WithTransaction(*db_, storage::TxMode::kRead, [&](storage::Transaction& tx) {
+  Status s = storage::WithTransaction(db, storage::TxMode::kRead, [&](storage::Transaction& tx) {
     STIO_ASSIGN_OR_RETURN(auto rows, tx.Query(sql));
     if (rows.empty() || rows[0].size() == 0) return Status::NotFound("no row");
     n = std::get<int64_t>(rows[0].at(0));
@@ -265,7 +278,7 @@ int64_t ApiFixture::Scalar(const std::string& sql) {
 
 json ApiFixture::Seeded(const std::function<Result<json>(storage::Transaction&)>& fn) {
   json out;
-  Status s = storage::WithTransaction(*db_, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
+  Status s = storage::WithTransaction(db(), storage::TxMode::kWrite, [&](storage::Transaction& tx) {
     STIO_ASSIGN_OR_RETURN(out, fn(tx));
     return Status::Ok();
   });

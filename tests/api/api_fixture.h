@@ -41,8 +41,9 @@ inline constexpr Who kEveryone[] = {Who::kPublic,   Who::kMemberOwn, Who::kMembe
 std::string WhoName(Who who);
 
 struct Seed {
-  std::string dir;      // folder holding the seed database (read-only: copied per test)
-  std::string db_file;  // seed database file name inside `dir`
+  std::string dir;         // folder holding the seed databases (read-only: copied per test)
+  std::string db_file;     // the seeded database inside `dir`
+  std::string empty_file;  // migrated, with reference data, but no records and no users
   int64_t org_a = 0;
   int64_t org_b = 0;
   std::string password;  // the same for every seeded user
@@ -57,6 +58,26 @@ const Seed& GetSeed();
 // The repository's data/ folder.
 std::string DataDir();
 
+// One database copied from the seed, with its Api served on 127.0.0.1:0.
+class ServedApi {
+ public:
+  // Copies `seed_db` into `dir` (which must exist) and serves it. Status of the first failure.
+  Status Start(const std::string& seed_db, const std::string& dir, api::ApiOptions options);
+  void Stop();
+  ~ServedApi() { Stop(); }
+
+  storage::Database& db() { return served_.db(); }
+  api::Api& api() { return served_.api(); }
+  uint16_t port() const { return served_.port(); }
+
+ private:
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<api::Api> api_;
+  std::unique_ptr<http::Server> server_;
+  std::thread thread_;
+  uint16_t port_ = 0;
+};
+
 class ApiFixture : public ::testing::Test {
  protected:
   void SetUp() override;
@@ -65,9 +86,9 @@ class ApiFixture : public ::testing::Test {
   virtual void Tune(api::ApiOptions& options) { (void)options; }
 
   const Seed& seed() const { return *seed_; }
-  storage::Database& db() { return *db_; }
-  api::Api& api() { return *api_; }
-  uint16_t port() const { return port_; }
+  storage::Database& db() { return served_.db(); }
+  api::Api& api() { return served_.api(); }
+  uint16_t port() const { return served_.port(); }
   HttpClient& http() { return *client_; }
   const std::string& dir() const { return dir_; }
 
@@ -80,8 +101,8 @@ class ApiFixture : public ::testing::Test {
   domain::Actor ActorOf(Who who);
 
   // Runs `sql` (one row, first column an integer) against the test's database.
-  int64_t Scalar(const std::string& sql);
-  // Number of rows in the audit log, live organizations, live people.
+  int64_t Scalar(const std::string& sql) { return Scalar(db(), sql); }
+  static int64_t Scalar(storage::Database& db, const std::string& sql);
   int64_t AuditCount() { return Scalar("SELECT COUNT(*) AS n FROM audit_log"); }
   // A database write as the system, failing the test on error.
   json Seeded(const std::function<Result<json>(storage::Transaction&)>& fn);
@@ -91,11 +112,7 @@ class ApiFixture : public ::testing::Test {
  private:
   const Seed* seed_ = nullptr;
   std::string dir_;
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<api::Api> api_;
-  std::unique_ptr<http::Server> server_;
-  std::thread server_thread_;
-  uint16_t port_ = 0;
+  ServedApi served_;
   std::unique_ptr<HttpClient> client_;
 };
 

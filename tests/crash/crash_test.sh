@@ -155,12 +155,15 @@ echo "$PASSWORD" | timeout 60 "$STIO" user add --db "$DB" --email "$EMAIL" --rol
   >"$WORK/user_add.log" 2>&1 || fail "stio user add failed: $(cat "$WORK/user_add.log")"
 timeout 60 "$STIO" token create --db "$DB" --email "$EMAIL" >"$WORK/token.out" 2>"$WORK/token.err" ||
   fail "stio token create failed: $(cat "$WORK/token.err")"
-# Accept either JSON ({"token": "..."}) or text whose last word is the token.
+# Accept JSON ({"token": "..."}), or text: the first long token-like word (so that a note printed
+# after the token does not matter), else the last word.
 if grep -q '"token"' "$WORK/token.out"; then
   TOKEN=$(grep -o '"token"[[:space:]]*:[[:space:]]*"[^"]*"' "$WORK/token.out" | head -n 1 |
     sed 's/.*:[[:space:]]*"//; s/"$//')
 else
-  TOKEN=$(grep -v '^[[:space:]]*$' "$WORK/token.out" | tail -n 1 | awk '{print $NF}')
+  TOKEN=$(tr -s ' \t"' '\n' <"$WORK/token.out" | grep -E '^[A-Za-z0-9_.~+/=-]{20,}$' | head -n 1)
+  [ -n "$TOKEN" ] ||
+    TOKEN=$(grep -v '^[[:space:]]*$' "$WORK/token.out" | tail -n 1 | awk '{print $NF}')
 fi
 [ -n "$TOKEN" ] || fail "could not read a token from: $(cat "$WORK/token.out")"
 
