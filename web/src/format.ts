@@ -44,3 +44,15 @@ export function fold(s: string): string {
   return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'd')
     .toLowerCase().replace(/\s+/g, ' ').trim();
 }
+
+const UNIT_TYPES_EN: Record<string, string> = {
+  'tỉnh': 'Province', 'thành phố trực thuộc trung ương': 'Centrally-governed city', 'thành phố': 'City',
+  'phường': 'Ward', 'xã': 'Commune', 'đặc khu': 'Special zone', 'thị trấn': 'Township',
+  'quận': 'Urban district', 'huyện': 'District', 'thị xã': 'Town',
+};
+/** Unit type label: capitalised Vietnamese, or its English name. */
+export function unitType(s: string | null | undefined): string {
+  if (!s) return '—';
+  if (getLang() === 'en') return UNIT_TYPES_EN[s.toLowerCase()] ?? s;
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

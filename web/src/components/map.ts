@@ -116,6 +116,14 @@ export function provinceMap(fc: FeatureCollection<Geometry, ProvinceProps>): HTM
     g.appendChild(el);
   }
   svg.appendChild(g);
+  // Label the archipelagos, as an official map of Viet Nam does.
+  const labels: [number, number, string][] = vi
+    ? [[112.2, 17.2, 'QĐ. Hoàng Sa'], [114.2, 11.3, 'QĐ. Trường Sa']]
+    : [[112.2, 17.2, 'Hoang Sa Is.'], [114.2, 11.3, 'Truong Sa Is.']];
+  for (const [lon, lat, label] of labels) {
+    const pt = projection([lon, lat]);
+    if (pt) svg.appendChild(s('text', { class: 'map-label', x: pt[0].toFixed(1), y: pt[1].toFixed(1), 'text-anchor': 'middle', 'aria-hidden': 'true' }, label));
+  }
   wrap.append(svg, tip);
 
   const legendItems = colors.map((c, i) => {

@@ -1,7 +1,7 @@
 import { h } from '../dom';
 import { t, tx, getLang } from '../i18n';
 import { api, itemsOf, type ListResponse } from '../api';
-import { fmtNum, fold } from '../format';
+import { fmtNum, fold, unitType } from '../format';
 import { navigate, setQuery, type RouteCtx } from '../router';
 import { dl, empty, errorState, link, loading, pageHeader, pager, table, type Column } from '../ui';
 import type { AdminUnit } from '../refdata';
@@ -41,7 +41,7 @@ export function unitsPage(ctx: RouteCtx): Node {
       });
       const cols: Column<AdminUnit>[] = [
         { label: t('units.provinces'), sortKey: 'name', primary: true, cell: (u) => link('#/units/' + encodeURIComponent(u.code), uname(u)) },
-        { label: t('units.unitType'), cell: (u) => u.unit_type },
+        { label: t('units.unitType'), cell: (u) => unitType(u.unit_type) },
         { label: t('units.population'), sortKey: 'population', className: 'num', cell: (u) => fmtNum(u.population) },
         { label: t('units.area'), sortKey: 'area_km2', className: 'num', cell: (u) => fmtNum(u.area_km2, 1) },
         { label: t('units.density'), sortKey: 'density', className: 'num', cell: (u) => fmtNum(u.density) },
@@ -67,7 +67,7 @@ export function provincePage(ctx: RouteCtx): Node {
   const communesHost = h('div', { class: 'communes-host' }, loading());
 
   api.get<ProvinceDetail>('/admin-units/' + encodeURIComponent(code), { level: 'province' }).then((p) => {
-    head.replaceChildren(pageHeader(uname(p), p.unit_type,
+    head.replaceChildren(pageHeader(uname(p), unitType(p.unit_type),
       h('a', { class: 'btn btn-ghost', href: '#/units' }, '‹ ', t('units.title'))));
     const merged = p.merged_from ?? [];
     info.replaceChildren(h('div', { class: 'grid-2' },
@@ -110,7 +110,7 @@ export function provincePage(ctx: RouteCtx): Node {
         const cols: Column<AdminUnit>[] = [
           { label: t('common.name'), primary: true, cell: (u) => link('#/communes/' + encodeURIComponent(u.code), u.full_name || u.name) },
           { label: t('units.code'), cell: (u) => u.code },
-          { label: t('units.unitType'), cell: (u) => u.unit_type },
+          { label: t('units.unitType'), cell: (u) => unitType(u.unit_type) },
           { label: t('units.population'), className: 'num', cell: (u) => fmtNum(u.population) },
           { label: t('units.area'), className: 'num', cell: (u) => fmtNum(u.area_km2, 1) },
         ];
@@ -141,7 +141,7 @@ export function communePage(ctx: RouteCtx): Node {
       { label: t('units.mergeType'), cell: (p) => h('span', { class: 'badge badge-' + (p.merge_type === 'full' ? 'info' : p.merge_type === 'partial' ? 'warn' : 'neutral') }, mergeLabel(p.merge_type, p.note_vi)) },
     ];
     host.replaceChildren(
-      pageHeader(c.full_name || c.name, c.unit_type,
+      pageHeader(c.full_name || c.name, unitType(c.unit_type),
         c.province_code ? h('a', { class: 'btn btn-ghost', href: '#/units/' + encodeURIComponent(c.province_code) }, '‹ ', c.province_name || c.province_code) : null),
       h('section', { class: 'card' }, dl([
         [t('units.code'), c.code],

@@ -22,13 +22,16 @@ await page.fill('#f-email', opt('email', 'admin@example.vn'));
 await page.fill('#f-password', opt('password', 'Passw0rd!x'));
 await page.click('#login-submit');
 await page.waitForSelector('#user-menu');
+await page.evaluate((l) => localStorage.setItem('stio.lang', l), opt('lang', 'vi'));
+await page.reload();
+await page.waitForSelector('#user-menu');
 const pages = (opt('pages', '') || '/,/units,/units/01,/communes/00004,/units/convert?old=Phúc Xá,/organizations,/organizations/4,/organizations/new,/people,/people/1,/people/new,/audit').split(',');
 for (const [label, vp] of [['desktop', { width: 1366, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
   await page.setViewportSize(vp);
   for (const p of pages) {
     await page.goto(base + '/#' + p);
     await page.waitForTimeout(700);
-    const name = `${label}-${p.replace(/[^a-z0-9]+/gi, '_') || 'home'}.png`;
+    const name = `${opt('lang', 'vi')}-${label}-${p.replace(/[^a-z0-9]+/gi, '_') || 'home'}.png`;
     await page.screenshot({ path: path.join(out, name), fullPage: label === 'desktop' });
   }
 }
