@@ -69,16 +69,15 @@ std::array<float, kMaxFields> Index::Impl::Averages() const {
   return a;
 }
 
-uint32_t Index::Impl::TermId(const std::string& key) {
-  auto [it, inserted] = term_ids.try_emplace(key, static_cast<uint32_t>(term_names.size()));
+uint32_t Index::Impl::TermId(std::string_view key, bool& inserted) {
+  const uint32_t id = terms.Insert(key, inserted);
   if (inserted) {
-    term_names.push_back(key);
     lists.emplace_back();
     if (key[0] == kFoldedPrefix && key.find(' ') == std::string::npos) {
-      folded_vocab.emplace(key.substr(1), it->second);
+      folded_vocab.emplace(std::string(key.substr(1)), id);
     }
   }
-  return it->second;
+  return id;
 }
 
 Index::Index(IndexOptions options) : options_(std::move(options)), impl_(std::make_unique<Impl>()) {
@@ -159,6 +158,9 @@ Status Index::Upsert(const Document& doc) {
     std::string folded_key;  // for exact keys: the folded key they belong to
   };
   std::unordered_map<std::string, TermTf> terms;
+  size_t total_bytes = 0;
+  for (const std::string& t : rec.texts) total_bytes += t.size();
+  terms.reserve(total_bytes / 2 + 16);  // about 4 keys per syllable of ~5 bytes, half distinct
   std::array<uint32_t, kMaxFields> lens{};
   auto bump = [&](const std::string& key, size_t f, const std::string* folded_key) {
     TermTf& t = terms[key];
@@ -205,22 +207,23 @@ Status Index::Upsert(const Document& doc) {
   ++im.live;
   im.id_to_doc[doc.id] = d;
   const std::array<float, kMaxFields> avg = im.Averages();
+  std::vector<Posting> sealed;
   for (auto& [key, t] : terms) {
-    const bool is_new = im.term_ids.find(key) == im.term_ids.end();
-    const uint32_t tid = im.TermId(key);
-    if (is_new) {
-      if (!t.folded_key.empty()) im.variants[im.TermId(t.folded_key)].push_back(tid);
+    bool inserted, unused;
+    const uint32_t tid = im.TermId(key, inserted);
+    if (inserted && !t.folded_key.empty()) {
+      im.variants[im.TermId(t.folded_key, unused)].push_back(tid);
     }
     PostingList& pl = im.lists[tid];
     Posting p;
     p.doc = d;
     p.tf = t.tf;
-    pl.tail.push_back(p);
-    ++pl.count;
-    if (pl.tail.size() == kBlockSize) {
+    if (pl.Append(p, im.nf)) {
       double mx = 0;
-      for (const Posting& q : pl.tail) mx = std::max(mx, PseudoTf(im, options_, q, avg));
-      SealBlock(pl, im.nf, static_cast<float>(mx * 1.0001), avg);
+      if (DecodeBlock(pl, pl.blocks.size(), im.nf, sealed)) {
+        for (const Posting& q : sealed) mx = std::max(mx, PseudoTf(im, options_, q, avg));
+      }
+      pl.SealTail(static_cast<float>(mx * 1.0001), avg);
     }
   }
   return Status::Ok();
@@ -350,15 +353,18 @@ double Searcher::UpperBound(const Clause& c) const {
     for (size_t f = 0; f < im_.nf; ++f) scale = std::max(scale, avg_[f] / b.avg[f]);
     mx = std::max(mx, static_cast<double>(b.max_pseudo_tf) * scale);
   }
-  for (const Posting& p : c.list->tail) mx = std::max(mx, PseudoTf(im_, o_, p, avg_));
+  std::vector<Posting> tail;
+  if (DecodeBlock(*c.list, c.list->blocks.size(), im_.nf, tail)) {
+    for (const Posting& p : tail) mx = std::max(mx, PseudoTf(im_, o_, p, avg_));
+  }
   return c.weight * mx * (o_.k1 + 1) / (mx + o_.k1);
 }
 
 void Searcher::AddClause(const std::string& key, double weight, uint32_t group,
                          std::string label) {
-  auto it = im_.term_ids.find(key);
-  if (it == im_.term_ids.end()) return;
-  const PostingList& pl = im_.lists[it->second];
+  const uint32_t tid = im_.terms.Find(key);
+  if (tid == TermDict::kNone) return;
+  const PostingList& pl = im_.lists[tid];
   if (pl.count == 0) return;
   Clause c{&pl, weight * Idf(pl.count), 0, group, std::move(label)};
   c.ub = UpperBound(c);
@@ -415,7 +421,7 @@ void Searcher::BuildClauses() {
       std::sort(cands.rbegin(), cands.rend());
       if (cands.size() > kMaxPrefixExpansions) cands.resize(kMaxPrefixExpansions);
       for (auto [count, tid] : cands) {
-        const std::string& key = im_.term_names[tid];
+        const std::string key(im_.terms.Name(tid));
         const bool whole = key.compare(1, std::string::npos, qt.tok.folded) == 0;
         double w = whole ? 1.0 : kPrefixWeight;
         if (marks) w *= kFoldedWhenExactTyped;
@@ -747,11 +753,11 @@ std::string Searcher::Suggest() const {
       f.emplace_back(qt.tok.exact, 0);
     } else {
       any_plain = true;
-      auto it = im_.term_ids.find(FoldedKey(qt.tok.folded));
-      if (it != im_.term_ids.end()) {
-        double rest = im_.lists[it->second].count;
+      const uint32_t ftid = im_.terms.Find(FoldedKey(qt.tok.folded));
+      if (ftid != TermDict::kNone) {
+        double rest = im_.lists[ftid].count;
         std::vector<std::pair<double, uint32_t>> vs;
-        if (auto v = im_.variants.find(it->second); v != im_.variants.end()) {
+        if (auto v = im_.variants.find(ftid); v != im_.variants.end()) {
           for (uint32_t tid : v->second) {
             vs.emplace_back(im_.lists[tid].count, tid);
             rest -= im_.lists[tid].count;
@@ -759,7 +765,7 @@ std::string Searcher::Suggest() const {
         }
         std::sort(vs.rbegin(), vs.rend());
         if (vs.size() > 5) vs.resize(5);
-        for (auto [c, tid] : vs) f.emplace_back(im_.term_names[tid], std::log1p(c));
+        for (auto [c, tid] : vs) f.emplace_back(std::string(im_.terms.Name(tid)), std::log1p(c));
         if (rest > 0) f.emplace_back(qt.tok.folded, std::log1p(rest));
       }
       if (f.empty()) f.emplace_back(qt.tok.folded, 0);
@@ -768,8 +774,8 @@ std::string Searcher::Suggest() const {
   }
   if (!any_plain) return {};
   auto pair_count = [&](const std::string& a, const std::string& b) {
-    auto it = im_.term_ids.find(a + " " + b);
-    return it == im_.term_ids.end() ? 0.0 : std::log1p(im_.lists[it->second].count);
+    const uint32_t tid = im_.terms.Find(a + " " + b);
+    return tid == TermDict::kNone ? 0.0 : std::log1p(im_.lists[tid].count);
   };
   std::vector<std::vector<double>> score(forms.size());
   std::vector<std::vector<size_t>> back(forms.size());

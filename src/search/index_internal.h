@@ -10,6 +10,7 @@
 
 #include "search/index.h"
 #include "search/postings.h"
+#include "search/term_dict.h"
 #include "text/stopwords.h"
 
 namespace stio::search {
@@ -34,8 +35,7 @@ struct Index::Impl {
   std::array<double, kMaxFields> len_sum{};  // over live documents
   size_t live = 0;
   std::unordered_map<std::string, uint32_t> id_to_doc;  // live documents only
-  std::unordered_map<std::string, uint32_t> term_ids;
-  std::vector<std::string> term_names;
+  TermDict terms;
   std::vector<PostingList> lists;
   std::map<std::string, uint32_t> folded_vocab;  // folded syllable (no prefix) → term id
   // Folded term id → exact term ids seen with that folding (syllables and pairs).
@@ -45,7 +45,7 @@ struct Index::Impl {
   text::Stopwords stopwords;  // parsed from IndexOptions::stopwords
 
   std::array<float, kMaxFields> Averages() const;
-  uint32_t TermId(const std::string& key);  // creates if missing
+  uint32_t TermId(std::string_view key, bool& inserted);  // creates if missing
 };
 
 }  // namespace stio::search

@@ -94,14 +94,14 @@ Status Index::Save(const std::string& dir) const {
     for (const auto& [k, v] : r.numbers) w.Str(k), w.I64(v);
   }
   // Parent (folded) term of each exact term, +1; 0 for none.
-  std::vector<uint32_t> parent(im.term_names.size(), kNoParent);
+  std::vector<uint32_t> parent(im.terms.size(), kNoParent);
   for (const auto& [folded, exacts] : im.variants) {
     for (uint32_t e : exacts) parent[e] = folded + 1;
   }
-  w.U32(static_cast<uint32_t>(im.term_names.size()));
-  for (size_t t = 0; t < im.term_names.size(); ++t) {
+  w.U32(static_cast<uint32_t>(im.terms.size()));
+  for (uint32_t t = 0; t < im.terms.size(); ++t) {
     const PostingList& pl = im.lists[t];
-    w.Str(im.term_names[t]);
+    w.Str(im.terms.Name(t));
     w.U32(parent[t]);
     w.U32(pl.count);
     w.U32(static_cast<uint32_t>(pl.blocks.size()));
@@ -111,13 +111,10 @@ Status Index::Save(const std::string& dir) const {
       w.F32(b.max_pseudo_tf);
       for (size_t f = 0; f < im.nf; ++f) w.F32(b.avg[f]);
     }
+    w.U32(pl.last_doc);
+    w.U32(pl.tail_offset);
     w.U32(static_cast<uint32_t>(pl.bytes.size()));
     w.Raw(pl.bytes.data(), pl.bytes.size());
-    w.U32(static_cast<uint32_t>(pl.tail.size()));
-    for (const Posting& p : pl.tail) {
-      w.U32(p.doc);
-      for (size_t f = 0; f < im.nf; ++f) w.U32(p.tf[f]);
-    }
   }
   const uint32_t crc = static_cast<uint32_t>(
       crc32(0, reinterpret_cast<const Bytef*>(w.out().data()), static_cast<uInt>(w.out().size())));
@@ -206,20 +203,20 @@ Result<std::unique_ptr<Index>> Index::Load(const std::string& dir) {
   }
   uint32_t nterms;
   if (!r.U32(nterms)) return corrupt("term count");
-  im.term_names.resize(nterms);
   im.lists.resize(nterms);
   std::vector<Posting> buf;
   for (uint32_t t = 0; t < nterms; ++t) {
     PostingList& pl = im.lists[t];
-    uint32_t parent, nblocks, nbytes, ntail;
-    if (!r.Str(im.term_names[t]) || im.term_names[t].empty() || !r.U32(parent) ||
+    uint32_t parent, nblocks, nbytes;
+    std::string name;
+    if (!r.Str(name) || name.empty() || !r.U32(parent) ||
         !r.U32(pl.count) || !r.U32(nblocks)) {
       return corrupt("term");
     }
     if (parent > nterms) return corrupt("term parent");
     if (parent != kNoParent) im.variants[parent - 1].push_back(t);
-    if (!im.term_ids.emplace(im.term_names[t], t).second) return corrupt("duplicate term");
-    const std::string& name = im.term_names[t];
+    bool inserted;
+    if (im.terms.Insert(name, inserted) != t || !inserted) return corrupt("duplicate term");
     if (name[0] == kFoldedPrefix && name.find(' ') == std::string::npos) {
       im.folded_vocab.emplace(name.substr(1), t);
     }
@@ -230,37 +227,26 @@ Result<std::unique_ptr<Index>> Index::Load(const std::string& dir) {
         if (!r.F32(b.avg[f]) || !(b.avg[f] > 0)) return corrupt("block");
       }
     }
-    if (!r.U32(nbytes)) return corrupt("postings");
+    if (!r.U32(pl.last_doc) || !r.U32(pl.tail_offset) || !r.U32(nbytes)) {
+      return corrupt("postings");
+    }
     pl.bytes.resize(nbytes);
     if (!r.Raw(pl.bytes.data(), nbytes)) return corrupt("postings");
-    if (!r.U32(ntail) || ntail >= kBlockSize) return corrupt("tail");
-    pl.tail.resize(ntail);
-    for (Posting& p : pl.tail) {
-      uint32_t v;
-      if (!r.U32(p.doc)) return corrupt("tail");
-      for (uint32_t f = 0; f < nf; ++f) {
-        if (!r.U32(v)) return corrupt("tail");
-        p.tf[f] = static_cast<uint16_t>(v);
-      }
+    if (pl.count < nblocks * kBlockSize || pl.tail_count() >= kBlockSize || pl.count == 0 ||
+        pl.tail_offset > nbytes) {
+      return corrupt("posting count of " + name);
     }
-    // Validate: blocks decode, documents increase and exist; counts agree.
-    uint32_t prev = 0;
-    bool first = true;
-    for (size_t b = 0; b < nblocks; ++b) {
-      if (pl.blocks[b].offset > nbytes || (b > 0 && pl.blocks[b].offset < pl.blocks[b - 1].offset) ||
-          !DecodeBlock(pl, b, nf, buf) || buf.back().doc != pl.blocks[b].last_doc) {
-        return corrupt("postings of " + name);
-      }
-      for (const Posting& p : buf) {
-        if (p.doc >= ndocs || (!first && p.doc <= prev)) return corrupt("postings order");
-        prev = p.doc, first = false;
-      }
+    // Validate: every block decodes, documents increase and exist, skip entries agree.
+    for (size_t b = 0; b <= nblocks; ++b) {
+      if (!DecodeBlock(pl, b, nf, buf)) return corrupt("postings of " + name);
+      if (buf.empty()) continue;
+      if (buf.back().doc >= ndocs) return corrupt("postings of " + name);
+      if (b < nblocks && buf.back().doc != pl.blocks[b].last_doc) return corrupt("skips of " + name);
+      if (b == nblocks && buf.back().doc != pl.last_doc) return corrupt("last doc of " + name);
     }
-    for (const Posting& p : pl.tail) {
-      if (p.doc >= ndocs || (!first && p.doc <= prev)) return corrupt("tail order");
-      prev = p.doc, first = false;
+    if (pl.tail_count() == 0 && pl.last_doc != pl.blocks.back().last_doc) {
+      return corrupt("last doc of " + name);
     }
-    if (pl.count != nblocks * kBlockSize + ntail) return corrupt("posting count");
   }
   if (!r.done()) return corrupt("trailing bytes");
   return index;

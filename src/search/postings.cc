@@ -21,34 +21,42 @@ bool GetVarint(const uint8_t*& p, const uint8_t* end, uint32_t& v) {
   return false;
 }
 
-void SealBlock(PostingList& list, size_t num_fields, float max_pseudo_tf,
-               const std::array<float, kMaxFields>& avg) {
+bool PostingList::Append(const Posting& p, size_t num_fields) {
+  PutVarint(bytes, count == 0 ? p.doc : p.doc - last_doc);
+  for (size_t f = 0; f < num_fields; ++f) PutVarint(bytes, p.tf[f]);
+  last_doc = p.doc;
+  ++count;
+  return tail_count() == kBlockSize;
+}
+
+void PostingList::SealTail(float max_pseudo_tf, const std::array<float, kMaxFields>& avg) {
   BlockMeta meta;
-  meta.offset = static_cast<uint32_t>(list.bytes.size());
-  uint32_t prev = list.blocks.empty() ? 0 : list.blocks.back().last_doc;
-  for (const Posting& p : list.tail) {
-    PutVarint(list.bytes, p.doc - prev);
-    prev = p.doc;
-    for (size_t f = 0; f < num_fields; ++f) PutVarint(list.bytes, p.tf[f]);
-  }
-  meta.last_doc = prev;
+  meta.offset = tail_offset;
+  meta.last_doc = last_doc;
   meta.max_pseudo_tf = max_pseudo_tf;
   meta.avg = avg;
-  list.blocks.push_back(meta);
-  list.tail.clear();
+  blocks.push_back(meta);
+  tail_offset = static_cast<uint32_t>(bytes.size());
 }
 
 bool DecodeBlock(const PostingList& list, size_t block, size_t num_fields,
                  std::vector<Posting>& out) {
-  out.resize(kBlockSize);
-  const uint8_t* p = list.bytes.data() + list.blocks[block].offset;
-  const uint8_t* end = block + 1 < list.blocks.size()
-                           ? list.bytes.data() + list.blocks[block + 1].offset
-                           : list.bytes.data() + list.bytes.size();
+  const bool tail = block == list.blocks.size();
+  const size_t n = tail ? list.tail_count() : kBlockSize;
+  const uint32_t begin = tail ? list.tail_offset : list.blocks[block].offset;
+  const uint32_t end_off = tail                              ? list.bytes.size()
+                           : block + 1 < list.blocks.size() ? list.blocks[block + 1].offset
+                                                             : list.tail_offset;
+  if (begin > end_off || end_off > list.bytes.size()) return false;
+  out.resize(n);
+  const uint8_t* p = list.bytes.data() + begin;
+  const uint8_t* end = list.bytes.data() + end_off;
   uint32_t prev = block == 0 ? 0 : list.blocks[block - 1].last_doc;
-  for (size_t i = 0; i < kBlockSize; ++i) {
+  for (size_t i = 0; i < n; ++i) {
     uint32_t delta;
     if (!GetVarint(p, end, delta)) return false;
+    if (delta == 0 && (block > 0 || i > 0)) return false;  // documents strictly increase
+    if (prev + delta < prev) return false;                   // overflow
     out[i].doc = prev + delta;
     prev = out[i].doc;
     for (size_t f = 0; f < num_fields; ++f) {
@@ -57,7 +65,7 @@ bool DecodeBlock(const PostingList& list, size_t block, size_t num_fields,
       out[i].tf[f] = static_cast<uint16_t>(tf);
     }
   }
-  return true;
+  return p == end;
 }
 
 Cursor::Cursor(const PostingList* list, size_t num_fields)
@@ -69,25 +77,21 @@ Cursor::Cursor(const PostingList* list, size_t num_fields)
 void Cursor::LoadBlock(size_t b) {
   block_ = b;
   i_ = 0;
-  if (b < list_->blocks.size()) {
-    // Lists are validated when loaded from disk, so a decode failure is a programmer error; treat
-    // the rest of the list as empty rather than reading garbage.
-    if (!DecodeBlock(*list_, b, num_fields_, buf_)) {
-      doc_ = kEnd;
-      block_ = list_->blocks.size() + 1;
-      return;
-    }
-  } else if (b > list_->blocks.size()) {
+  // Lists are validated when loaded from disk, so a decode failure would be a bug; end the list
+  // rather than read garbage.
+  if (b > list_->blocks.size() || !DecodeBlock(*list_, b, num_fields_, buf_) || buf_.empty()) {
+    block_ = list_->blocks.size();
+    buf_.clear();
     doc_ = kEnd;
     return;
   }
-  doc_ = cur().empty() ? kEnd : cur()[0].doc;
+  doc_ = buf_[0].doc;
 }
 
 void Cursor::Next() {
   if (doc_ == kEnd) return;
-  if (++i_ < cur().size()) {
-    doc_ = cur()[i_].doc;
+  if (++i_ < buf_.size()) {
+    doc_ = buf_[i_].doc;
   } else if (block_ < list_->blocks.size()) {
     LoadBlock(block_ + 1);
   } else {

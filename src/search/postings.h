@@ -1,10 +1,10 @@
 // Compressed posting lists with per-field term frequencies, and cursors over them.
 //
-// A list is a sequence of blocks of kBlockSize postings in increasing document order, plus an
-// uncompressed tail that absorbs appends (documents always get increasing internal ids, so an add
-// only ever appends). Each full block is stored as varint deltas and varint per-field frequencies,
-// with its last document (for skipping) and an upper bound of its BM25F pseudo-frequency (for
-// dynamic pruning; see BlockMeta).
+// A list is one byte stream of postings in increasing document order: for each posting a varint
+// document delta and one varint frequency per field. Every kBlockSize postings form a block with a
+// skip entry (BlockMeta: last document, byte offset, score upper bound); the postings after the
+// last full block are the "tail", which absorbs appends (documents always get increasing internal
+// ids, so an add only ever appends).
 // Thread-safety: none here; Index guards lists with its own lock.
 #pragma once
 
@@ -36,44 +36,41 @@ struct BlockMeta {
 struct PostingList {
   std::vector<uint8_t> bytes;
   std::vector<BlockMeta> blocks;
-  std::vector<Posting> tail;
-  uint32_t count = 0;  // postings, including ones of deleted documents
+  uint32_t count = 0;        // postings, including ones of deleted documents
+  uint32_t last_doc = 0;     // of the last posting (valid if count > 0)
+  uint32_t tail_offset = 0;  // where the tail starts in `bytes`
 
-  uint32_t last_doc() const {
-    return !tail.empty() ? tail.back().doc : (blocks.empty() ? 0 : blocks.back().last_doc);
+  uint32_t tail_count() const {
+    return count - static_cast<uint32_t>(blocks.size() * kBlockSize);
   }
+  // Appends a posting; REQUIRES: p.doc > last_doc or count == 0. Returns true when the tail is
+  // full and the caller must seal it with SealTail.
+  bool Append(const Posting& p, size_t num_fields);
+  void SealTail(float max_pseudo_tf, const std::array<float, kMaxFields>& avg);
 };
 
 void PutVarint(std::vector<uint8_t>& out, uint32_t v);
 // Returns false on truncated or over-long input.
 bool GetVarint(const uint8_t*& p, const uint8_t* end, uint32_t& v);
 
-// Encodes `tail` (exactly kBlockSize postings) as a new block of `list` and clears the tail.
-void SealBlock(PostingList& list, size_t num_fields, float max_pseudo_tf,
-               const std::array<float, kMaxFields>& avg);
-
-// Decodes one block into `out` (size kBlockSize). Returns false if the bytes are corrupt.
+// Decodes block `block` (block == blocks.size() means the tail) into `out`. Returns false if the
+// bytes are corrupt.
 bool DecodeBlock(const PostingList& list, size_t block, size_t num_fields,
                  std::vector<Posting>& out);
 
-// A forward cursor. doc() == kEnd when exhausted.
+// A forward cursor. doc() == kEnd when exhausted. Safe to move (e.g. in a std::vector).
 class Cursor {
  public:
   static constexpr uint32_t kEnd = 0xFFFFFFFFu;
   Cursor(const PostingList* list, size_t num_fields);
   uint32_t doc() const { return doc_; }
-  const Posting& posting() const { return cur()[i_]; }
+  const Posting& posting() const { return buf_[i_]; }
   void Next();
   // Moves to the first posting with doc >= target.
   void NextGeq(uint32_t target);
 
  private:
   void LoadBlock(size_t b);
-  // The decoded current block, or the list's tail. (A function, not a pointer, so that cursors
-  // stay valid when moved, e.g. inside a std::vector.)
-  const std::vector<Posting>& cur() const {
-    return block_ < list_->blocks.size() ? buf_ : list_->tail;
-  }
   const PostingList* list_;
   size_t num_fields_;
   size_t block_ = 0;  // current block; blocks.size() means the tail

@@ -35,9 +35,7 @@ TEST(PostingsTest, CursorMatchesReferenceAcrossBlocks) {
     p.doc = d;
     p.tf[0] = static_cast<uint16_t>(1 + i % 3);
     p.tf[1] = static_cast<uint16_t>(i % 5);
-    pl.tail.push_back(p);
-    ++pl.count;
-    if (pl.tail.size() == kBlockSize) SealBlock(pl, 2, 1.0f, {1, 1});
+    if (pl.Append(p, 2)) pl.SealTail(1.0f, {1, 1});
   }
   ASSERT_EQ(pl.blocks.size(), 1000 / kBlockSize);
   Cursor c(&pl, 2);
@@ -55,6 +53,22 @@ TEST(PostingsTest, CursorMatchesReferenceAcrossBlocks) {
     auto it = std::lower_bound(docs.begin(), docs.end(), target);
     EXPECT_EQ(s.doc(), it == docs.end() ? Cursor::kEnd : *it) << target;
   }
+}
+
+TEST(PostingsTest, CorruptBytesFailToDecode) {
+  PostingList pl;
+  Posting p;
+  for (uint32_t d = 1; d <= 10; ++d) {
+    p.doc = d * 3;
+    (void)pl.Append(p, 1);
+  }
+  std::vector<Posting> out;
+  ASSERT_TRUE(DecodeBlock(pl, 0, 1, out));
+  EXPECT_EQ(out.size(), 10u);
+  pl.bytes.pop_back();
+  EXPECT_FALSE(DecodeBlock(pl, 0, 1, out));
+  pl.bytes.assign(20, 0x80);
+  EXPECT_FALSE(DecodeBlock(pl, 0, 1, out));
 }
 
 TEST(PostingsTest, EmptyListIsExhausted) {

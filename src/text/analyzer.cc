@@ -1,5 +1,7 @@
 #include "text/analyzer.h"
 
+#include <unordered_map>
+
 #include "text/normalize.h"
 #include "text/utf8.h"
 
@@ -103,7 +105,23 @@ std::vector<Token> Analyze(std::string_view in) {
     // whether the input was NFC or NFD.
     if (raw.size() > 16 * kMaxTokenCodePoints) raw.resize(16 * kMaxTokenCodePoints);
     Token t;
-    Normalize(std::move(raw), t.exact, t.folded);
+    // Vietnamese has a few thousand distinct syllables: remember their normal forms (per thread)
+    // rather than normalising every occurrence.
+    const std::string_view slice = in.substr(cps[i].begin, cps[j - 1].end - cps[i].begin);
+    if (slice.size() <= 32) {
+      thread_local std::unordered_map<std::string, std::pair<std::string, std::string>> cache;
+      auto it = cache.find(std::string(slice));
+      if (it == cache.end()) {
+        if (cache.size() > 200000) cache.clear();
+        std::pair<std::string, std::string> forms;
+        Normalize(std::move(raw), forms.first, forms.second);
+        it = cache.emplace(std::string(slice), std::move(forms)).first;
+      }
+      t.exact = it->second.first;
+      t.folded = it->second.second;
+    } else {
+      Normalize(std::move(raw), t.exact, t.folded);
+    }
     t.begin = cps[i].begin;
     t.end = cps[j - 1].end;
     t.position = static_cast<uint32_t>(out.size());
