@@ -28,6 +28,31 @@ function validTaxCode() {
   }
 }
 
+/** A random ORCID iD with a valid ISO 7064 MOD 11-2 check character. */
+function validOrcid() {
+  const d = '0000' + String(Math.floor(Math.random() * 1e11)).padStart(11, '0');
+  let total = 0;
+  for (const c of d) total = (total + Number(c)) * 2;
+  const r = (12 - (total % 11)) % 11;
+  const all = d + (r === 10 ? 'X' : String(r));
+  return all.replace(/(.{4})(?=.)/g, '$1-');
+}
+
+async function login(page, baseUrl, email, password) {
+  await open(page, baseUrl, '/login');
+  await page.waitForSelector('#login-form');
+  await page.fill('#f-email', email);
+  await page.fill('#f-password', password);
+  await page.click('#login-submit');
+  await page.waitForSelector('#user-menu');
+}
+
+async function logout(page) {
+  await page.click('#user-menu');
+  await page.click('#logout');
+  await page.waitForSelector('#login-link');
+}
+
 async function createOrgViaForm(page, baseUrl, { name, kind = 'research_institute', tax = '', province = '01' }) {
   await open(page, baseUrl, '/organizations/new');
   await page.waitForSelector('#org-form');
@@ -299,6 +324,66 @@ export const tests = [
       assert(await page.locator('main img').count() === 0, 'an <img> was injected');
       await deleteOrgViaUi(page, baseUrl, id);
       assert(await page.evaluate(() => window.__xss) === undefined, 'window.__xss set after delete');
+    },
+  },
+  {
+    name: 'people: create an expert with fields, keywords and ORCID; edit; contact hidden from the public; delete',
+    async run({ page, baseUrl, email, password }) {
+      const stamp = Date.now().toString(36);
+      const name = `Nguyễn Thử Nghiệm ${stamp}`;
+      await open(page, baseUrl, '/people/new');
+      await page.waitForSelector('#person-form');
+      await page.fill('#f-full_name', name);
+      await page.fill('#f-title', 'TS.');
+      await page.check('#person-form input[name="fields"][value="102"]');
+      await page.fill('#f-keywords', 'học máy');
+      await page.keyboard.press('Enter');
+      await page.fill('#f-keywords', 'dữ liệu lớn');
+      await page.keyboard.press('Enter');
+      await page.fill('#f-orcid', '0000-0002-1825-0098');
+      await page.fill('#f-email', `thu.nghiem.${stamp}@example.vn`);
+      await page.check('#person-form input[name="is_expert"]');
+      await page.click('#person-save');
+      await page.waitForFunction(() => (document.querySelector('[data-error-for="orcid"]')?.textContent || '').length > 0);
+      const orcid = validOrcid();
+      await page.fill('#f-orcid', orcid);
+      const [resp] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/api/v1/people') && r.request().method() === 'POST'),
+        page.click('#person-save'),
+      ]);
+      assert(resp.status() === 201 || resp.status() === 200, `create person: HTTP ${resp.status()} ${await resp.text()}`);
+      await page.waitForFunction(() => /^#\/people\/\d+$/.test(location.hash));
+      const id = Number((await page.evaluate(() => location.hash)).split('/').pop());
+      await page.waitForSelector('#contact');
+      assert((await text(page, 'h1')).includes(name), 'detail title');
+      const tags = await page.locator('ul.tags li.tag').allTextContents();
+      assert(tags.includes('học máy') && tags.includes('dữ liệu lớn'), `keywords as tags: ${tags}`);
+      assert(await page.locator(`a.orcid[href="https://orcid.org/${orcid}"]`).count() === 1, 'ORCID link');
+      assert((await text(page, '#contact')).includes(`thu.nghiem.${stamp}@example.vn`), 'staff/admin sees the contact');
+      // edit
+      await page.click(`a[href="#/people/${id}/edit"]`);
+      await page.waitForSelector('#person-form');
+      await page.fill('#f-position', 'Nghiên cứu viên cao cấp');
+      await Promise.all([
+        page.waitForResponse((r) => r.url().includes(`/api/v1/people/${id}`) && r.request().method() === 'PATCH' && r.status() === 200),
+        page.click('#person-save'),
+      ]);
+      await page.waitForFunction(() => (document.querySelector('.page-header .lead')?.textContent || '').includes('Nghiên cứu viên cao cấp'));
+      // the public does not see a non-public contact
+      await logout(page);
+      await open(page, baseUrl, `/people/${id}`);
+      await page.waitForSelector('#contact');
+      const c = await text(page, '#contact');
+      assert(c.includes('Thông tin liên hệ bị ẩn') && !c.includes('@'), `contact should be hidden: ${c}`);
+      await login(page, baseUrl, email, password);
+      await open(page, baseUrl, `/people/${id}`);
+      await page.waitForSelector('#contact');
+      await page.click('.page-header .btn-danger');
+      await Promise.all([
+        page.waitForResponse((r) => r.url().includes(`/api/v1/people/${id}`) && r.request().method() === 'DELETE' && r.status() < 300),
+        page.click('dialog[open] [data-confirm]'),
+      ]);
+      await page.waitForFunction(() => location.hash === '#/people');
     },
   },
   {
