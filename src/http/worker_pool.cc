@@ -15,7 +15,7 @@ WorkerPool::~WorkerPool() { Stop(/*run_queued=*/false); }
 bool WorkerPool::TrySubmit(std::function<void()> task) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_ || queue_.size() >= capacity_) return false;
+    if (stopping_ || queue_.size() >= capacity_ + idle_) return false;
     queue_.push_back(std::move(task));
   }
   cv_.notify_one();
@@ -54,7 +54,9 @@ void WorkerPool::Loop() {
     std::function<void()> task;
     {
       std::unique_lock<std::mutex> lock(mu_);
+      ++idle_;
       cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      --idle_;
       if (queue_.empty() || (stopping_ && !run_queued_)) return;
       task = std::move(queue_.front());
       queue_.pop_front();

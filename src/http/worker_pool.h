@@ -17,7 +17,8 @@ namespace stio::http {
 
 class WorkerPool {
  public:
-  // REQUIRES: threads >= 1. `capacity` counts tasks waiting for a thread (not those running).
+  // `threads` < 1 means 1. `capacity` counts tasks that may wait beyond the idle threads, so
+  // capacity 0 means "run now or refuse", and at most threads + capacity tasks are accepted.
   WorkerPool(int threads, size_t capacity);
   ~WorkerPool();  // Stop(/*run_queued=*/false)
   WorkerPool(const WorkerPool&) = delete;
@@ -42,6 +43,7 @@ class WorkerPool {
   std::deque<std::function<void()>> queue_;  // GUARDED_BY(mu_)
   bool stopping_ = false;                    // GUARDED_BY(mu_)
   bool run_queued_ = false;                  // GUARDED_BY(mu_)
+  size_t idle_ = 0;                          // threads waiting for a task; GUARDED_BY(mu_)
   std::vector<std::thread> threads_;
   std::mutex join_mu_;  // serialises concurrent Stop() calls
 };

@@ -37,6 +37,28 @@ TEST(WorkerPoolTest, RejectsWhenQueueFullAndAfterStop) {
   EXPECT_FALSE(pool.TrySubmit([] {}));
 }
 
+TEST(WorkerPoolTest, ZeroCapacityRunsOnIdleThreadsOnly) {
+  WorkerPool pool(1, 0);
+  std::latch release(1);
+  std::atomic<int> ran{0};
+  auto blocker = [&] {
+    ++ran;
+    release.wait();
+  };
+  // The thread may not have reached its idle wait yet; it will soon.
+  bool accepted = false;
+  for (int i = 0; i < 100000 && !accepted; ++i) {
+    accepted = pool.TrySubmit(blocker);
+    if (!accepted) std::this_thread::yield();
+  }
+  ASSERT_TRUE(accepted);
+  // Accepted but maybe not started: either way there is no room for another.
+  EXPECT_FALSE(pool.TrySubmit([&] { ++ran; }));
+  release.count_down();
+  pool.Stop(/*run_queued=*/true);
+  EXPECT_EQ(ran.load(), 1);
+}
+
 TEST(WorkerPoolTest, StopWithoutRunningQueuedDropsThem) {
   WorkerPool pool(1, 10);
   std::latch release(1);
