@@ -56,3 +56,20 @@ export function unitType(s: string | null | undefined): string {
   if (getLang() === 'en') return UNIT_TYPES_EN[s.toLowerCase()] ?? s;
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/** Parse a date typed as dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy or ISO yyyy-mm-dd).
+ *  Returns the ISO date, '' for an empty input, or null when it is not a real date. */
+export function parseDate(input: string): string | null {
+  const s = input.trim();
+  if (!s) return '';
+  let y: number, m: number, d: number;
+  let r = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s);
+  if (r) { d = +r[1]; m = +r[2]; y = +r[3]; } else {
+    r = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s);
+    if (!r) return null;
+    y = +r[1]; m = +r[2]; d = +r[3];
+  }
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) return null;
+  return dt.toISOString().slice(0, 10);
+}

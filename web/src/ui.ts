@@ -2,7 +2,7 @@
 import { h, type Child } from './dom';
 import { t, type DictKey } from './i18n';
 import { ApiError } from './api';
-import { fmtNum } from './format';
+import { fmtDate, fmtNum } from './format';
 
 export function loading(): HTMLElement {
   return h('div', { class: 'state state-loading', role: 'status', 'aria-live': 'polite' },
@@ -214,4 +214,10 @@ export function needLogin(): HTMLElement {
   return h('div', { class: 'state state-empty' },
     h('p', null, t('state.needLogin')),
     h('a', { class: 'btn btn-primary', href: '#/login?next=' + encodeURIComponent(next) }, t('user.login')));
+}
+
+/** A date field typed as dd/mm/yyyy (same display everywhere, whatever the browser's locale). */
+export function dateInput(o: FieldOpts): HTMLElement {
+  return input({ ...o, type: 'text', value: o.value ? fmtDate(o.value) : '', placeholder: o.placeholder ?? 'dd/mm/yyyy',
+    inputmode: 'numeric', maxlength: 10, autocomplete: 'off' });
 }

@@ -59,6 +59,7 @@ export const en: Record<DictKey, string> = {
   'common.required': 'Required',
   'common.optional': 'optional',
   'common.actions': 'Actions',
+  'common.export': 'Export:',
   'common.none': '—',
   'common.formErrors': 'Please check the highlighted fields.',
   'err.required': 'This field is required.',

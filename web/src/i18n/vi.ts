@@ -57,6 +57,7 @@ export const vi = {
   'common.required': 'Bắt buộc',
   'common.optional': 'không bắt buộc',
   'common.actions': 'Thao tác',
+  'common.export': 'Xuất dữ liệu:',
   'common.none': '—',
   'common.formErrors': 'Vui lòng kiểm tra lại các trường được đánh dấu.',
   'err.required': 'Trường này là bắt buộc.',

@@ -1,7 +1,7 @@
 import { h } from '../dom';
 import { t, tx } from '../i18n';
 import { api, itemsOf, type ListResponse } from '../api';
-import { fmtDateTime } from '../format';
+import { fmtDate, fmtDateTime, parseDate } from '../format';
 import { setQuery, type RouteCtx } from '../router';
 import { can } from '../session';
 import { empty, errorState, loading, pageHeader, pager } from '../ui';
@@ -50,9 +50,20 @@ export function auditPage(ctx: RouteCtx): Node {
   const actor = h('input', { id: 'audit-actor', name: 'actor', type: 'search', value: state.actor, placeholder: 'email' });
   const act = h('select', { id: 'audit-action', name: 'action' }, h('option', { value: '' }, t('common.all')),
     ACTIONS.map((x) => h('option', { value: x, selected: state.action === x }, tx('action.', x))));
-  const since = h('input', { id: 'audit-since', name: 'since', type: 'date', value: state.since });
-  const until = h('input', { id: 'audit-until', name: 'until', type: 'date', value: state.until });
-  const apply = () => setQuery({ entity_type: et.value, actor: actor.value.trim(), action: act.value, since: since.value, until: until.value });
+  const dateBox = (name: string, v: string) => h('input', { id: 'audit-' + name, name, type: 'text', inputmode: 'numeric', maxlength: 10,
+    placeholder: 'dd/mm/yyyy', value: v ? fmtDate(v) : '', autocomplete: 'off' });
+  const since = dateBox('since', state.since);
+  const until = dateBox('until', state.until);
+  const apply = () => {
+    let ok = true;
+    for (const el of [since, until]) {
+      const bad = parseDate(el.value) === null;
+      el.setAttribute('aria-invalid', String(bad));
+      if (bad) ok = false;
+    }
+    if (!ok) return;
+    setQuery({ entity_type: et.value, actor: actor.value.trim(), action: act.value, since: parseDate(since.value), until: parseDate(until.value) });
+  };
   for (const el of [et, act, since, until]) el.addEventListener('change', apply);
   const filters = h('form', { class: 'filters', onsubmit: (e: Event) => { e.preventDefault(); apply(); } },
     mk('entity_type', t('audit.entityType'), et), mk('actor', t('audit.actor'), actor), mk('action', t('audit.action'), act),

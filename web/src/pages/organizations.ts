@@ -1,11 +1,11 @@
 import { h } from '../dom';
 import { t, tx, getLang, type DictKey } from '../i18n';
 import { api, ApiError, itemsOf, type ListResponse } from '../api';
-import { fmtDate, fmtDateTime } from '../format';
+import { fmtDate, fmtDateTime, parseDate } from '../format';
 import { navigate, setQuery, type RouteCtx } from '../router';
 import { can, currentUser } from '../session';
 import {
-  needLogin,   clearErrors, confirmDialog, dl, empty, errorState, errorText, formSummary, input, link, loading,
+  dateInput, needLogin,   clearErrors, confirmDialog, dl, empty, errorState, errorText, formSummary, input, link, loading,
   pageHeader, pager, select, setFieldError, showProblem, showSummary, statusBadge, table, textarea, toast, type Column,
 } from '../ui';
 import { getCommunes, getProvinces, getVsic } from '../refdata';
@@ -33,11 +33,11 @@ export function orgListPage(ctx: RouteCtx): Node {
   const q = ctx.query;
   const state = {
     q: q.get('q') || '', kind: q.get('kind') || '', province_code: q.get('province') || '',
-    certified: q.get('certified') || '', sort: q.get('sort') || 'name', offset: Number(q.get('offset') || 0) || 0,
+    certified: q.get('certified') || '', vsic: q.get('vsic') || '', sort: q.get('sort') || 'name', offset: Number(q.get('offset') || 0) || 0,
   };
   const update = (patch: Partial<typeof state>) => {
     const s = { ...state, offset: 0, ...patch };
-    setQuery({ q: s.q, kind: s.kind, province: s.province_code, certified: s.certified, sort: s.sort === 'name' ? '' : s.sort, offset: s.offset || '' });
+    setQuery({ q: s.q, kind: s.kind, province: s.province_code, certified: s.certified, vsic: s.vsic, sort: s.sort === 'name' ? '' : s.sort, offset: s.offset || '' });
   };
 
   const qInput = h('input', { type: 'search', name: 'q', id: 'org-q', value: state.q, placeholder: t('common.searchPlaceholder'), autocomplete: 'off' });
@@ -52,6 +52,12 @@ export function orgListPage(ctx: RouteCtx): Node {
     h('option', { value: '' }, t('common.all')),
     h('option', { value: 'true', selected: state.certified === 'true' }, t('org.certifiedYes')),
     h('option', { value: 'false', selected: state.certified === 'false' }, t('org.certifiedNo')));
+  const vsicSel = h('select', { name: 'vsic', id: 'org-vsic' }, h('option', { value: '' }, t('common.all')));
+  getVsic().then((vs) => {
+    const en = getLang() === 'en';
+    for (const v of vs) vsicSel.appendChild(h('option', { value: v.code, selected: state.vsic === v.code }, `${v.level > 1 ? '— ' : ''}${v.code} ${en ? v.name_en : v.name_vi}`));
+  }).catch(() => undefined);
+  vsicSel.addEventListener('change', () => update({ vsic: vsicSel.value }));
   const sortSel = h('select', { name: 'sort', id: 'org-sort' },
     ([['name', 'org.sortName'], ['-name', 'org.sortNameDesc'], ['-created_at', 'org.sortNewest'], ['created_at', 'org.sortOldest']] as [string, DictKey][])
       .map(([v, l]) => h('option', { value: v, selected: state.sort === v }, t(l))));
@@ -68,18 +74,19 @@ export function orgListPage(ctx: RouteCtx): Node {
     h('div', { class: 'filter' }, h('label', { for: 'org-kind' }, t('org.kind')), kindSel),
     h('div', { class: 'filter' }, h('label', { for: 'org-province' }, t('org.province')), provSel),
     h('div', { class: 'filter' }, h('label', { for: 'org-certified' }, t('org.certified')), certSel),
+    h('div', { class: 'filter filter-vsic' }, h('label', { for: 'org-vsic' }, t('org.vsic')), vsicSel),
     h('div', { class: 'filter' }, h('label', { for: 'org-sort' }, t('common.sortBy')), sortSel));
 
   const results = h('div', { class: 'results', 'aria-live': 'polite' }, loading());
   const load = () => {
     results.replaceChildren(loading());
     api.get<ListResponse<Organization>>('/organizations', {
-      q: state.q, kind: state.kind, province_code: state.province_code, certified: state.certified,
+      q: state.q, kind: state.kind, province_code: state.province_code, certified: state.certified, vsic: state.vsic,
       sort: state.sort, limit: PAGE, offset: state.offset,
     }).then((r) => {
       const items = itemsOf<Organization>(r);
       if (!items.length) {
-        results.replaceChildren(empty(), (state.q || state.kind || state.province_code || state.certified)
+        results.replaceChildren(empty(), (state.q || state.kind || state.province_code || state.certified || state.vsic)
           ? h('p', { class: 'center' }, h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => setQuery({}) }, t('common.reset'))) : '');
         return;
       }
@@ -99,8 +106,17 @@ export function orgListPage(ctx: RouteCtx): Node {
 
   return h('div', { class: 'page' },
     pageHeader(t('org.title'), t('org.lead'),
-      can.staff() ? h('a', { class: 'btn btn-primary', href: '#/organizations/new', id: 'org-new' }, '+ ', t('org.new')) : null),
+      h('div', { class: 'btn-row' },
+        can.staff() ? exportLinks('organizations') : null,
+        can.staff() ? h('a', { class: 'btn btn-primary', href: '#/organizations/new', id: 'org-new' }, '+ ', t('org.new')) : null)),
     h('section', { class: 'card' }, filters, results));
+}
+
+/** Download links for staff (GET /export/{entity}). */
+export function exportLinks(entity: 'organizations' | 'people'): HTMLElement {
+  return h('span', { class: 'export-links' }, t('common.export'), ' ',
+    h('a', { class: 'btn btn-small btn-ghost', href: `/api/v1/export/${entity}?format=csv`, download: `${entity}.csv` }, 'CSV'), ' ',
+    h('a', { class: 'btn btn-small btn-ghost', href: `/api/v1/export/${entity}?format=json`, download: `${entity}.json` }, 'JSON'));
 }
 
 // ---------- detail ----------
@@ -186,12 +202,12 @@ function certCard(c: Certificate, reload: () => void): HTMLElement {
 
 function eventForm(c: Certificate, reload: () => void): HTMLElement {
   const actions = c.status === 'active' ? ['amend', 'suspend', 'revoke'] : c.status === 'suspended' ? ['reinstate', 'revoke', 'amend'] : ['amend', 'suspend', 'reinstate', 'revoke'];
-  const today = new Date().toISOString().slice(0, 10);
+  const today = new Date().toISOString().slice(0, 10); // the server's (UTC) today
   const form: HTMLFormElement = h('form', { class: 'mini-form', novalidate: true },
     formSummary(),
     h('div', { class: 'form-grid' },
       select({ name: 'action', label: t('cert.action'), required: true, options: actions.map((a) => [a, tx('event.', a)]) }),
-      input({ name: 'date', label: t('cert.date'), type: 'date', required: true, value: today }),
+      dateInput({ name: 'date', label: t('cert.date'), required: true, value: today }),
       input({ name: 'decision_number', label: t('cert.decision') }),
       input({ name: 'reason', label: t('cert.reason') })),
     h('button', { type: 'submit', class: 'btn' }, t('common.save')));
@@ -199,8 +215,9 @@ function eventForm(c: Certificate, reload: () => void): HTMLElement {
     e.preventDefault();
     clearErrors(form);
     const fd = new FormData(form);
-    const body: Record<string, string> = { action: String(fd.get('action')), date: String(fd.get('date') || '') };
-    if (!dateValid(body.date)) { setFieldError(form, 'date', t('err.date')); return; }
+    const date = parseDate(String(fd.get('date') || ''));
+    if (!date) { setFieldError(form, 'date', date === '' ? t('err.required') : t('err.date')); return; }
+    const body: Record<string, string> = { action: String(fd.get('action')), date };
     for (const k of ['reason', 'decision_number']) { const v = String(fd.get(k) || '').trim(); if (v) body[k] = v; }
     try { await api.post(`/certificates/${c.id}/events`, body); toast(t('common.saved')); reload(); } catch (err) { showProblem(form, err); }
   });
@@ -212,7 +229,7 @@ function issueForm(o: Organization, reload: () => void): HTMLElement {
     formSummary(),
     h('div', { class: 'form-grid' },
       input({ name: 'number', label: t('cert.number'), required: true }),
-      input({ name: 'issued_on', label: t('cert.issuedOn'), type: 'date', required: true }),
+      dateInput({ name: 'issued_on', label: t('cert.issuedOn'), required: true }),
       input({ name: 'issuer', label: t('cert.issuer') }),
       input({ name: 'note', label: t('cert.note') })),
     h('button', { type: 'submit', class: 'btn btn-primary' }, t('cert.issue')));
@@ -221,11 +238,13 @@ function issueForm(o: Organization, reload: () => void): HTMLElement {
     clearErrors(form);
     const fd = new FormData(form);
     const body: Record<string, string> = {};
-    for (const k of ['number', 'issued_on', 'issuer', 'note']) { const v = String(fd.get(k) || '').trim(); if (v) body[k] = v; }
+    for (const k of ['number', 'issuer', 'note']) { const v = String(fd.get(k) || '').trim(); if (v) body[k] = v; }
+    const issued = parseDate(String(fd.get('issued_on') || ''));
     let ok = true;
     if (!body.number) { setFieldError(form, 'number', t('err.required')); ok = false; }
-    if (!body.issued_on) { setFieldError(form, 'issued_on', t('err.required')); ok = false; }
-    else if (!dateValid(body.issued_on)) { setFieldError(form, 'issued_on', t('err.date')); ok = false; }
+    if (issued === '') { setFieldError(form, 'issued_on', t('err.required')); ok = false; }
+    else if (issued === null) { setFieldError(form, 'issued_on', t('err.date')); ok = false; }
+    else body.issued_on = issued;
     if (!ok) return;
     try { await api.post(`/organizations/${o.id}/certificates`, body); toast(t('common.saved')); reload(); } catch (err) { showProblem(form, err); }
   });
@@ -267,7 +286,7 @@ export function orgFormPage(ctx: RouteCtx): Node {
         input({ name: 'website', label: t('org.website'), type: 'url', value: o?.website, placeholder: 'https://' }),
         input({ name: 'email', label: t('org.email'), type: 'email', value: o?.email }),
         input({ name: 'phone', label: t('org.phone'), type: 'tel', value: o?.phone }),
-        input({ name: 'founded_on', label: t('org.foundedOn'), type: 'date', value: o?.founded_on })),
+        dateInput({ name: 'founded_on', label: t('org.foundedOn'), value: o?.founded_on })),
       textarea({ name: 'description', label: t('org.description'), value: o?.description }),
       h('div', { class: 'btn-row' },
         h('button', { type: 'submit', class: 'btn btn-primary', id: 'org-save' }, t('common.save')),
@@ -310,6 +329,7 @@ export function orgFormPage(ctx: RouteCtx): Node {
       const fd = new FormData(form);
       const v: Record<string, string> = { kind: String(fd.get('kind') || '') };
       for (const k of TEXT_FIELDS) v[k] = String(fd.get(k) ?? '').trim();
+      v.founded_on = parseDate(v.founded_on) ?? v.founded_on;
       const errs = validateOrg(v);
       if (errs.length) {
         for (const [f, m] of errs) setFieldError(form, f, t(m));

@@ -10,7 +10,7 @@ import {
 } from '../ui';
 import { byCode, getFields, getProvinces, type FieldOfScience } from '../refdata';
 import { EMAIL_RE, PHONE_RE, orcidValid } from '../validate';
-import type { Organization } from './organizations';
+import { exportLinks, type Organization } from './organizations';
 
 export interface Person {
   id: number; version: number; full_name: string; title?: string | null; organization_id?: number | null;
@@ -81,7 +81,9 @@ export function peopleListPage(ctx: RouteCtx): Node {
   load();
   return h('div', { class: 'page' },
     pageHeader(t('people.title'), t('people.lead'),
-      can.createPerson() ? h('a', { class: 'btn btn-primary', href: '#/people/new', id: 'person-new' }, '+ ', t('people.new')) : null),
+      h('div', { class: 'btn-row' },
+        can.staff() ? exportLinks('people') : null,
+        can.createPerson() ? h('a', { class: 'btn btn-primary', href: '#/people/new', id: 'person-new' }, '+ ', t('people.new')) : null)),
     h('section', { class: 'card' }, filters, results));
 }
 

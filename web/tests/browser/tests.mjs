@@ -53,12 +53,13 @@ async function logout(page) {
   await page.waitForSelector('#login-link');
 }
 
-async function createOrgViaForm(page, baseUrl, { name, kind = 'research_institute', tax = '', province = '01' }) {
+async function createOrgViaForm(page, baseUrl, { name, kind = 'research_institute', tax = '', province = '01', founded = '' }) {
   await open(page, baseUrl, '/organizations/new');
   await page.waitForSelector('#org-form');
   await page.selectOption('#f-kind', kind);
   await page.fill('#f-name', name);
   if (tax) await page.fill('#f-tax_code', tax);
+  if (founded) await page.fill('#f-founded_on', founded);
   await page.waitForFunction(() => document.querySelectorAll('#f-province_code option').length > 1);
   if (province) await page.selectOption('#f-province_code', province);
   const [resp] = await Promise.all([
@@ -210,9 +211,10 @@ export const tests = [
     async run({ page, baseUrl, state }) {
       const stamp = Date.now().toString(36);
       const name = `Viện Thử nghiệm Tự động ${stamp}`;
-      const id = await createOrgViaForm(page, baseUrl, { name, tax: validTaxCode() });
+      const id = await createOrgViaForm(page, baseUrl, { name, tax: validTaxCode(), founded: '15/03/2001' });
       state.orgId = id;
       assert((await text(page, 'h1.page-title')) === name, 'detail title');
+      await page.waitForFunction(() => document.querySelector('main .kv')?.textContent?.includes('15/03/2001'));
       // list + search box
       await open(page, baseUrl, '/organizations');
       await page.waitForSelector('#org-q');
@@ -272,7 +274,7 @@ export const tests = [
       await page.click('#certificates details.cert-issue summary');
       const issue = page.locator('#certificates details.cert-issue form');
       await issue.locator('input[name="number"]').fill(`${stamp}/ĐK-KHCN`);
-      await issue.locator('input[name="issued_on"]').fill(day(30));
+      await issue.locator('input[name="issued_on"]').fill(dmy(day(30)));
       await issue.locator('input[name="issuer"]').fill('Sở Khoa học và Công nghệ');
       const [r1] = await Promise.all([
         page.waitForResponse((r) => r.url().includes(`/organizations/${id}/certificates`) && r.request().method() === 'POST'),
@@ -284,7 +286,7 @@ export const tests = [
         await page.click('#certificates li.cert details.cert-actions summary');
         const f = page.locator('#certificates li.cert details.cert-actions form');
         await f.locator('select[name="action"]').selectOption(action);
-        await f.locator('input[name="date"]').fill(date);
+        await f.locator('input[name="date"]').fill(dmy(date));
         await f.locator('input[name="reason"]').fill(`Kiểm thử ${action}`);
         const [r] = await Promise.all([
           page.waitForResponse((x) => /\/certificates\/\d+\/events$/.test(new URL(x.url()).pathname) && x.request().method() === 'POST'),
