@@ -82,6 +82,22 @@ Api::Api(storage::Database& db, const Clock& clock, ApiOptions options)
       login_limiter_(options_.login_max_failures, options_.login_window),
       duration_buckets_(std::size(kBucketBounds) + 1, 0) {
   AddRoutes();
+  {
+    std::string stopwords_path = options_.stopwords_path;
+    if (stopwords_path.empty() && !options_.data_dir.empty()) {
+      stopwords_path = options_.data_dir + "/nlp-vi/stopwords_vi.txt";
+    }
+    std::string stopwords;
+    if (!stopwords_path.empty()) stopwords = ReadWholeFile(stopwords_path).value_or("");
+    auto built = domain::RegistrySearch::Build(db_, std::move(stopwords));
+    if (built.ok()) {
+      search_ = std::move(built).value();
+    } else {
+      search_status_ = built.status();
+      std::fprintf(stderr, "stio: the search index could not be built: %s\n",
+                   search_status_.ToString().c_str());
+    }
+  }
   if (!options_.data_dir.empty()) {
     for (const auto& [name, file] :
          std::map<std::string, std::string>{{"provinces", "geo/vn_provinces_34_2025.geojson"},

@@ -23,6 +23,7 @@
 #include "domain/accounts.h"
 #include "domain/actor.h"
 #include "domain/policy.h"
+#include "domain/registry_search.h"
 #include "http/message.h"
 #include "http/router.h"
 #include "storage/database.h"
@@ -35,6 +36,7 @@ struct ApiOptions {
   bool secure_cookies = false;  // set the Secure attribute (when served over TLS / behind https)
   int login_max_failures = 10;  // per remote address and per e-mail, in login_window
   std::chrono::seconds login_window{15 * 60};
+  std::string stopwords_path;  // for the search index; empty: data_dir/nlp-vi/stopwords_vi.txt
 };
 
 // Everything a route handler needs for one request.
@@ -91,6 +93,8 @@ class Api {
   domain::LoginLimiter login_limiter_;
   std::function<std::string()> extra_metrics_;
   std::map<std::string, std::string> geo_cache_;  // name -> GeoJSON text, filled at start
+  std::unique_ptr<domain::RegistrySearch> search_;  // null if it could not be built
+  Status search_status_;                            // why, if so
 
   std::mutex metrics_mu_;
   std::map<std::string, uint64_t> request_counts_;  // GUARDED_BY(metrics_mu_) "method route status"
@@ -100,6 +104,7 @@ class Api {
 
   friend http::Response LoginHandler(Api& api, Context& ctx);
   friend http::Response LogoutHandler(Api& api, Context& ctx);
+  friend http::Response SearchHandler(Api& api, Context& ctx);
   friend http::Response GeoHandler(Api& api, Context& ctx, const std::string& name);
 };
 

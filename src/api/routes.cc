@@ -141,6 +141,36 @@ http::Response LogoutHandler(Api& api, Context& ctx) {
   return r;
 }
 
+http::Response SearchHandler(Api& api, Context& ctx) {
+  if (!api.search_) {
+    return Problem(Status::Unavailable("search is unavailable: " + api.search_status_.message()));
+  }
+  domain::SearchRequest r;
+  r.q = ctx.req.Query("q").value_or("");
+  if (!IsValidUtf8(r.q)) return Problem(Status::InvalidArgument("q is not valid UTF-8", "q"));
+  r.type = NonEmpty(ctx.req, "type");
+  if (r.type && *r.type != "organization" && *r.type != "person") {
+    return Problem(Status::InvalidArgument("type must be organization or person", "type"));
+  }
+  r.province_code = NonEmpty(ctx.req, "province_code");
+  r.kind = NonEmpty(ctx.req, "kind");
+  r.field = NonEmpty(ctx.req, "field");
+  auto expert = BoolParam(ctx.req, "expert");
+  if (!expert.ok()) return Problem(expert.status());
+  r.expert = *expert;
+  auto prefix = BoolParam(ctx.req, "prefix");
+  if (!prefix.ok()) return Problem(prefix.status());
+  r.prefix = prefix->value_or(false);
+  auto explain = BoolParam(ctx.req, "explain");
+  if (!explain.ok()) return Problem(explain.status());
+  r.explain = explain->value_or(false);
+  auto paging = Paging(ctx.req);
+  if (!paging.ok()) return Problem(paging.status());
+  r.limit = ctx.req.Query("limit") ? paging->limit : 20;
+  r.offset = paging->offset;
+  return FromResult(api.search_->Search(ctx.db, r));
+}
+
 http::Response GeoHandler(Api& api, Context& ctx, const std::string& name) {
   (void)ctx;
   auto it = api.geo_cache_.find(name);
@@ -233,6 +263,11 @@ void Api::AddRoutes() {
   Add("GET", "/api/v1/stats", kPublic, "Headline counts", [](Context& c) {
     return ReadJson(c, [&](storage::Transaction& tx) { return domain::Stats(tx); });
   });
+
+  // --- Search
+  Add("GET", "/api/v1/search", kPublic,
+      "Search every registry entity, with or without diacritics, with facets and highlights",
+      [this](Context& c) { return SearchHandler(*this, c); });
 
   // --- Organizations
   Add("GET", "/api/v1/organizations", kPublic, "List organizations", [](Context& c) {

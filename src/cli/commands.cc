@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/strings.h"
 #include "domain/accounts.h"
+#include "domain/registry.h"
 #include "domain/transfer.h"
 #include "search/ir_tool.h"
 #include "server/serve.h"
@@ -32,6 +33,9 @@ Commands:
   user add       create a user (password read from standard input)
   user list      list users
   token create   print a new bearer API token for a user
+  org            list, show, create, update or delete organizations
+  person         list, show, create, update or delete people and experts
+  certificate    issue an S&T enterprise certificate, or record an event on one
   import         import organizations or people from CSV or JSON (all or nothing)
   export         export organizations or people as CSV or JSON
   ir             build and evaluate search indexes (ir index | ir run | ir eval)
@@ -354,6 +358,182 @@ int Export(const Args& a, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+
+constexpr char kRecordHelp[] = R"(Usage: stio org|person COMMAND --db PATH [options]
+
+  list    [--q TEXT] [--kind K] [--province CODE] [--limit N] [--offset N] [--sort KEY] [--output json]
+  show    --id ID
+  create  --json '{...}' | --file FILE.json
+  update  --id ID --json '{...}' | --file FILE.json     (only the fields given change)
+  delete  --id ID                                         (soft delete; kept in the audit log)
+
+Fields are those of the API (docs/api.md). Writes are checked exactly as through the API and
+recorded in the audit log as done by the CLI (or by --as EMAIL).
+)";
+
+constexpr char kCertificateHelp[] = R"(Usage: stio certificate issue --db PATH --org ID --json '{"number": ..., "issued_on": "YYYY-MM-DD"}'
+       stio certificate event --db PATH --id ID --json '{"action": "suspend", "date": "YYYY-MM-DD", "reason": ...}'
+
+Actions: amend, suspend, reinstate, revoke. Illegal transitions are refused.
+)";
+
+Result<domain::Json> JsonInput(const Args& a) {
+  std::string text;
+  if (auto j = a.Get("json")) {
+    text = *j;
+  } else if (auto f = a.Get("file")) {
+    std::ifstream in(*f, std::ios::binary);
+    if (!in) return Status::NotFound("cannot read '" + *f + "'");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+  } else {
+    return Status::InvalidArgument("give the record as --json '{...}' or --file FILE.json");
+  }
+  domain::Json j = domain::Json::parse(text, nullptr, false);
+  if (j.is_discarded()) return Status::InvalidArgument("the input is not valid JSON");
+  return j;
+}
+
+Result<int64_t> IdOption(const Args& a, const std::string& name = "id") {
+  STIO_ASSIGN_OR_RETURN(std::string v, a.Require(name));
+  auto n = ParseInt(v);
+  if (!n || *n <= 0) return Status::InvalidArgument("--" + name + " must be a positive number");
+  return *n;
+}
+
+int Records(const std::string& kind, const std::string& verb, const Args& a, std::ostream& out,
+            std::ostream& err) {
+  const std::string cmd = kind + " " + verb;
+  if (Status s = a.Only({"db", "data", "as", "id", "json", "file", "q", "kind", "province",
+                         "limit", "offset", "sort", "output", "org"});
+      !s.ok()) {
+    return Fail(err, cmd, s, kUsage);
+  }
+  auto db = Open(a, /*create=*/false, err);
+  if (!db.ok()) return Fail(err, cmd, db.status());
+  auto actor = ActorFor(**db, a);
+  if (!actor.ok()) return Fail(err, cmd, actor.status());
+  const Clock& clock = Clock::Real();
+  const bool org = kind == "org";
+  domain::Json result;
+  bool is_list = false;
+  Status s;
+  if (verb == "list") {
+    is_list = true;
+    domain::ListParams p;
+    for (auto [name, target] : {std::pair{"limit", &p.limit}, std::pair{"offset", &p.offset}}) {
+      if (auto v = a.Get(name)) {
+        auto n = ParseInt(*v);
+        if (!n) return Fail(err, cmd, Status::InvalidArgument("--" + std::string(name) +
+                                                              " must be a number"), kUsage);
+        *target = *n;
+      }
+    }
+    p.sort = a.Get("sort").value_or("");
+    s = storage::WithTransaction(**db, storage::TxMode::kRead, [&](storage::Transaction& tx) {
+      Result<domain::ListResult> r = Status::Internal("unset");
+      if (org) {
+        domain::OrganizationFilter f;
+        f.q = a.Get("q");
+        f.kind = a.Get("kind");
+        f.province_code = a.Get("province");
+        r = domain::ListOrganizations(tx, *actor, f, p);
+      } else {
+        domain::PersonFilter f;
+        f.q = a.Get("q");
+        f.province_code = a.Get("province");
+        r = domain::ListPeople(tx, *actor, f, p);
+      }
+      if (!r.ok()) return r.status();
+      result = r->ToJson();
+      return Status::Ok();
+    });
+  } else if (verb == "show") {
+    auto id = IdOption(a);
+    if (!id.ok()) return Fail(err, cmd, id.status(), kUsage);
+    s = storage::WithTransaction(**db, storage::TxMode::kRead, [&](storage::Transaction& tx) {
+      STIO_ASSIGN_OR_RETURN(result, org ? domain::GetOrganization(tx, *actor, *id)
+                                        : domain::GetPerson(tx, *actor, *id));
+      return Status::Ok();
+    });
+  } else if (verb == "create" || verb == "update") {
+    auto input = JsonInput(a);
+    if (!input.ok()) return Fail(err, cmd, input.status(), kUsage);
+    std::optional<int64_t> id;
+    if (verb == "update") {
+      auto n = IdOption(a);
+      if (!n.ok()) return Fail(err, cmd, n.status(), kUsage);
+      id = *n;
+    }
+    s = storage::WithTransaction(**db, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
+      if (id) {
+        STIO_ASSIGN_OR_RETURN(result, org ? domain::UpdateOrganization(tx, *actor, clock, *id, *input)
+                                          : domain::UpdatePerson(tx, *actor, clock, *id, *input));
+      } else {
+        STIO_ASSIGN_OR_RETURN(result, org ? domain::CreateOrganization(tx, *actor, clock, *input)
+                                          : domain::CreatePerson(tx, *actor, clock, *input));
+      }
+      return Status::Ok();
+    });
+  } else if (verb == "delete") {
+    auto id = IdOption(a);
+    if (!id.ok()) return Fail(err, cmd, id.status(), kUsage);
+    s = storage::WithTransaction(**db, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
+      return org ? domain::DeleteOrganization(tx, *actor, clock, *id)
+                 : domain::DeletePerson(tx, *actor, clock, *id);
+    });
+    if (s.ok()) out << "stio: deleted " << kind << " " << *id << "\n";
+  } else {
+    err << "stio " << kind << ": unknown command '" << verb
+        << "' (list, show, create, update, delete)\n";
+    return kUsage;
+  }
+  if (!s.ok()) return Fail(err, cmd, s);
+  if (result.is_null()) return 0;
+  if (is_list && a.Get("output").value_or("table") != "json") {
+    for (const auto& item : result["items"]) {
+      out << item["id"] << "\t" << (org ? item["name"] : item["full_name"]).get<std::string>();
+      const auto& p = item["province_name"];
+      out << "\t" << (p.is_string() ? p.get<std::string>() : "") << "\n";
+    }
+    err << result["items"].size() << " of " << result["total"] << "\n";
+    return 0;
+  }
+  out << result.dump(2, ' ', false, domain::Json::error_handler_t::replace) << "\n";
+  return 0;
+}
+
+int Certificate(const std::string& verb, const Args& a, std::ostream& out, std::ostream& err) {
+  const std::string cmd = "certificate " + verb;
+  if (Status s = a.Only({"db", "data", "as", "id", "org", "json", "file"}); !s.ok()) {
+    return Fail(err, cmd, s, kUsage);
+  }
+  if (verb != "issue" && verb != "event") {
+    err << "stio certificate: use `stio certificate issue|event` (see --help)\n";
+    return kUsage;
+  }
+  auto id = IdOption(a, verb == "issue" ? "org" : "id");
+  if (!id.ok()) return Fail(err, cmd, id.status(), kUsage);
+  auto input = JsonInput(a);
+  if (!input.ok()) return Fail(err, cmd, input.status(), kUsage);
+  auto db = Open(a, /*create=*/false, err);
+  if (!db.ok()) return Fail(err, cmd, db.status());
+  auto actor = ActorFor(**db, a);
+  if (!actor.ok()) return Fail(err, cmd, actor.status());
+  domain::Json result;
+  Status s = storage::WithTransaction(**db, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
+    STIO_ASSIGN_OR_RETURN(result,
+                          verb == "issue"
+                              ? domain::IssueCertificate(tx, *actor, Clock::Real(), *id, *input)
+                              : domain::AddCertificateEvent(tx, *actor, Clock::Real(), *id, *input));
+    return Status::Ok();
+  });
+  if (!s.ok()) return Fail(err, cmd, s);
+  out << result.dump(2, ' ', false, domain::Json::error_handler_t::replace) << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int Main(const std::vector<std::string>& argv, std::istream& in, std::ostream& out,
@@ -387,7 +567,9 @@ int Main(const std::vector<std::string>& argv, std::istream& in, std::ostream& o
     out << "stio 0.1.0\n";
     return 0;
   }
-  if (w.size() > 2 || (w.size() == 2 && cmd != "user" && cmd != "token")) {
+  const bool two_words = cmd == "user" || cmd == "token" || cmd == "org" || cmd == "person" ||
+                         cmd == "certificate";
+  if (w.size() > 2 || (w.size() == 2 && !two_words)) {
     err << "stio: unexpected argument '" << w.back() << "'\n";
     return kUsage;
   }
@@ -405,6 +587,20 @@ int Main(const std::vector<std::string>& argv, std::istream& in, std::ostream& o
   }
   if (cmd == "token" && w.size() == 2 && w[1] == "create") {
     return with_help(kTokenHelp, [&] { return TokenCreate(a, out, err); });
+  }
+  if (cmd == "org" || cmd == "person") {
+    if (help || w.size() < 2) {
+      (help ? out : err) << kRecordHelp;
+      return help ? 0 : kUsage;
+    }
+    return Records(cmd, w[1], a, out, err);
+  }
+  if (cmd == "certificate") {
+    if (help || w.size() < 2) {
+      (help ? out : err) << kCertificateHelp;
+      return help ? 0 : kUsage;
+    }
+    return Certificate(w[1], a, out, err);
   }
   if (cmd == "user" || cmd == "token") {
     err << "stio: use `stio " << cmd << (cmd == "user" ? " add|list" : " create") << "`\n";

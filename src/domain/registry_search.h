@@ -1,0 +1,63 @@
+// Full-text search over every registry entity (organizations and people today; each new entity
+// adds a Document builder here), on stio's own engine (search/index.h).
+//
+// The index lives in memory and is built from the database at start. It is kept current from the
+// audit log, which every write goes through: before each search, entries newer than the last one
+// seen are read and the records they name are re-indexed (or removed). That also picks up writes
+// made by other processes (the CLI) on the same database, and costs one indexed query when
+// nothing changed.
+//
+// Thread-safety: Search and CatchUp may be called from many threads.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/common.h"
+#include "search/index.h"
+
+namespace stio::domain {
+
+struct SearchRequest {
+  std::string q;
+  std::optional<std::string> type;           // "organization" | "person"
+  std::optional<std::string> province_code;
+  std::optional<std::string> kind;           // organization kind
+  std::optional<std::string> field;          // field-of-science code (any level)
+  std::optional<bool> expert;
+  bool prefix = false;                       // search-as-you-type on the last word
+  bool explain = false;
+  int64_t limit = 20;
+  int64_t offset = 0;
+};
+
+class RegistrySearch {
+ public:
+  // Builds the index from every live record. `stopwords` is the text of a stopword list.
+  static Result<std::unique_ptr<RegistrySearch>> Build(storage::Database& db,
+                                                       std::string stopwords);
+
+  // Applies the audit log entries written since the last call.
+  Status CatchUp(storage::Database& db);
+
+  // {"items": [{"type","id","title","subtitle","url","score","snippets"}], "total", "limit",
+  //  "offset", "facets": {"type": [{"value","count"}], ...}, "suggestion"}
+  Result<Json> Search(storage::Database& db, const SearchRequest& request);
+
+  size_t size() const { return index_->size(); }
+
+ private:
+  RegistrySearch() = default;
+  Status IndexOrganization(storage::Transaction& tx, int64_t id);
+  Status IndexPerson(storage::Transaction& tx, int64_t id);
+
+  std::unique_ptr<search::Index> index_;
+  std::mutex catch_up_mu_;
+  std::atomic<int64_t> last_audit_id_{0};
+};
+
+}  // namespace stio::domain
