@@ -5,18 +5,19 @@ JOBS       ?= $(shell nproc)
 LISTEN     ?= 127.0.0.1:8080
 DB         ?= var/stio.db
 CMAKE_FLAGS ?=
+# CI treats warnings as errors (set CI=true, as .ci/run does).
+WERROR     := $(if $(CI),ON,OFF)
 
-.PHONY: all deps build web run test test-unit test-asan test-browser test-crash bench format clean
+.PHONY: all deps build web run test test-asan bench format clean
 
 all: build
 
 deps:
 	@scripts/install-deps.sh
 
-$(BUILD)/build.ninja:
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
-
-build: deps $(BUILD)/build.ninja web
+build: deps web
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTIO_WERROR=$(WERROR) \
+	  $(CMAKE_FLAGS) > /dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
 web: deps
@@ -28,14 +29,12 @@ run: build
 
 # Every test: unit and API tests (also under ASan+UBSan), the crash test and the browser tests.
 test: build
-	cmake -S . -B $(BUILD) -DSTIO_WERROR=$(if $(CI),ON,OFF)
-	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) test-asan
 
 test-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSTIO_SANITIZE=ON \
-	  -DSTIO_WERROR=$(if $(CI),ON,OFF) $(CMAKE_FLAGS)
+	  -DSTIO_WERROR=$(WERROR) $(CMAKE_FLAGS) > /dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L "unit|api"
 
