@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -66,9 +67,9 @@ class ServedApi {
   void Stop();
   ~ServedApi() { Stop(); }
 
-  storage::Database& db() { return served_.db(); }
-  api::Api& api() { return served_.api(); }
-  uint16_t port() const { return served_.port(); }
+  storage::Database& db() { return *db_; }
+  api::Api& api() { return *api_; }
+  uint16_t port() const { return port_; }
 
  private:
   std::unique_ptr<storage::Database> db_;

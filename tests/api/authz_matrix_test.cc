@@ -68,6 +68,8 @@ std::vector<Case> Cases(const Seed& seed) {
       {"GET", v1 + "/reference/vsic", Permission::kReadPublic, false,
        fixed(v1 + "/reference/vsic")},
       {"GET", v1 + "/stats", Permission::kReadPublic, false, fixed(v1 + "/stats")},
+      {"GET", v1 + "/search", Permission::kReadPublic, false,
+       fixed(v1 + "/search?q=sao%20mai&type=organization")},
       {"GET", v1 + "/organizations", Permission::kReadPublic, false,
        fixed(v1 + "/organizations?q=sao%20mai")},
       {"POST", v1 + "/organizations", Permission::kWriteOrganization, false,

@@ -70,7 +70,7 @@ TEST_F(OpenApiTest, OperationsHaveSummaryResponsesAndPathParameters) {
   const std::regex param(R"(\{([a-z_]+)\})");
   for (const auto& r : api().routes()) {
     SCOPED_TRACE(r.method + " " + r.pattern);
-    const json& op = doc_["paths"][r.pattern][Lower(r.method)];
+    json op = doc_["paths"].value(r.pattern, json::object()).value(Lower(r.method), json());
     ASSERT_TRUE(op.is_object());
     ASSERT_TRUE(op["summary"].is_string());
     EXPECT_FALSE(op["summary"].get<std::string>().empty());
@@ -87,9 +87,12 @@ TEST_F(OpenApiTest, OperationsHaveSummaryResponsesAndPathParameters) {
     }
     // Every {param} of the path is declared (on the operation or the path item).
     std::set<std::string> declared;
-    for (const json* list : {&op["parameters"], &doc_["paths"][r.pattern]["parameters"]}) {
-      if (!list->is_array()) continue;
-      for (const json& p : *list) {
+    const json lists[] = {op.value("parameters", json::array()),
+                          doc_["paths"].value(r.pattern, json::object())
+                              .value("parameters", json::array())};
+    for (const json& list : lists) {
+      if (!list.is_array()) continue;
+      for (const json& p : list) {
         if (p.value("in", "") == "path") {
           EXPECT_TRUE(p.value("required", false)) << p;
           declared.insert(p.value("name", ""));

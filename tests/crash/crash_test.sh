@@ -59,14 +59,24 @@ cleanup() {
 trap cleanup EXIT
 trap 'fail "interrupted"' INT TERM
 
-# Extracts the top-level "id" of a JSON object on stdin (python3 if present: exact; else grep).
-json_id() {
+# Reads one JSON object per line on stdin and prints each one's top-level "id" (an empty line
+# where there is none). One python3 process for all lines: starting one per write would throttle
+# the writers. Without python3, a grep that takes the first "id" in the line.
+json_ids() {
   if command -v python3 >/dev/null; then
-    python3 -c 'import json,sys; v=json.load(sys.stdin).get("id"); print("" if v is None else v)' \
-      2>/dev/null
+    python3 -c '
+import json, sys
+for line in sys.stdin:
+    try:
+        v = json.loads(line).get("id")
+    except Exception:
+        v = None
+    print("" if v is None else v)'
   else
-    grep -o '"id"[[:space:]]*:[[:space:]]*\("[^"]*"\|[0-9][0-9]*\)' | head -n 1 |
-      sed 's/.*:[[:space:]]*//; s/"//g'
+    while IFS= read -r line; do
+      printf '%s\n' "$line" | grep -o '"id"[[:space:]]*:[[:space:]]*\("[^"]*"\|[0-9][0-9]*\)' |
+        head -n 1 | sed 's/.*:[[:space:]]*//; s/"//g'
+    done
   fi
 }
 
@@ -110,9 +120,10 @@ start_server() {
   fail "server would not start (see log)"
 }
 
-# Streams writes until the server stops answering. Appends acknowledged ids to $ACKED.
+# Streams writes until the server stops answering. Appends the body of every 201 (one line each)
+# to $WORK/acked_bodies.W; ids are extracted after the round.
 writer() {
-  local w=$1 round=$2 i=0 code id body="$WORK/body.$1"
+  local w=$1 round=$2 i=0 code body="$WORK/body.$1"
   while [ $i -lt $MAX_WRITES_PER_WRITER ]; do
     i=$((i + 1))
     code=$(curl -s -o "$body" -w '%{http_code}' --max-time 10 -X POST \
@@ -120,14 +131,7 @@ writer() {
       --data "{\"kind\":\"enterprise\",\"name\":\"Crash test org $round-$w-$i\"}" \
       "$BASE/api/v1/organizations" || true)
     case "$code" in
-      201)
-        id=$(json_id <"$body")
-        if [ -z "$id" ]; then
-          echo "writer $w: 201 without an id: $(head -c 300 "$body")" >>"$WORK/writer_errors"
-          return
-        fi
-        echo "$id" >>"$ACKED"
-        ;;
+      201) { tr -d '\n' <"$body"; echo; } >>"$WORK/acked_bodies.$w" ;;
       000 | "") return ;;                # connection refused or cut: the server is gone
       503 | 429) sleep 0.1 ;;            # busy: legitimate under load, try again
       *)
@@ -135,6 +139,19 @@ writer() {
         return
         ;;
     esac
+  done
+}
+
+# Moves the ids of this round's acknowledged writes into $ACKED.
+collect_acked() {
+  local f id
+  for f in "$WORK"/acked_bodies.*; do
+    [ -e "$f" ] || continue
+    while IFS= read -r id; do
+      [ -n "$id" ] || fail "a 201 response without an id (bodies in $f)"
+      echo "$id" >>"$ACKED"
+    done < <(json_ids <"$f")
+    rm -f "$f"
   done
 }
 
@@ -186,6 +203,7 @@ for round in $(seq 1 "$ROUNDS"); do
   for pid in "${WRITER_PIDS[@]}"; do wait "$pid"; done  # each curl is bounded by --max-time
   WRITER_PIDS=()
   [ ! -s "$WORK/writer_errors" ] || fail "$(cat "$WORK/writer_errors")"
+  collect_acked
   after=$(wc -l <"$ACKED")
   log "round $round: $((after - before)) writes acknowledged before kill -9"
 
