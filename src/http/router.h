@@ -19,7 +19,11 @@ struct RouteInfo {
 
 class Router {
  public:
-  // Patterns are literal segments and "{name}" segments; a final "{name...}" matches the rest.
+  // Patterns are literal segments and "{name}" segments; a final "{name...}" matches the rest
+  // (possibly empty). When several routes match, the most specific wins whatever the order of
+  // Add(): at the first segment where they differ, a literal beats "{name}", which beats
+  // "{name...}"; ties go to the earlier Add(). Empty segments are ignored, so a trailing slash
+  // does not matter. Params are percent-decoded segment by segment ("a%2Fb" -> "a/b").
   void Add(std::string method, std::string pattern, Handler handler);
 
   // Finds the route and fills req.params. Returns nullptr if no route matches the path; sets
