@@ -1,0 +1,348 @@
+#include "analytics/index_tool.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <numeric>
+
+#include "analytics/data_io.h"
+#include "analytics/simulate.h"
+#include "core/strings.h"
+
+namespace stio::analytics {
+namespace {
+
+constexpr const char* kHelp =
+    "usage: stio index <compute|whatif|robustness> [options]   (stio index <command> --help)\n"
+    "  compute     scores and ranks of every unit at every level, with what was left out\n"
+    "  whatif      change a unit's values and see its new scores and rank; --gain N plans\n"
+    "              the cheapest changes to gain N places\n"
+    "  robustness  Monte Carlo rank intervals over weights and methods; indicator sensitivity\n"
+    "Files: --framework F.json (data/frameworks/README.md); --values V.csv with columns\n"
+    "  unit_code,indicator_code,year,value,source (one value per unit, indicator and year).\n";
+constexpr const char* kComputeHelp =
+    "usage: stio index compute --framework F --values V.csv [--edition Y]\n"
+    "         [--out FILE.csv|FILE.json] [--normalisation minmax|zscore|rank|"
+    "distance_to_reference]\n"
+    "         [--reference-unit U] [--aggregation arithmetic|geometric] [--pooled]\n"
+    "  Prints the ranking, or writes every score, rank and note to FILE (by extension).\n"
+    "  --edition defaults to the latest year in V.csv; --pooled takes min/max over all years.\n";
+constexpr const char* kWhatIfHelp =
+    "usage: stio index whatif --framework F --values V.csv --unit CODE\n"
+    "         [--set INDICATOR=VALUE ...] [--gain N] [--edition Y]\n"
+    "  Recomputes with the unit's raw values changed (VALUE 'none' removes a value) and prints\n"
+    "  the scores and ranks before and after. --gain N lists the cheapest changes (greedy;\n"
+    "  cost = relative change of the raw value) that lift the unit N places.\n";
+constexpr const char* kRobustnessHelp =
+    "usage: stio index robustness --framework F --values V.csv [--edition Y] [--runs 1000]\n"
+    "         [--seed 1] [--spread 0.25]\n"
+    "  Monte Carlo over weights (each x U[1-spread, 1+spread]) and aggregation (arithmetic or\n"
+    "  geometric): each unit's nominal rank, median rank and 5-95% interval; then the mean and\n"
+    "  largest rank shift when each indicator is left out. Same seed, same output.\n";
+
+struct Args {
+  std::map<std::string, std::string> opts;
+  std::vector<std::string> sets;
+  bool help = false;
+  bool pooled = false;
+};
+
+Result<Args> ParseArgs(const std::vector<std::string>& args, size_t start) {
+  static const std::vector<std::string> kValued = {
+      "--framework",   "--values", "--edition",       "--out",  "--normalisation",
+      "--aggregation", "--unit",   "--set",           "--gain", "--runs",
+      "--seed",        "--spread", "--reference-unit"};
+  Args a;
+  for (size_t i = start; i < args.size(); ++i) {
+    const std::string& s = args[i];
+    if (s == "--help" || s == "-h") {
+      a.help = true;
+      continue;
+    }
+    if (s == "--pooled") {
+      a.pooled = true;
+      continue;
+    }
+    if (std::find(kValued.begin(), kValued.end(), s) == kValued.end()) {
+      return Status::InvalidArgument("unknown option " + s);
+    }
+    if (i + 1 >= args.size()) return Status::InvalidArgument(s + " needs a value");
+    const std::string& v = args[++i];
+    if (s == "--set") {
+      a.sets.push_back(v);
+    } else {
+      a.opts[s.substr(2)] = v;
+    }
+  }
+  return a;
+}
+
+struct Loaded {
+  Framework fw;
+  PreparedData data;
+  int edition = 0;
+  MethodOptions opts;
+};
+
+// Loads framework and values; `usage` is set for errors that are the caller's usage.
+Result<Loaded> Load(const Args& a, bool& usage) {
+  usage = true;
+  if (!a.opts.count("framework")) return Status::InvalidArgument("--framework is required");
+  if (!a.opts.count("values")) return Status::InvalidArgument("--values is required");
+  usage = false;
+  Loaded l;
+  STIO_ASSIGN_OR_RETURN(l.fw, LoadFramework(a.opts.at("framework")));
+  STIO_ASSIGN_OR_RETURN(Dataset d, LoadValuesCsv(l.fw, a.opts.at("values")));
+  STIO_ASSIGN_OR_RETURN(l.data, Prepare(l.fw, d));
+  if (l.data.editions().empty()) {
+    return Status::InvalidArgument(a.opts.at("values") + ": no values");
+  }
+  l.edition = l.data.editions().back();
+  l.opts = l.fw.method;
+  usage = true;
+  if (auto it = a.opts.find("edition"); it != a.opts.end()) {
+    auto y = ParseInt(it->second);
+    if (!y) return Status::InvalidArgument("--edition \"" + it->second + "\" is not a year");
+    l.edition = static_cast<int>(*y);
+    if (!l.data.HasEdition(l.edition)) {
+      usage = false;
+      return Status::NotFound("no values for edition " + it->second + " in " + a.opts.at("values"));
+    }
+  }
+  if (auto it = a.opts.find("normalisation"); it != a.opts.end()) {
+    STIO_ASSIGN_OR_RETURN(l.opts.normalisation, ParseNormalisation(it->second));
+  }
+  if (auto it = a.opts.find("aggregation"); it != a.opts.end()) {
+    STIO_ASSIGN_OR_RETURN(l.opts.aggregation, ParseAggregation(it->second));
+  }
+  if (auto it = a.opts.find("reference-unit"); it != a.opts.end()) {
+    l.opts.reference_unit = it->second;
+  }
+  if (a.pooled) l.opts.pooled_minmax = true;
+  usage = false;
+  return l;
+}
+
+std::string F2(double v) {
+  if (!HasValue(v)) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+std::string RankStr(int r) { return r ? std::to_string(r) : "-"; }
+
+// Children of the root (sub-indices), for the summary tables.
+std::vector<std::string> TopNodes(const Framework& fw) {
+  std::vector<std::string> out;
+  for (int k : fw.children.at(fw.root)) out.push_back(fw.nodes[k].code);
+  return out;
+}
+
+void PrintRanking(const Framework& fw, const IndexResult& r, std::ostream& out) {
+  std::vector<size_t> order(r.units.size());
+  std::iota(order.begin(), order.end(), 0);
+  const auto& rk = r.ranks.at(fw.root);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    int ra = rk[a] ? rk[a] : 1 << 30, rb = rk[b] ? rk[b] : 1 << 30;
+    return ra < rb;
+  });
+  auto top = TopNodes(fw);
+  out << "edition " << r.edition << " of " << fw.code << "\nrank\tunit\t" << fw.root;
+  for (const auto& t : top) out << "\t" << t;
+  if (!r.efficiency.empty()) out << "\tefficiency";
+  out << "\n";
+  for (size_t u : order) {
+    out << RankStr(rk[u]) << "\t" << r.units[u] << "\t" << F2(r.scores.at(fw.root)[u]);
+    for (const auto& t : top) out << "\t" << F2(r.scores.at(t)[u]);
+    if (!r.efficiency.empty()) out << "\t" << F2(r.efficiency[u]);
+    if (!r.included[u]) out << "\t(excluded: coverage)";
+    out << "\n";
+  }
+  std::map<std::string_view, int> counts;
+  for (const Note& n : r.notes) ++counts[NoteKindName(n.kind)];
+  if (!counts.empty()) {
+    out << "notes:";
+    for (const auto& [k, c] : counts) out << " " << k << "=" << c;
+    out << " (write --out FILE for the details)\n";
+  }
+}
+
+int Fail(std::ostream& err, const Status& s, bool usage) {
+  err << "stio index: " << s.message() << "\n";
+  return usage ? 2 : 1;
+}
+
+int Compute(const Args& a, std::ostream& out, std::ostream& err) {
+  bool usage = false;
+  auto l = Load(a, usage);
+  if (!l.ok()) return Fail(err, l.status(), usage);
+  auto r = analytics::Compute(l->fw, l->data, l->edition, l->opts);
+  if (!r.ok()) return Fail(err, r.status(), false);
+  auto it = a.opts.find("out");
+  if (it == a.opts.end()) {
+    PrintRanking(l->fw, *r, out);
+    return 0;
+  }
+  const std::string& path = it->second;
+  bool json = path.size() > 5 && path.substr(path.size() - 5) == ".json";
+  bool csv = path.size() > 4 && path.substr(path.size() - 4) == ".csv";
+  if (!json && !csv)
+    return Fail(err, Status::InvalidArgument("--out must end in .csv or .json"), true);
+  std::ofstream f(path, std::ios::binary);
+  f << (json ? ResultToJson(l->fw, *r) : ResultToCsv(l->fw, *r));
+  f.close();
+  if (!f) return Fail(err, Status::Unavailable("cannot write " + path), false);
+  out << "wrote " << path << " (" << r->units.size() << " units, edition " << r->edition << ")\n";
+  return 0;
+}
+
+int WhatIfCmd(const Args& a, std::ostream& out, std::ostream& err) {
+  bool usage = false;
+  auto l = Load(a, usage);
+  if (!l.ok()) return Fail(err, l.status(), usage);
+  auto uit = a.opts.find("unit");
+  if (uit == a.opts.end()) return Fail(err, Status::InvalidArgument("--unit is required"), true);
+  const std::string& unit = uit->second;
+  if (!l->data.HasUnit(unit)) {
+    return Fail(err, Status::InvalidArgument("unknown unit \"" + unit + "\""), false);
+  }
+  std::vector<ValueChange> changes;
+  for (const auto& s : a.sets) {
+    size_t eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Fail(err, Status::InvalidArgument("--set \"" + s + "\" is not INDICATOR=VALUE"), true);
+    }
+    ValueChange c;
+    c.indicator = s.substr(0, eq);
+    std::string v = s.substr(eq + 1);
+    if (v == "none") {
+      c.value = kNoValue;
+    } else {
+      auto d = ParseDouble(v);
+      if (!d) {
+        return Fail(
+            err,
+            Status::InvalidArgument("--set " + c.indicator + ": \"" + v + "\" is not a number"),
+            true);
+      }
+      c.value = *d;
+    }
+    changes.push_back(c);
+  }
+  int gain = 0;
+  if (auto it = a.opts.find("gain"); it != a.opts.end()) {
+    auto g = ParseInt(it->second);
+    if (!g || *g < 1) return Fail(err, Status::InvalidArgument("--gain must be >= 1"), true);
+    gain = static_cast<int>(*g);
+  }
+  if (changes.empty() && gain == 0) {
+    return Fail(err, Status::InvalidArgument("give --set INDICATOR=VALUE and/or --gain N"), true);
+  }
+  auto base = analytics::Compute(l->fw, l->data, l->edition, l->opts);
+  if (!base.ok()) return Fail(err, base.status(), false);
+  PreparedData data = l->data;
+  if (!changes.empty()) {
+    auto after = WhatIf(l->fw, l->data, l->edition, l->opts, unit, changes);
+    if (!after.ok()) return Fail(err, after.status(), false);
+    out << "what-if for " << unit << ", edition " << l->edition << "\ncode\tscore before\trank "
+        << "before\tscore after\trank after\n";
+    std::vector<std::string> codes = {l->fw.root};
+    for (const auto& t : TopNodes(l->fw)) codes.push_back(t);
+    for (const auto& c : changes) codes.push_back(c.indicator);
+    for (const auto& c : codes) {
+      if (!base->scores.count(c)) continue;  // a denominator
+      out << c << "\t" << F2(base->Score(c, unit)) << "\t" << RankStr(base->Rank(c, unit)) << "\t"
+          << F2(after->Score(c, unit)) << "\t" << RankStr(after->Rank(c, unit)) << "\n";
+    }
+    for (const auto& c : changes) data.Set(unit, c.indicator, l->edition, c.value);
+  }
+  if (gain > 0) {
+    auto plan = GainPlaces(l->fw, data, l->edition, l->opts, unit, gain);
+    if (!plan.ok()) return Fail(err, plan.status(), false);
+    out << "cheapest changes to gain " << gain << " place(s): rank " << plan->rank_before
+        << " -> target " << plan->target_rank << "\nstep\tindicator\tfrom\tto\tcost\tscore\trank\n";
+    int i = 0;
+    for (const auto& s : plan->steps) {
+      out << ++i << "\t" << s.indicator << "\t" << F2(s.from) << "\t" << F2(s.to) << "\t"
+          << F2(s.cost) << "\t" << F2(s.score_after) << "\t" << s.rank_after << "\n";
+    }
+    out << (plan->reached ? "target reached" : "target NOT reached") << ": rank "
+        << plan->rank_after << ", score " << F2(plan->score_before) << " -> "
+        << F2(plan->score_after) << ", total cost " << F2(plan->total_cost) << "\n";
+  }
+  return 0;
+}
+
+int RobustnessCmd(const Args& a, std::ostream& out, std::ostream& err) {
+  bool usage = false;
+  auto l = Load(a, usage);
+  if (!l.ok()) return Fail(err, l.status(), usage);
+  RobustnessOptions ro;
+  if (auto it = a.opts.find("runs"); it != a.opts.end()) {
+    auto v = ParseInt(it->second);
+    if (!v || *v < 1 || *v > 1000000) {
+      return Fail(err, Status::InvalidArgument("--runs must be 1..1000000"), true);
+    }
+    ro.runs = static_cast<int>(*v);
+  }
+  if (auto it = a.opts.find("seed"); it != a.opts.end()) {
+    auto v = ParseInt(it->second);
+    if (!v || *v < 0) return Fail(err, Status::InvalidArgument("--seed must be >= 0"), true);
+    ro.seed = static_cast<uint64_t>(*v);
+  }
+  if (auto it = a.opts.find("spread"); it != a.opts.end()) {
+    auto v = ParseDouble(it->second);
+    if (!v || !(*v >= 0 && *v < 1)) {
+      return Fail(err, Status::InvalidArgument("--spread must lie in [0, 1)"), true);
+    }
+    ro.weight_spread = *v;
+  }
+  auto rep = Robustness(l->fw, l->data, l->edition, l->opts, ro);
+  if (!rep.ok()) return Fail(err, rep.status(), false);
+  out << "robustness of " << l->fw.code << " edition " << l->edition << ": " << rep->runs
+      << " runs, seed " << rep->seed << ", weights x U[" << 1 - ro.weight_spread << ", "
+      << 1 + ro.weight_spread << "]\nunit\trank\tmedian\tp5\tp95\n";
+  for (const auto& u : rep->units) {
+    out << u.unit << "\t" << u.nominal_rank << "\t" << u.median_rank << "\t" << u.p5_rank << "\t"
+        << u.p95_rank << "\n";
+  }
+  out << "indicator\tmean |rank shift| when left out\tmax\n";
+  for (const auto& s : rep->indicators) {
+    out << s.indicator << "\t" << F2(s.mean_abs_shift) << "\t" << s.max_abs_shift << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int RunIndexCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    (args.empty() ? err : out) << kHelp;
+    return args.empty() ? 2 : 0;
+  }
+  const std::string& cmd = args[0];
+  const char* help = cmd == "compute"      ? kComputeHelp
+                     : cmd == "whatif"     ? kWhatIfHelp
+                     : cmd == "robustness" ? kRobustnessHelp
+                                           : nullptr;
+  if (!help) {
+    err << "stio index: unknown command \"" << cmd << "\"\n" << kHelp;
+    return 2;
+  }
+  auto a = ParseArgs(args, 1);
+  if (!a.ok()) {
+    err << "stio index " << cmd << ": " << a.status().message() << "\n" << help;
+    return 2;
+  }
+  if (a->help) {
+    out << help;
+    return 0;
+  }
+  if (cmd == "compute") return Compute(*a, out, err);
+  if (cmd == "whatif") return WhatIfCmd(*a, out, err);
+  return RobustnessCmd(*a, out, err);
+}
+
+}  // namespace stio::analytics
