@@ -84,44 +84,48 @@ Result<GainPlan> GainPlaces(const Framework& fw, const PreparedData& data, int e
       if (others.empty()) continue;
       std::sort(others.begin(), others.end());
       double range = others.back() - others.front();
-      double target = kNoValue;
-      double cost = 1;
+      // Candidate targets, nearest first: the next better distinct values of other units. The
+      // nearest can bring no gain (a unit at the minimum that reaches the next value is still
+      // the minimum), so further ones are tried until one raises the score.
+      std::vector<double> targets;
       if (!HasValue(x)) {
-        target = others[others.size() / 2];
+        targets.push_back(others[others.size() / 2]);
       } else {
         for (double o : others) {
-          bool better = ind.direction > 0 ? o > x : o < x;
-          if (!better) continue;
-          if (!HasValue(target) || (ind.direction > 0 ? o < target : o > target)) target = o;
+          if (ind.direction > 0 ? o > x : o < x) targets.push_back(o);
         }
-        if (!HasValue(target)) continue;
-        double eps = std::max(0.01 * range, 1e-12);
-        cost = std::fabs(target - x) / std::max(std::fabs(x), eps);
+        if (ind.direction < 0) std::reverse(targets.begin(), targets.end());
+        targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
       }
-      double new_raw = target / ind.factor;
-      if (!ind.denominator.empty()) {
-        double d = state.Get(unit, ind.denominator, edition);
-        if (!HasValue(d)) continue;
-        new_raw *= d;
-      }
-      if (ind.log_transform && !(new_raw > 0)) continue;
-      PreparedData trial = state;
-      trial.Set(unit, ind.code, edition, new_raw);
-      auto r = Compute(fw, trial, edition, opts);
-      if (!r.ok()) continue;
-      double gain = RootScore(fw, *r, u) - plan.score_after;
-      if (!(gain > 0) || cost <= 0) continue;
-      double ratio = gain / cost;
-      if (ratio > best.ratio) {
-        best.ratio = ratio;
-        best.s = {ind.code,
-                  state.Get(unit, ind.code, edition),
-                  new_raw,
-                  cost,
-                  RootScore(fw, *r, u),
-                  r->Rank(fw.root, unit)};
-        best.new_raw = new_raw;
-        best.result = std::move(*r);
+      double eps = std::max(0.01 * range, 1e-12);
+      for (double target : targets) {
+        double cost = HasValue(x) ? std::fabs(target - x) / std::max(std::fabs(x), eps) : 1.0;
+        double new_raw = target / ind.factor;
+        if (!ind.denominator.empty()) {
+          double d = state.Get(unit, ind.denominator, edition);
+          if (!HasValue(d)) break;
+          new_raw *= d;
+        }
+        if (ind.log_transform && !(new_raw > 0)) continue;
+        PreparedData trial = state;
+        trial.Set(unit, ind.code, edition, new_raw);
+        auto r = Compute(fw, trial, edition, opts);
+        if (!r.ok()) break;
+        double gain = RootScore(fw, *r, u) - plan.score_after;
+        if (!(gain > 0) || cost <= 0) continue;
+        double ratio = gain / cost;
+        if (ratio > best.ratio) {
+          best.ratio = ratio;
+          best.s = {ind.code,
+                    state.Get(unit, ind.code, edition),
+                    new_raw,
+                    cost,
+                    RootScore(fw, *r, u),
+                    r->Rank(fw.root, unit)};
+          best.new_raw = new_raw;
+          best.result = std::move(*r);
+        }
+        break;  // the nearest target with a gain is this indicator's step
       }
     }
     if (!best.result) break;

@@ -8,15 +8,15 @@
 //
 // Cheapest changes to gain N places (GainPlaces), greedy:
 //   For the unit, every indicator it could improve is a candidate step: move its raw value to the
-//   next better distinct value held by another unit in the edition (or, where the unit already
-//   leads, nothing). The cost of a step is the relative change |new - old| / max(|old|, eps),
-//   eps = 1% of the indicator's observed range (so a missing or zero value is not free). A missing
-//   value is a candidate too: it is set to the median of the other units, at cost 1. Each round
-//   applies the step with the largest gain in the index score per unit of cost (gain measured by
-//   recomputing), until the target rank is reached, no step raises the score, or `max_steps`
-//   rounds. The result lists every change (cumulative per indicator), its cost, and the rank
-//   reached. Greedy is not optimal; it is a transparent heuristic that only proposes values other
-//   units already achieve.
+//   next better distinct value held by another unit in the edition (or the one after, if that
+//   brings no gain, e.g. when the unit was the minimum; where the unit already leads, nothing). The
+//   cost of a step is the relative change |new - old| / max(|old|, eps), eps = 1% of the
+//   indicator's observed range (so a missing or zero value is not free). A missing value is a
+//   candidate too: it is set to the median of the other units, at cost 1. Each round applies the
+//   step with the largest gain in the index score per unit of cost (gain measured by recomputing),
+//   until the target rank is reached, no step raises the score, or `max_steps` rounds. The result
+//   lists every change (cumulative per indicator), its cost, and the rank reached. Greedy is not
+//   optimal; it is a transparent heuristic that only proposes values other units already achieve.
 //
 // Robustness (Monte Carlo): each run multiplies every weight (nodes and indicators) by an
 // independent factor uniform in [1 - weight_spread, 1 + weight_spread] (renormalisation is
