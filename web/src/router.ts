@@ -42,9 +42,12 @@ export function navigate(path: string, query?: Record<string, string | number | 
   else location.hash = h;
 }
 
-/** Replace the query part of the current hash without adding a history entry; re-renders. */
-export function setQuery(query: Record<string, string | number | boolean | null | undefined>): void {
+/** Replace the query part of the hash without adding a history entry; re-renders.
+ *  `forPath` is the page that asks: if the user has moved on meanwhile (a debounced search
+ *  firing late), nothing happens. */
+export function setQuery(query: Record<string, string | number | boolean | null | undefined>, forPath?: string): void {
   const { path } = parseHash();
+  if (forPath !== undefined && path !== forPath) return;
   const u = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== null && v !== undefined && v !== '' && v !== false) u.set(k, String(v));
   const s = u.toString();

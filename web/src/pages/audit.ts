@@ -62,7 +62,7 @@ export function auditPage(ctx: RouteCtx): Node {
       if (bad) ok = false;
     }
     if (!ok) return;
-    setQuery({ entity_type: et.value, actor: actor.value.trim(), action: act.value, since: parseDate(since.value), until: parseDate(until.value) });
+    setQuery({ entity_type: et.value, actor: actor.value.trim(), action: act.value, since: parseDate(since.value), until: parseDate(until.value) }, ctx.path);
   };
   for (const el of [et, act, since, until]) el.addEventListener('change', apply);
   const filters = h('form', { class: 'filters', onsubmit: (e: Event) => { e.preventDefault(); apply(); } },
@@ -100,7 +100,7 @@ export function auditPage(ctx: RouteCtx): Node {
       }
       results.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { class: 'data-table responsive audit-table' },
         h('thead', null, h('tr', null, [t('audit.at'), t('audit.actor'), t('audit.action'), t('audit.entity'), ''].map((l) => h('th', { scope: 'col' }, l)))),
-        rows)), pager(r.total, PAGE, state.offset, (off) => setQuery({ ...state, offset: off || '' })));
+        rows)), pager(r.total, PAGE, state.offset, (off) => setQuery({ ...state, offset: off || '' }, ctx.path)));
     }).catch((e) => results.replaceChildren(errorState(e, load)));
   };
   load();

@@ -37,7 +37,7 @@ export function orgListPage(ctx: RouteCtx): Node {
   };
   const update = (patch: Partial<typeof state>) => {
     const s = { ...state, offset: 0, ...patch };
-    setQuery({ q: s.q, kind: s.kind, province: s.province_code, certified: s.certified, vsic: s.vsic, sort: s.sort === 'name' ? '' : s.sort, offset: s.offset || '' });
+    setQuery({ q: s.q, kind: s.kind, province: s.province_code, certified: s.certified, vsic: s.vsic, sort: s.sort === 'name' ? '' : s.sort, offset: s.offset || '' }, ctx.path);
   };
 
   const qInput = h('input', { type: 'search', name: 'q', id: 'org-q', value: state.q, placeholder: t('common.searchPlaceholder'), autocomplete: 'off' });
@@ -87,7 +87,7 @@ export function orgListPage(ctx: RouteCtx): Node {
       const items = itemsOf<Organization>(r);
       if (!items.length) {
         results.replaceChildren(empty(), (state.q || state.kind || state.province_code || state.certified || state.vsic)
-          ? h('p', { class: 'center' }, h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => setQuery({}) }, t('common.reset'))) : '');
+          ? h('p', { class: 'center' }, h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => setQuery({}, ctx.path) }, t('common.reset'))) : '');
         return;
       }
       const cols: Column<Organization>[] = [

@@ -33,7 +33,7 @@ export function peopleListPage(ctx: RouteCtx): Node {
   const update = (patch: Partial<typeof state>) => {
     const s = { ...state, offset: 0, ...patch };
     setQuery({ q: s.q, field: s.field, expert: s.expert, province: s.province_code, organization_id: s.organization_id,
-      sort: s.sort === 'name' ? '' : s.sort, offset: s.offset || '' });
+      sort: s.sort === 'name' ? '' : s.sort, offset: s.offset || '' }, ctx.path);
   };
   const qInput = h('input', { type: 'search', id: 'people-q', name: 'q', value: state.q, placeholder: t('common.searchPlaceholder'), autocomplete: 'off' });
   const fieldSel = h('select', { id: 'people-field', name: 'field' }, h('option', { value: '' }, t('common.all')));

@@ -2,7 +2,7 @@ import { h } from '../dom';
 import { t, tx, getLang } from '../i18n';
 import { api, itemsOf, type ListResponse } from '../api';
 import { fmtNum, fold, unitType } from '../format';
-import { navigate, setQuery, type RouteCtx } from '../router';
+import { navigate, parseHash, setQuery, type RouteCtx } from '../router';
 import { dl, empty, errorState, link, loading, pageHeader, pager, table, type Column } from '../ui';
 import type { AdminUnit } from '../refdata';
 
@@ -46,7 +46,7 @@ export function unitsPage(ctx: RouteCtx): Node {
         { label: t('units.area'), sortKey: 'area_km2', className: 'num', cell: (u) => fmtNum(u.area_km2, 1) },
         { label: t('units.density'), sortKey: 'density', className: 'num', cell: (u) => fmtNum(u.density) },
       ];
-      host.replaceChildren(table(rows, cols, { sort, onSort: (s) => setQuery({ sort: s }), caption: t('units.provinces'), rowKey: (u) => u.code }));
+      host.replaceChildren(table(rows, cols, { sort, onSort: (s) => setQuery({ sort: s }, ctx.path), caption: t('units.provinces'), rowKey: (u) => u.code }));
     }).catch((e) => host.replaceChildren(errorState(e, load)));
   };
   load();
@@ -104,7 +104,9 @@ export function provincePage(ctx: RouteCtx): Node {
     api.get<ListResponse<AdminUnit>>('/admin-units', { level: 'commune', province_code: code, q: query, limit, offset: off, sort: 'name' })
       .then((r) => {
         communesHost.removeAttribute('aria-busy');
-        history.replaceState(null, '', `#/units/${encodeURIComponent(code)}` + (query || off ? '?' + new URLSearchParams({ ...(query ? { q: query } : {}), ...(off ? { offset: String(off) } : {}) }) : ''));
+        if (parseHash().path === ctx.path) {
+          history.replaceState(null, '', '#' + ctx.path + (query || off ? '?' + new URLSearchParams({ ...(query ? { q: query } : {}), ...(off ? { offset: String(off) } : {}) }) : ''));
+        }
         const items = itemsOf<AdminUnit>(r);
         if (!items.length) { communesHost.replaceChildren(empty()); return; }
         const cols: Column<AdminUnit>[] = [

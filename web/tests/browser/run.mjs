@@ -41,12 +41,16 @@ const shared = { baseUrl, email, password, outDir, context, state: {} };
 let passed = 0, failed = 0;
 const started = Date.now();
 for (const t of tests) {
-  if (only && !t.name.includes(only)) continue;
+  if (only && !only.split(',').some((o) => t.name.includes(o))) continue;
   const page = await context.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) pageErrors.push('CSP: ' + m.text()); });
   page.on('dialog', (d) => d.dismiss().catch(() => {}));
+  if (process.env.STIO_TEST_DEBUG) {
+    page.on('request', (r) => { if (r.method() !== 'GET') console.log('  >', r.method(), r.url(), r.postData() ?? ''); });
+    page.on('response', (r) => { if (r.request().method() !== 'GET') console.log('  <', r.status(), r.url()); });
+  }
   const t0 = Date.now();
   try {
     await t.run({ ...shared, page });

@@ -219,6 +219,7 @@ export const tests = [
       await open(page, baseUrl, '/organizations');
       await page.waitForSelector('#org-q');
       await page.fill('#org-q', `Thử nghiệm Tự động ${stamp}`);
+      await page.waitForFunction(() => location.hash.includes('q='));
       await page.waitForFunction((n) => [...document.querySelectorAll('.results a.org-link')].some((a) => a.textContent === n), name);
       assert(await page.evaluate(() => document.activeElement?.id) === 'org-q', 'search box keeps the focus while results update');
       // edit
@@ -417,6 +418,19 @@ export const tests = [
       await page.waitForSelector('.diff-row:not([hidden]) .diff, .diff-row:not([hidden]) .state-empty');
       const dates = await page.locator('.audit-table tbody td').first().textContent();
       assert(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/.test(dates.trim()), `dd/mm/yyyy HH:mm expected: ${dates}`);
+    },
+  },
+  {
+    name: 'a late search debounce does not pull the user back to the list',
+    async run({ page, baseUrl }) {
+      await open(page, baseUrl, '/organizations');
+      await page.waitForSelector('#org-q');
+      await page.fill('#org-q', 'vien');
+      await page.evaluate(() => { location.hash = '#/units'; });
+      await page.waitForTimeout(900);
+      const h = await page.evaluate(() => location.hash);
+      assert(h === '#/units', `hash changed behind the user's back: ${h}`);
+      await waitCount(page, 'table.data-table tbody tr', 34, true);
     },
   },
   {
