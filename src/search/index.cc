@@ -307,7 +307,7 @@ void Searcher::Parse() {
       qt.tok = std::move(toks[i]);
       qt.tok.begin += static_cast<uint32_t>(start);
       qt.tok.end += static_cast<uint32_t>(start);
-      if (!quoted && qt.tok.glued && !toks_.empty()) {
+      if (!quoted && qt.tok.glued && !toks_.empty() && q_.mode == MatchMode::kAll) {
         // Codes such as "COVID-19": the parts form a phrase with the previous token.
         QToken& prev = toks_.back();
         if (prev.phrase < 0) {
@@ -435,6 +435,23 @@ void Searcher::BuildClauses() {
         qt.tok.folded.size() >= 5) {
       for (const std::string& cand : TypoCandidates(qt.tok.folded)) {
         AddClause(FoldedKey(cand), kTypoWeight, group, "~" + cand + " (typo)");
+      }
+    }
+  }
+  // Phrases: each adjacent pair must be present (a cheap filter on pair postings before the
+  // verification on stored text). Weight 0: these clauses select, the ones below score.
+  for (const auto& phrase : phrases_) {
+    for (size_t j = 1; j < phrase.size(); ++j) {
+      const text::Token& a = toks_[phrase[j - 1]].tok;
+      const text::Token& b = toks_[phrase[j]].tok;
+      const uint32_t group = num_groups_++;
+      required_groups_.push_back(group);
+      // Exact pairs are indexed only when a side has marks; a side typed without marks must match
+      // folded, so then the folded pair is the filter (the text verification checks the rest).
+      if (a.has_diacritics() && b.has_diacritics()) {
+        AddClause(a.exact + " " + b.exact, 0.0, group, "phrase");
+      } else {
+        AddClause(FoldedKey(a.folded + " " + b.folded), 0.0, group, "phrase");
       }
     }
   }

@@ -313,14 +313,22 @@ int EvalCmd(const Args& a, std::ostream& out, std::ostream& err) {
     while (std::getline(in, line)) {
       ++lineno;
       if (line.empty()) continue;
+      // Fields are space-separated; a document id may itself contain spaces (VNTC ids do), so
+      // take qid and Q0 from the left and rank, score, tag from the right.
+      std::vector<std::string> f;
       std::stringstream ss(line);
-      std::string q, q0, d;
-      int rank;
-      if (!(ss >> q >> q0 >> d >> rank)) {
+      for (std::string w; ss >> w;) f.push_back(w);
+      int rank = 0;
+      try {
+        if (f.size() < 6) throw std::invalid_argument("fields");
+        rank = std::stoi(f[f.size() - 3]);
+      } catch (const std::exception&) {
         err << "error: " << path << ":" << lineno << ": expected qid Q0 docid rank score tag\n";
         return 1;
       }
-      run[q].emplace_back(rank, d);
+      std::string d = f[2];
+      for (size_t i = 3; i + 3 < f.size(); ++i) d += " " + f[i];
+      run[f[0]].emplace_back(rank, d);
     }
   }
   double mrr = 0, ndcg = 0, recall = 0;

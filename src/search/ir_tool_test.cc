@@ -35,7 +35,7 @@ TEST_F(IrToolTest, IndexRunEvalEndToEndWithGzip) {
   const std::string corpus =
       "{\"_id\": \"d1\", \"title\": \"Công nghệ sinh học\", \"text\": \"Vi sinh vật và gen.\"}\n"
       "{\"_id\": \"d2\", \"title\": \"Thông tin\", \"text\": \"Mạng 5G và IoT.\"}\n"
-      "{\"_id\": 3, \"title\": \"\", \"text\": \"Bóng đá Việt Nam thắng lớn.\"}\n";
+      "{\"_id\": \"d 3 (x)\", \"title\": \"\", \"text\": \"Bóng đá Việt Nam thắng lớn.\"}\n";
   gzFile gz = gzopen((dir_ + "/corpus.jsonl.gz").c_str(), "wb");
   gzwrite(gz, corpus.data(), static_cast<unsigned>(corpus.size()));
   gzclose(gz);
@@ -43,7 +43,7 @@ TEST_F(IrToolTest, IndexRunEvalEndToEndWithGzip) {
         "{\"_id\": \"q1\", \"text\": \"cong nghe sinh hoc\"}\n"
         "{\"_id\": \"q2\", \"text\": \"mạng 5G\"}\n"
         "{\"_id\": \"q3\", \"text\": \"bong da\"}\n");
-  Write("qrels.tsv", "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\nq3\t3\t1\n");
+  Write("qrels.tsv", "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\nq3\td 3 (x)\t1\n");
   ASSERT_EQ(Run({"index", "--corpus", dir_ + "/corpus.jsonl.gz", "--out", dir_ + "/idx"}), 0)
       << err_.str();
   EXPECT_NE(out_.str().find("indexed 3 documents"), std::string::npos);

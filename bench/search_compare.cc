@@ -1,0 +1,391 @@
+// search_compare: stio vs SQLite FTS5 vs Xapian on one BEIR collection, side by side.
+//
+// Each engine runs in its own forked process (so peak memory, VmHWM, is its own): it loads the
+// corpus, builds its index on disk, then answers every query of both query files on one thread
+// (latency p50/p99) and again on two threads (throughput), and its top-10 lists are scored against
+// the qrels (MRR@10). A run whose MRR@10 is zero or where most queries return nothing is flagged as
+// suspect: benchmarks check their own results before reporting times.
+//
+// usage: search_compare --corpus C.jsonl.gz --queries Q.jsonl --queries-nodiac QN.jsonl
+//                       --qrels qrels.tsv --work DIR [--engines stio,fts5,xapian]
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <xapian.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "search/index.h"
+#include "text/analyzer.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+struct Doc {
+  std::string id, title, text;
+};
+struct Q {
+  std::string id, text;
+};
+
+std::vector<std::string> ReadLines(const std::string& path) {
+  std::vector<std::string> out;
+  gzFile f = gzopen(path.c_str(), "rb");
+  if (!f) throw std::runtime_error("cannot open " + path);
+  std::string line;
+  char buf[65536];
+  while (gzgets(f, buf, sizeof buf)) {
+    line += buf;
+    if (line.back() == '\n') {
+      line.pop_back();
+      out.push_back(std::move(line));
+      line.clear();
+    }
+  }
+  if (!line.empty()) out.push_back(line);
+  gzclose(f);
+  return out;
+}
+
+std::vector<Doc> LoadCorpus(const std::string& path) {
+  std::vector<Doc> docs;
+  for (const std::string& l : ReadLines(path)) {
+    json j = json::parse(l);
+    docs.push_back({j["_id"].get<std::string>(), j.value("title", ""), j.value("text", "")});
+  }
+  return docs;
+}
+
+std::vector<Q> LoadQueries(const std::string& path) {
+  std::vector<Q> qs;
+  for (const std::string& l : ReadLines(path)) {
+    json j = json::parse(l);
+    qs.push_back({j["_id"].get<std::string>(), j["text"].get<std::string>()});
+  }
+  return qs;
+}
+
+std::unordered_map<std::string, std::set<std::string>> LoadQrels(const std::string& path) {
+  std::unordered_map<std::string, std::set<std::string>> q;
+  auto lines = ReadLines(path);
+  for (size_t i = 1; i < lines.size(); ++i) {
+    std::stringstream ss(lines[i]);
+    std::string qid, did, score;
+    std::getline(ss, qid, '\t');
+    std::getline(ss, did, '\t');
+    std::getline(ss, score);
+    if (std::stod(score) > 0) q[qid].insert(did);
+  }
+  return q;
+}
+
+long PeakRssKb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+uintmax_t DiskBytes(const std::string& path) {
+  uintmax_t n = 0;
+  if (std::filesystem::is_regular_file(path)) return std::filesystem::file_size(path);
+  for (auto& e : std::filesystem::recursive_directory_iterator(path)) {
+    if (e.is_regular_file()) n += e.file_size();
+  }
+  return n;
+}
+
+// One engine: Build() then a searcher factory (one searcher per thread).
+struct Engine {
+  virtual ~Engine() = default;
+  virtual void Build(const std::vector<Doc>& docs) = 0;
+  // Returns a function answering a query with the top-10 document ids; one per thread.
+  virtual std::function<std::vector<std::string>(const std::string&)> Searcher() = 0;
+  virtual std::string Path() = 0;
+};
+
+struct StioEngine : Engine {
+  std::string dir;
+  std::unique_ptr<stio::search::Index> index;
+  explicit StioEngine(std::string d) : dir(std::move(d)) {}
+  void Build(const std::vector<Doc>& docs) override {
+    stio::search::IndexOptions o;
+    std::ifstream sw("data/nlp-vi/stopwords_vi.txt");
+    std::stringstream ss;
+    ss << sw.rdbuf();
+    o.stopwords = ss.str();
+    index = std::move(stio::search::Index::Create(o)).value();
+    for (const Doc& d : docs) {
+      stio::search::Document doc;
+      doc.id = d.id;
+      doc.fields = {{"title", d.title}, {"body", d.text}};
+      if (!index->Upsert(doc).ok()) throw std::runtime_error("upsert failed");
+    }
+    if (!index->Save(dir).ok()) throw std::runtime_error("save failed");
+  }
+  std::function<std::vector<std::string>(const std::string&)> Searcher() override {
+    return [this](const std::string& text) {
+      stio::search::Query q;
+      q.text = text;
+      q.k = 10;
+      q.mode = stio::search::MatchMode::kAny;
+      q.suggest = false;
+      std::vector<std::string> out;
+      auto r = index->Search(q);
+      if (r.ok()) {
+        for (auto& h : r->hits) out.push_back(h.id);
+      }
+      return out;
+    };
+  }
+  std::string Path() override { return dir; }
+};
+
+struct Fts5Engine : Engine {
+  std::string path;
+  explicit Fts5Engine(std::string p) : path(std::move(p)) {}
+  static void Exec(sqlite3* db, const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string e = err ? err : "?";
+      sqlite3_free(err);
+      throw std::runtime_error("sqlite: " + e);
+    }
+  }
+  void Build(const std::vector<Doc>& docs) override {
+    std::filesystem::remove(path);
+    sqlite3* db;
+    sqlite3_open(path.c_str(), &db);
+    Exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;");
+    Exec(db,
+         "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, "
+         "tokenize = 'unicode61 remove_diacritics 2')");
+    Exec(db, "BEGIN");
+    sqlite3_stmt* st;
+    sqlite3_prepare_v2(db, "INSERT INTO docs(id, title, body) VALUES (?, ?, ?)", -1, &st, nullptr);
+    for (const Doc& d : docs) {
+      sqlite3_bind_text(st, 1, d.id.c_str(), -1, SQLITE_STATIC);
+      sqlite3_bind_text(st, 2, d.title.c_str(), -1, SQLITE_STATIC);
+      sqlite3_bind_text(st, 3, d.text.c_str(), -1, SQLITE_STATIC);
+      if (sqlite3_step(st) != SQLITE_DONE) throw std::runtime_error("insert failed");
+      sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    Exec(db, "COMMIT");
+    Exec(db, "INSERT INTO docs(docs) VALUES('optimize')");
+    sqlite3_close(db);
+  }
+  std::function<std::vector<std::string>(const std::string&)> Searcher() override {
+    sqlite3* db;
+    sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    sqlite3_stmt* st;
+    // Same title weight as stio (3:1); bm25() ranks best first when ordered ascending.
+    sqlite3_prepare_v2(db,
+                       "SELECT id FROM docs WHERE docs MATCH ? ORDER BY bm25(docs, 0, 3.0, 1.0) "
+                       "LIMIT 10",
+                       -1, &st, nullptr);
+    auto holder = std::shared_ptr<sqlite3_stmt>(st, [db](sqlite3_stmt* s) {
+      sqlite3_finalize(s);
+      sqlite3_close(db);
+    });
+    return [holder](const std::string& text) {
+      // Each token as a quoted string, OR-ed: a bag-of-words BM25 query like stio's kAny.
+      std::string m;
+      for (const auto& t : stio::text::Analyze(text)) {
+        if (!m.empty()) m += " OR ";
+        m += "\"" + t.exact + "\"";
+      }
+      std::vector<std::string> out;
+      if (m.empty()) return out;
+      sqlite3_stmt* s = holder.get();
+      sqlite3_bind_text(s, 1, m.c_str(), -1, SQLITE_TRANSIENT);
+      while (sqlite3_step(s) == SQLITE_ROW) {
+        out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+      }
+      sqlite3_reset(s);
+      return out;
+    };
+  }
+  std::string Path() override { return path; }
+};
+
+struct XapianEngine : Engine {
+  std::string dir;
+  explicit XapianEngine(std::string d) : dir(std::move(d)) {}
+  void Build(const std::vector<Doc>& docs) override {
+    std::filesystem::remove_all(dir);
+    Xapian::WritableDatabase db(dir, Xapian::DB_CREATE_OR_OVERWRITE);
+    Xapian::TermGenerator tg;
+    db.begin_transaction(false);
+    for (const Doc& d : docs) {
+      Xapian::Document doc;
+      tg.set_document(doc);
+      tg.index_text(d.title, 3);  // title weight 3, as stio and FTS5 here
+      tg.increase_termpos();
+      tg.index_text(d.text);
+      doc.set_data(d.id);
+      db.add_document(doc);
+    }
+    db.commit_transaction();
+    db.compact(dir + ".compact");
+    db.close();
+    std::filesystem::remove_all(dir);
+    std::filesystem::rename(dir + ".compact", dir);
+  }
+  std::function<std::vector<std::string>(const std::string&)> Searcher() override {
+    auto db = std::make_shared<Xapian::Database>(dir);
+    auto enquire = std::make_shared<Xapian::Enquire>(*db);
+    auto qp = std::make_shared<Xapian::QueryParser>();
+    qp->set_database(*db);
+    qp->set_default_op(Xapian::Query::OP_OR);
+    return [db, enquire, qp](const std::string& text) {
+      std::vector<std::string> out;
+      try {
+        enquire->set_query(qp->parse_query(text, 0));
+        Xapian::MSet m = enquire->get_mset(0, 10);
+        for (auto it = m.begin(); it != m.end(); ++it) out.push_back(it.get_document().get_data());
+      } catch (const Xapian::Error&) {
+      }
+      return out;
+    };
+  }
+  std::string Path() override { return dir; }
+};
+
+double Mrr(const std::vector<Q>& qs, const std::vector<std::vector<std::string>>& res,
+           const std::unordered_map<std::string, std::set<std::string>>& qrels) {
+  double s = 0;
+  for (size_t i = 0; i < qs.size(); ++i) {
+    auto it = qrels.find(qs[i].id);
+    if (it == qrels.end()) continue;
+    for (size_t r = 0; r < res[i].size() && r < 10; ++r) {
+      if (it->second.count(res[i][r])) {
+        s += 1.0 / (r + 1);
+        break;
+      }
+    }
+  }
+  return s / qs.size();
+}
+
+json RunEngine(Engine& e, const std::string& corpus, const std::vector<Q>& qd,
+               const std::vector<Q>& qn,
+               const std::unordered_map<std::string, std::set<std::string>>& qrels) {
+  json r;
+  std::vector<Doc> docs = LoadCorpus(corpus);
+  const long rss_loaded = PeakRssKb();
+  auto t0 = Clock::now();
+  e.Build(docs);
+  r["build_s"] = std::chrono::duration<double>(Clock::now() - t0).count();
+  r["peak_rss_mb_build"] = (PeakRssKb() - rss_loaded) / 1024.0;
+  r["index_mb"] = DiskBytes(e.Path()) / 1048576.0;
+  docs.clear();
+  docs.shrink_to_fit();
+  auto search = e.Searcher();
+  std::vector<double> lat;
+  for (const auto* qs : {&qd, &qn}) {
+    std::vector<std::vector<std::string>> res;
+    size_t empty = 0;
+    for (const Q& q : *qs) {
+      auto a = Clock::now();
+      res.push_back(search(q.text));
+      lat.push_back(std::chrono::duration<double, std::milli>(Clock::now() - a).count());
+      empty += res.back().empty();
+    }
+    const double mrr = Mrr(*qs, res, qrels);
+    r[qs == &qd ? "mrr10_diacritics" : "mrr10_no_diacritics"] = mrr;
+    r[qs == &qd ? "empty_diacritics" : "empty_no_diacritics"] = empty;
+    if (mrr == 0 || empty * 2 > qs->size()) r["suspect"] = true;
+  }
+  std::sort(lat.begin(), lat.end());
+  r["p50_ms"] = lat[lat.size() / 2];
+  r["p99_ms"] = lat[lat.size() * 99 / 100];
+  // Throughput: both query sets, split over two threads, each with its own searcher.
+  std::vector<const Q*> all;
+  for (const Q& q : qd) all.push_back(&q);
+  for (const Q& q : qn) all.push_back(&q);
+  std::atomic<size_t> next{0};
+  auto t1 = Clock::now();
+  std::vector<std::thread> th;
+  for (int t = 0; t < 2; ++t) {
+    th.emplace_back([&, s = e.Searcher()]() mutable {
+      for (size_t i; (i = next++) < all.size();) (void)s(all[i]->text);
+    });
+  }
+  for (auto& t : th) t.join();
+  r["qps_2_threads"] = all.size() / std::chrono::duration<double>(Clock::now() - t1).count();
+  r["peak_rss_mb"] = (PeakRssKb() - rss_loaded) / 1024.0;
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::map<std::string, std::string> a;
+  for (int i = 1; i + 1 < argc; i += 2) a[argv[i]] = argv[i + 1];
+  for (const char* k : {"--corpus", "--queries", "--queries-nodiac", "--qrels", "--work"}) {
+    if (!a.count(k)) {
+      std::cerr << "usage: search_compare --corpus C --queries Q --queries-nodiac QN --qrels R "
+                   "--work DIR [--engines stio,fts5,xapian]\n";
+      return 2;
+    }
+  }
+  const std::string engines = a.count("--engines") ? a["--engines"] : "stio,fts5,xapian";
+  std::filesystem::create_directories(a["--work"]);
+  const auto qd = LoadQueries(a["--queries"]);
+  const auto qn = LoadQueries(a["--queries-nodiac"]);
+  const auto qrels = LoadQrels(a["--qrels"]);
+  json all;
+  std::stringstream es(engines);
+  for (std::string name; std::getline(es, name, ',');) {
+    const std::string out = a["--work"] + "/" + name + ".result.json";
+    pid_t pid = fork();
+    if (pid == 0) {
+      try {
+        std::unique_ptr<Engine> e;
+        if (name == "stio") e = std::make_unique<StioEngine>(a["--work"] + "/stio");
+        if (name == "fts5") e = std::make_unique<Fts5Engine>(a["--work"] + "/fts5.db");
+        if (name == "xapian") e = std::make_unique<XapianEngine>(a["--work"] + "/xapian");
+        if (!e) _exit(3);
+        json r = RunEngine(*e, a["--corpus"], qd, qn, qrels);
+        std::ofstream(out) << r.dump();
+        _exit(0);
+      } catch (const std::exception& ex) {
+        std::cerr << name << ": " << ex.what() << "\n";
+        _exit(1);
+      }
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      std::cerr << name << " failed\n";
+      continue;
+    }
+    std::ifstream in(out);
+    all[name] = json::parse(in);
+    std::cerr << name << ": " << all[name].dump() << "\n";
+  }
+  std::cout << all.dump(2) << "\n";
+  return 0;
+}
