@@ -165,10 +165,7 @@ http::Response Api::Dispatch(http::Request& req) {
   const http::Handler* h = router_.Match(req, &path_matched);
   if (!h) {
     if (path_matched) {
-      http::Response r = Problem(Status(StatusCode::kInvalidArgument, "method " + req.method +
-                                                                           " is not allowed here"));
-      r.status = 405;
-      return r;
+      return Problem(405, Status::InvalidArgument("method " + req.method + " is not allowed here"));
     }
     return Problem(Status::NotFound("no API route " + req.path));
   }
@@ -220,9 +217,7 @@ http::Response Api::Dispatch(http::Request& req) {
 
 http::Response Api::ServeStatic(const http::Request& req) {
   if (req.method != "GET" && req.method != "HEAD") {
-    http::Response r = Problem(Status::InvalidArgument("only GET is served here"));
-    r.status = 405;
-    return r;
+    return Problem(405, Status::InvalidArgument("only GET is served here"));
   }
   if (options_.web_root.empty()) {
     return http::Response::Text(404, "The web UI is not built. Run `make build`.\n");

@@ -57,7 +57,10 @@ std::string Slug(StatusCode code) {
 }  // namespace
 
 http::Response Problem(const Status& status, const nlohmann::json& extra) {
-  const int code = HttpStatusFor(status.code());
+  return Problem(HttpStatusFor(status.code()), status, extra);
+}
+
+http::Response Problem(int code, const Status& status, const nlohmann::json& extra) {
   nlohmann::json body = {{"type", "https://stio.vn/problems/" + Slug(status.code())},
                          {"title", Title(code)},
                          {"status", code},

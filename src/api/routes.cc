@@ -492,12 +492,10 @@ void Api::AddRoutes() {
         if (!report.errors.empty()) {
           json extra = report.ToJson();
           extra["inserted"] = 0;
-          http::Response r = Problem(
-              Status::InvalidArgument(std::to_string(report.errors.size()) +
-                                      " row(s) were rejected; nothing was imported"),
-              extra);
-          r.status = 422;
-          return r;
+          return Problem(422,
+                         Status::InvalidArgument(std::to_string(report.errors.size()) +
+                                                 " row(s) were rejected; nothing was imported"),
+                         extra);
         }
         if (!s.ok()) return Problem(s);
         return JsonResponse(200, {{"inserted", report.inserted}});
