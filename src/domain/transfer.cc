@@ -19,6 +19,15 @@ constexpr std::string_view kPeopleColumns[] = {
     "email",     "phone",          "is_expert",       "contact_public", "province_code",
     "bio",       "fields",         "keywords"};
 
+// Written by Export for reference, ignored by Import (the database assigns them), so that an
+// exported file imports as it is.
+constexpr std::string_view kExportOnlyColumns[] = {"id", "created_at", "updated_at"};
+
+bool IsExportOnly(std::string_view column) {
+  return std::find(std::begin(kExportOnlyColumns), std::end(kExportOnlyColumns), column) !=
+         std::end(kExportOnlyColumns);
+}
+
 std::span<const std::string_view> ColumnsOf(Entity e) {
   if (e == Entity::kOrganizations) return kOrganizationColumns;
   return kPeopleColumns;
@@ -116,7 +125,7 @@ Result<ImportReport> Import(storage::Transaction& tx, const Actor& actor, const 
   std::vector<std::string> header;
   for (const std::string& h : csv.header) header.push_back(std::string(Trim(h)));
   for (const std::string& h : header) {
-    if (std::find(columns.begin(), columns.end(), h) == columns.end()) {
+    if (std::find(columns.begin(), columns.end(), h) == columns.end() && !IsExportOnly(h)) {
       report.errors.push_back({1, h, "unknown column '" + h + "'"});
     }
   }
@@ -132,7 +141,7 @@ Result<ImportReport> Import(storage::Transaction& tx, const Actor& actor, const 
     bool bad = false;
     for (size_t i = 0; i < header.size(); ++i) {
       std::string cell(Trim(row.fields[i]));
-      if (cell.empty()) continue;
+      if (cell.empty() || IsExportOnly(header[i])) continue;
       // Undo the formula guard that Export adds ('=SUM(...) -> =SUM(...)), so files round-trip.
       if (cell.size() > 1 && cell[0] == '\'' && std::string_view("=+-@").find(cell[1]) != std::string_view::npos) {
         cell.erase(0, 1);
