@@ -22,12 +22,18 @@ namespace fs = std::filesystem;
 
 std::string WhoName(Who who) {
   switch (who) {
-    case Who::kPublic: return "public";
-    case Who::kMemberOwn: return "member-own-org";
-    case Who::kMemberOther: return "member-other-org";
-    case Who::kReviewer: return "reviewer";
-    case Who::kStaff: return "staff";
-    case Who::kAdmin: return "admin";
+    case Who::kPublic:
+      return "public";
+    case Who::kMemberOwn:
+      return "member-own-org";
+    case Who::kMemberOther:
+      return "member-other-org";
+    case Who::kReviewer:
+      return "reviewer";
+    case Who::kStaff:
+      return "staff";
+    case Who::kAdmin:
+      return "admin";
   }
   return "?";
 }
@@ -83,12 +89,12 @@ void BuildSeed(const fs::path& dir) {
   const domain::Actor system = domain::Actor::System("api-test seed");
   json manifest = {{"password", kPassword}};
   Status s = storage::WithTransaction(*db, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
-    STIO_ASSIGN_OR_RETURN(
-        json a, domain::CreateOrganization(tx, system, Clock::Real(),
-                                           {{"kind", "enterprise"},
-                                            {"name", "Công ty Cổ phần Công nghệ Sao Mai"},
-                                            {"tax_code", "0100109106"},
-                                            {"province_code", "01"}}));
+    STIO_ASSIGN_OR_RETURN(json a,
+                          domain::CreateOrganization(tx, system, Clock::Real(),
+                                                     {{"kind", "enterprise"},
+                                                      {"name", "Công ty Cổ phần Công nghệ Sao Mai"},
+                                                      {"tax_code", "0100109106"},
+                                                      {"province_code", "01"}}));
     STIO_ASSIGN_OR_RETURN(json b, domain::CreateOrganization(tx, system, Clock::Real(),
                                                              {{"kind", "research_institute"},
                                                               {"name", "Viện Nghiên cứu Biển"},
@@ -175,7 +181,7 @@ const Seed& GetSeed() {
 }
 
 Status ServedApi::Start(const std::string& seed_db, const std::string& dir,
-                       api::ApiOptions options) {
+                        api::ApiOptions options) {
   const fs::path dst = fs::path(dir) / "stio.db";
   std::error_code ec;
   fs::copy_file(seed_db, dst, ec);
@@ -190,9 +196,8 @@ Status ServedApi::Start(const std::string& seed_db, const std::string& dir,
   so.host = "127.0.0.1";
   so.port = 0;
   so.worker_threads = 2;
-  server_ = std::make_unique<http::Server>(so, [this](http::Request& req) {
-    return api_->Handle(req);
-  });
+  server_ =
+      std::make_unique<http::Server>(so, [this](http::Request& req) { return api_->Handle(req); });
   STIO_RETURN_IF_ERROR(server_->Listen());
   port_ = server_->port();
   api_->SetExtraMetrics([this] {
@@ -304,8 +309,8 @@ json Body(const HttpResponse& res) {
 ::testing::AssertionResult IsProblem(const HttpResponse& res, int status,
                                      const std::string& field) {
   if (res.status != status) {
-    return ::testing::AssertionFailure() << "status " << res.status << ", expected " << status
-                                         << ": " << res.body.substr(0, 400);
+    return ::testing::AssertionFailure()
+           << "status " << res.status << ", expected " << status << ": " << res.body.substr(0, 400);
   }
   if (res.Header("content-type").rfind("application/problem+json", 0) != 0) {
     return ::testing::AssertionFailure()
@@ -318,9 +323,8 @@ json Body(const HttpResponse& res) {
     return ::testing::AssertionFailure() << "incomplete problem: " << res.body;
   }
   if (!field.empty() && j.value("field", std::string()) != field) {
-    return ::testing::AssertionFailure()
-           << "field '" << j.value("field", std::string()) << "', expected '" << field
-           << "': " << res.body;
+    return ::testing::AssertionFailure() << "field '" << j.value("field", std::string())
+                                         << "', expected '" << field << "': " << res.body;
   }
   return ::testing::AssertionSuccess();
 }

@@ -147,22 +147,20 @@ class AuthzMatrixTest : public ApiFixture {
     t.n = n;
     t.org = MakeOrganization("Tổ chức Thử " + std::to_string(n));
     const domain::Actor system = domain::Actor::System("api-test");
-    const int64_t token_owner =
-        seed().user_id.at(who == Who::kPublic ? Who::kAdmin : who);
+    const int64_t token_owner = seed().user_id.at(who == Who::kPublic ? Who::kAdmin : who);
     Seeded([&](storage::Transaction& tx) -> Result<json> {
       STIO_RETURN_IF_ERROR(tx.Execute("UPDATE users SET organization_id = ? WHERE id = ?",
                                       {t.org, seed().user_id.at(Who::kMemberOwn)})
                                .status());
-      STIO_ASSIGN_OR_RETURN(json person,
-                            domain::CreatePerson(tx, system, Clock::Real(),
-                                                 {{"full_name", "Nguyễn Văn Thử"},
-                                                  {"organization_id", t.org},
-                                                  {"email", "thu@example.vn"}}));
+      STIO_ASSIGN_OR_RETURN(json person, domain::CreatePerson(tx, system, Clock::Real(),
+                                                              {{"full_name", "Nguyễn Văn Thử"},
+                                                               {"organization_id", t.org},
+                                                               {"email", "thu@example.vn"}}));
       t.person = person["id"];
-      STIO_ASSIGN_OR_RETURN(json cert, domain::IssueCertificate(
-                                           tx, system, Clock::Real(), t.org,
-                                           {{"number", "GCN-A-" + std::to_string(n)},
-                                            {"issued_on", "2024-01-15"}}));
+      STIO_ASSIGN_OR_RETURN(
+          json cert, domain::IssueCertificate(
+                         tx, system, Clock::Real(), t.org,
+                         {{"number", "GCN-A-" + std::to_string(n)}, {"issued_on", "2024-01-15"}}));
       t.cert = cert["id"];
       STIO_ASSIGN_OR_RETURN(json token,
                             domain::CreateToken(tx, system, Clock::Real(), token_owner, "spare"));
@@ -237,14 +235,15 @@ TEST_F(AuthzMatrixTest, MemberEditsOwnOrganizationOnly) {
                             R"({"website": "https://bien.example.vn"})");
   EXPECT_TRUE(IsProblem(other, 403));
   EXPECT_EQ(AuditCount(), audit);
-  EXPECT_TRUE(Body(Call(Who::kPublic, "GET", "/api/v1/organizations/" + Id(b)))["website"].is_null());
+  EXPECT_TRUE(
+      Body(Call(Who::kPublic, "GET", "/api/v1/organizations/" + Id(b)))["website"].is_null());
   // Members never delete, not even their own organization.
   EXPECT_TRUE(IsProblem(Call(Who::kMemberOwn, "DELETE", "/api/v1/organizations/" + Id(a)), 403));
   // Nor issue certificates to it.
-  EXPECT_TRUE(IsProblem(Call(Who::kMemberOwn, "POST",
-                             "/api/v1/organizations/" + Id(a) + "/certificates",
-                             R"({"number": "X-1", "issued_on": "2024-01-01"})"),
-                        403));
+  EXPECT_TRUE(
+      IsProblem(Call(Who::kMemberOwn, "POST", "/api/v1/organizations/" + Id(a) + "/certificates",
+                     R"({"number": "X-1", "issued_on": "2024-01-01"})"),
+                403));
 }
 
 TEST_F(AuthzMatrixTest, MemberAddsAndEditsPeopleOfOwnOrganizationOnly) {
@@ -254,17 +253,16 @@ TEST_F(AuthzMatrixTest, MemberAddsAndEditsPeopleOfOwnOrganizationOnly) {
                           json{{"full_name", "Lê Văn Một"}, {"organization_id", a}}.dump());
   ASSERT_EQ(own.status, 201) << own.body;
   const int64_t id = Body(own)["id"];
-  EXPECT_EQ(Call(Who::kMemberOwn, "PATCH", "/api/v1/people/" + Id(id), R"({"title": "TS."})")
-                .status,
-            200);
+  EXPECT_EQ(
+      Call(Who::kMemberOwn, "PATCH", "/api/v1/people/" + Id(id), R"({"title": "TS."})").status,
+      200);
 
   EXPECT_TRUE(IsProblem(Call(Who::kMemberOwn, "POST", "/api/v1/people",
                              json{{"full_name", "Lê Văn Hai"}, {"organization_id", b}}.dump()),
                         403));
   // A person of no organization is the department's to add.
-  EXPECT_TRUE(
-      IsProblem(Call(Who::kMemberOwn, "POST", "/api/v1/people", R"({"full_name": "Lê Văn Ba"})"),
-                403));
+  EXPECT_TRUE(IsProblem(
+      Call(Who::kMemberOwn, "POST", "/api/v1/people", R"({"full_name": "Lê Văn Ba"})"), 403));
   // Someone else's person: no edit, no delete.
   EXPECT_TRUE(IsProblem(
       Call(Who::kMemberOther, "PATCH", "/api/v1/people/" + Id(id), R"({"title": "GS."})"), 403));
@@ -297,8 +295,8 @@ TEST_F(AuthzMatrixTest, TokensOfOthersNeedAdmin) {
 TEST_F(AuthzMatrixTest, BadCredentialsAre401EvenOnPublicRoutes) {
   for (const std::string& auth : {"Bearer stio_not-a-token", "Basic YWRtaW46YWRtaW4=", "Bearer "}) {
     SCOPED_TRACE(auth);
-    EXPECT_TRUE(IsProblem(Call(Who::kPublic, "GET", "/api/v1/stats", "", {{"Authorization", auth}}),
-                          401));
+    EXPECT_TRUE(
+        IsProblem(Call(Who::kPublic, "GET", "/api/v1/stats", "", {{"Authorization", auth}}), 401));
   }
   // A revoked token stops working at once.
   const std::string& token = seed().token.at(Who::kStaff);

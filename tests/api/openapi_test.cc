@@ -11,8 +11,8 @@
 namespace stio::apitest {
 namespace {
 
-constexpr const char* kMethods[] = {"get", "put", "post", "delete", "options", "head", "patch",
-                                    "trace"};
+constexpr const char* kMethods[] = {"get",     "put",  "post",  "delete",
+                                    "options", "head", "patch", "trace"};
 
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -87,9 +87,9 @@ TEST_F(OpenApiTest, OperationsHaveSummaryResponsesAndPathParameters) {
     }
     // Every {param} of the path is declared (on the operation or the path item).
     std::set<std::string> declared;
-    const json lists[] = {op.value("parameters", json::array()),
-                          doc_["paths"].value(r.pattern, json::object())
-                              .value("parameters", json::array())};
+    const json lists[] = {
+        op.value("parameters", json::array()),
+        doc_["paths"].value(r.pattern, json::object()).value("parameters", json::array())};
     for (const json& list : lists) {
       if (!list.is_array()) continue;
       for (const json& p : list) {
@@ -99,8 +99,7 @@ TEST_F(OpenApiTest, OperationsHaveSummaryResponsesAndPathParameters) {
         }
       }
     }
-    for (std::sregex_iterator it(r.pattern.begin(), r.pattern.end(), param), end; it != end;
-         ++it) {
+    for (std::sregex_iterator it(r.pattern.begin(), r.pattern.end(), param), end; it != end; ++it) {
       EXPECT_TRUE(declared.count((*it)[1].str())) << "path parameter not declared: " << (*it)[1];
     }
   }
