@@ -238,9 +238,6 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!busy_) Close();
   }
 
-  // The drain deadline passed (or Run() is ending): close whatever is left.
-  void ForceClose() { Close(); }
-
  private:
   void DoRead() {
     if (closing_) {
