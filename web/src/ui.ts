@@ -1,6 +1,6 @@
 // Shared UI components: states, tables that turn into cards, pager, badges, dialogs, form fields.
 import { h, type Child } from './dom';
-import { t, type DictKey } from './i18n';
+import { t, getLang, type DictKey } from './i18n';
 import { ApiError } from './api';
 import { fmtDate, fmtNum } from './format';
 
@@ -194,9 +194,13 @@ export function showProblem(form: HTMLElement, e: unknown): void {
   if (e instanceof ApiError) {
     const p = e.problem;
     let placed = false;
-    if (p.errors) for (const er of p.errors) if (er.field && er.message) placed = setFieldError(form, er.field, er.message) || placed;
-    if (p.field) placed = setFieldError(form, p.field, p.detail || p.title || t('err.generic')) || placed;
-    showSummary(form, e.status === 409 ? (p.detail || t('err.conflict')) : placed ? (p.title || t('common.formErrors')) : errorText(e));
+    // The server's messages are English; in the Vietnamese UI say first, in Vietnamese, that it is invalid.
+    const say = (m: string) => (getLang() === 'vi' && /^[\x20-\x7e]*$/.test(m) ? `${t('err.invalidPrefix')}: ${m}` : m);
+    if (p.errors) for (const er of p.errors) if (er.field && er.message) placed = setFieldError(form, er.field, say(er.message)) || placed;
+    if (p.field && !(p.errors ?? []).some((er) => er.field === p.field)) {
+      placed = setFieldError(form, p.field, say(p.detail || p.title || t('err.generic'))) || placed;
+    }
+    showSummary(form, e.status === 409 ? (p.detail || t('err.conflict')) : placed ? t('common.formErrors') : errorText(e));
     const first = form.querySelector('.field.has-error input, .field.has-error select, .field.has-error textarea') as HTMLElement | null;
     first?.focus();
   } else {

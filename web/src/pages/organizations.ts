@@ -278,7 +278,7 @@ export function orgFormPage(ctx: RouteCtx): Node {
         input({ name: 'name', label: t('org.name'), required: true, value: o?.name, maxlength: 300 }),
         input({ name: 'name_en', label: t('org.nameEn'), value: o?.name_en }),
         input({ name: 'short_name', label: t('org.shortName'), value: o?.short_name }),
-        input({ name: 'tax_code', label: t('org.taxCode'), value: o?.tax_code, inputmode: 'numeric', hint: '0100109106 / 0100109106-001' }),
+        input({ name: 'tax_code', label: t('org.taxCode'), value: o?.tax_code, inputmode: 'numeric', hint: t('org.taxHint') }),
         select({ name: 'vsic_code', label: t('org.vsic'), value: o?.vsic_code ?? '', options: [['', '—']] }),
         select({ name: 'province_code', label: t('org.province'), value: o?.province_code ?? '', options: [['', '—']] }),
         select({ name: 'commune_code', label: t('org.commune'), value: o?.commune_code ?? '', options: [['', '—']] }),

@@ -68,7 +68,10 @@ export function provincePage(ctx: RouteCtx): Node {
 
   api.get<ProvinceDetail>('/admin-units/' + encodeURIComponent(code), { level: 'province' }).then((p) => {
     head.replaceChildren(pageHeader(uname(p), unitType(p.unit_type),
-      h('a', { class: 'btn btn-ghost', href: '#/units' }, '‹ ', t('units.title'))));
+      h('div', { class: 'btn-row' },
+        h('a', { class: 'btn btn-ghost', href: '#/units' }, '‹ ', t('units.title')),
+        h('a', { class: 'btn', href: '#/organizations?province=' + encodeURIComponent(p.code) }, t('units.orgsHere')),
+        h('a', { class: 'btn', href: '#/people?province=' + encodeURIComponent(p.code) }, t('units.peopleHere')))));
     const merged = p.merged_from ?? [];
     info.replaceChildren(h('div', { class: 'grid-2' },
       h('section', { class: 'card' },
