@@ -324,6 +324,33 @@ TEST(Dataset, BadInputNamesTheRow) {
   EXPECT_THAT(check(d), testing::HasSubstr("unknown unit \"u9\""));
 }
 
+TEST(Profile, StrengthsAndWeaknessesAgainstTheOverallRank) {
+  Framework fw = Toy();
+  // G1 (A, B, C): 100, 40, 30, 20, 10, 0; G2 (D): 20, 40, 60, 80, 100, 0.
+  // X: u1 60, u2 40, u3 45, u4 50, u5 55, u6 0 -> ranks 1, 5, 4, 3, 2, 6.
+  const double abc[] = {10, 4, 3, 2, 1, 0};
+  const double d[] = {1, 2, 3, 4, 5, 0};
+  std::vector<std::tuple<std::string, std::string, double>> rows;
+  for (int u = 0; u < 6; ++u) {
+    std::string unit = "u" + std::to_string(u + 1);
+    for (const char* i : {"A", "B", "C"}) rows.push_back({unit, i, abc[u]});
+    rows.push_back({unit, "D", d[u]});
+  }
+  IndexResult r = RunEd(fw, Data(rows), NoTreat());
+  ASSERT_EQ(r.Rank("X", "u1"), 1);
+  ASSERT_EQ(r.Rank("X", "u5"), 2);
+  Profile p = StrengthsAndWeaknesses(fw, r, "u1", 2);
+  EXPECT_TRUE(p.strengths.empty());
+  ASSERT_EQ(p.weaknesses.size(), 1u);
+  EXPECT_EQ(p.weaknesses[0].indicator, "D");
+  EXPECT_EQ(p.weaknesses[0].indicator_rank, 5);
+  Profile q = StrengthsAndWeaknesses(fw, r, "u5", 1);
+  ASSERT_EQ(q.strengths.size(), 1u);
+  EXPECT_EQ(q.strengths[0].indicator, "D");
+  EXPECT_EQ(q.weaknesses.size(), 3u);  // A, B, C at rank 5
+  EXPECT_TRUE(StrengthsAndWeaknesses(fw, r, "nobody", 1).strengths.empty());
+}
+
 // Property: with outlier treatment off, raising a unit's value on a positive indicator never
 // lowers its own score, and arithmetic scores stay within [0, 100].
 TEST(Property, MonotoneAndBounded) {

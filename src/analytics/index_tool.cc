@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 #include <numeric>
+#include <optional>
 
 #include "analytics/data_io.h"
 #include "analytics/simulate.h"
@@ -26,7 +27,10 @@ constexpr const char* kComputeHelp =
     "         [--out FILE.csv|FILE.json] [--normalisation minmax|zscore|rank|"
     "distance_to_reference]\n"
     "         [--reference-unit U] [--aggregation arithmetic|geometric] [--pooled]\n"
+    "         [--relative-to UNIT|mean [--reference-year Y]] [--unit CODE]\n"
     "  Prints the ranking, or writes every score, rank and note to FILE (by extension).\n"
+    "  --relative-to adds 100 * score / the reference unit's (or the mean) score in the\n"
+    "  reference year; --unit prints that unit's profile (every level, strengths, weaknesses).\n"
     "  --edition defaults to the latest year in V.csv; --pooled takes min/max over all years.\n";
 constexpr const char* kWhatIfHelp =
     "usage: stio index whatif --framework F --values V.csv --unit CODE\n"
@@ -50,9 +54,10 @@ struct Args {
 
 Result<Args> ParseArgs(const std::vector<std::string>& args, size_t start) {
   static const std::vector<std::string> kValued = {
-      "--framework",   "--values", "--edition",       "--out",  "--normalisation",
-      "--aggregation", "--unit",   "--set",           "--gain", "--runs",
-      "--seed",        "--spread", "--reference-unit"};
+      "--framework",      "--values",      "--edition",       "--out",
+      "--normalisation",  "--aggregation", "--unit",          "--set",
+      "--gain",           "--runs",        "--seed",          "--spread",
+      "--reference-unit", "--relative-to", "--reference-year"};
   Args a;
   for (size_t i = start; i < args.size(); ++i) {
     const std::string& s = args[i];
@@ -140,7 +145,8 @@ std::vector<std::string> TopNodes(const Framework& fw) {
   return out;
 }
 
-void PrintRanking(const Framework& fw, const IndexResult& r, std::ostream& out) {
+void PrintRanking(const Framework& fw, const IndexResult& r, const std::vector<double>* relative,
+                  std::ostream& out) {
   std::vector<size_t> order(r.units.size());
   std::iota(order.begin(), order.end(), 0);
   const auto& rk = r.ranks.at(fw.root);
@@ -152,11 +158,13 @@ void PrintRanking(const Framework& fw, const IndexResult& r, std::ostream& out) 
   out << "edition " << r.edition << " of " << fw.code << "\nrank\tunit\t" << fw.root;
   for (const auto& t : top) out << "\t" << t;
   if (!r.efficiency.empty()) out << "\tefficiency";
+  if (relative) out << "\trelative";
   out << "\n";
   for (size_t u : order) {
     out << RankStr(rk[u]) << "\t" << r.units[u] << "\t" << F2(r.scores.at(fw.root)[u]);
     for (const auto& t : top) out << "\t" << F2(r.scores.at(t)[u]);
     if (!r.efficiency.empty()) out << "\t" << F2(r.efficiency[u]);
+    if (relative) out << "\t" << F2((*relative)[u]);
     if (!r.included[u]) out << "\t(excluded: coverage)";
     out << "\n";
   }
@@ -166,6 +174,37 @@ void PrintRanking(const Framework& fw, const IndexResult& r, std::ostream& out) 
     out << "notes:";
     for (const auto& [k, c] : counts) out << " " << k << "=" << c;
     out << " (write --out FILE for the details)\n";
+  }
+}
+
+// Scores and ranks of one unit at every node, then its strengths and weaknesses.
+void PrintProfile(const Framework& fw, const IndexResult& r, const std::string& unit,
+                  std::ostream& out) {
+  out << "profile of " << unit << ", " << fw.code << " edition " << r.edition
+      << "\nlevel\tcode\tscore\trank\tname\n";
+  for (auto it = fw.post_order.rbegin(); it != fw.post_order.rend(); ++it) {
+    const Node& n = fw.nodes[*it];
+    if (n.placeholder) continue;
+    out << n.level << "\t" << n.code << "\t" << F2(r.Score(n.code, unit)) << "\t"
+        << RankStr(r.Rank(n.code, unit)) << "\t" << n.name << "\n";
+  }
+  for (int i : fw.Indicators()) {
+    const Node& n = fw.nodes[i];
+    out << "indicator\t" << n.code << "\t" << F2(r.Score(n.code, unit)) << "\t"
+        << RankStr(r.Rank(n.code, unit)) << "\t" << n.name << "\n";
+  }
+  int units = 0;
+  for (bool inc : r.included) units += inc;
+  Profile p = StrengthsAndWeaknesses(fw, r, unit, std::max(1, units / 5));
+  out << "strengths (indicator rank at least " << std::max(1, units / 5)
+      << " places above the overall rank):";
+  for (const auto& s : p.strengths) out << " " << s.indicator << " (" << s.indicator_rank << ")";
+  out << "\nweaknesses:";
+  for (const auto& s : p.weaknesses) out << " " << s.indicator << " (" << s.indicator_rank << ")";
+  out << "\n";
+  for (const Note& n : r.notes) {
+    if (n.unit == unit)
+      out << "note: " << NoteKindName(n.kind) << " " << n.indicator << ": " << n.detail << "\n";
   }
 }
 
@@ -180,9 +219,30 @@ int Compute(const Args& a, std::ostream& out, std::ostream& err) {
   if (!l.ok()) return Fail(err, l.status(), usage);
   auto r = analytics::Compute(l->fw, l->data, l->edition, l->opts);
   if (!r.ok()) return Fail(err, r.status(), false);
+  std::optional<std::vector<double>> relative;
+  if (auto rt = a.opts.find("relative-to"); rt != a.opts.end()) {
+    int ref_year = l->edition;
+    if (auto yt = a.opts.find("reference-year"); yt != a.opts.end()) {
+      auto y = ParseInt(yt->second);
+      if (!y) return Fail(err, Status::InvalidArgument("--reference-year is not a year"), true);
+      ref_year = static_cast<int>(*y);
+    }
+    auto ref = analytics::Compute(l->fw, l->data, ref_year, l->opts);
+    if (!ref.ok()) return Fail(err, ref.status(), false);
+    auto rel = RelativeScores(*r, *ref, l->fw.root, rt->second == "mean" ? "" : rt->second);
+    if (!rel.ok()) return Fail(err, rel.status(), false);
+    relative = std::move(*rel);
+  }
+  if (auto ut = a.opts.find("unit"); ut != a.opts.end()) {
+    if (r->UnitIndex(ut->second) < 0) {
+      return Fail(err, Status::InvalidArgument("unknown unit \"" + ut->second + "\""), false);
+    }
+    PrintProfile(l->fw, *r, ut->second, out);
+    return 0;
+  }
   auto it = a.opts.find("out");
   if (it == a.opts.end()) {
-    PrintRanking(l->fw, *r, out);
+    PrintRanking(l->fw, *r, relative ? &*relative : nullptr, out);
     return 0;
   }
   const std::string& path = it->second;

@@ -3,7 +3,9 @@
 //   compute --framework F --values V.csv [--edition Y] [--out FILE.csv|FILE.json]
 //           [--normalisation minmax|zscore|rank|distance_to_reference] [--reference-unit U]
 //           [--aggregation arithmetic|geometric] [--pooled]
-//       Prints the ranking (or writes all scores, ranks and notes to FILE).
+//           [--relative-to UNIT|mean [--reference-year Y]] [--unit CODE]
+//       Prints the ranking (or writes all scores, ranks and notes to FILE); with --unit, that
+//       unit's profile: scores and ranks at every level, strengths and weaknesses, notes.
 //   whatif --framework F --values V.csv --unit CODE [--set INDICATOR=VALUE ...] [--gain N]
 //          [--edition Y]
 //       Recomputes with the unit's values changed and prints old and new scores and ranks; with

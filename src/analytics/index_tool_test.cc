@@ -93,6 +93,17 @@ TEST_F(IndexToolTest, ComputeHdiPrintsAndWritesFiles) {
   std::string header;
   std::getline(csv, header);
   EXPECT_THAT(header, HasSubstr("edition,unit_code,level,code,score,rank,included"));
+  ASSERT_EQ(Run({"compute", "--framework", fw, "--values", values, "--relative-to", "NOR",
+                 "--reference-year", "2018"}),
+            0)
+      << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("\trelative\n"));
+  // 100 * 0.95704 / 0.95422
+  EXPECT_THAT(out_.str(), HasSubstr("\t100.30\n"));
+  ASSERT_EQ(Run({"compute", "--framework", fw, "--values", values, "--unit", "VNM"}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("index\tHDI\t0.70\t2\t"));
+  EXPECT_THAT(out_.str(), HasSubstr("indicator\tGNIPC\t0.65\t2\t"));
+  EXPECT_EQ(Run({"compute", "--framework", fw, "--values", values, "--relative-to", "XYZ"}), 1);
   EXPECT_EQ(Run({"compute", "--framework", fw, "--values", values, "--out", "r.txt"}), 2);
   EXPECT_EQ(Run({"compute", "--framework", fw, "--values", values, "--edition", "1990"}), 1);
   EXPECT_THAT(err_.str(), HasSubstr("no values for edition 1990"));
