@@ -96,7 +96,7 @@ export function auditPage(ctx: RouteCtx): Node {
           h('td', { 'data-label': t('audit.action') }, tx('action.', a.action)),
           h('td', { 'data-label': t('audit.entity') }, tx('entity.', a.entity_type), ' ',
             entityHref && a.action !== 'delete' ? h('a', { href: entityHref }, `#${a.entity_id}`) : (a.entity_id != null ? `#${a.entity_id}` : '')),
-          h('td', { 'data-label': '' }, btn)), detail);
+          h('td', { 'data-label': '' }, a.before || a.after ? btn : null)), detail);
       }
       results.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { class: 'data-table responsive audit-table' },
         h('thead', null, h('tr', null, [t('audit.at'), t('audit.actor'), t('audit.action'), t('audit.entity'), ''].map((l) => h('th', { scope: 'col' }, l)))),
