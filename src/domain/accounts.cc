@@ -84,6 +84,13 @@ Status OnlyKnown(const Json& in, std::initializer_list<std::string_view> known) 
   return Status::Ok();
 }
 
+// Account e-mails are compared without case (people type them both ways, and the API's sign-in
+// lowercases what it is sent): they are stored lowercased.
+Result<std::string> AccountEmail(std::string_view input) {
+  STIO_ASSIGN_OR_RETURN(std::string email, NormalizeEmail(input));
+  return AsciiLower(email);
+}
+
 Result<Authenticated> ActorForUser(const storage::Row& r) {
   if (!r.IsNull("disabled_at")) return Status::Unauthenticated("the account is disabled");
   Authenticated a;
@@ -134,7 +141,7 @@ Result<Json> CreateUser(storage::Transaction& tx, const Actor& actor, const Cloc
   STIO_RETURN_IF_ERROR(
       OnlyKnown(input, {"email", "display_name", "role", "organization_id", "password"}));
   STIO_ASSIGN_OR_RETURN(std::string email_in, StringField(input, "email", true));
-  Result<std::string> email = NormalizeEmail(email_in);
+  Result<std::string> email = AccountEmail(email_in);
   if (!email.ok()) return email.status().WithField("email");
   STIO_ASSIGN_OR_RETURN(std::string display, StringField(input, "display_name", false));
   if (Trim(display).empty()) display = *email;
@@ -243,7 +250,7 @@ Result<int64_t> CountUsers(storage::Transaction& tx) {
 Result<LoginResult> Login(storage::Transaction& tx, const Clock& clock, std::string_view email,
                           std::string_view password, const std::string& remote_address) {
   const Status wrong = Status::Unauthenticated("wrong e-mail or password");
-  Result<std::string> normalized = NormalizeEmail(email);
+  Result<std::string> normalized = AccountEmail(email);
   if (!normalized.ok() || password.size() > 1024) return wrong;
   STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT * FROM users WHERE email = ?", {*normalized}));
   if (rows.empty()) {
@@ -362,7 +369,7 @@ Status RevokeToken(storage::Transaction& tx, const Actor& actor, const Clock& cl
 }
 
 Result<int64_t> UserIdByEmail(storage::Transaction& tx, std::string_view email) {
-  Result<std::string> e = NormalizeEmail(email);
+  Result<std::string> e = AccountEmail(email);
   if (!e.ok()) return e.status().WithField("email");
   STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id FROM users WHERE email = ?", {*e}));
   if (rows.empty()) return Status::NotFound("no user with e-mail " + *e);
