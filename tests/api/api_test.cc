@@ -764,6 +764,25 @@ TEST_F(ApiTest, WrongPasswordAndTooManyFailures) {
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM sessions"), 0);
 }
 
+TEST_F(ApiTest, AccountEmailsIgnoreCase) {
+  json u = Ok(Call(Who::kAdmin, "POST", "/api/v1/users",
+                   R"({"email": "Tran.Thi.Mai@SoKHCN.Example.VN", "role": "reviewer",
+                       "display_name": "Trần Thị Mai", "password": "mat-khau-cua-mai"})"),
+              201);
+  EXPECT_EQ(u["email"], "tran.thi.mai@sokhcn.example.vn");
+  EXPECT_FALSE(u.contains("password_hash"));
+  // She signs in however she types it.
+  HttpResponse in =
+      Call(Who::kPublic, "POST", "/api/v1/auth/login",
+           R"({"email": "Tran.Thi.Mai@SoKHCN.Example.VN", "password": "mat-khau-cua-mai"})");
+  EXPECT_EQ(in.status, 200) << in.body;
+  // And there is only one of her.
+  EXPECT_TRUE(IsProblem(Call(Who::kAdmin, "POST", "/api/v1/users",
+                             R"({"email": "tran.thi.mai@sokhcn.example.vn", "role": "staff",
+                                 "password": "mat-khau-khac-1"})"),
+                        409, "email"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Audit
 

@@ -1,1 +1,215 @@
-echo todo
+#!/usr/bin/env bash
+# The stio command line, end to end: help, usage errors, migrate, users and tokens, all-or-nothing
+# import, export (and re-import of the export), backup and restore, and a short serve.
+#
+#   bash tests/cli/cli_test.sh path/to/stio path/to/repository
+set -u
+
+STIO=${1:?usage: cli_test.sh STIO_BINARY SOURCE_DIR}
+SRC=${2:?usage: cli_test.sh STIO_BINARY SOURCE_DIR}
+DATA="$SRC/data"
+T=$(mktemp -d /tmp/stio-cli-test.XXXXXX)
+SERVER_PID=""
+cleanup() {
+  if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; fi
+  rm -rf "$T"
+}
+trap cleanup EXIT
+
+FAILS=0
+CHECKS=0
+fail() { echo "FAIL: $*" >&2; FAILS=$((FAILS + 1)); }
+pass() { CHECKS=$((CHECKS + 1)); }
+
+# run NAME EXPECTED_EXIT CMD...: runs CMD with stdout/stderr in $T/out and $T/err.
+run() {
+  local name=$1 want=$2
+  shift 2
+  "$@" >"$T/out" 2>"$T/err" </dev/null
+  local got=$?
+  if [[ "$got" != "$want" ]]; then
+    fail "$name: exit $got, expected $want"
+    sed 's/^/    stderr: /' "$T/err" | head -5 >&2
+  else
+    pass
+  fi
+}
+# run_in NAME EXPECTED_EXIT STDIN CMD...: the same with STDIN as standard input.
+run_in() {
+  local name=$1 want=$2 input=$3
+  shift 3
+  printf '%s' "$input" | "$@" >"$T/out" 2>"$T/err"
+  local got=$?
+  if [[ "$got" != "$want" ]]; then
+    fail "$name: exit $got, expected $want"
+    sed 's/^/    stderr: /' "$T/err" | head -5 >&2
+  else
+    pass
+  fi
+}
+expect_in() {  # expect_in NAME FILE PATTERN: FILE contains the fixed string PATTERN
+  if grep -qF -- "$3" "$2"; then pass; else
+    fail "$1: '$3' not in $(basename "$2"): $(head -c 300 "$2")"
+  fi
+}
+expect_eq() {  # expect_eq NAME GOT WANT
+  if [[ "$2" == "$3" ]]; then pass; else fail "$1: got '$2', expected '$3'"; fi
+}
+count() { sqlite3 "$1" "$2" 2>&1; }
+
+# --- Help and usage errors ------------------------------------------------------------------
+run "stio --help" 0 "$STIO" --help
+expect_in "stio --help" "$T/out" "Commands:"
+run "stio help" 0 "$STIO" help
+run "stio version" 0 "$STIO" version
+expect_in "stio version" "$T/out" "stio "
+for cmd in serve migrate backup restore "user add" "user list" "token create" import export ir; do
+  # shellcheck disable=SC2086
+  run "stio $cmd --help" 0 "$STIO" $cmd --help
+  if [[ ! -s "$T/out" ]]; then fail "stio $cmd --help printed nothing"; fi
+done
+run "no command" 2 "$STIO"
+expect_in "no command" "$T/err" "Usage: stio COMMAND"
+run "unknown command" 2 "$STIO" frobnicate
+expect_in "unknown command" "$T/err" "unknown command 'frobnicate'"
+run "unknown option" 2 "$STIO" migrate --db "$T/x.db" --frobnicate 1
+expect_in "unknown option" "$T/err" "frobnicate"
+run "user without subcommand" 2 "$STIO" user
+expect_in "user without subcommand" "$T/err" "user add|list"
+run "unknown subcommand" 2 "$STIO" token delete --db "$T/x.db"
+run "stray argument" 2 "$STIO" migrate extra --db "$T/x.db"
+[[ -e "$T/x.db" ]] && fail "a usage error created a database"
+
+# Missing options and databases.
+run "migrate without --db" 1 "$STIO" migrate --data "$DATA"
+expect_in "migrate without --db" "$T/err" "--db"
+run "backup without --out" 2 "$STIO" backup --db "$T/none.db"
+expect_in "backup without --out" "$T/err" "--out"
+run "backup of a missing database" 1 "$STIO" backup --db "$T/none.db" --out "$T/none.bak"
+expect_in "backup of a missing database" "$T/err" "no database"
+run "token create on a missing database" 1 "$STIO" token create --db "$T/none.db" --email a@b.vn --data "$DATA"
+expect_in "token create on a missing database" "$T/err" "no database"
+run "export from a missing database" 1 "$STIO" export --db "$T/none.db" --entity people --data "$DATA"
+[[ -e "$T/none.db" ]] && fail "a command on a missing database created it"
+run "restore from a missing file" 1 "$STIO" restore --db "$T/none.db" --from "$T/none.bak"
+run "import without --file" 2 "$STIO" import --db "$T/none.db" --entity organizations
+run "import of a bad entity" 2 "$STIO" import --db "$T/none.db" --entity users --file /dev/null
+run "export of a bad format" 2 "$STIO" export --db "$T/none.db" --entity people --format xml
+
+# --- Migrate --------------------------------------------------------------------------------
+DB="$T/var/stio.db"
+run "migrate" 0 "$STIO" migrate --db "$DB" --data "$DATA"
+expect_in "migrate" "$T/out" "schema version"
+expect_eq "2025 provinces" "$(count "$DB" "SELECT COUNT(*) FROM admin_units WHERE era='2025' AND level='province'")" 34
+run "migrate again" 0 "$STIO" migrate --db "$DB" --data "$DATA"
+
+# --- Users and tokens -----------------------------------------------------------------------
+run_in "user add admin" 0 $'mat-khau-du-dai-1\n' "$STIO" user add --db "$DB" --data "$DATA" \
+  --email Admin@Example.VN --role admin --name "Quản trị"
+expect_in "user add admin" "$T/out" "admin@example.vn"
+run_in "user add with a short password" 1 $'ngan\n' "$STIO" user add --db "$DB" --data "$DATA" \
+  --email staff@example.vn --role staff
+expect_in "user add with a short password" "$T/err" "password"
+run_in "user add without a password" 2 "" "$STIO" user add --db "$DB" --data "$DATA" \
+  --email staff@example.vn --role staff
+run_in "user add with a bad role" 1 $'mat-khau-du-dai-1\n' "$STIO" user add --db "$DB" \
+  --data "$DATA" --email staff@example.vn --role boss
+run_in "user add member without organization" 1 $'mat-khau-du-dai-1\n' "$STIO" user add \
+  --db "$DB" --data "$DATA" --email m@example.vn --role member
+run_in "user add twice" 1 $'mat-khau-du-dai-1\n' "$STIO" user add --db "$DB" --data "$DATA" \
+  --email admin@example.vn --role admin
+run_in "user add staff (CRLF)" 0 $'mat-khau-du-dai-2\r\n' "$STIO" user add --db "$DB" \
+  --data "$DATA" --email staff@example.vn --role staff
+expect_eq "users" "$(count "$DB" "SELECT COUNT(*) FROM users")" 2
+if sqlite3 "$DB" "SELECT password_hash FROM users" | grep -q "mat-khau"; then
+  fail "a password is stored in clear"
+fi
+run "user list" 0 "$STIO" user list --db "$DB" --data "$DATA"
+expect_in "user list" "$T/out" "staff@example.vn"
+
+run "token create" 0 "$STIO" token create --db "$DB" --data "$DATA" --email admin@example.vn --name ci
+TOKEN=$(tr -d '\n' <"$T/out")
+[[ "$TOKEN" == stio_* ]] || fail "token create printed '$TOKEN'"
+run "token for nobody" 1 "$STIO" token create --db "$DB" --data "$DATA" --email nobody@example.vn
+
+# --- Import: all or nothing -----------------------------------------------------------------
+printf 'kind,name,tax_code,province_code\r\nenterprise,Công ty Một,,01\r\nenterprise,Công ty Hai,0100109107,01\r\nuniversity,"Trường Ba, Cơ sở 2",,38\r\nbakery,Tiệm Bốn,,01\r\nstartup,Công ty Năm,,\r\n' >"$T/bad.csv"
+run "import of a bad CSV" 1 "$STIO" import --db "$DB" --data "$DATA" --entity organizations --file "$T/bad.csv"
+expect_in "import of a bad CSV" "$T/err" "bad.csv:3: tax_code:"
+expect_in "import of a bad CSV" "$T/err" "bad.csv:5: kind:"
+expect_in "import of a bad CSV" "$T/err" "2 row(s) rejected; nothing was imported"
+expect_eq "nothing imported" "$(count "$DB" "SELECT COUNT(*) FROM organizations")" 0
+expect_eq "nothing audited" "$(count "$DB" "SELECT COUNT(*) FROM audit_log WHERE entity_type='organization'")" 0
+
+# As Excel saves it: BOM, CRLF, quoted commas, quotes and line breaks.
+printf '\xef\xbb\xbfkind,name,tax_code,province_code,description\r\nenterprise,Công ty Một,0100109106,01,"Dòng một\r\nDòng hai"\r\nuniversity,"Trường Ba, Cơ sở 2",,38,"Có ""ngoặc kép"""\r\nstartup,Công ty Năm,,,=SUM(A1:A2)\r\n' >"$T/good.csv"
+run "import of a good CSV" 0 "$STIO" import --db "$DB" --data "$DATA" --entity organizations --file "$T/good.csv" --as admin@example.vn
+expect_in "import of a good CSV" "$T/out" "imported 3 organizations"
+expect_eq "imported" "$(count "$DB" "SELECT COUNT(*) FROM organizations")" 3
+expect_eq "audited as the user" "$(count "$DB" "SELECT COUNT(*) FROM audit_log WHERE entity_type='organization' AND actor_email='admin@example.vn'")" 3
+expect_eq "quoted name" "$(count "$DB" "SELECT name FROM organizations WHERE province_code='38'")" "Trường Ba, Cơ sở 2"
+
+printf '[{"full_name": "Nguyễn Văn An", "orcid": "0000-0002-1825-0097", "is_expert": true, "fields": ["102"]}]' >"$T/people.json"
+run "import JSON" 0 "$STIO" import --db "$DB" --data "$DATA" --entity people --file "$T/people.json"
+printf '[{"full_name": "B", "orcid": "0000-0002-1825-0098"}]' >"$T/bad-people.json"
+run "import bad JSON" 1 "$STIO" import --db "$DB" --data "$DATA" --entity people --file "$T/bad-people.json"
+expect_in "import bad JSON" "$T/err" "orcid"
+run "import as a reviewer-less nobody" 1 "$STIO" import --db "$DB" --data "$DATA" --entity people --file "$T/people.json" --as nobody@example.vn
+run "import of a missing file" 1 "$STIO" import --db "$DB" --data "$DATA" --entity people --file "$T/none.csv"
+expect_eq "people" "$(count "$DB" "SELECT COUNT(*) FROM people")" 1
+
+# --- Export ---------------------------------------------------------------------------------
+run "export csv" 0 "$STIO" export --db "$DB" --data "$DATA" --entity organizations --format csv --out "$T/orgs.csv"
+[[ "$(head -c 3 "$T/orgs.csv" | od -An -tx1 | tr -d ' ')" == "efbbbf" ]] && pass || fail "export csv has no BOM"
+expect_in "export csv" "$T/orgs.csv" "Trường Ba, Cơ sở 2"
+expect_in "export csv guards formulas" "$T/orgs.csv" "'=SUM(A1:A2)"
+run "export json to stdout" 0 "$STIO" export --db "$DB" --data "$DATA" --entity people --format json
+expect_eq "export json" "$(jq -r '.[0].orcid' "$T/out")" "0000-0002-1825-0097"
+run "export organizations json" 0 "$STIO" export --db "$DB" --data "$DATA" --entity organizations --format json --out "$T/orgs.json"
+expect_eq "export json count" "$(jq length "$T/orgs.json")" 3
+
+# The exported CSV imports into a fresh database as it is.
+DB2="$T/fresh.db"
+run "migrate fresh" 0 "$STIO" migrate --db "$DB2" --data "$DATA"
+run "re-import the export" 0 "$STIO" import --db "$DB2" --data "$DATA" --entity organizations --file "$T/orgs.csv"
+run "export again" 0 "$STIO" export --db "$DB2" --data "$DATA" --entity organizations --format json --out "$T/orgs2.json"
+FIELDS='[.[] | {kind, name, tax_code, province_code, description}]'
+expect_eq "round trip" "$(jq -c "$FIELDS" "$T/orgs2.json")" "$(jq -c "$FIELDS" "$T/orgs.json")"
+
+# --- Backup and restore ---------------------------------------------------------------------
+run "backup" 0 "$STIO" backup --db "$DB" --out "$T/stio.bak"
+RESTORED="$T/restored/stio.db"
+mkdir -p "$T/restored"
+run "restore" 0 "$STIO" restore --db "$RESTORED" --from "$T/stio.bak"
+expect_eq "integrity of the restored database" "$(count "$RESTORED" 'PRAGMA integrity_check')" ok
+expect_eq "restored organizations" "$(count "$RESTORED" "SELECT COUNT(*) FROM organizations")" 3
+expect_eq "restored users" "$(count "$RESTORED" "SELECT COUNT(*) FROM users")" 2
+run "the restored database works" 0 "$STIO" user list --db "$RESTORED" --data "$DATA"
+expect_in "the restored database works" "$T/out" "admin@example.vn"
+printf 'this is not a database' >"$T/garbage.bak"
+run "restore from garbage" 1 "$STIO" restore --db "$RESTORED" --from "$T/garbage.bak"
+expect_eq "a failed restore leaves the database" "$(count "$RESTORED" "SELECT COUNT(*) FROM organizations")" 3
+
+# --- Serve, briefly -------------------------------------------------------------------------
+"$STIO" serve --listen 127.0.0.1:0 --db "$DB" --data "$DATA" --quiet >"$T/serve.out" 2>"$T/serve.err" &
+SERVER_PID=$!
+PORT=""
+for _ in $(seq 1 100); do
+  PORT=$(sed -n 's#.*serving http://127.0.0.1:\([0-9]*\).*#\1#p' "$T/serve.out" 2>/dev/null)
+  [[ -n "$PORT" ]] && break
+  sleep 0.1
+done
+if [[ -z "$PORT" ]]; then
+  fail "serve did not start: $(cat "$T/serve.err")"
+else
+  expect_eq "healthz" "$(curl -s "http://127.0.0.1:$PORT/healthz" | jq -r .status)" ok
+  expect_eq "token works" "$(curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/auth/me" | jq -r .user.email)" admin@example.vn
+  expect_eq "organizations over HTTP" "$(curl -s "http://127.0.0.1:$PORT/api/v1/organizations" | jq .total)" 3
+  kill -TERM "$SERVER_PID"
+  wait "$SERVER_PID"
+  expect_eq "serve stops cleanly on SIGTERM" "$?" 0
+  SERVER_PID=""
+fi
+
+echo "cli_test: $CHECKS checks passed, $FAILS failed"
+[[ "$FAILS" == 0 ]]
