@@ -37,7 +37,7 @@ const NAV: [string, string, DictKey][] = [
 
 const root = document.getElementById('root')!;
 const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
-const headerHost = h('div');
+const headerHost = h('div', { class: 'header-host' });
 let currentRoute = '';
 
 function logo(): SVGSVGElement {

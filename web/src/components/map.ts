@@ -92,6 +92,7 @@ export function provinceMap(fc: FeatureCollection<Geometry, ProvinceProps>): HTM
     tip.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
   };
   const hideTip = () => { tip.hidden = true; };
+  let tappedCode = '';
 
   for (const f of features) {
     const p = f.properties;
@@ -103,13 +104,23 @@ export function provinceMap(fc: FeatureCollection<Geometry, ProvinceProps>): HTM
       tabindex: '0', role: 'link', 'aria-label': `${name}: ${fmtNum(d)} ${t('map.unitDensity')}`,
     });
     el.addEventListener('pointermove', (ev: PointerEvent) => showTip(f, ev.clientX, ev.clientY));
-    el.addEventListener('pointerleave', hideTip);
+    el.addEventListener('pointerleave', (ev: PointerEvent) => { if (ev.pointerType !== 'touch') hideTip(); });
     el.addEventListener('focus', () => {
       const b = el.getBoundingClientRect();
       showTip(f, b.left + b.width / 2, b.top + b.height / 2);
     });
     el.addEventListener('blur', hideTip);
-    el.addEventListener('click', () => navigate('/units/' + encodeURIComponent(p.code)));
+    // Touch screens have no hover: the first tap shows the figures, a second tap opens the page.
+    let touch = false;
+    el.addEventListener('pointerdown', (ev: PointerEvent) => { touch = ev.pointerType === 'touch'; });
+    el.addEventListener('click', (ev: MouseEvent) => {
+      if (touch && tappedCode !== p.code) {
+        tappedCode = p.code;
+        showTip(f, ev.clientX, ev.clientY);
+        return;
+      }
+      navigate('/units/' + encodeURIComponent(p.code));
+    });
     el.addEventListener('keydown', (ev: KeyboardEvent) => {
       if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); navigate('/units/' + encodeURIComponent(p.code)); }
     });

@@ -83,7 +83,7 @@ export const en: Record<DictKey, string> = {
   'stats.communes': 'Communes and wards',
   'map.title': 'Population density by province',
   'map.legend': 'Population density (people/km²)',
-  'map.hint': 'Hover or use Tab to see figures; click to open the province page.',
+  'map.hint': 'Hover, tap or use Tab to see figures; click (on a phone: tap again) to open the province page.',
   'map.population': 'Population',
   'map.area': 'Area',
   'map.density': 'Population density',

@@ -81,7 +81,7 @@ export const vi = {
   'stats.communes': 'Xã, phường, đặc khu',
   'map.title': 'Mật độ dân số theo tỉnh, thành phố',
   'map.legend': 'Mật độ dân số (người/km²)',
-  'map.hint': 'Di chuột hoặc dùng phím Tab để xem số liệu; nhấn để mở trang tỉnh, thành phố.',
+  'map.hint': 'Di chuột, chạm hoặc dùng phím Tab để xem số liệu; nhấn (trên điện thoại: chạm lần nữa) để mở trang tỉnh, thành phố.',
   'map.population': 'Dân số',
   'map.area': 'Diện tích',
   'map.density': 'Mật độ dân số',
