@@ -152,7 +152,7 @@ Result<bool> Normalise(const Node& ind, const Column& col, const MethodOptions& 
                          "outside the goalposts; clipped"});
         t = c;
       }
-      out[i] = (dir > 0 ? t : 1 - t) * o.scale;
+      out[i] = o.minmax_lower + (dir > 0 ? t : 1 - t) * (o.scale - o.minmax_lower);
     }
     return true;
   }
@@ -191,7 +191,7 @@ Result<bool> Normalise(const Node& ind, const Column& col, const MethodOptions& 
         double x = r[col.offset + i];
         if (!HasValue(x)) continue;
         double t = (x - 1) / (n - 1);
-        out[i] = (dir > 0 ? t : 1 - t) * o.scale;
+        out[i] = o.minmax_lower + (dir > 0 ? t : 1 - t) * (o.scale - o.minmax_lower);
       }
       break;
     }
@@ -346,6 +346,8 @@ std::string_view NoteKindName(NoteKind k) {
       return "log_transformed";
     case NoteKind::kClipped:
       return "clipped_to_goalpost";
+    case NoteKind::kImputed:
+      return "imputed";
   }
   return "?";
 }
@@ -554,8 +556,29 @@ Result<IndexResult> Compute(const Framework& fw, const PreparedData& data, int e
       r.dropped_indicators.push_back(ind.code);
       continue;
     }
+    double fill = kNoValue;
+    if (o.imputation != Imputation::kNone) {
+      std::vector<double> have = Finite(raw);
+      if (!have.empty()) {
+        if (o.imputation == Imputation::kIndicatorMean) {
+          fill = std::accumulate(have.begin(), have.end(), 0.0) / have.size();
+        } else {
+          std::sort(have.begin(), have.end());
+          size_t n = have.size();
+          fill = (have[(n - 1) / 2] + have[n / 2]) / 2;
+        }
+      }
+    }
+    std::vector<double> filled = raw;
     for (size_t u = 0; u < n_units; ++u) {
-      if (e.included[u] && !HasValue(raw[u])) {
+      if (!e.included[u] || HasValue(raw[u])) continue;
+      if (HasValue(fill)) {
+        filled[u] = fill;
+        r.notes.push_back({NoteKind::kImputed, r.units[u], ind.code, kNoValue, fill,
+                           o.imputation == Imputation::kIndicatorMean
+                               ? "imputed with the indicator's mean over the included units"
+                               : "imputed with the indicator's median over the included units"});
+      } else {
         r.notes.push_back({NoteKind::kMissing, r.units[u], ind.code, kNoValue, kNoValue,
                            "no value; not imputed, the parent's weights are renormalised"});
       }
@@ -567,7 +590,7 @@ Result<IndexResult> Compute(const Framework& fw, const PreparedData& data, int e
     }
     col.offset = col.values.size();
     col.count = n_units;
-    col.values.insert(col.values.end(), raw.begin(), raw.end());
+    col.values.insert(col.values.end(), filled.begin(), filled.end());
     if (ind.log_transform) {
       for (double& v : col.values) {
         if (HasValue(v)) v = std::log(v);
@@ -622,6 +645,19 @@ Result<IndexResult> Compute(const Framework& fw, const PreparedData& data, int e
         s[u] = acc / wsum;
       } else {
         s[u] = zero ? 0 : std::exp(acc / wsum);
+      }
+    }
+    if (node.rescale) {
+      std::vector<double> have = Finite(s);
+      if (!have.empty()) {
+        auto [lo, hi] = std::minmax_element(have.begin(), have.end());
+        double a = *lo, b = *hi;
+        for (double& x : s) {
+          if (!HasValue(x)) continue;
+          x = b > a ? node.rescale->first +
+                          (x - a) / (b - a) * (node.rescale->second - node.rescale->first)
+                    : node.rescale->second;
+        }
       }
     }
     r.scores[node.code] = std::move(s);

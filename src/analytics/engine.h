@@ -77,6 +77,7 @@ enum class NoteKind {
   kWinsorised,          // value replaced by the next value inward
   kLogTransformed,      // the whole indicator was log-transformed (outlier rule)
   kClipped,             // value outside fixed goalposts, clipped to the goalpost
+  kImputed,             // missing value filled (MethodOptions::imputation)
 };
 std::string_view NoteKindName(NoteKind k);
 

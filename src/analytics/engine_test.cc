@@ -198,6 +198,54 @@ TEST(Aggregation, GeometricVersusArithmeticAndReweighting) {
   }
 }
 
+TEST(Imputation, MeanOrMedianIsReported) {
+  Framework fw = Toy();
+  Dataset d = Data({{"u1", "A", 1},
+                    {"u2", "A", 2},
+                    {"u3", "A", 9},
+                    {"u1", "D", 1},
+                    {"u2", "D", 2},
+                    {"u3", "D", 3},
+                    {"u4", "D", 4}});
+  MethodOptions o = NoTreat();
+  o.imputation = Imputation::kIndicatorMean;
+  IndexResult r = RunEd(fw, d, o);
+  EXPECT_DOUBLE_EQ(r.treated["A"][r.UnitIndex("u4")], 4);
+  EXPECT_TRUE(std::isnan(r.raw["A"][r.UnitIndex("u4")]));  // raw keeps the gap
+  EXPECT_EQ(CountNotes(r, NoteKind::kImputed), 1);
+  EXPECT_EQ(NoteKindName(NoteKind::kImputed), "imputed");
+  EXPECT_EQ(CountNotes(r, NoteKind::kMissing), 0);
+  o.imputation = Imputation::kIndicatorMedian;
+  IndexResult m = RunEd(fw, d, o);
+  EXPECT_DOUBLE_EQ(m.treated["A"][m.UnitIndex("u4")], 2);
+  EXPECT_NEAR(m.Score("A", "u4"), 12.5, 1e-12);
+}
+
+TEST(Scaling, PciStyleRangeAndNodeRescale) {
+  // PCI-style: min-max to 1..10; goalposts honour the same range.
+  auto fw = ParseFramework(R"({"format": "stio-framework/1", "code": "R",
+    "method": {"scale": 10, "minmax_lower": 1, "outliers": {"enabled": false}},
+    "nodes": [{"code": "T", "rescale": [0, 100]}, {"code": "P", "parent": "T"}],
+    "indicators": [{"code": "a", "parent": "P"},
+                   {"code": "g", "parent": "P", "goalposts": [0, 10]}]})");
+  ASSERT_TRUE(fw.ok()) << fw.status().ToString();
+  Dataset d = Data({{"u1", "a", 0},
+                    {"u2", "a", 5},
+                    {"u3", "a", 10},
+                    {"u1", "g", 0},
+                    {"u2", "g", 10},
+                    {"u3", "g", 5}});
+  IndexResult r = RunEd(*fw, d, fw->method);
+  EXPECT_DOUBLE_EQ(r.Score("a", "u1"), 1);
+  EXPECT_DOUBLE_EQ(r.Score("a", "u2"), 5.5);
+  EXPECT_DOUBLE_EQ(r.Score("g", "u2"), 10);
+  // P: u1 1, u2 7.75, u3 7.75 -> T rescaled to 0..100.
+  EXPECT_DOUBLE_EQ(r.Score("P", "u2"), 7.75);
+  EXPECT_DOUBLE_EQ(r.Score("T", "u1"), 0);
+  EXPECT_DOUBLE_EQ(r.Score("T", "u3"), 100);
+  EXPECT_EQ(r.Rank("T", "u2"), 1);
+}
+
 TEST(Ranks, TiesShareTheBestRankAfterRounding) {
   EXPECT_THAT(RankDescending({50, 60, 60, 40}, 2), testing::ElementsAre(3, 1, 1, 4));
   EXPECT_THAT(RankDescending({49.994, 49.996}, 2), testing::ElementsAre(2, 1));

@@ -44,9 +44,9 @@ Status GetBool(const json& j, const char* key, bool& out, const std::string& whe
 
 Status ParseMethodJson(const json& m, MethodOptions& o) {
   if (!m.is_object()) return Bad("\"method\" must be an object", "method");
-  static const std::set<std::string> kKnown = {"normalisation",  "aggregation",   "minmax_scope",
-                                               "scale",          "outliers",      "coverage",
-                                               "reference_unit", "rank_decimals", "minmax_lower"};
+  static const std::set<std::string> kKnown = {
+      "normalisation", "aggregation",    "minmax_scope",  "scale",        "outliers",
+      "coverage",      "reference_unit", "rank_decimals", "minmax_lower", "imputation"};
   for (auto it = m.begin(); it != m.end(); ++it) {
     if (!kKnown.count(it.key())) return Bad("method: unknown option " + Quote(it.key()), "method");
   }
@@ -69,6 +69,20 @@ Status ParseMethodJson(const json& m, MethodOptions& o) {
   }
   STIO_RETURN_IF_ERROR(GetNumber(m, "scale", o.scale, "method"));
   STIO_RETURN_IF_ERROR(GetNumber(m, "minmax_lower", o.minmax_lower, "method"));
+  if (m.contains("imputation")) {
+    STIO_RETURN_IF_ERROR(GetString(m, "imputation", s, "method"));
+    if (s == "none") {
+      o.imputation = Imputation::kNone;
+    } else if (s == "indicator_mean") {
+      o.imputation = Imputation::kIndicatorMean;
+    } else if (s == "indicator_median") {
+      o.imputation = Imputation::kIndicatorMedian;
+    } else {
+      return Bad(
+          "method: imputation must be none, indicator_mean or indicator_median, not " + Quote(s),
+          "method.imputation");
+    }
+  }
   STIO_RETURN_IF_ERROR(GetString(m, "reference_unit", o.reference_unit, "method"));
   double rd = o.rank_decimals;
   STIO_RETURN_IF_ERROR(GetNumber(m, "rank_decimals", rd, "method"));
@@ -129,6 +143,13 @@ Status ParseNode(const json& j, bool is_indicator, size_t pos, Node& n) {
       auto a = ParseAggregation(s);
       if (!a.ok()) return a.status().WithContext(where);
       n.aggregation = *a;
+    }
+    if (auto it = j.find("rescale"); it != j.end() && !it->is_null()) {
+      if (!it->is_array() || it->size() != 2 || !(*it)[0].is_number() || !(*it)[1].is_number() ||
+          !((*it)[1].get<double>() > (*it)[0].get<double>())) {
+        return Bad(where + ": rescale must be [low, high] with low < high", where);
+      }
+      n.rescale = std::pair((*it)[0].get<double>(), (*it)[1].get<double>());
     }
     for (const char* k : {"direction", "denominator", "goalposts", "transform"}) {
       if (j.contains(k)) return Bad(where + ": \"" + k + "\" applies to indicators only", where);

@@ -37,6 +37,10 @@ enum class Normalisation {
   kDistanceToReference,  // scale * x / x_ref (direction -1: scale * x_ref / x)
 };
 enum class Aggregation { kArithmetic, kGeometric };
+// Missing values: kNone leaves them out and renormalises the parent's weights over what the unit
+// has (the GII's practice); the others fill them with the indicator's mean or median over the
+// included units of the edition (after denomination) and report each filled value.
+enum class Imputation { kNone, kIndicatorMean, kIndicatorMedian };
 
 std::string_view NormalisationName(Normalisation n);
 std::string_view AggregationName(Aggregation a);
@@ -50,7 +54,8 @@ struct MethodOptions {
   Aggregation aggregation = Aggregation::kArithmetic;  // default for nodes that do not set theirs
   bool pooled_minmax = false;  // min/max over all editions in the data instead of the edition
   double scale = 100;          // normalised scores lie in [0, scale] (min-max, rank, goalposts)
-  double minmax_lower = 0;     // min-max maps to [minmax_lower, scale] (1 suits geometric means)
+  double minmax_lower = 0;     // min-max, rank and goalposts map to [minmax_lower, scale]; 1 suits
+                               // geometric means, 1..10 (with scale 10) is the PCI's range
 
   bool treat_outliers = true;
   double skew_threshold = 2.25;  // |skewness| above this ...
@@ -61,6 +66,7 @@ struct MethodOptions {
   double group_min_share = 0.0;      // ... and this share within every group (0 = no rule)
   double indicator_min_share = 0.5;  // an indicator needs data for this share of the units
 
+  Imputation imputation = Imputation::kNone;
   std::string reference_unit;  // for kDistanceToReference
   int rank_decimals = 2;       // scores are rounded to this many decimals before ranking; -1: no
 };
@@ -77,6 +83,9 @@ struct Node {
   // children and then has no score (its parent reweights over the rest).
   bool placeholder = false;
   std::optional<Aggregation> aggregation;  // nodes only; default MethodOptions::aggregation
+  // Nodes only: after aggregation, min-max rescale the node's scores over the included units to
+  // [first, second] (some indices rescale their final score, e.g. to 0..100).
+  std::optional<std::pair<double, double>> rescale;
   // Indicators only:
   int direction = 1;                         // +1: more is better; -1: less is better
   std::string denominator;                   // code of a denominator series, or empty
