@@ -19,6 +19,9 @@ export interface User {
 
 const BASE = '/api/v1';
 let csrfToken = '';
+let onUnauthorized: (() => void) | null = null;
+/** Called when the server answers 401 to anything but /auth/*: the session has ended. */
+export function setUnauthorizedHandler(fn: () => void): void { onUnauthorized = fn; }
 export function setCsrf(tok: string): void { csrfToken = tok || ''; }
 
 export type Query = Record<string, string | number | boolean | null | undefined>;
@@ -51,6 +54,7 @@ async function request<T>(method: string, path: string, body?: unknown, params?:
   const text = await res.text();
   let data: unknown = undefined;
   if (text) { try { data = JSON.parse(text); } catch { data = undefined; } }
+  if (res.status === 401 && !path.startsWith('/auth/') && onUnauthorized) onUnauthorized();
   if (!res.ok) {
     const p = (data && typeof data === 'object') ? data as Problem : { title: res.statusText, status: res.status };
     throw new ApiError(res.status, p);

@@ -1,4 +1,4 @@
-import { api, ApiError, setCsrf, type User } from './api';
+import { api, ApiError, setCsrf, setUnauthorizedHandler, type User } from './api';
 
 let me: User | null = null;
 const listeners: (() => void)[] = [];
@@ -6,6 +6,11 @@ const listeners: (() => void)[] = [];
 export function currentUser(): User | null { return me; }
 export function onSessionChange(fn: () => void): void { listeners.push(fn); }
 function emit(): void { for (const fn of listeners) fn(); }
+
+// A 401 on a normal request means the session expired or was revoked: show the signed-out header.
+setUnauthorizedHandler(() => {
+  if (me) { me = null; setCsrf(''); emit(); }
+});
 
 export async function loadSession(): Promise<void> {
   try {
