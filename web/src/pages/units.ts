@@ -2,7 +2,7 @@ import { h } from '../dom';
 import { t, tx, getLang } from '../i18n';
 import { api, itemsOf, type ListResponse } from '../api';
 import { fmtNum, fold, unitType } from '../format';
-import { navigate, parseHash, setQuery, type RouteCtx } from '../router';
+import { parseHash, setQuery, type RouteCtx } from '../router';
 import { dl, empty, errorState, link, loading, pageHeader, pager, table, type Column } from '../ui';
 import type { AdminUnit } from '../refdata';
 
@@ -209,4 +209,3 @@ export function converterPage(ctx: RouteCtx): Node {
     h('section', { class: 'card' }, form, out));
 }
 
-export function goProvince(code: string): void { navigate('/units/' + code); }
