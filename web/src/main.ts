@@ -10,6 +10,7 @@ import { orgDetailPage, orgFormPage, orgListPage } from './pages/organizations';
 import { peopleListPage, personDetailPage, personFormPage } from './pages/people';
 import { auditPage } from './pages/audit';
 import { loginPage } from './pages/login';
+import { usersPage } from './pages/users';
 
 route('/', 'home', homePage);
 route('/units', 'units', unitsPage);
@@ -26,6 +27,7 @@ route('/people/:id/edit', 'people', personFormPage);
 route('/people/:id', 'people', personDetailPage);
 route('/audit', 'audit', auditPage);
 route('/login', 'login', loginPage);
+route('/users', 'users', usersPage);
 
 const NAV: [string, string, DictKey][] = [
   ['home', '#/', 'nav.home'],
@@ -33,6 +35,7 @@ const NAV: [string, string, DictKey][] = [
   ['organizations', '#/organizations', 'nav.organizations'],
   ['people', '#/people', 'nav.people'],
   ['audit', '#/audit', 'nav.audit'],
+  ['users', '#/users', 'nav.users'],
 ];
 
 const root = document.getElementById('root')!;
@@ -50,7 +53,7 @@ function logo(): SVGSVGElement {
 
 function buildHeader(): HTMLElement {
   const me = currentUser();
-  const navList = h('ul', { class: 'nav-list' }, NAV.filter(([name]) => name !== 'audit' || me?.role === 'admin').map(([name, href, key]) =>
+  const navList = h('ul', { class: 'nav-list' }, NAV.filter(([name]) => (name !== 'audit' && name !== 'users') || me?.role === 'admin').map(([name, href, key]) =>
     h('li', null, h('a', { href, class: 'nav-link', 'data-route': name, 'aria-current': currentRoute === name ? 'page' : null }, t(key)))));
   const nav = h('nav', { id: 'site-nav', class: 'site-nav', 'aria-label': t('nav.main') }, navList);
   const toggle = h('button', { type: 'button', class: 'menu-toggle', id: 'menu-toggle', 'aria-controls': 'site-nav', 'aria-expanded': 'false' },

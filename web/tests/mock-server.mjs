@@ -406,6 +406,26 @@ async function api(req, res, url) {
     }
     if (m === 'DELETE') { x.deleted = true; logAudit(user, 'delete', 'person', x.id, personOut(x, user), null); res.writeHead(204); return res.end(); }
   }
+  if (p === '/users' || /^\/users\/\d+$/.test(p)) {
+    if (!user || user.role !== 'admin') return problem(res, user ? 403 : 401, 'forbidden', 'Không có quyền');
+    if (p === '/users' && m === 'GET') return send(res, 200, list(users.map(publicUser), q, 'id'));
+    if (p === '/users' && m === 'POST') {
+      if (!body.email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(body.email)) return problem(res, 400, 'validation', 'Bad Request', { field: 'email', detail: 'invalid e-mail address', errors: [{ field: 'email', message: 'invalid e-mail address' }] });
+      if (users.some((u) => u.email === body.email)) return problem(res, 409, 'conflict', 'Conflict', { field: 'email', detail: 'e-mail already in use' });
+      if (String(body.password || '').length < 10) return problem(res, 400, 'validation', 'Bad Request', { field: 'password', detail: 'password too short' });
+      const u = { id: users.length + 1, email: body.email, display_name: body.display_name || body.email, role: body.role, organization_id: body.organization_id ?? null, password: body.password, created_at: now(), disabled: false };
+      users.push(u); logAudit(user, 'create', 'user', u.id, null, publicUser(u));
+      return send(res, 201, publicUser(u));
+    }
+    const u = users.find((x) => x.id === Number(p.split('/')[2]));
+    if (!u) return problem(res, 404, 'not-found', 'Không tìm thấy');
+    if (m === 'PATCH') {
+      const before = publicUser(u);
+      for (const k of ['display_name', 'role', 'organization_id', 'disabled', 'password']) if (k in body) u[k] = body[k];
+      logAudit(user, 'update', 'user', u.id, before, publicUser(u));
+      return send(res, 200, publicUser(u));
+    }
+  }
   if (p === '/audit') {
     if (!user || user.role !== 'admin') return problem(res, user ? 403 : 401, 'forbidden', 'Không có quyền');
     let items = audit.slice().reverse();

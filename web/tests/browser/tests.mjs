@@ -421,6 +421,41 @@ export const tests = [
     },
   },
   {
+    name: 'accounts (admin): create a staff account, set its password, disable it',
+    async run({ page, baseUrl }) {
+      const stamp = Date.now().toString(36);
+      const email = `canbo.${stamp}@example.vn`;
+      await open(page, baseUrl, '/users');
+      await page.waitForSelector('.user-list, .results .state-empty');
+      await page.click('details.create-user summary');
+      await page.fill('#user-form #f-email', email);
+      await page.fill('#user-form #f-display_name', `Cán bộ ${stamp}`);
+      await page.selectOption('#user-form #f-role', 'staff');
+      await page.fill('#user-form #f-password', 'short');
+      await page.click('#user-form button[type="submit"]');
+      await page.waitForFunction(() => (document.querySelector('#user-form [data-error-for="password"]')?.textContent || '').length > 0);
+      await page.fill('#user-form #f-password', 'Mật-khẩu-đủ-dài-1');
+      const [r] = await Promise.all([
+        page.waitForResponse((x) => x.url().endsWith('/api/v1/users') && x.request().method() === 'POST'),
+        page.click('#user-form button[type="submit"]'),
+      ]);
+      assert(r.status() === 201 || r.status() === 200, `create user: HTTP ${r.status()} ${await r.text()}`);
+      const card = page.locator('li.user-card', { hasText: email });
+      await card.waitFor();
+      await card.locator('input[name="password"]').fill('Một-mật-khẩu-mới-2');
+      const [r2] = await Promise.all([
+        page.waitForResponse((x) => /\/api\/v1\/users\/\d+$/.test(x.url()) && x.request().method() === 'PATCH'),
+        card.locator('form.inline-form button').click(),
+      ]);
+      assert(r2.status() === 200, `set password: HTTP ${r2.status()}`);
+      await Promise.all([
+        page.waitForResponse((x) => /\/api\/v1\/users\/\d+$/.test(x.url()) && x.request().method() === 'PATCH' && x.status() === 200),
+        card.locator('.btn-row .btn-danger').click(),
+      ]);
+      await page.locator('li.user-card.is-disabled', { hasText: email }).waitFor();
+    },
+  },
+  {
     name: 'a late search debounce does not pull the user back to the list',
     async run({ page, baseUrl }) {
       await open(page, baseUrl, '/organizations');
