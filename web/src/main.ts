@@ -88,7 +88,6 @@ function buildHeader(): HTMLElement {
       if (open) (menu.querySelector('.menu-item') as HTMLElement | null)?.focus();
     });
     menu.addEventListener('keydown', (e) => { if (e.key === 'Escape') { close(); btn.focus(); } });
-    document.addEventListener('click', (e) => { if (!menu.contains(e.target as Node)) close(); });
     userArea = h('div', { class: 'user-menu' }, btn, menu);
   } else {
     userArea = h('a', { class: 'btn btn-light', href: '#/login', id: 'login-link', onclick: (e: Event) => {
@@ -162,6 +161,14 @@ function renderAll(): void {
 const footerHost = h('div');
 root.append(headerHost, main, footerHost);
 document.getElementById('skip-link')?.addEventListener('click', (e) => { e.preventDefault(); main.focus(); });
+
+// One document-level listener closes the user menu on an outside click (headers are rebuilt often).
+document.addEventListener('click', (e) => {
+  const menu = document.getElementById('user-dropdown');
+  if (!menu || menu.hidden || menu.contains(e.target as Node)) return;
+  menu.hidden = true;
+  document.getElementById('user-menu')?.setAttribute('aria-expanded', 'false');
+});
 
 let lastPath = parseHash().path;
 window.addEventListener('hashchange', () => {
