@@ -163,6 +163,12 @@ Status ParseNode(const json& j, bool is_indicator, size_t pos, Node& n) {
   STIO_RETURN_IF_ERROR(GetString(j, "denominator", n.denominator, where));
   STIO_RETURN_IF_ERROR(GetNumber(j, "factor", n.factor, where));
   STIO_RETURN_IF_ERROR(GetBool(j, "treat_outliers", n.treat_outliers, where));
+  std::string merge;
+  STIO_RETURN_IF_ERROR(GetString(j, "merge", merge, where));
+  if (!merge.empty() && merge != "sum" && merge != "mean") {
+    return Bad(where + ": merge must be \"sum\" or \"mean\", not " + Quote(merge), where);
+  }
+  n.merge_sum = merge == "sum";
   std::string transform;
   STIO_RETURN_IF_ERROR(GetString(j, "transform", transform, where));
   if (!transform.empty() && transform != "log" && transform != "none") {
@@ -361,6 +367,9 @@ Status ValidateFramework(Framework& fw) {
       return Bad("efficiency refers to " + Quote(*code) + ", which is not a node", "efficiency");
     }
   }
+  if (!fw.merge_weight.empty() && !denominators.count(fw.merge_weight)) {
+    return Bad("merge_weight " + Quote(fw.merge_weight) + " is not a denominator", "merge_weight");
+  }
   if (fw.efficiency_numerator.empty() != fw.efficiency_denominator.empty()) {
     return Bad("efficiency needs both numerator and denominator", "efficiency");
   }
@@ -388,6 +397,7 @@ Result<Framework> ParseFramework(std::string_view json_text) {
   STIO_RETURN_IF_ERROR(GetString(j, "name", fw.name, "framework"));
   STIO_RETURN_IF_ERROR(GetString(j, "version", fw.version, "framework"));
   STIO_RETURN_IF_ERROR(GetString(j, "description", fw.description, "framework"));
+  STIO_RETURN_IF_ERROR(GetString(j, "merge_weight", fw.merge_weight, "framework"));
   if (j.contains("weights_sum_to") && !j["weights_sum_to"].is_null()) {
     double w = 0;
     STIO_RETURN_IF_ERROR(GetNumber(j, "weights_sum_to", w, "framework"));

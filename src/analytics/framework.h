@@ -93,6 +93,7 @@ struct Node {
   bool log_transform = false;                // ln(value) before anything else (HDI income)
   std::optional<double> goal_min, goal_max;  // fixed goalposts (in raw units, before the log)
   bool treat_outliers = true;
+  bool merge_sum = false;  // "merge": "sum": additive when units merge (see merge.h)
   std::string unit, source, definition, note;
 };
 
@@ -107,6 +108,7 @@ struct Framework {
   std::vector<Denominator> denominators;
   std::vector<Node> nodes;                                   // nodes and indicators, in file order
   std::string efficiency_numerator, efficiency_denominator;  // node codes, or empty
+  std::string merge_weight;  // denominator weighting means when units merge (merge.h), or empty
 
   // Filled by ValidateFramework():
   std::string root;

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "analytics/data_io.h"
+#include "analytics/merge.h"
 #include "analytics/simulate.h"
 #include "core/strings.h"
 
@@ -31,7 +32,9 @@ constexpr const char* kComputeHelp =
     "  Prints the ranking, or writes every score, rank and note to FILE (by extension).\n"
     "  --relative-to adds 100 * score / the reference unit's (or the mean) score in the\n"
     "  reference year; --unit prints that unit's profile (every level, strengths, weaknesses).\n"
-    "  --edition defaults to the latest year in V.csv; --pooled takes min/max over all years.\n";
+    "  --edition defaults to the latest year in V.csv; --pooled takes min/max over all years.\n"
+    "  --merge-map MAP.csv [--merge-before 2025] re-expresses older rows on a new map of units\n"
+    "  (MAP: code,new_code_2025 as data/admin-units/provinces_pre2025.csv; all commands).\n";
 constexpr const char* kWhatIfHelp =
     "usage: stio index whatif --framework F --values V.csv --unit CODE\n"
     "         [--set INDICATOR=VALUE ...] [--gain N] [--edition Y]\n"
@@ -54,10 +57,11 @@ struct Args {
 
 Result<Args> ParseArgs(const std::vector<std::string>& args, size_t start) {
   static const std::vector<std::string> kValued = {
-      "--framework",      "--values",      "--edition",       "--out",
-      "--normalisation",  "--aggregation", "--unit",          "--set",
-      "--gain",           "--runs",        "--seed",          "--spread",
-      "--reference-unit", "--relative-to", "--reference-year"};
+      "--framework",      "--values",      "--edition",        "--out",
+      "--normalisation",  "--aggregation", "--unit",           "--set",
+      "--gain",           "--runs",        "--seed",           "--spread",
+      "--reference-unit", "--relative-to", "--reference-year", "--merge-map",
+      "--merge-before"};
   Args a;
   for (size_t i = start; i < args.size(); ++i) {
     const std::string& s = args[i];
@@ -84,6 +88,7 @@ Result<Args> ParseArgs(const std::vector<std::string>& args, size_t start) {
 }
 
 struct Loaded {
+  std::vector<std::string> merge_report;
   Framework fw;
   PreparedData data;
   int edition = 0;
@@ -99,6 +104,21 @@ Result<Loaded> Load(const Args& a, bool& usage) {
   Loaded l;
   STIO_ASSIGN_OR_RETURN(l.fw, LoadFramework(a.opts.at("framework")));
   STIO_ASSIGN_OR_RETURN(Dataset d, LoadValuesCsv(l.fw, a.opts.at("values")));
+  if (auto mm = a.opts.find("merge-map"); mm != a.opts.end()) {
+    int before = 0;
+    if (auto mb = a.opts.find("merge-before"); mb != a.opts.end()) {
+      auto y = ParseInt(mb->second);
+      if (!y) return Status::InvalidArgument("--merge-before is not a year");
+      before = static_cast<int>(*y);
+    }
+    STIO_ASSIGN_OR_RETURN(std::string text, ReadFile(mm->second));
+    auto mapping = ParseUnitMapping(text);
+    if (!mapping.ok()) return mapping.status().WithContext(mm->second);
+    auto merged = MergeUnits(l.fw, d, *mapping, before);
+    if (!merged.ok()) return merged.status().WithContext(a.opts.at("values"));
+    d = std::move(merged->data);
+    l.merge_report = std::move(merged->report);
+  }
   STIO_ASSIGN_OR_RETURN(l.data, Prepare(l.fw, d));
   if (l.data.editions().empty()) {
     return Status::InvalidArgument(a.opts.at("values") + ": no values");
@@ -219,6 +239,7 @@ int Compute(const Args& a, std::ostream& out, std::ostream& err) {
   if (!l.ok()) return Fail(err, l.status(), usage);
   auto r = analytics::Compute(l->fw, l->data, l->edition, l->opts);
   if (!r.ok()) return Fail(err, r.status(), false);
+  for (const auto& line : l->merge_report) out << "merge: " << line << "\n";
   std::optional<std::vector<double>> relative;
   if (auto rt = a.opts.find("relative-to"); rt != a.opts.end()) {
     int ref_year = l->edition;

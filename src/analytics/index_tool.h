@@ -14,6 +14,9 @@
 //              [--spread 0.25]
 //       Monte Carlo rank intervals and the indicators the ranking is most sensitive to.
 //
+// Every command also takes --merge-map MAP.csv [--merge-before YEAR] to re-express older rows on
+// a new map of units before computing (analytics/merge.h).
+//
 // F is a framework JSON (data/frameworks/README.md); V.csv is
 // unit_code,indicator_code,year,value,source (analytics/data_io.h). The edition defaults to the
 // latest year in V.csv.

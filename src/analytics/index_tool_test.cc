@@ -160,6 +160,20 @@ TEST_F(IndexToolTest, ComputePiiWhatIfAndGain) {
   EXPECT_THAT(err_.str(), HasSubstr("unknown indicator \"nope\""));
 }
 
+TEST_F(IndexToolTest, MergeMapReexpressesOnTheNewMap) {
+  std::string fw = Src("data/frameworks/pii.json");
+  std::string map = Src("data/admin-units/provinces_pre2025.csv");
+  ASSERT_EQ(Run({"compute", "--framework", fw, "--values", PiiValues(), "--merge-map", map}), 0)
+      << err_.str();
+  // New 79 = old 79 + 74 + 77: only 79 has data, so its values are left missing and reported.
+  EXPECT_THAT(out_.str(), HasSubstr("merge: 79 2024 1.1.1: left missing, no value for old unit(s) "
+                                    "74, 77"));
+  EXPECT_THAT(out_.str(), HasSubstr("1\t01\t"));
+  EXPECT_EQ(Run({"compute", "--framework", fw, "--values", PiiValues(), "--merge-map",
+                 Src("data/frameworks/pii.json")}),
+            1);
+}
+
 TEST_F(IndexToolTest, RobustnessIsReproducible) {
   std::string fw = Src("data/frameworks/pii.json");
   std::string values = PiiValues();
