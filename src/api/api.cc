@@ -63,6 +63,8 @@ Result<json> Context::JsonBody() const {
   } catch (const json::parse_error& e) {
     return Status::InvalidArgument("malformed JSON at byte " + std::to_string(e.byte) + ": " +
                                    e.what());
+  } catch (const json::exception& e) {  // e.g. a number too large for a double ("1e400")
+    return Status::InvalidArgument(std::string("unreadable JSON: ") + e.what());
   }
 }
 
