@@ -335,7 +335,8 @@ const FieldSpec kCertificateEventFields[] = {
 
 Result<Json> GetCertificate(storage::Transaction& tx, int64_t certificate_id) {
   auto row = tx.QueryOne("SELECT c.*, o.name AS organization_name FROM st_certificates c "
-                         "JOIN organizations o ON o.id = c.organization_id WHERE c.id = ?",
+                         "JOIN organizations o ON o.id = c.organization_id "
+                         "WHERE c.id = ? AND o.deleted_at IS NULL",
                          {certificate_id});
   if (!row.ok()) {
     if (row.status().code() == StatusCode::kNotFound) {
