@@ -44,6 +44,13 @@ std::ostream& operator<<(std::ostream& o, const Snapshot& s) {
            << ", users " << s.users << ", tokens " << s.tokens << "}";
 }
 
+std::string CookieValue(const std::string& set_cookie) {
+  auto start = set_cookie.find("stio_session=");
+  if (start == std::string::npos) return "";
+  start += 13;
+  return set_cookie.substr(start, set_cookie.find(';', start) - start);
+}
+
 class ApiTest : public ApiFixture {
  protected:
   Snapshot Snap() {
@@ -330,6 +337,25 @@ TEST_F(ApiTest, CertificateLifecycle) {
       IsProblem(Call(Who::kPublic, "GET", "/api/v1/certificates?status=lost"), 400, "status"));
 }
 
+TEST_F(ApiTest, DeletedOrganizationsCertificatesAreReadOnly) {
+  json org = CreateOrg({{"kind", "enterprise"}, {"name", "Công ty Giải thể"}});
+  json cert =
+      Ok(Call(Who::kStaff, "POST", "/api/v1/organizations/" + Id(org["id"]) + "/certificates",
+              R"({"number": "5/2022", "issued_on": "2022-05-05"})"),
+         201);
+  EXPECT_EQ(Call(Who::kStaff, "DELETE", "/api/v1/organizations/" + Id(org["id"])).status, 204);
+  const Snapshot before = Snap();
+  EXPECT_TRUE(
+      IsProblem(Call(Who::kStaff, "POST", "/api/v1/certificates/" + Id(cert["id"]) + "/events",
+                     R"({"action": "suspend", "date": "2023-01-01"})"),
+                404));
+  EXPECT_EQ(Snap(), before);
+  EXPECT_TRUE(IsProblem(Call(Who::kPublic, "GET", "/api/v1/certificates/" + Id(cert["id"])), 404));
+  EXPECT_TRUE(IsProblem(
+      Call(Who::kPublic, "GET", "/api/v1/organizations/" + Id(org["id"]) + "/certificates"), 404));
+  EXPECT_EQ(Ok(Call(Who::kPublic, "GET", "/api/v1/certificates"))["total"], 0);
+}
+
 TEST_F(ApiTest, CertificateIssueChecks) {
   json org =
       CreateOrg({{"kind", "enterprise"}, {"name", "Công ty Mới"}, {"founded_on", "2020-05-01"}});
@@ -532,6 +558,94 @@ TEST_F(ApiTest, OversizedBodyIs413) {
   EXPECT_EQ(Snap(), before);
 }
 
+TEST_F(ApiTest, DeeplyNestedAndOddJsonIsRefused) {
+  const Snapshot before = Snap();
+  const int depth = 200000;
+  std::string nested = std::string(depth, '[') + std::string(depth, ']');
+  EXPECT_TRUE(IsProblem(Call(Who::kStaff, "POST", "/api/v1/organizations", nested), 400));
+  std::string objects;
+  for (int i = 0; i < depth / 10; ++i) objects += "{\"a\":";
+  objects += "1" + std::string(depth / 10, '}');
+  EXPECT_TRUE(IsProblem(Call(Who::kStaff, "POST", "/api/v1/organizations", objects), 400));
+  EXPECT_TRUE(
+      IsProblem(Call(Who::kStaff, "POST", "/api/v1/organizations", std::string(depth, '[')), 400));
+  const std::string a = "/api/v1/organizations/" + std::to_string(seed().org_a);
+  EXPECT_TRUE(IsProblem(Call(Who::kStaff, "PATCH", a, R"({"version": 1e400})"), 400));
+  EXPECT_TRUE(IsProblem(Call(Who::kStaff, "PATCH", a, R"({"version": 1.5})"), 400, "version"));
+  EXPECT_TRUE(IsProblem(
+      Call(Who::kStaff, "POST", "/api/v1/import/people?format=json", R"([{"full_name": 1e400}])"),
+      400));
+  EXPECT_TRUE(IsProblem(Call(Who::kStaff, "POST", "/api/v1/import/people?format=json", nested),
+                        422));  // an item that is not an object
+  EXPECT_TRUE(IsProblem(Call(Who::kStaff, "POST", "/api/v1/people",
+                             R"({"full_name": "A", "organization_id": 18446744073709551615})"),
+                        400, "organization_id"));
+  EXPECT_TRUE(IsProblem(
+      Call(Who::kStaff, "POST", "/api/v1/people", R"({"full_name": "A", "keywords": [1, 2]})"), 400,
+      "keywords"));
+  EXPECT_EQ(Snap(), before);
+  EXPECT_EQ(Call(Who::kPublic, "GET", "/healthz").status, 200);
+}
+
+// Garbage in query strings never makes a server error.
+TEST_F(ApiTest, HostileQueryStringsAreNever5xx) {
+  const std::string garbage[] = {"%FF%FE",
+                                 "%C3",
+                                 "%ED%A0%80",
+                                 "%00",
+                                 "%25%5F%5C",
+                                 "'%3B%20DROP%20TABLE%20organizations%3B--",
+                                 std::string(3000, 'a')};
+  const std::string lists[] = {"/api/v1/organizations?q=",
+                               "/api/v1/organizations?kind=",
+                               "/api/v1/organizations?vsic=",
+                               "/api/v1/organizations?sort=",
+                               "/api/v1/people?q=",
+                               "/api/v1/people?field=",
+                               "/api/v1/admin-units?q=",
+                               "/api/v1/admin-units?level=",
+                               "/api/v1/admin-units?era=",
+                               "/api/v1/admin-units/convert?old_code=",
+                               "/api/v1/certificates?province_code=",
+                               "/api/v1/search?q=",
+                               "/api/v1/audit?since=",
+                               "/api/v1/audit?entity_id="};
+  for (const std::string& list : lists) {
+    for (const std::string& g : garbage) {
+      SCOPED_TRACE(list + g.substr(0, 40));
+      HttpResponse r = Call(Who::kAdmin, "GET", list + g);
+      EXPECT_GT(r.status, 0);
+      EXPECT_LT(r.status, 500) << r.body.substr(0, 300);
+      if (r.status >= 400) EXPECT_TRUE(IsProblem(r, r.status));
+    }
+  }
+  for (const std::string& g : garbage) {
+    HttpResponse r = Call(Who::kPublic, "GET", "/api/v1/admin-units/" + g);
+    EXPECT_LT(r.status, 500) << g.substr(0, 40) << ": " << r.body.substr(0, 300);
+  }
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM organizations"), 2);
+}
+
+TEST_F(ApiTest, PagingAndSorting) {
+  for (const char* name : {"Bình Minh", "An Phát", "Cường Thịnh"}) {
+    CreateOrg({{"kind", "startup"}, {"name", name}});
+  }
+  auto names = [&](const std::string& query) {
+    std::vector<std::string> out;
+    json r = Ok(Call(Who::kPublic, "GET", "/api/v1/organizations?kind=startup&" + query));
+    for (const json& o : r["items"]) out.push_back(o["name"]);
+    EXPECT_EQ(r["total"], 3);
+    return out;
+  };
+  EXPECT_EQ(names("sort=name"), (std::vector<std::string>{"An Phát", "Bình Minh", "Cường Thịnh"}));
+  EXPECT_EQ(names("sort=-name"), (std::vector<std::string>{"Cường Thịnh", "Bình Minh", "An Phát"}));
+  EXPECT_EQ(names("sort=name&limit=1&offset=1"), (std::vector<std::string>{"Bình Minh"}));
+  EXPECT_EQ(names("sort=name&offset=5"), (std::vector<std::string>{}));
+  json page = Ok(Call(Who::kPublic, "GET", "/api/v1/organizations?limit=2&offset=1"));
+  EXPECT_EQ(page["limit"], 2);
+  EXPECT_EQ(page["offset"], 1);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Import and export
 
@@ -678,13 +792,6 @@ TEST_F(ApiTest, ExportRoundTripsThroughImportOnAFreshDatabase) {
 // ---------------------------------------------------------------------------------------------
 // Sessions
 
-std::string CookieValue(const std::string& set_cookie) {
-  auto start = set_cookie.find("stio_session=");
-  if (start == std::string::npos) return "";
-  start += 13;
-  return set_cookie.substr(start, set_cookie.find(';', start) - start);
-}
-
 TEST_F(ApiTest, SessionCookieCsrfAndLogout) {
   const std::string login =
       json{{"email", seed().email.at(Who::kMemberOwn)}, {"password", seed().password}}.dump();
@@ -781,6 +888,33 @@ TEST_F(ApiTest, AccountEmailsIgnoreCase) {
                              R"({"email": "tran.thi.mai@sokhcn.example.vn", "role": "staff",
                                  "password": "mat-khau-khac-1"})"),
                         409, "email"));
+}
+
+TEST_F(ApiTest, NewPasswordOrDisablingEndsSessions) {
+  const std::string email = seed().email.at(Who::kStaff);
+  HttpResponse in = Call(Who::kPublic, "POST", "/api/v1/auth/login",
+                         json{{"email", email}, {"password", seed().password}}.dump());
+  ASSERT_EQ(in.status, 200);
+  const HttpHeaders cookie = {{"Cookie", "stio_session=" + CookieValue(in.Header("set-cookie"))}};
+  EXPECT_EQ(Call(Who::kPublic, "GET", "/api/v1/auth/me", "", cookie).status, 200);
+  // Signing in again while holding a cookie needs no CSRF token (login is exempt).
+  EXPECT_EQ(Call(Who::kPublic, "POST", "/api/v1/auth/login",
+                 json{{"email", email}, {"password", seed().password}}.dump(), cookie)
+                .status,
+            200);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM sessions"), 2);
+  Ok(Call(Who::kAdmin, "PATCH", "/api/v1/users/" + std::to_string(seed().user_id.at(Who::kStaff)),
+          R"({"password": "mot-mat-khau-moi"})"));
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM sessions"), 0);
+  EXPECT_TRUE(IsProblem(Call(Who::kPublic, "GET", "/api/v1/auth/me", "", cookie), 401));
+  EXPECT_TRUE(IsProblem(Call(Who::kPublic, "POST", "/api/v1/auth/login",
+                             json{{"email", email}, {"password", seed().password}}.dump()),
+                        401));
+  // A role change takes effect at the next request, for tokens too.
+  EXPECT_EQ(Call(Who::kStaff, "GET", "/api/v1/export/people").status, 200);
+  Ok(Call(Who::kAdmin, "PATCH", "/api/v1/users/" + std::to_string(seed().user_id.at(Who::kStaff)),
+          R"({"role": "reviewer"})"));
+  EXPECT_TRUE(IsProblem(Call(Who::kStaff, "GET", "/api/v1/export/people"), 403));
 }
 
 // ---------------------------------------------------------------------------------------------
