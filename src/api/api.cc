@@ -235,7 +235,8 @@ http::Response Api::ServeStatic(const http::Request& req) {
   }
   fs::path root = fs::weakly_canonical(options_.web_root);
   fs::path file = fs::weakly_canonical(root / rel.substr(1));
-  const bool inside = StartsWith(file.string(), root.string());
+  // Inside means under root/ (a bare prefix test would let "web-private/" pass for root "web").
+  const bool inside = StartsWith(file.string(), (root / "").string());
   std::error_code ec;
   const bool is_asset = StartsWith(rel, "/assets/");
   if (!inside || !fs::is_regular_file(file, ec)) {
