@@ -1,6 +1,7 @@
 // Behaviour of the API over HTTP: reference data, the registry, people, hostile input, bulk import
 // and export, sessions, the audit log and the system endpoints.
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <string>
 
@@ -987,6 +988,59 @@ TEST_F(ApiTest, HealthAndMetrics) {
   EXPECT_NE(m.body.find("stio_http_request_duration_seconds_count"), std::string::npos);
   EXPECT_NE(m.body.find("stio_registry_records{entity=\"organizations\"} 2"), std::string::npos);
   EXPECT_EQ(m.Header("x-content-type-options"), "nosniff");
+}
+
+TEST_F(ApiTest, AuditDateFilters) {
+  CreateOrg({{"kind", "other"}, {"name", "Hội Khoa học"}});
+  const int64_t all = Ok(Call(Who::kAdmin, "GET", "/api/v1/audit"))["total"];
+  ASSERT_GT(all, 0);
+  const std::string today = FormatDate(Clock::Real().Now());
+  // `until` is an inclusive date: today's entries are in.
+  EXPECT_EQ(Ok(Call(Who::kAdmin, "GET", "/api/v1/audit?until=" + today))["total"], all);
+  EXPECT_EQ(Ok(Call(Who::kAdmin, "GET", "/api/v1/audit?since=" + today))["total"], all);
+  EXPECT_EQ(Ok(Call(Who::kAdmin, "GET", "/api/v1/audit?until=2000-01-01"))["total"], 0);
+  EXPECT_EQ(Ok(Call(Who::kAdmin, "GET", "/api/v1/audit?since=2999-01-01"))["total"], 0);
+}
+
+// The web UI's files: served from web_root and nothing outside it.
+class StaticFilesTest : public ApiTest {
+ protected:
+  void Tune(api::ApiOptions& options) override {
+    const fs::path web = fs::path(dir()) / "web";
+    fs::create_directories(web / "assets");
+    fs::create_directories(fs::path(dir()) / "web-private");
+    std::ofstream(web / "index.html") << "<!doctype html><title>stio</title>";
+    std::ofstream(web / "assets" / "app-1a2b.js") << "console.log(1)";
+    std::ofstream(web / ".env") << "SECRET=1";
+    std::ofstream(fs::path(dir()) / "secret.txt") << "SECRET";
+    std::ofstream(fs::path(dir()) / "web-private" / "secret.txt") << "SECRET";
+    fs::create_directory_symlink("../web-private", web / "docs");
+    options.web_root = web.string();
+  }
+};
+
+TEST_F(StaticFilesTest, ServesTheAppAndNothingElse) {
+  HttpResponse index = Call(Who::kPublic, "GET", "/");
+  EXPECT_EQ(index.status, 200);
+  EXPECT_EQ(index.Header("content-type"), "text/html; charset=utf-8");
+  EXPECT_NE(index.Header("content-security-policy").find("default-src 'self'"), std::string::npos);
+  EXPECT_EQ(index.Header("cache-control"), "no-cache");
+  HttpResponse js = Call(Who::kPublic, "GET", "/assets/app-1a2b.js");
+  EXPECT_EQ(js.status, 200);
+  EXPECT_NE(js.Header("cache-control").find("immutable"), std::string::npos);
+  // Client-side routes get the app; missing files do not.
+  EXPECT_EQ(Call(Who::kPublic, "GET", "/organizations/12").body, index.body);
+  EXPECT_EQ(Call(Who::kPublic, "GET", "/assets/missing.js").status, 404);
+  for (const std::string path :
+       {"/../secret.txt", "/%2e%2e/secret.txt", "/assets/../../secret.txt", "/.env", "/%2eenv",
+        "/docs/secret.txt", "/web-private/secret.txt", "/..%2fsecret.txt", "//etc/passwd"}) {
+    SCOPED_TRACE(path);
+    HttpResponse r = Call(Who::kPublic, "GET", path);
+    EXPECT_EQ(r.body.find("SECRET"), std::string::npos) << r.status;
+    EXPECT_EQ(r.body.find("root:"), std::string::npos) << r.status;
+  }
+  EXPECT_TRUE(IsProblem(Call(Who::kPublic, "POST", "/", "{}"), 405));
+  EXPECT_EQ(Call(Who::kPublic, "HEAD", "/").status, 200);
 }
 
 }  // namespace
