@@ -163,6 +163,71 @@ std::string ResultToJson(const Framework& fw, const IndexResult& r) {
   return j.dump(2) + "\n";
 }
 
+namespace {
+nlohmann::json Num(double v) { return HasValue(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+nlohmann::json RankJson(int r) { return r ? nlohmann::json(r) : nlohmann::json(nullptr); }
+}  // namespace
+
+std::string WhatIfToJson(const Framework& fw, const IndexResult& before, const IndexResult& after,
+                         const std::string& unit) {
+  nlohmann::json j;
+  j["unit"] = unit;
+  j["edition"] = after.edition;
+  nlohmann::json nodes = nlohmann::json::array();
+  for (const Node* n : OutputOrder(fw)) {
+    nodes.push_back({{"code", n->code},
+                     {"level", n->level},
+                     {"score_before", Num(before.Score(n->code, unit))},
+                     {"rank_before", RankJson(before.Rank(n->code, unit))},
+                     {"score_after", Num(after.Score(n->code, unit))},
+                     {"rank_after", RankJson(after.Rank(n->code, unit))}});
+  }
+  j["nodes"] = std::move(nodes);
+  return j.dump(2) + "\n";
+}
+
+std::string GainPlanToJson(const GainPlan& p) {
+  nlohmann::json steps = nlohmann::json::array();
+  for (const auto& s : p.steps) {
+    steps.push_back({{"indicator", s.indicator},
+                     {"from", Num(s.from)},
+                     {"to", Num(s.to)},
+                     {"cost", s.cost},
+                     {"score_after", Num(s.score_after)},
+                     {"rank_after", RankJson(s.rank_after)}});
+  }
+  nlohmann::json j = {{"rank_before", p.rank_before},
+                      {"target_rank", p.target_rank},
+                      {"rank_after", p.rank_after},
+                      {"score_before", Num(p.score_before)},
+                      {"score_after", Num(p.score_after)},
+                      {"total_cost", p.total_cost},
+                      {"reached", p.reached},
+                      {"steps", std::move(steps)}};
+  return j.dump(2) + "\n";
+}
+
+std::string RobustnessToJson(const RobustnessReport& rep) {
+  nlohmann::json units = nlohmann::json::array(), inds = nlohmann::json::array();
+  for (const auto& u : rep.units) {
+    units.push_back({{"unit", u.unit},
+                     {"nominal_rank", u.nominal_rank},
+                     {"median_rank", u.median_rank},
+                     {"p5_rank", u.p5_rank},
+                     {"p95_rank", u.p95_rank}});
+  }
+  for (const auto& s : rep.indicators) {
+    inds.push_back({{"indicator", s.indicator},
+                    {"mean_abs_shift", s.mean_abs_shift},
+                    {"max_abs_shift", s.max_abs_shift}});
+  }
+  nlohmann::json j = {{"runs", rep.runs},
+                      {"seed", rep.seed},
+                      {"units", std::move(units)},
+                      {"indicators", std::move(inds)}};
+  return j.dump(2) + "\n";
+}
+
 Result<std::vector<PublishedPii>> ParsePublishedPii(std::string_view text) {
   STIO_ASSIGN_OR_RETURN(CsvTable t, ParseCsv(text));
   STIO_ASSIGN_OR_RETURN(

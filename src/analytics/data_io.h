@@ -17,6 +17,7 @@
 
 #include "analytics/engine.h"
 #include "analytics/framework.h"
+#include "analytics/simulate.h"
 
 namespace stio::analytics {
 
@@ -31,6 +32,17 @@ std::string ResultToCsv(const Framework& fw, const IndexResult& r);
 // Results as JSON: {"edition", "framework", "units": [{"unit", "included", "scores": {code:
 // score}, "ranks": {code: rank}, "efficiency"}], "dropped_indicators", "notes": [...]}.
 std::string ResultToJson(const Framework& fw, const IndexResult& r);
+
+// What-if as JSON: {"unit", "edition", "nodes": [{"code", "level", "score_before", "rank_before",
+// "score_after", "rank_after"}] for every node and indicator}.
+std::string WhatIfToJson(const Framework& fw, const IndexResult& before, const IndexResult& after,
+                         const std::string& unit);
+// {"rank_before", "target_rank", "rank_after", "score_before", "score_after", "total_cost",
+//  "reached", "steps": [{"indicator", "from", "to", "cost", "score_after", "rank_after"}]}
+std::string GainPlanToJson(const GainPlan& plan);
+// {"runs", "seed", "units": [{"unit", "nominal_rank", "median_rank", "p5_rank", "p95_rank"}],
+//  "indicators": [{"indicator", "mean_abs_shift", "max_abs_shift"}]}
+std::string RobustnessToJson(const RobustnessReport& rep);
 
 // One published PII figure (data/pii/pii_published.csv, see its PROVENANCE.md).
 struct PublishedPii {

@@ -627,7 +627,7 @@ Result<IndexResult> Compute(const Framework& fw, const PreparedData& data, int e
         double x = r.scores[kc][u];
         if (!HasValue(x) || w <= 0) continue;
         wsum += w;
-        if (agg == Aggregation::kArithmetic) {
+        if (agg != Aggregation::kGeometric) {
           acc += w * x;
         } else if (x < 0) {
           return Status::InvalidArgument(
@@ -643,6 +643,8 @@ Result<IndexResult> Compute(const Framework& fw, const PreparedData& data, int e
       if (wsum == 0) continue;
       if (agg == Aggregation::kArithmetic) {
         s[u] = acc / wsum;
+      } else if (agg == Aggregation::kSum) {
+        s[u] = acc;
       } else {
         s[u] = zero ? 0 : std::exp(acc / wsum);
       }

@@ -190,6 +190,9 @@ TEST(Aggregation, GeometricVersusArithmeticAndReweighting) {
   // u2: 25^(1/3) * 50^(2/3)
   EXPECT_NEAR(g.Score("G1", "u2"), std::pow(25, 1.0 / 3) * std::pow(50, 2.0 / 3), 1e-9);
   EXPECT_DOUBLE_EQ(g.Score("G1", "u3"), 0);  // a zero makes the geometric mean zero
+  o.aggregation = Aggregation::kSum;
+  IndexResult sum = RunEd(fw, d, o);
+  EXPECT_NEAR(sum.Score("G1", "u2"), 25 + 2 * 50, 1e-12);  // B missing adds nothing
   // AM >= GM at every node.
   for (const auto& unit : {"u1", "u2", "u3"}) {
     for (const auto& node : {"G1", "G2", "X"}) {

@@ -203,7 +203,15 @@ std::string_view NormalisationName(Normalisation n) {
 }
 
 std::string_view AggregationName(Aggregation a) {
-  return a == Aggregation::kArithmetic ? "arithmetic" : "geometric";
+  switch (a) {
+    case Aggregation::kArithmetic:
+      return "arithmetic";
+    case Aggregation::kGeometric:
+      return "geometric";
+    case Aggregation::kSum:
+      return "sum";
+  }
+  return "?";
 }
 
 Result<Normalisation> ParseNormalisation(std::string_view s) {
@@ -219,7 +227,8 @@ Result<Normalisation> ParseNormalisation(std::string_view s) {
 Result<Aggregation> ParseAggregation(std::string_view s) {
   if (s == "arithmetic") return Aggregation::kArithmetic;
   if (s == "geometric") return Aggregation::kGeometric;
-  return Bad("unknown aggregation " + Quote(s) + " (expected arithmetic or geometric)",
+  if (s == "sum") return Aggregation::kSum;
+  return Bad("unknown aggregation " + Quote(s) + " (expected arithmetic, geometric or sum)",
              "aggregation");
 }
 

@@ -36,7 +36,10 @@ enum class Normalisation {
   kRank,                 // (rank - 1) / (n - 1) * scale, ties take their average rank
   kDistanceToReference,  // scale * x / x_ref (direction -1: scale * x_ref / x)
 };
-enum class Aggregation { kArithmetic, kGeometric };
+// kArithmetic / kGeometric: weighted means over the children a unit has (weights renormalised);
+// kSum: weighted sum of the children a unit has (missing children add nothing; for indices that
+// publish points rather than means).
+enum class Aggregation { kArithmetic, kGeometric, kSum };
 // Missing values: kNone leaves them out and renormalises the parent's weights over what the unit
 // has (the GII's practice); the others fill them with the indicator's mean or median over the
 // included units of the edition (after denomination) and report each filled value.

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <optional>
 
@@ -37,13 +38,13 @@ constexpr const char* kComputeHelp =
     "  (MAP: code,new_code_2025 as data/admin-units/provinces_pre2025.csv; all commands).\n";
 constexpr const char* kWhatIfHelp =
     "usage: stio index whatif --framework F --values V.csv --unit CODE\n"
-    "         [--set INDICATOR=VALUE ...] [--gain N] [--edition Y]\n"
+    "         [--set INDICATOR=VALUE ...] [--gain N] [--edition Y] [--format text|json]\n"
     "  Recomputes with the unit's raw values changed (VALUE 'none' removes a value) and prints\n"
     "  the scores and ranks before and after. --gain N lists the cheapest changes (greedy;\n"
     "  cost = relative change of the raw value) that lift the unit N places.\n";
 constexpr const char* kRobustnessHelp =
     "usage: stio index robustness --framework F --values V.csv [--edition Y] [--runs 1000]\n"
-    "         [--seed 1] [--spread 0.25]\n"
+    "         [--seed 1] [--spread 0.25] [--format text|json]\n"
     "  Monte Carlo over weights (each x U[1-spread, 1+spread]) and aggregation (arithmetic or\n"
     "  geometric): each unit's nominal rank, median rank and 5-95% interval; then the mean and\n"
     "  largest rank shift when each indicator is left out. Same seed, same output.\n";
@@ -61,7 +62,7 @@ Result<Args> ParseArgs(const std::vector<std::string>& args, size_t start) {
       "--normalisation",  "--aggregation", "--unit",           "--set",
       "--gain",           "--runs",        "--seed",           "--spread",
       "--reference-unit", "--relative-to", "--reference-year", "--merge-map",
-      "--merge-before"};
+      "--merge-before",   "--format"};
   Args a;
   for (size_t i = start; i < args.size(); ++i) {
     const std::string& s = args[i];
@@ -228,6 +229,14 @@ void PrintProfile(const Framework& fw, const IndexResult& r, const std::string& 
   }
 }
 
+// --format text (default) or json.
+Result<bool> JsonFormat(const Args& a) {
+  auto it = a.opts.find("format");
+  if (it == a.opts.end() || it->second == "text") return false;
+  if (it->second == "json") return true;
+  return Status::InvalidArgument("--format must be text or json");
+}
+
 int Fail(std::ostream& err, const Status& s, bool usage) {
   err << "stio index: " << s.message() << "\n";
   return usage ? 2 : 1;
@@ -321,27 +330,40 @@ int WhatIfCmd(const Args& a, std::ostream& out, std::ostream& err) {
   if (changes.empty() && gain == 0) {
     return Fail(err, Status::InvalidArgument("give --set INDICATOR=VALUE and/or --gain N"), true);
   }
+  auto json_format = JsonFormat(a);
+  if (!json_format.ok()) return Fail(err, json_format.status(), true);
+  const bool json = *json_format;
+  nlohmann::json jout = nlohmann::json::object();
   auto base = analytics::Compute(l->fw, l->data, l->edition, l->opts);
   if (!base.ok()) return Fail(err, base.status(), false);
   PreparedData data = l->data;
   if (!changes.empty()) {
     auto after = WhatIf(l->fw, l->data, l->edition, l->opts, unit, changes);
     if (!after.ok()) return Fail(err, after.status(), false);
-    out << "what-if for " << unit << ", edition " << l->edition << "\ncode\tscore before\trank "
-        << "before\tscore after\trank after\n";
-    std::vector<std::string> codes = {l->fw.root};
-    for (const auto& t : TopNodes(l->fw)) codes.push_back(t);
-    for (const auto& c : changes) codes.push_back(c.indicator);
-    for (const auto& c : codes) {
-      if (!base->scores.count(c)) continue;  // a denominator
-      out << c << "\t" << F2(base->Score(c, unit)) << "\t" << RankStr(base->Rank(c, unit)) << "\t"
-          << F2(after->Score(c, unit)) << "\t" << RankStr(after->Rank(c, unit)) << "\n";
-    }
     for (const auto& c : changes) data.Set(unit, c.indicator, l->edition, c.value);
+    if (json) {
+      jout["whatif"] = nlohmann::json::parse(WhatIfToJson(l->fw, *base, *after, unit));
+    } else {
+      out << "what-if for " << unit << ", edition " << l->edition << "\ncode\tscore before\trank "
+          << "before\tscore after\trank after\n";
+      std::vector<std::string> codes = {l->fw.root};
+      for (const auto& t : TopNodes(l->fw)) codes.push_back(t);
+      for (const auto& c : changes) codes.push_back(c.indicator);
+      for (const auto& c : codes) {
+        if (!base->scores.count(c)) continue;  // a denominator
+        out << c << "\t" << F2(base->Score(c, unit)) << "\t" << RankStr(base->Rank(c, unit)) << "\t"
+            << F2(after->Score(c, unit)) << "\t" << RankStr(after->Rank(c, unit)) << "\n";
+      }
+    }
   }
   if (gain > 0) {
     auto plan = GainPlaces(l->fw, data, l->edition, l->opts, unit, gain);
     if (!plan.ok()) return Fail(err, plan.status(), false);
+    if (json) {
+      jout["gain_plan"] = nlohmann::json::parse(GainPlanToJson(*plan));
+      out << jout.dump(2) << "\n";
+      return 0;
+    }
     out << "cheapest changes to gain " << gain << " place(s): rank " << plan->rank_before
         << " -> target " << plan->target_rank << "\nstep\tindicator\tfrom\tto\tcost\tscore\trank\n";
     int i = 0;
@@ -353,6 +375,7 @@ int WhatIfCmd(const Args& a, std::ostream& out, std::ostream& err) {
         << plan->rank_after << ", score " << F2(plan->score_before) << " -> "
         << F2(plan->score_after) << ", total cost " << F2(plan->total_cost) << "\n";
   }
+  if (json) out << jout.dump(2) << "\n";
   return 0;
 }
 
@@ -380,8 +403,14 @@ int RobustnessCmd(const Args& a, std::ostream& out, std::ostream& err) {
     }
     ro.weight_spread = *v;
   }
+  auto json_format = JsonFormat(a);
+  if (!json_format.ok()) return Fail(err, json_format.status(), true);
   auto rep = Robustness(l->fw, l->data, l->edition, l->opts, ro);
   if (!rep.ok()) return Fail(err, rep.status(), false);
+  if (*json_format) {
+    out << RobustnessToJson(*rep);
+    return 0;
+  }
   out << "robustness of " << l->fw.code << " edition " << l->edition << ": " << rep->runs
       << " runs, seed " << rep->seed << ", weights x U[" << 1 - ro.weight_spread << ", "
       << 1 + ro.weight_spread << "]\nunit\trank\tmedian\tp5\tp95\n";

@@ -7,11 +7,11 @@
 //       Prints the ranking (or writes all scores, ranks and notes to FILE); with --unit, that
 //       unit's profile: scores and ranks at every level, strengths and weaknesses, notes.
 //   whatif --framework F --values V.csv --unit CODE [--set INDICATOR=VALUE ...] [--gain N]
-//          [--edition Y]
+//          [--edition Y] [--format text|json]
 //       Recomputes with the unit's values changed and prints old and new scores and ranks; with
 //       --gain, the greedy cheapest changes to gain N places (see analytics/simulate.h).
 //   robustness --framework F --values V.csv [--edition Y] [--runs 1000] [--seed 1]
-//              [--spread 0.25]
+//              [--spread 0.25] [--format text|json]
 //       Monte Carlo rank intervals and the indicators the ranking is most sensitive to.
 //
 // Every command also takes --merge-map MAP.csv [--merge-before YEAR] to re-express older rows on

@@ -150,6 +150,17 @@ TEST_F(IndexToolTest, ComputePiiWhatIfAndGain) {
             0)
       << err_.str();
   EXPECT_THAT(out_.str(), HasSubstr("target reached: rank 3"));
+  ASSERT_EQ(Run({"whatif", "--framework", fw, "--values", values, "--unit", "38", "--set",
+                 "1.1.1=50", "--gain", "1", "--format", "json"}),
+            0)
+      << err_.str();
+  auto j = nlohmann::json::parse(out_.str());
+  EXPECT_EQ(j["whatif"]["unit"], "38");
+  EXPECT_EQ(j["whatif"]["nodes"][0]["code"], "PII");
+  EXPECT_TRUE(j["gain_plan"]["reached"].get<bool>());
+  EXPECT_EQ(Run({"whatif", "--framework", fw, "--values", values, "--unit", "38", "--gain", "1",
+                 "--format", "xml"}),
+            2);
   EXPECT_EQ(Run({"whatif", "--framework", fw, "--values", values, "--unit", "99", "--gain", "1"}),
             1);
   EXPECT_THAT(err_.str(), HasSubstr("unknown unit \"99\""));
@@ -186,6 +197,12 @@ TEST_F(IndexToolTest, RobustnessIsReproducible) {
       Run({"robustness", "--framework", fw, "--values", values, "--runs", "50", "--seed", "9"}), 0);
   EXPECT_EQ(out_.str(), first);
   EXPECT_EQ(Run({"robustness", "--framework", fw, "--values", values, "--runs", "0"}), 2);
+  ASSERT_EQ(Run({"robustness", "--framework", fw, "--values", values, "--runs", "20", "--format",
+                 "json"}),
+            0);
+  auto j = nlohmann::json::parse(out_.str());
+  EXPECT_EQ(j["runs"], 20);
+  EXPECT_EQ(j["units"].size(), 4u);
 }
 
 }  // namespace
