@@ -1,12 +1,16 @@
 // Behaviour of the API over HTTP: reference data, the registry, people, hostile input, bulk import
 // and export, sessions, the audit log and the system endpoints.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "api/api_fixture.h"
 #include "core/clock.h"
+#include "core/crypto.h"
 #include "core/strings.h"
 #include "domain/accounts.h"
 #include "domain/registry.h"
@@ -1041,6 +1045,80 @@ TEST_F(StaticFilesTest, ServesTheAppAndNothingElse) {
   }
   EXPECT_TRUE(IsProblem(Call(Who::kPublic, "POST", "/", "{}"), 405));
   EXPECT_EQ(Call(Who::kPublic, "HEAD", "/").status, 200);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Concurrency (no timing: only outcomes are checked)
+
+TEST_F(ApiTest, ConcurrentEditsOfOneVersionLetExactlyOneWin) {
+  const std::string path = "/api/v1/organizations/" + std::to_string(seed().org_a);
+  const int64_t version = Ok(Call(Who::kPublic, "GET", path))["version"];
+  constexpr int kThreads = 6;
+  std::vector<int> status(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      HttpClient c("127.0.0.1", port());
+      auto r =
+          c.Patch(path, json{{"short_name", "T" + std::to_string(i)}, {"version", version}}.dump(),
+                  As(Who::kStaff));
+      status[i] = r.ok() ? r->status : -1;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(std::count(status.begin(), status.end(), 200), 1);
+  EXPECT_EQ(std::count(status.begin(), status.end(), 409), kThreads - 1);
+  json now = Ok(Call(Who::kPublic, "GET", path));
+  EXPECT_EQ(now["version"], version + 1);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'update'"), 1);
+}
+
+TEST_F(ApiTest, ConcurrentCreatesAreAllKeptAndAudited) {
+  const Snapshot before = Snap();
+  constexpr int kThreads = 4, kEach = 5;
+  std::vector<int> created(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      HttpClient c("127.0.0.1", port());
+      c.set_keep_alive(true);
+      for (int j = 0; j < kEach; ++j) {
+        auto r = c.Post("/api/v1/people",
+                        json{{"full_name", "Người " + std::to_string(i) + "-" + std::to_string(j)},
+                             {"organization_id", seed().org_a}}
+                            .dump(),
+                        As(Who::kMemberOwn));
+        if (r.ok() && r->status == 201) ++created[i];
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int n : created) EXPECT_EQ(n, kEach);
+  const Snapshot after = Snap();
+  EXPECT_EQ(after.people, before.people + kThreads * kEach);
+  EXPECT_EQ(after.audit, before.audit + kThreads * kEach);
+  EXPECT_EQ(Ok(Call(Who::kPublic, "GET", "/api/v1/people?limit=500"))["total"], kThreads * kEach);
+}
+
+TEST_F(ApiTest, ApiTokensOverHttp) {
+  json t = Ok(Call(Who::kReviewer, "POST", "/api/v1/tokens", R"({"name": "báo cáo"})"), 201);
+  const std::string token = t["token"];
+  EXPECT_EQ(token.rfind("stio_", 0), 0u);
+  const HttpHeaders bearer = {{"Authorization", "Bearer " + token}};
+  EXPECT_EQ(Ok(Call(Who::kPublic, "GET", "/api/v1/auth/me", "", bearer))["user"]["email"],
+            seed().email.at(Who::kReviewer));
+  json list = Ok(Call(Who::kReviewer, "GET", "/api/v1/tokens"));
+  EXPECT_EQ(list["items"].size(), 2u);
+  EXPECT_EQ(list.dump().find(token), std::string::npos) << "shown once, at creation";
+  // Stored as a digest only.
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM api_tokens WHERE token_hash = '" + Sha256Hex(token) + "'"),
+            1);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM api_tokens WHERE token_hash = '" + token + "'"), 0);
+  EXPECT_EQ(Call(Who::kReviewer, "DELETE", "/api/v1/tokens/" + Id(t["id"])).status, 204);
+  EXPECT_TRUE(IsProblem(Call(Who::kPublic, "GET", "/api/v1/auth/me", "", bearer), 401));
+  EXPECT_TRUE(IsProblem(Call(Who::kReviewer, "DELETE", "/api/v1/tokens/999999"), 404));
+  EXPECT_TRUE(
+      IsProblem(Call(Who::kReviewer, "POST", "/api/v1/tokens", R"({"name": 5})"), 400, "name"));
 }
 
 }  // namespace
