@@ -190,6 +190,11 @@ TEST_F(AuthzMatrixTest, EveryRouteAgainstEveryRole) {
     EXPECT_TRUE(routes.count(c)) << "not a route any more: " << c.first << " " << c.second;
   }
 
+  const json openapi = json::parse(api::Api::OpenApiJson());
+  auto Lower = [](std::string m) {
+    for (char& ch : m) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return m;
+  };
   int n = 0;
   int checked = 0;
   for (const Case& c : cases) {
@@ -215,6 +220,11 @@ TEST_F(AuthzMatrixTest, EveryRouteAgainstEveryRole) {
         EXPECT_GE(res.status, 200) << res.body.substr(0, 300);
         EXPECT_LT(res.status, 300) << res.body.substr(0, 300);
       }
+      // The OpenAPI document lists the status actually answered.
+      const json op =
+          openapi["paths"].value(c.pattern, json::object()).value(Lower(c.method), json());
+      EXPECT_TRUE(op.is_object() && op["responses"].contains(std::to_string(res.status)))
+          << "status " << res.status << " is not documented in openapi.json";
       if (res.status == 401 || res.status == 403) {
         EXPECT_EQ(AuditCount(), audit_before) << "a refused request wrote to the audit log";
       } else if (c.method == "GET") {
