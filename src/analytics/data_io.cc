@@ -221,10 +221,15 @@ std::string RobustnessToJson(const RobustnessReport& rep) {
                     {"mean_abs_shift", s.mean_abs_shift},
                     {"max_abs_shift", s.max_abs_shift}});
   }
+  nlohmann::json factors = nlohmann::json::array();
+  for (const auto& f : rep.factors) {
+    factors.push_back({{"factor", f.factor}, {"first_order", f.first_order}});
+  }
   nlohmann::json j = {{"runs", rep.runs},
                       {"seed", rep.seed},
                       {"units", std::move(units)},
-                      {"indicators", std::move(inds)}};
+                      {"indicators", std::move(inds)},
+                      {"factors", std::move(factors)}};
   return j.dump(2) + "\n";
 }
 

@@ -41,7 +41,8 @@ std::string WhatIfToJson(const Framework& fw, const IndexResult& before, const I
 //  "reached", "steps": [{"indicator", "from", "to", "cost", "score_after", "rank_after"}]}
 std::string GainPlanToJson(const GainPlan& plan);
 // {"runs", "seed", "units": [{"unit", "nominal_rank", "median_rank", "p5_rank", "p95_rank"}],
-//  "indicators": [{"indicator", "mean_abs_shift", "max_abs_shift"}]}
+//  "indicators": [{"indicator", "mean_abs_shift", "max_abs_shift"}],
+//  "factors": [{"factor", "first_order"}]}
 std::string RobustnessToJson(const RobustnessReport& rep);
 
 // One published PII figure (data/pii/pii_published.csv, see its PROVENANCE.md).

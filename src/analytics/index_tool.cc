@@ -46,8 +46,9 @@ constexpr const char* kRobustnessHelp =
     "usage: stio index robustness --framework F --values V.csv [--edition Y] [--runs 1000]\n"
     "         [--seed 1] [--spread 0.25] [--format text|json]\n"
     "  Monte Carlo over weights (each x U[1-spread, 1+spread]) and aggregation (arithmetic or\n"
-    "  geometric): each unit's nominal rank, median rank and 5-95% interval; then the mean and\n"
-    "  largest rank shift when each indicator is left out. Same seed, same output.\n";
+    "  geometric): each unit's nominal rank, median rank and 5-95% interval; the first-order\n"
+    "  share of rank variance due to each choice and weight; then the mean and largest rank\n"
+    "  shift when each indicator is left out. Same seed, same output.\n";
 
 struct Args {
   std::map<std::string, std::string> opts;
@@ -417,6 +418,10 @@ int RobustnessCmd(const Args& a, std::ostream& out, std::ostream& err) {
   for (const auto& u : rep->units) {
     out << u.unit << "\t" << u.nominal_rank << "\t" << u.median_rank << "\t" << u.p5_rank << "\t"
         << u.p95_rank << "\n";
+  }
+  out << "factor\tfirst-order share of rank variance (top 10)\n";
+  for (size_t i = 0; i < rep->factors.size() && i < 10; ++i) {
+    out << rep->factors[i].factor << "\t" << F2(rep->factors[i].first_order) << "\n";
   }
   out << "indicator\tmean |rank shift| when left out\tmax\n";
   for (const auto& s : rep->indicators) {

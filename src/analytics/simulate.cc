@@ -159,15 +159,39 @@ Result<RobustnessReport> Robustness(const Framework& fw, const PreparedData& dat
   auto uniform = [&rng] { return static_cast<double>(rng() >> 11) * 0x1.0p-53; };
   auto pick = [&](size_t n) { return std::min(n - 1, static_cast<size_t>(uniform() * n)); };
   std::vector<std::vector<int>> ranks(units.size());
+  // Factor values per run: [factor][run]; factor names alongside.
+  std::vector<std::string> factor_names;
+  std::vector<bool> factor_discrete;
+  if (ro.aggregations.size() > 1)
+    factor_names.push_back("aggregation"), factor_discrete.push_back(true);
+  if (ro.normalisations.size() > 1) {
+    factor_names.push_back("normalisation"), factor_discrete.push_back(true);
+  }
+  const size_t n_method_factors = factor_names.size();
+  if (ro.weight_spread > 0) {
+    for (const auto& n : fw.nodes) {
+      if (n.code != fw.root)
+        factor_names.push_back("weight:" + n.code), factor_discrete.push_back(false);
+    }
+  }
+  std::vector<std::vector<double>> factor_values(factor_names.size());
   for (int run = 0; run < ro.runs; ++run) {
     Overrides ov;
+    size_t f = n_method_factors;
     for (const auto& n : fw.nodes) {
       if (n.code == fw.root) continue;
-      ov.weights[n.code] = n.weight * (1 + ro.weight_spread * (2 * uniform() - 1));
+      double x = 2 * uniform() - 1;
+      ov.weights[n.code] = n.weight * (1 + ro.weight_spread * x);
+      if (ro.weight_spread > 0) factor_values[f++].push_back(x);
     }
     MethodOptions m = opts;
-    m.aggregation = ro.aggregations[pick(ro.aggregations.size())];
-    m.normalisation = ro.normalisations[pick(ro.normalisations.size())];
+    size_t ai = pick(ro.aggregations.size());
+    size_t ni = pick(ro.normalisations.size());
+    m.aggregation = ro.aggregations[ai];
+    m.normalisation = ro.normalisations[ni];
+    f = 0;
+    if (ro.aggregations.size() > 1) factor_values[f++].push_back(static_cast<double>(ai));
+    if (ro.normalisations.size() > 1) factor_values[f++].push_back(static_cast<double>(ni));
     if (m.aggregation == Aggregation::kGeometric && m.normalisation == Normalisation::kMinMax &&
         m.minmax_lower == 0) {
       m.minmax_lower = m.scale / 100;  // [1, 100] as COINr does for geometric means
@@ -204,6 +228,50 @@ Result<RobustnessReport> Robustness(const Framework& fw, const PreparedData& dat
   std::stable_sort(rep.units.begin(), rep.units.end(),
                    [](const UnitRobustness& a, const UnitRobustness& b) {
                      return a.nominal_rank < b.nominal_rank;
+                   });
+  // First-order indices by binning (categories for discrete factors).
+  for (size_t f = 0; f < factor_names.size(); ++f) {
+    const auto& x = factor_values[f];
+    std::vector<int> bin(x.size());
+    int n_bins = 0;
+    if (factor_discrete[f]) {
+      for (size_t r = 0; r < x.size(); ++r) bin[r] = static_cast<int>(x[r]);
+      n_bins = static_cast<int>(*std::max_element(x.begin(), x.end())) + 1;
+    } else {
+      std::vector<size_t> order(x.size());
+      for (size_t r = 0; r < order.size(); ++r) order[r] = r;
+      std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return x[a] < x[b]; });
+      n_bins = std::max(1, std::min(10, static_cast<int>(x.size()) / 10));
+      for (size_t k = 0; k < order.size(); ++k) {
+        bin[order[k]] = static_cast<int>(k * n_bins / order.size());
+      }
+    }
+    double total = 0;
+    int counted = 0;
+    for (size_t i = 0; i < units.size(); ++i) {
+      const auto& y = ranks[i];
+      double mean = 0;
+      for (int v : y) mean += v;
+      mean /= static_cast<double>(y.size());
+      double var = 0;
+      for (int v : y) var += (v - mean) * (v - mean);
+      var /= static_cast<double>(y.size());
+      if (var <= 0) continue;
+      std::vector<double> sum(n_bins, 0), cnt(n_bins, 0);
+      for (size_t r = 0; r < y.size(); ++r) sum[bin[r]] += y[r], cnt[bin[r]] += 1;
+      double between = 0;
+      for (int b = 0; b < n_bins; ++b) {
+        if (cnt[b] > 0) between += cnt[b] * std::pow(sum[b] / cnt[b] - mean, 2);
+      }
+      between /= static_cast<double>(y.size());
+      total += between / var;
+      ++counted;
+    }
+    rep.factors.push_back({factor_names[f], counted ? total / counted : 0});
+  }
+  std::stable_sort(rep.factors.begin(), rep.factors.end(),
+                   [](const FactorSensitivity& a, const FactorSensitivity& b) {
+                     return a.first_order > b.first_order;
                    });
   if (ro.indicator_sensitivity) {
     for (int ii : fw.Indicators()) {

@@ -90,11 +90,21 @@ struct IndicatorSensitivity {
   double mean_abs_shift = 0;
   int max_abs_shift = 0;
 };
+// First-order (main-effect) variance share of one uncertain input of the Monte Carlo:
+// S = Var(E[rank | factor]) / Var(rank), averaged over the units whose rank varies. Estimated from
+// the runs themselves: discrete factors (aggregation, normalisation) by category, weights by ten
+// equal-count bins, minus nothing for bias, so with few runs small factors read slightly above 0.
+// Factors: "aggregation", "normalisation" (when more than one choice) and "weight:CODE".
+struct FactorSensitivity {
+  std::string factor;
+  double first_order = 0;
+};
 struct RobustnessReport {
   int runs = 0;
   uint64_t seed = 0;
   std::vector<UnitRobustness> units;             // included units, nominal rank order
   std::vector<IndicatorSensitivity> indicators;  // largest mean shift first
+  std::vector<FactorSensitivity> factors;        // largest first-order index first
 };
 
 [[nodiscard]] Result<RobustnessReport> Robustness(const Framework& fw, const PreparedData& data,

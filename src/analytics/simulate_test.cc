@@ -140,6 +140,29 @@ TEST(Robustness, ReproducibleWithASeed) {
   }
 }
 
+TEST(Robustness, FirstOrderIndicesFindTheFactorThatMatters) {
+  Framework fw = Fw();
+  PreparedData data = Data(fw);
+  RobustnessOptions ro;
+  ro.runs = 300;
+  ro.indicator_sensitivity = false;
+  ro.weight_spread = 0;  // only the aggregation varies: it explains all the rank variance
+  auto a = Robustness(fw, data, 2024, fw.method, ro);
+  ASSERT_TRUE(a.ok());
+  ASSERT_EQ(a->factors.size(), 1u);
+  EXPECT_EQ(a->factors[0].factor, "aggregation");
+  EXPECT_NEAR(a->factors[0].first_order, 1.0, 1e-9);
+  ro.weight_spread = 0.5;
+  ro.aggregations = {Aggregation::kArithmetic};
+  auto w = Robustness(fw, data, 2024, fw.method, ro);
+  ASSERT_TRUE(w.ok());
+  ASSERT_EQ(w->factors.size(), 6u);  // weights of P1, P2, a, b, c, d
+  for (const auto& f : w->factors) {
+    EXPECT_TRUE(f.first_order >= 0 && f.first_order <= 1) << f.factor;
+    EXPECT_EQ(f.factor.rfind("weight:", 0), 0u);
+  }
+}
+
 TEST(Robustness, NoPerturbationGivesTheNominalRank) {
   Framework fw = Fw();
   PreparedData data = Data(fw);
@@ -155,6 +178,7 @@ TEST(Robustness, NoPerturbationGivesTheNominalRank) {
     EXPECT_EQ(u.p95_rank, u.nominal_rank) << u.unit;
     EXPECT_EQ(u.median_rank, u.nominal_rank) << u.unit;
   }
+  EXPECT_TRUE(a->factors.empty());  // nothing varied
   ro.runs = 0;
   EXPECT_FALSE(Robustness(fw, data, 2024, fw.method, ro).ok());
 }
