@@ -63,7 +63,11 @@ expect_in "stio --help" "$T/out" "Commands:"
 run "stio help" 0 "$STIO" help
 run "stio version" 0 "$STIO" version
 expect_in "stio version" "$T/out" "stio "
-for cmd in serve migrate backup restore "user add" "user list" "token create" import export ir; do
+# Every command listed by `stio --help` (so that a new one is covered too), and some by hand.
+"$STIO" --help >"$T/help"
+mapfile -t COMMANDS < <(sed -n '/^Commands:/,/^$/p' "$T/help" | sed -n 's/^  \([a-z]\+\( [a-z]\+\)\?\)  .*/\1/p')
+[[ ${#COMMANDS[@]} -ge 12 ]] && pass || fail "could not read the commands from stio --help: ${COMMANDS[*]}"
+for cmd in "${COMMANDS[@]}" serve migrate "user add" "token create" import export "org list"; do
   # shellcheck disable=SC2086
   run "stio $cmd --help" 0 "$STIO" $cmd --help
   if [[ ! -s "$T/out" ]]; then fail "stio $cmd --help printed nothing"; fi
@@ -165,13 +169,45 @@ run "import as a reviewer-less nobody" 1 "$STIO" import --db "$DB" --data "$DATA
 run "import of a missing file" 1 "$STIO" import --db "$DB" --data "$DATA" --entity people --file "$T/none.csv"
 expect_eq "people" "$(count "$DB" "SELECT COUNT(*) FROM people")" 1
 
+# --- Record commands ------------------------------------------------------------------------
+run "org create" 0 "$STIO" org create --db "$DB" --data "$DATA" --as admin@example.vn \
+  --json '{"kind": "research_institute", "name": "Viện Công nghệ Sinh học", "province_code": "38"}'
+ORG=$(jq -r .id "$T/out")
+run "org create with a bad tax code" 1 "$STIO" org create --db "$DB" --data "$DATA" \
+  --json '{"kind": "enterprise", "name": "X", "tax_code": "0100109107"}'
+expect_in "org create with a bad tax code" "$T/err" "tax_code"
+run "org create with an unknown field" 1 "$STIO" org create --db "$DB" --data "$DATA" \
+  --json '{"kind": "enterprise", "name": "X", "ceo": "Y"}'
+run "org create with malformed JSON" 2 "$STIO" org create --db "$DB" --data "$DATA" --json '{"kind": '
+run "org update" 0 "$STIO" org update --db "$DB" --data "$DATA" --id "$ORG" --json '{"short_name": "VCNSH"}'
+expect_eq "org update" "$(jq -r .short_name "$T/out")" VCNSH
+run "org show" 0 "$STIO" org show --db "$DB" --data "$DATA" --id "$ORG"
+expect_eq "org show" "$(jq -r .name "$T/out")" "Viện Công nghệ Sinh học"
+run "certificate issue" 0 "$STIO" certificate issue --db "$DB" --data "$DATA" --org "$ORG" \
+  --json '{"number": "12/2024/GCN", "issued_on": "2024-03-01"}'
+CERT=$(jq -r .id "$T/out")
+run "certificate reinstate an active one" 1 "$STIO" certificate event --db "$DB" --data "$DATA" \
+  --id "$CERT" --json '{"action": "reinstate", "date": "2024-04-01"}'
+run "certificate suspend" 0 "$STIO" certificate event --db "$DB" --data "$DATA" --id "$CERT" \
+  --json '{"action": "suspend", "date": "2024-04-01"}'
+expect_eq "certificate suspend" "$(jq -r .status "$T/out")" suspended
+run "person create" 0 "$STIO" person create --db "$DB" --data "$DATA" \
+  --json "{\"full_name\": \"Lê Thị Hoa\", \"organization_id\": $ORG, \"orcid\": \"0000-0001-5109-3700\"}"
+run "person list" 0 "$STIO" person list --db "$DB" --data "$DATA" --q "le thi hoa"
+expect_in "person list" "$T/out" "Lê Thị Hoa"
+run "unknown record subcommand" 2 "$STIO" person frobnicate --db "$DB" --data "$DATA"
+run "org delete" 0 "$STIO" org delete --db "$DB" --data "$DATA" --id "$ORG"
+run "org show after delete" 1 "$STIO" org show --db "$DB" --data "$DATA" --id "$ORG"
+expect_eq "audited as the user" "$(count "$DB" "SELECT actor_email FROM audit_log WHERE entity_type='organization' AND entity_id='$ORG' AND action='create'")" admin@example.vn
+expect_eq "audited" "$(count "$DB" "SELECT COUNT(*) FROM audit_log WHERE entity_type='organization' AND entity_id='$ORG'")" 3
+
 # --- Export ---------------------------------------------------------------------------------
 run "export csv" 0 "$STIO" export --db "$DB" --data "$DATA" --entity organizations --format csv --out "$T/orgs.csv"
 [[ "$(head -c 3 "$T/orgs.csv" | od -An -tx1 | tr -d ' ')" == "efbbbf" ]] && pass || fail "export csv has no BOM"
 expect_in "export csv" "$T/orgs.csv" "Trường Ba, Cơ sở 2"
 expect_in "export csv guards formulas" "$T/orgs.csv" "'=SUM(A1:A2)"
 run "export json to stdout" 0 "$STIO" export --db "$DB" --data "$DATA" --entity people --format json
-expect_eq "export json" "$(jq -r '.[0].orcid' "$T/out")" "0000-0002-1825-0097"
+expect_eq "export json" "$(jq -r '[.[] | select(.full_name == "Nguyễn Văn An")][0].orcid' "$T/out")" "0000-0002-1825-0097"
 run "export organizations json" 0 "$STIO" export --db "$DB" --data "$DATA" --entity organizations --format json --out "$T/orgs.json"
 expect_eq "export json count" "$(jq length "$T/orgs.json")" 3
 
@@ -189,13 +225,13 @@ RESTORED="$T/restored/stio.db"
 mkdir -p "$T/restored"
 run "restore" 0 "$STIO" restore --db "$RESTORED" --from "$T/stio.bak"
 expect_eq "integrity of the restored database" "$(count "$RESTORED" 'PRAGMA integrity_check')" ok
-expect_eq "restored organizations" "$(count "$RESTORED" "SELECT COUNT(*) FROM organizations")" 3
+expect_eq "restored organizations" "$(count "$RESTORED" "SELECT COUNT(*) FROM organizations WHERE deleted_at IS NULL")" 3
 expect_eq "restored users" "$(count "$RESTORED" "SELECT COUNT(*) FROM users")" 2
 run "the restored database works" 0 "$STIO" user list --db "$RESTORED" --data "$DATA"
 expect_in "the restored database works" "$T/out" "admin@example.vn"
 printf 'this is not a database' >"$T/garbage.bak"
 run "restore from garbage" 1 "$STIO" restore --db "$RESTORED" --from "$T/garbage.bak"
-expect_eq "a failed restore leaves the database" "$(count "$RESTORED" "SELECT COUNT(*) FROM organizations")" 3
+expect_eq "a failed restore leaves the database" "$(count "$RESTORED" "SELECT COUNT(*) FROM organizations WHERE deleted_at IS NULL")" 3
 
 # --- Serve, briefly -------------------------------------------------------------------------
 "$STIO" serve --listen 127.0.0.1:0 --db "$DB" --data "$DATA" --quiet >"$T/serve.out" 2>"$T/serve.err" &
