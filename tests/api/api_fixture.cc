@@ -139,7 +139,7 @@ Seed LoadSeed() {
     const std::string prefix = key.substr(0, key.rfind('-') + 1);
     for (const auto& entry : fs::directory_iterator(base, ec)) {  // seeds of older builds
       std::string name = entry.path().filename().string();
-      if (name.rfind(prefix, 0) == 0 && name.find(".tmp.") == std::string::npos) {
+      if (name.rfind(prefix, 0) == 0 && name != key && name.find(".tmp.") == std::string::npos) {
         fs::remove_all(entry.path(), ec);
       }
     }
