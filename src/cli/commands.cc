@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "analytics/index_tool.h"
 #include "cli/args.h"
 #include "core/clock.h"
 #include "core/strings.h"
@@ -39,6 +40,8 @@ Commands:
   import         import organizations or people from CSV or JSON (all or nothing)
   export         export organizations or people as CSV or JSON
   ir             build and evaluate search indexes (ir index | ir run | ir eval)
+  index          compute, explain and simulate composite indices such as the PII
+                 (index compute | index whatif | index robustness)
   version        print the version
 
 Run `stio COMMAND --help` for a command's options.
@@ -558,6 +561,10 @@ int Main(const std::vector<std::string>& argv, std::istream& in, std::ostream& o
   if (cmd == "ir") {
     std::vector<std::string> rest(argv.begin() + 1, argv.end());
     return search::RunIrCommand(rest, out, err);
+  }
+  if (cmd == "index") {
+    std::vector<std::string> rest(argv.begin() + 1, argv.end());
+    return analytics::RunIndexCommand(rest, out, err);
   }
   if (cmd == "help") {
     out << kMainHelp;
