@@ -11,6 +11,8 @@ import { peopleListPage, personDetailPage, personFormPage } from './pages/people
 import { auditPage } from './pages/audit';
 import { loginPage } from './pages/login';
 import { usersPage } from './pages/users';
+import { searchPage } from './pages/search';
+import { searchBox } from './components/searchbox';
 
 route('/', 'home', homePage);
 route('/units', 'units', unitsPage);
@@ -28,6 +30,7 @@ route('/people/:id', 'people', personDetailPage);
 route('/audit', 'audit', auditPage);
 route('/login', 'login', loginPage);
 route('/users', 'users', usersPage);
+route('/search', 'search', searchPage);
 
 const NAV: [string, string, DictKey][] = [
   ['home', '#/', 'nav.home'],
@@ -56,12 +59,15 @@ function buildHeader(): HTMLElement {
   const navList = h('ul', { class: 'nav-list' }, NAV.filter(([name]) => (name !== 'audit' && name !== 'users') || me?.role === 'admin').map(([name, href, key]) =>
     h('li', null, h('a', { href, class: 'nav-link', 'data-route': name, 'aria-current': currentRoute === name ? 'page' : null }, t(key)))));
   const nav = h('nav', { id: 'site-nav', class: 'site-nav', 'aria-label': t('nav.main') }, navList);
-  const toggle = h('button', { type: 'button', class: 'menu-toggle', id: 'menu-toggle', 'aria-controls': 'site-nav', 'aria-expanded': 'false' },
+  const search = h('div', { class: 'header-search', id: 'header-search' },
+    searchBox({ id: 'header-q', variant: 'header', placeholder: t('search.placeholder') }));
+  const toggle = h('button', { type: 'button', class: 'menu-toggle', id: 'menu-toggle', 'aria-controls': 'site-nav header-search', 'aria-expanded': 'false' },
     h('span', { class: 'burger', 'aria-hidden': 'true' }, h('span'), h('span'), h('span')), h('span', { class: 'menu-label' }, t('nav.menu')));
   toggle.addEventListener('click', () => {
     const open = toggle.getAttribute('aria-expanded') !== 'true';
     toggle.setAttribute('aria-expanded', String(open));
     nav.classList.toggle('open', open);
+    search.classList.toggle('open', open);
   });
   const langBtn = h('button', {
     type: 'button', class: 'lang-btn', id: 'lang-switch', lang: getLang() === 'vi' ? 'en' : 'vi', 'aria-label': t('lang.label'),
@@ -101,6 +107,7 @@ function buildHeader(): HTMLElement {
         h('span', { class: 'brand-tag' }, t('app.tagline')))),
       toggle,
       nav,
+      search,
       h('div', { class: 'header-tools' }, langBtn, userArea)));
 }
 
@@ -122,6 +129,7 @@ async function renderRoute(): Promise<void> {
   });
   const nav = document.getElementById('site-nav');
   nav?.classList.remove('open');
+  document.getElementById('header-search')?.classList.remove('open');
   document.getElementById('menu-toggle')?.setAttribute('aria-expanded', 'false');
   if (!m) { main.replaceChildren(errorState({})); main.firstElementChild!.textContent = t('state.notFound'); return; }
   // Keep focus (and caret) in a search box when only the query changed (filters re-render the page).

@@ -201,6 +201,83 @@ logAudit(users[0], 'create', 'organization', 1, null, orgOut(orgs[0]));
 logAudit(users[1], 'update', 'organization', 2, { name: 'ĐHQG Hà Nội', website: null }, { name: 'Đại học Quốc gia Hà Nội', website: 'https://vnu.edu.vn' });
 
 // ---------- helpers ----------
+// ---- search (docs/api.md "Search"): diacritics optional, facets, <mark> snippets, suggestion ----
+const KIND_VI = { enterprise: 'doanh nghiệp', research_institute: 'viện nghiên cứu', university: 'trường đại học', state_agency: 'cơ quan nhà nước', startup: 'khởi nghiệp đổi mới sáng tạo', other: 'tổ chức khác' };
+const escHtml = (x) => String(x).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const WORD_RE = /([\p{L}\p{N}]+)/u;
+const words = (x) => String(x ?? '').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+function searchDocs() {
+  const docs = [];
+  for (const o of orgs) {
+    if (o.deleted) continue;
+    const prov = provByCode.get(o.province_code)?.full_name ?? '';
+    docs.push({ type: 'organization', id: o.id, title: o.name, subtitle: [KIND_VI[o.kind], prov].filter(Boolean).join(' · '),
+      body: [KIND_VI[o.kind], o.short_name, o.name_en, o.description, prov].filter(Boolean).join('\n'),
+      f: { type: ['organization'], province: o.province_code ? [o.province_code] : [], kind: [o.kind], field: [], expert: [], certified: [certStatus(o.id) === 'active' ? 'yes' : 'no'] } });
+  }
+  for (const x of people) {
+    if (x.deleted) continue;
+    const prov = provByCode.get(x.province_code)?.full_name ?? '';
+    const org = orgs.find((o) => o.id === x.organization_id && !o.deleted);
+    const fcodes = [...new Set(x.fields.flatMap((c) => (c.length > 1 ? [c.slice(0, 1), c] : [c])))];
+    docs.push({ type: 'person', id: x.id, title: x.full_name, subtitle: [x.title, org?.name].filter(Boolean).join(' · '),
+      body: [x.title, prov, x.keywords.join(', '), fcodes.map((c) => fields.find((f) => f.code === c)?.name_vi).filter(Boolean).join(', ')].filter(Boolean).join('\n'),
+      f: { type: ['person'], province: x.province_code ? [x.province_code] : [], kind: [], field: fcodes, expert: [x.is_expert ? 'yes' : 'no'], certified: [] } });
+  }
+  return docs;
+}
+function mockSearch(q) {
+  const text = (q.get('q') || '').trim();
+  const prefix = q.get('prefix') === 'true';
+  const limit = Math.min(100, Math.max(1, Number(q.get('limit') || 20)));
+  const offset = Math.max(0, Number(q.get('offset') || 0));
+  const qw = words(text).map(fold);
+  const matches = (w, i) => (t) => (prefix && i === qw.length - 1 ? t.startsWith(w) : t === w);
+  const filters = { type: q.get('type'), province: q.get('province_code'), kind: q.get('kind'), field: q.get('field'),
+    expert: q.get('expert') === 'true' ? 'yes' : q.get('expert') === 'false' ? 'no' : null };
+  const docs = searchDocs().filter((d) => Object.entries(filters).every(([k, v]) => !v || d.f[k].includes(v)));
+  const scoreOf = (d, mode) => {
+    if (!qw.length) return 0;
+    const tt = words(d.title).map(fold), bt = words(d.body).map(fold);
+    let score = 0, hit = 0;
+    qw.forEach((w, i) => {
+      const m = matches(w, i);
+      const inT = tt.filter(m).length, inB = bt.filter(m).length;
+      if (inT || inB) hit++;
+      score += inT * 2 + inB * 0.5;
+    });
+    const exact = words(text).filter((w) => words(d.title + ' ' + d.body).some((x) => x.toLowerCase() === w.toLowerCase())).length;
+    return (mode === 'all' ? hit === qw.length : hit > 0) ? score + exact * 0.1 : -1;
+  };
+  let ranked = docs.map((d) => ({ d, s: scoreOf(d, 'all') })).filter((x) => x.s >= 0);
+  if (!ranked.length && qw.length) ranked = docs.map((d) => ({ d, s: scoreOf(d, 'any') })).filter((x) => x.s >= 0);
+  ranked.sort((a, b) => b.s - a.s || a.d.title.localeCompare(b.d.title, 'vi'));
+  const hl = (x) => String(x).split(WORD_RE).map((piece, i) => (i % 2 && qw.some((w, k) => matches(w, k)(fold(piece))) ? `<mark>${escHtml(piece)}</mark>` : escHtml(piece))).join('');
+  const facets = {};
+  for (const k of ['type', 'province', 'kind', 'field', 'expert', 'certified']) {
+    const c = new Map();
+    for (const { d } of ranked) for (const v of d.f[k]) c.set(v, (c.get(v) || 0) + 1);
+    facets[k] = [...c].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  }
+  // Suggestion: give each diacritic-less word its most frequent accented form in the data.
+  const forms = new Map();
+  for (const d of searchDocs()) for (const w of words(d.title + ' ' + d.body)) {
+    const lw = w.toLowerCase(), f = fold(lw);
+    if (f === lw) continue;
+    const m = forms.get(f) ?? new Map(); m.set(lw, (m.get(lw) || 0) + 1); forms.set(f, m);
+  }
+  const restored = words(text).map((w) => {
+    const lw = w.toLowerCase();
+    if (fold(lw) !== lw || !forms.has(lw)) return lw;
+    return [...forms.get(lw)].sort((a, b) => b[1] - a[1])[0][0];
+  }).join(' ');
+  const items = ranked.slice(offset, offset + limit).map(({ d, s }) => ({
+    type: d.type, id: d.id, title: d.title, subtitle: d.subtitle, url: `#/${d.type === 'person' ? 'people' : 'organizations'}/${d.id}`, score: s,
+    snippets: qw.length ? { title: hl(d.title), body: hl(d.body) } : { title: escHtml(d.title) },
+  }));
+  return { items, total: ranked.length, limit, offset, facets, suggestion: qw.length && restored !== text.toLowerCase() ? restored : '', total_exact: true };
+}
+
 function send(res, status, body, headers = {}) {
   const data = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
@@ -263,6 +340,7 @@ async function api(req, res, url) {
   if (p === '/auth/logout' && m === 'POST') { sessions.delete(cookies(req).stio_session); res.writeHead(204, { 'Set-Cookie': 'stio_session=; Max-Age=0; Path=/' }); return res.end(); }
   if (p === '/auth/me') return user ? send(res, 200, { user: publicUser(user), csrf_token: sess.csrf }) : problem(res, 401, 'unauthorized', 'Chưa đăng nhập');
 
+  if (p === '/search' && m === 'GET') return send(res, 200, mockSearch(q));
   if (p === '/stats') {
     const live = orgs.filter((o) => !o.deleted); const lp = people.filter((x) => !x.deleted);
     return send(res, 200, { organizations: live.length, people: lp.length, experts: lp.filter((x) => x.is_expert).length,

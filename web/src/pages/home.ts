@@ -5,6 +5,7 @@ import { api } from '../api';
 import { fmtNum } from '../format';
 import { errorState, loading } from '../ui';
 import { provinceMap, density, type ProvinceProps } from '../components/map';
+import { searchBox } from '../components/searchbox';
 
 interface Stats { organizations: number; people: number; experts: number; certificates_active: number; provinces: number; communes: number }
 
@@ -65,7 +66,13 @@ export function homePage(): Node {
   return h('div', { class: 'page page-home' },
     h('section', { class: 'hero' },
       h('h1', { class: 'page-title', tabindex: '-1' }, t('home.title')),
-      h('p', { class: 'lead' }, t('home.lead'))),
+      h('p', { class: 'lead' }, t('home.lead')),
+      h('div', { class: 'hero-search' },
+        searchBox({ id: 'home-q', variant: 'hero', placeholder: t('search.heroPlaceholder') }),
+        h('p', { class: 'hero-examples' }, h('span', { class: 'muted' }, t('search.examples')),
+          // Sample queries are Vietnamese in both languages: the records are.
+          ['công nghệ sinh học', 'trí tuệ nhân tạo', 'giống lúa chịu mặn', 'vật liệu']
+            .map((x) => h('a', { href: '#/search?q=' + encodeURIComponent(x), lang: 'vi' }, x))))),
     statsBox,
     h('section', { class: 'card map-card', 'aria-labelledby': 'map-title' },
       h('h2', { id: 'map-title' }, t('map.title')),

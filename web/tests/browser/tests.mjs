@@ -86,6 +86,20 @@ async function deleteOrgViaUi(page, baseUrl, id) {
   await page.waitForFunction(() => location.hash.startsWith('#/organizations') && !/\d/.test(location.hash));
 }
 
+/** A JSON API call from inside the page, with the session's CSRF token (for fixtures). */
+async function apiCall(page, method, p, body) {
+  return page.evaluate(async ([m, path, b]) => {
+    const me = await (await fetch('/api/v1/auth/me')).json();
+    const r = await fetch('/api/v1' + path, { method: m, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+      body: b ? JSON.stringify(b) : undefined });
+    const text = await r.text();
+    let data = null; try { data = JSON.parse(text); } catch { data = text; }
+    return { status: r.status, body: data };
+  }, [method, p, body ?? null]);
+}
+
+const foldText = (x) => x.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase();
+
 export const tests = [
   {
     name: 'home page map renders 34 provinces, legend, stats and tooltip (screenshots)',
@@ -453,6 +467,128 @@ export const tests = [
         card.locator('.btn-row .btn-danger').click(),
       ]);
       await page.locator('li.user-card.is-disabled', { hasText: email }).waitFor();
+    },
+  },
+  {
+    name: 'search: no-diacritics query via the header combobox, did-you-mean, <mark> highlights, facets, XSS probe as text (screenshots)',
+    async run({ page, baseUrl, outDir }) {
+      await page.setViewportSize({ width: 1366, height: 900 });
+      await open(page, baseUrl, '/');
+      await page.waitForSelector('#user-menu');
+      const stamp = 'qz' + Date.now().toString(36);
+      const made = [];
+      const mk = async (kind, body) => {
+        const r = await apiCall(page, 'POST', kind === 'person' ? '/people' : '/organizations', body);
+        assert(r.status === 201, `fixture ${body.name || body.full_name}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+        made.push([kind === 'person' ? '/people/' : '/organizations/', r.body.id]);
+        return r.body.id;
+      };
+      const probe = '<img src=x onerror=window.__xss=1>';
+      try {
+        const vien = await mk('org', { kind: 'research_institute', name: `Viện Công nghệ Sinh học ${stamp}`, province_code: '01', description: 'Nghiên cứu & ứng dụng công nghệ sinh học' });
+        await mk('org', { kind: 'enterprise', name: `Công ty Công nghệ Sinh học Phương Nam ${stamp}`, province_code: '79' });
+        await mk('person', { full_name: `Nguyễn Thị Sinh ${stamp}`, fields: ['106'], keywords: ['công nghệ sinh học', stamp], is_expert: true, province_code: '92', contact_public: false });
+        await mk('org', { kind: 'other', name: `${probe} Công nghệ sinh học ${stamp}`, province_code: '79' });
+        const query = `cong nghe sinh hoc ${stamp}`;
+
+        // Header combobox: suggestions as you type, arrows, Escape, Enter to the results page.
+        await page.click('#header-q');
+        await page.keyboard.type(query, { delay: 5 });
+        await page.waitForSelector('#header-q-list:not([hidden]) [role="option"]');
+        assert(await page.getAttribute('#header-q', 'aria-expanded') === 'true', 'combobox aria-expanded=true');
+        const opts = await page.locator('#header-q-list [role="option"]').allTextContents();
+        assert(opts.some((o) => o.includes(`Viện Công nghệ Sinh học ${stamp}`)), `suggestions: ${opts.join(' | ')}`);
+        assert(await page.locator('#header-q-list [role="option"]').count() <= 7, 'at most 5 records + did-you-mean + see-all');
+        await page.keyboard.press('ArrowDown');
+        const ad = await page.getAttribute('#header-q', 'aria-activedescendant');
+        assert(ad && await page.getAttribute('#' + ad, 'aria-selected') === 'true', 'ArrowDown selects an option');
+        await page.keyboard.press('Escape');
+        await page.waitForSelector('#header-q-list', { state: 'hidden' });
+        assert(await page.getAttribute('#header-q', 'aria-expanded') === 'false', 'Escape closes');
+        await page.keyboard.press('Enter');
+        await page.waitForFunction(() => location.hash.startsWith('#/search?'));
+        const hq = await page.evaluate(() => new URLSearchParams(location.hash.split('?')[1]).get('q'));
+        assert(hq === query, `results page query: ${hq}`);
+
+        // Results: all four records, found without diacritics; highlights are <mark> elements.
+        await page.waitForSelector('.result-list .result');
+        const titles = await page.locator('.result-title').allTextContents();
+        assert(titles.length === 4, `4 results expected: ${titles.join(' | ')}`);
+        assert(titles.includes(`Viện Công nghệ Sinh học ${stamp}`), `diacritics record found: ${titles.join(' | ')}`);
+        const marks = await page.locator('.result mark').allTextContents();
+        assert(marks.length >= 4 && marks.every((m) => ['cong', 'nghe', 'sinh', 'hoc', stamp].includes(foldText(m))), `marks: ${marks.join(',')}`);
+        assert(await page.locator('.result-title mark').count() > 0, 'titles are highlighted');
+        // The probe is text: a title shows it literally and no <img> exists.
+        assert(titles.some((x) => x.startsWith(probe)), 'XSS probe shown as text');
+        assert(await page.locator('main img, .result img').count() === 0, 'an <img> was injected');
+        assert(await page.evaluate(() => window.__xss) === undefined, 'window.__xss was set');
+        // Did you mean.
+        const dym = await text(page, '#did-you-mean');
+        assert(dym.includes('Có phải bạn muốn tìm') && dym.includes('công nghệ sinh học'), `did-you-mean: ${dym}`);
+        await page.screenshot({ path: path.join(outDir, 'search-desktop.png'), fullPage: true });
+
+        // Facets narrow the results: type=person, then province Hồ Chí Minh (names, not codes).
+        await page.click('a.facet-link[data-facet="type"][data-value="person"]');
+        await page.waitForFunction(() => location.hash.includes('type=person'));
+        await page.waitForFunction(() => document.querySelectorAll('.result').length === 1);
+        assert(await page.locator('.result[data-type="person"]').count() === 1, 'only the person left');
+        await page.click('.active-filters a[data-remove="type"]');
+        await page.waitForFunction(() => !location.hash.includes('type=') && document.querySelectorAll('.result').length === 4);
+        const hcm = page.locator('a.facet-link[data-facet="province"][data-value="79"]');
+        assert((await hcm.textContent()).includes('Hồ Chí Minh'), `province facet label: ${await hcm.textContent()}`);
+        await hcm.click();
+        await page.waitForFunction(() => location.hash.includes('province=79') && document.querySelectorAll('.result').length === 2);
+        assert(await page.locator('a.facet-link.on[data-facet="province"][aria-current="true"]').count() === 1, 'chosen facet marked');
+        const kinds = await page.locator('a.facet-link[data-facet="kind"]').count();
+        assert(kinds === 2, `kind facet within the province: ${kinds}`);
+        await page.click('a.facet-link[data-facet="kind"][data-value="enterprise"]');
+        await page.waitForFunction(() => location.hash.includes('kind=enterprise') && document.querySelectorAll('.result').length === 1);
+
+        // Clicking the suggestion searches with it (filters kept).
+        await page.click('#did-you-mean a');
+        await page.waitForFunction(() => new URLSearchParams(location.hash.split('?')[1]).get('q')?.startsWith('công nghệ sinh học'));
+        await page.waitForFunction(() => document.querySelectorAll('.result').length === 1);
+        assert((await text(page, 'h1')).includes('công nghệ sinh học'), 'title shows the new query');
+
+        // Keyboard: choose a record among the suggestions and open it.
+        await open(page, baseUrl, '/');
+        await page.waitForSelector('#home-q');
+        await page.click('#home-q');
+        await page.keyboard.type(`vien cong nghe ${stamp}`, { delay: 5 });
+        await page.waitForSelector('#home-q-list:not([hidden]) [role="option"][data-href^="#/organizations/"]');
+        const hrefs = await page.$$eval('#home-q-list [role="option"]', (os) => os.map((o) => o.getAttribute('data-href')));
+        const idx = hrefs.indexOf(`#/organizations/${vien}`);
+        assert(idx >= 0, `record among suggestions: ${hrefs.join(' ')}`);
+        for (let i = 0; i <= idx; i++) await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('Enter');
+        await page.waitForFunction((h) => location.hash === h, `#/organizations/${vien}`);
+      } finally {
+        for (const [p, id] of made) await apiCall(page, 'DELETE', p + id);
+      }
+    },
+  },
+  {
+    name: 'search on a phone (390x844): search in the menu, collapsible filters, no sideways scrolling (screenshot)',
+    async run({ page, baseUrl, outDir }) {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await open(page, baseUrl, '/units');
+      await waitCount(page, 'table.data-table tbody tr', 34, true);
+      assert(!(await page.locator('#header-q').isVisible()), 'header search is inside the collapsed menu');
+      await page.click('#menu-toggle');
+      await page.waitForSelector('#header-q', { state: 'visible' });
+      await page.fill('#header-q', 'ha noi');
+      await page.press('#header-q', 'Enter');
+      await page.waitForFunction(() => location.hash.startsWith('#/search?q=ha'));
+      await page.waitForSelector('#site-nav', { state: 'hidden' });
+      await page.waitForSelector('.result-list .result, .search-empty');
+      assert(!(await page.locator('#search-facets').evaluate((d) => d.open)), 'filters start collapsed on a phone');
+      await page.click('#search-facets summary');
+      assert(await page.locator('#search-facets').evaluate((d) => d.open), 'filters open on tap');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 1, `page wider than the screen by ${overflow}px`);
+      await page.click('#search-facets summary');
+      await page.screenshot({ path: path.join(outDir, 'search-phone.png'), fullPage: false });
+      await page.setViewportSize({ width: 1366, height: 900 });
     },
   },
   {

@@ -3,6 +3,7 @@ import { fold, fmtDate, fmtDateTime, fmtNum, parseDate, unitType } from '../../s
 import { orcidValid, dateValid, TAX_CODE_RE } from '../../src/validate';
 import { quantileBreaks, density } from '../../src/components/map';
 import { validateOrg } from '../../src/pages/organizations';
+import { parseSnippet, unescapeEntities, itemHref } from '../../src/search';
 
 type Case = [string, () => void];
 function eq(a: unknown, b: unknown, msg = ''): void {
@@ -65,4 +66,16 @@ export const cases: Case[] = [
     eq(density({ code: '01', name: 'x', full_name: 'x', population: null, area_km2: 1 }), null);
   }],
   ['unit types', () => { eq(unitType('thành phố trực thuộc trung ương'), 'Thành phố trực thuộc trung ương'); }],
+  ['search snippets: only literal <mark> tokens are markup, entities unescaped once', () => {
+    eq(parseSnippet('Viện <mark>Công</mark> <mark>nghệ</mark> &amp; vi sinh &lt;b&gt;'),
+      [{ text: 'Viện ', mark: false }, { text: 'Công', mark: true }, { text: ' ', mark: false }, { text: 'nghệ', mark: true }, { text: ' & vi sinh <b>', mark: false }]);
+    eq(parseSnippet('&lt;img src=x onerror=alert(1)&gt; <mark>x</mark>'), [{ text: '<img src=x onerror=alert(1)> ', mark: false }, { text: 'x', mark: true }]);
+    eq(parseSnippet('&lt;mark&gt;no&lt;/mark&gt;'), [{ text: '<mark>no</mark>', mark: false }]);
+    eq(unescapeEntities('&amp;lt; &quot;a&quot; &#39;b&#39; &nbsp;'), '&lt; "a" \'b\' &nbsp;');
+    eq(parseSnippet(''), []);
+  }],
+  ['search result links stay inside the app', () => {
+    eq(itemHref({ type: 'organization', id: 3, title: '', url: '#/organizations/3' }), '#/organizations/3');
+    eq(itemHref({ type: 'person', id: 4, title: '', url: 'javascript:alert(1)' }), '#/people/4');
+  }],
 ];
