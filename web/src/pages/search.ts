@@ -205,7 +205,8 @@ function facetGroup(key: string, title: string, values: FacetValue[],
     });
   }
   return h('section', { class: 'facet', 'data-facet-group': key },
-    h('h3', { class: 'facet-title', id: id + '-title' }, title), ul, toggle);
+    h('h3', { class: 'facet-title', id: id + '-title' }, title), ul, toggle,
+    key === 'certified' ? h('p', { class: 'facet-note' }, t('search.certifiedHint')) : null);
 }
 
 function activeChips(st: State, names: Names): HTMLElement | null {
