@@ -36,6 +36,9 @@ std::string_view PermissionName(Permission p) {
     case Permission::kImportExport: return "import_export";
     case Permission::kManageUsers: return "manage_users";
     case Permission::kReadAudit: return "read_audit";
+    case Permission::kManageMonitoring: return "manage_monitoring";
+    case Permission::kEnterData: return "enter_data";
+    case Permission::kApproveData: return "approve_data";
   }
   return "unknown";
 }
@@ -54,6 +57,9 @@ bool Allowed(const Actor& a, Permission p, std::optional<int64_t> owner_org) {
     case Permission::kImportExport: return staff;
     case Permission::kManageUsers: return a.role == Role::kAdmin;
     case Permission::kReadAudit: return a.role == Role::kAdmin;
+    case Permission::kManageMonitoring: return staff;
+    case Permission::kEnterData: return staff;
+    case Permission::kApproveData: return staff;
   }
   return false;
 }

@@ -25,6 +25,9 @@ enum class Permission {
   kImportExport,        // bulk import and export: staff, admin
   kManageUsers,         // users and roles: admin
   kReadAudit,           // the audit log: admin
+  kManageMonitoring,    // data elements, indicators, validation rules, plans, targets: staff, admin
+  kEnterData,           // enter, edit and submit indicator values: staff, admin
+  kApproveData,         // approve, lock and reopen indicator values: staff, admin
 };
 
 std::string_view PermissionName(Permission p);

@@ -204,9 +204,133 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql";
 
+// Monitoring (issue 5): data elements and indicators in the manner of DHIS2, values per unit and
+// period with an approval workflow, validation rules, action plans and their targets.
+constexpr std::string_view kV3Monitoring = R"sql(
+CREATE TABLE data_elements (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name_vi TEXT NOT NULL,
+  name_en TEXT,
+  unit TEXT,
+  aggregation TEXT NOT NULL CHECK (aggregation IN ('sum', 'average', 'last')),
+  value_type TEXT NOT NULL CHECK (value_type IN ('number', 'integer', 'percent')),
+  description TEXT,
+  derived_from TEXT,  -- NULL: entered; else the registry query that computes it
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE indicators (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name_vi TEXT NOT NULL,
+  name_en TEXT,
+  numerator TEXT NOT NULL,  -- expression over data element (or indicator) codes
+  denominator TEXT,         -- NULL means 1
+  factor REAL NOT NULL DEFAULT 1,
+  unit TEXT,
+  direction INTEGER NOT NULL CHECK (direction IN (1, -1)),
+  definition TEXT,
+  source TEXT,
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE data_values (
+  id INTEGER PRIMARY KEY,
+  data_element_id INTEGER NOT NULL REFERENCES data_elements (id),
+  era TEXT NOT NULL CHECK (era IN ('2025', 'pre2025')),
+  level TEXT NOT NULL CHECK (level IN ('nation', 'province', 'commune')),
+  unit_code TEXT NOT NULL,
+  period TEXT NOT NULL,  -- YYYY, YYYYQn or YYYYMM
+  value REAL NOT NULL,
+  source TEXT,
+  note TEXT,
+  outlier INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL CHECK (status IN ('draft', 'submitted', 'approved', 'locked')),
+  entered_by TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (data_element_id, era, level, unit_code, period)
+);
+CREATE INDEX data_values_period ON data_values (data_element_id, period);
+
+CREATE TABLE validation_rules (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  data_element_id INTEGER NOT NULL REFERENCES data_elements (id),
+  min_value REAL,
+  max_value REAL,
+  operator TEXT CHECK (operator IN ('<=', '<', '>=', '>')),
+  other_element_id INTEGER REFERENCES data_elements (id),
+  message TEXT,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE value_approvals (
+  id INTEGER PRIMARY KEY,
+  data_value_id INTEGER NOT NULL REFERENCES data_values (id),
+  action TEXT NOT NULL CHECK (action IN ('submit', 'approve', 'lock', 'reopen')),
+  from_status TEXT NOT NULL,
+  to_status TEXT NOT NULL,
+  reason TEXT,
+  actor_email TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX value_approvals_value ON value_approvals (data_value_id);
+
+CREATE TABLE plans (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  issuing_decision TEXT,
+  period_from INTEGER NOT NULL,
+  period_to INTEGER NOT NULL,
+  owner_agency TEXT,
+  province_era TEXT NOT NULL DEFAULT '2025' CHECK (province_era IN ('2025', 'pre2025')),
+  province_code TEXT,
+  source TEXT,
+  note TEXT,
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted_at TEXT
+);
+
+CREATE TABLE plan_targets (
+  id INTEGER PRIMARY KEY,
+  plan_id INTEGER NOT NULL REFERENCES plans (id),
+  code TEXT,
+  text_vi TEXT NOT NULL,
+  indicator_id INTEGER REFERENCES indicators (id),
+  baseline_value REAL,
+  baseline_year INTEGER,
+  target_value REAL,
+  target_year INTEGER,
+  direction INTEGER NOT NULL DEFAULT 1 CHECK (direction IN (1, -1)),
+  legal_basis TEXT,
+  responsible_agency TEXT,
+  solutions TEXT,
+  budget_vnd REAL,
+  data_source TEXT,
+  note TEXT,
+  match_key TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted_at TEXT
+);
+CREATE INDEX plan_targets_plan ON plan_targets (plan_id);
+)sql";
+
 constexpr Migration kSqliteMigrations[] = {
     {1, "reference data: administrative units, conversion, classifications", kV1Reference},
     {2, "registry and accounts: organizations, certificates, people, users, audit", kV2Accounts},
+    {3, "monitoring: data elements, indicators, values, approvals, plans, targets", kV3Monitoring},
 };
 
 }  // namespace
