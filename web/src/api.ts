@@ -37,15 +37,19 @@ export function qs(params?: Query): string {
   return s ? `?${s}` : '';
 }
 
+/** A body sent as is (a file to import), with its content type. */
+export interface RawBody { raw: Blob | string; type: string }
+const isRaw = (b: unknown): b is RawBody => !!b && typeof b === 'object' && 'raw' in b && 'type' in b;
+
 async function request<T>(method: string, path: string, body?: unknown, params?: Query): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = isRaw(body) ? body.type : 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res: Response;
   try {
     res = await fetch(BASE + path + qs(params), {
       method, headers, credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : isRaw(body) ? body.raw : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, { title: 'network' });
@@ -68,6 +72,7 @@ export const api = {
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   del: (path: string) => request<void>('DELETE', path),
+  upload: <T>(path: string, raw: Blob | string, type: string, params?: Query) => request<T>('POST', path, { raw, type } as RawBody, params),
 };
 
 /** Accept both `{items: [...]}` and a bare array. */

@@ -12,6 +12,7 @@ import { auditPage } from './pages/audit';
 import { loginPage } from './pages/login';
 import { usersPage } from './pages/users';
 import { searchPage } from './pages/search';
+import { importPage, tokensPage } from './pages/tools';
 import { searchBox } from './components/searchbox';
 
 route('/', 'home', homePage);
@@ -31,6 +32,8 @@ route('/audit', 'audit', auditPage);
 route('/login', 'login', loginPage);
 route('/users', 'users', usersPage);
 route('/search', 'search', searchPage);
+route('/tokens', 'tokens', tokensPage);
+route('/import', 'import', importPage);
 
 const NAV: [string, string, DictKey][] = [
   ['home', '#/', 'nav.home'],
@@ -76,16 +79,20 @@ function buildHeader(): HTMLElement {
 
   let userArea: HTMLElement;
   if (me) {
+    let close = () => { /* set below */ };
     const menu = h('div', { class: 'user-dropdown', id: 'user-dropdown', hidden: true, role: 'menu' },
       h('div', { class: 'user-info' }, h('strong', null, me.display_name || me.email), h('span', { class: 'muted small' }, me.email),
         h('span', { class: 'badge badge-info' }, t(('role.' + me.role) as DictKey))),
+      h('a', { role: 'menuitem', class: 'menu-item', id: 'tokens-link', href: '#/tokens', onclick: () => close() }, t('tokens.menu')),
+      me.role === 'admin' || me.role === 'staff'
+        ? h('a', { role: 'menuitem', class: 'menu-item', id: 'import-link', href: '#/import', onclick: () => close() }, t('import.menu')) : null,
       h('button', { type: 'button', role: 'menuitem', class: 'menu-item', id: 'lang-switch-menu',
         onclick: () => { setLang(getLang() === 'vi' ? 'en' : 'vi'); renderAll(); } }, t('lang.switch')),
       h('button', { type: 'button', role: 'menuitem', class: 'menu-item', id: 'logout', onclick: async () => { await logout(); navigate('/'); } }, t('user.logout')));
     const btn = h('button', { type: 'button', class: 'user-btn', id: 'user-menu', 'aria-haspopup': 'true', 'aria-expanded': 'false', 'aria-controls': 'user-dropdown' },
       h('span', { class: 'avatar', 'aria-hidden': 'true' }, (me.display_name || me.email).trim().charAt(0).toUpperCase()),
       h('span', { class: 'user-name' }, me.display_name || me.email), ' ▾');
-    const close = () => { menu.hidden = true; btn.setAttribute('aria-expanded', 'false'); };
+    close = () => { menu.hidden = true; btn.setAttribute('aria-expanded', 'false'); };
     btn.addEventListener('click', (e) => {
       e.stopPropagation();
       const open = menu.hidden;

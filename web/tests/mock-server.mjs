@@ -192,6 +192,7 @@ function personOut(p, user) {
   return out;
 }
 
+const tokens = [];
 let nextAuditId = 1;
 const audit = [];
 function logAudit(user, action, entity_type, entity_id, before, after) {
@@ -317,12 +318,16 @@ async function api(req, res, url) {
   const q = url.searchParams;
   const m = req.method;
   const sess = sessions.get(cookies(req).stio_session);
-  const user = sess ? users.find((u) => u.id === sess.userId) : null;
+  const bearer = /^Bearer (.+)$/.exec(req.headers.authorization || '')?.[1];
+  const bearerTok = bearer ? tokens.find((x) => x.secret === bearer && !x.revoked_at) : null;
+  if (bearer && !bearerTok) return problem(res, 401, 'unauthorized', 'Mã truy cập không hợp lệ');
+  const user = bearerTok ? users.find((u) => u.id === bearerTok.user_id) : sess ? users.find((u) => u.id === sess.userId) : null;
   let body = {};
   if (m !== 'GET') {
     const raw = await readBody(req);
-    if (raw) { try { body = JSON.parse(raw); } catch { return problem(res, 400, 'bad-json', 'Dữ liệu JSON không hợp lệ'); } }
-    if (p !== '/auth/login' && (!sess || req.headers['x-csrf-token'] !== sess.csrf)) {
+    if (p.startsWith('/import/')) body = raw;
+    else if (raw) { try { body = JSON.parse(raw); } catch { return problem(res, 400, 'bad-json', 'Dữ liệu JSON không hợp lệ'); } }
+    if (p !== '/auth/login' && !bearerTok && (!sess || req.headers['x-csrf-token'] !== sess.csrf)) {
       if (!user) return problem(res, 401, 'unauthorized', 'Cần đăng nhập');
       return problem(res, 403, 'csrf', 'Thiếu hoặc sai mã CSRF');
     }
@@ -341,6 +346,39 @@ async function api(req, res, url) {
   if (p === '/auth/me') return user ? send(res, 200, { user: publicUser(user), csrf_token: sess.csrf }) : problem(res, 401, 'unauthorized', 'Chưa đăng nhập');
 
   if (p === '/search' && m === 'GET') return send(res, 200, mockSearch(q));
+  if (p === '/tokens' || /^\/tokens\/\d+$/.test(p)) {
+    if (!user) return problem(res, 401, 'unauthorized', 'Cần đăng nhập');
+    if (p === '/tokens' && m === 'GET') return send(res, 200, list(tokens.filter((x) => x.user_id === user.id).map(({ user_id, secret, ...x }) => x), q, 'id'));
+    if (p === '/tokens' && m === 'POST') {
+      if (!body.name || typeof body.name !== 'string') return problem(res, 400, 'invalid-argument', 'name is required', { field: 'name' });
+      const token = 'stio_' + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
+      const tk = { id: tokens.length + 1, user_id: user.id, name: body.name, prefix: token.slice(0, 9), created_at: now(), last_used_at: null, revoked_at: null, secret: token };
+      tokens.push(tk);
+      return send(res, 201, { id: tk.id, name: tk.name, prefix: tk.prefix, token });
+    }
+    const tk = tokens.find((x) => x.id === Number(p.split('/')[2]) && x.user_id === user.id);
+    if (m === 'DELETE') { if (!tk) return problem(res, 404, 'not-found', 'Không tìm thấy'); tk.revoked_at = now(); res.writeHead(204); return res.end(); }
+  }
+  if ((mm = /^\/import\/(organizations|people)$/.exec(p)) && m === 'POST') {
+    if (!isStaff) return problem(res, user ? 403 : 401, 'forbidden', 'Không có quyền');
+    let rows;
+    if (q.get('format') === 'json') { try { rows = JSON.parse(body); } catch { return problem(res, 400, 'invalid-argument', 'the file is not valid JSON'); } if (!Array.isArray(rows)) rows = []; }
+    else rows = parseCsv(String(body));
+    const errors = [];
+    rows.forEach((r, i) => {
+      const line = q.get('format') === 'json' ? i + 1 : i + 2;
+      if (mm[1] === 'organizations') {
+        if (!KINDS.includes(r.kind)) errors.push({ line, column: 'kind', message: `'kind' must be one of: ${KINDS.join(', ')}` });
+        if (!r.name) errors.push({ line, column: 'name', message: "'name' is required" });
+      } else if (!r.full_name) errors.push({ line, column: 'full_name', message: "'full_name' is required" });
+    });
+    if (errors.length) return send(res, 422, { type: 'https://stio.vn/problems/invalid-argument', title: 'Unprocessable Content', status: 422, detail: `${new Set(errors.map((e) => e.line)).size} row(s) were rejected; nothing was imported`, errors, inserted: 0 });
+    for (const r of rows) {
+      if (mm[1] === 'organizations') orgs.push({ id: nextOrgId++, version: 1, kind: r.kind, name: r.name, province_code: r.province_code || null, created_at: now(), updated_at: now(), deleted: false });
+      else people.push({ id: nextPersonId++, version: 1, full_name: r.full_name, fields: [], keywords: [], is_expert: false, province_code: r.province_code || null, contact_public: false, created_at: now(), updated_at: now(), deleted: false });
+    }
+    return send(res, 200, { inserted: rows.length });
+  }
   if (p === '/stats') {
     const live = orgs.filter((o) => !o.deleted); const lp = people.filter((x) => !x.deleted);
     return send(res, 200, { organizations: live.length, people: lp.length, experts: lp.filter((x) => x.is_expert).length,

@@ -592,6 +592,59 @@ export const tests = [
     },
   },
   {
+    name: 'API tokens: create (shown once, copy button), use it as a Bearer token, revoke',
+    async run({ page, baseUrl }) {
+      await open(page, baseUrl, '/tokens');
+      await page.waitForSelector('#token-form');
+      const name = 'Kịch bản thử ' + Date.now().toString(36);
+      await page.fill('#f-name', name);
+      await page.click('#token-create');
+      await page.waitForSelector('#token-value');
+      const tok = await page.inputValue('#token-value');
+      assert(tok.length >= 20, `token shown: ${tok}`);
+      await page.click('#token-copy');
+      await page.waitForFunction(() => document.querySelector('#token-copy')?.textContent !== 'Sao chép');
+      const row = page.locator('table.data-table tbody tr', { hasText: name });
+      await row.waitFor();
+      const ok = await fetch(`${baseUrl}/api/v1/tokens`, { headers: { Authorization: 'Bearer ' + tok } });
+      assert(ok.status === 200, `the token works: HTTP ${ok.status}`);
+      await row.locator('button[data-revoke]').click();
+      await page.click('dialog[open] [data-confirm]');
+      await page.waitForFunction((n) => [...document.querySelectorAll('table.data-table tbody tr')].some((r) => r.textContent.includes(n) && r.textContent.includes('Đã thu hồi'))
+        || ![...document.querySelectorAll('table.data-table tbody tr')].some((r) => r.textContent.includes(n)), name);
+      const gone = await fetch(`${baseUrl}/api/v1/tokens`, { headers: { Authorization: 'Bearer ' + tok } });
+      assert(gone.status === 401, `revoked token refused: HTTP ${gone.status}`);
+      await page.reload();
+      await page.waitForSelector('#token-form');
+      assert(await page.locator('#token-value').count() === 0, 'the token is shown only once');
+    },
+  },
+  {
+    name: 'import (admin): a bad CSV row is reported by line and column, nothing written; a good file is imported',
+    async run({ page, baseUrl }) {
+      await open(page, baseUrl, '/import');
+      await page.waitForSelector('#import-form');
+      const stamp = 'nhap' + Date.now().toString(36);
+      await page.selectOption('#f-entity', 'organizations');
+      const bad = `kind,name,province_code\nenterprise,Công ty Nhập Một ${stamp},01\nkhong-hop-le,Công ty Nhập Hai ${stamp},79\n`;
+      await page.setInputFiles('#f-file', { name: 'to-chuc.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+      await page.click('#import-submit');
+      await page.waitForSelector('.import-errors table tbody tr');
+      const cells = await page.locator('.import-errors tbody tr').first().locator('td').allTextContents();
+      assert(cells[0].trim() === '3' && cells[1].trim() === 'kind', `error row: ${cells.join(' | ')}`);
+      const none = await (await fetch(`${baseUrl}/api/v1/search?q=${stamp}`)).json();
+      assert(none.total === 0, `nothing imported: ${none.total}`);
+      const good = `kind,name,province_code\nenterprise,Công ty Nhập Một ${stamp},01\n`;
+      await page.setInputFiles('#f-file', { name: 'to-chuc.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+      await page.click('#import-submit');
+      await page.waitForSelector('.import-ok');
+      assert((await text(page, '.import-ok')).includes('Đã nhập 1 bản ghi'), await text(page, '.import-ok'));
+      const found = await (await fetch(`${baseUrl}/api/v1/search?q=${stamp}`)).json();
+      assert(found.total === 1, `imported record is searchable: ${found.total}`);
+      await apiCall(page, 'DELETE', '/organizations/' + found.items[0].id);
+    },
+  },
+  {
     name: 'a late search debounce does not pull the user back to the list',
     async run({ page, baseUrl }) {
       await open(page, baseUrl, '/organizations');
