@@ -241,21 +241,22 @@ EditionPrep PrepareEdition(const Framework& fw, const PreparedData& data, int ye
   std::vector<int> inds = fw.Indicators();
   for (int ii : inds) {
     const Node& ind = fw.nodes[ii];
-    std::vector<double> v(e.units.size(), kNoValue);
+    std::vector<double> v = data.Values(ind.code, year, e.units);
+    std::vector<double> den;
+    if (!ind.denominator.empty()) den = data.Values(ind.denominator, year, e.units);
     for (size_t u = 0; u < e.units.size(); ++u) {
-      const std::string& unit = unit_names[e.units[u]];
-      double raw = data.Get(unit, ind.code, year);
+      double raw = v[u];
       if (!HasValue(raw)) continue;
       if (!ind.denominator.empty()) {
-        double den = data.Get(unit, ind.denominator, year);
-        if (!HasValue(den)) {
+        if (!HasValue(den[u])) {
           if (notes) {
-            notes->push_back({NoteKind::kDenominatorMissing, unit, ind.code, raw, kNoValue,
-                              "no value of denominator \"" + ind.denominator + "\""});
+            notes->push_back({NoteKind::kDenominatorMissing, unit_names[e.units[u]], ind.code, raw,
+                              kNoValue, "no value of denominator \"" + ind.denominator + "\""});
           }
+          v[u] = kNoValue;
           continue;
         }
-        raw = raw / den * ind.factor;
+        raw = raw / den[u] * ind.factor;
       } else {
         raw *= ind.factor;
       }
@@ -289,12 +290,14 @@ EditionPrep PrepareEdition(const Framework& fw, const PreparedData& data, int ye
   // Unit coverage.
   size_t active = inds.size() - e.dropped.size();
   e.included.assign(e.units.size(), true);
+  std::vector<const std::vector<double>*> active_cols;
+  for (int ii : inds) {
+    if (!e.dropped.count(fw.nodes[ii].code))
+      active_cols.push_back(&e.denominated[fw.nodes[ii].code]);
+  }
   for (size_t u = 0; u < e.units.size(); ++u) {
     size_t have = 0;
-    for (int ii : inds) {
-      const Node& ind = fw.nodes[ii];
-      if (!e.dropped.count(ind.code) && HasValue(e.denominated[ind.code][u])) ++have;
-    }
+    for (const auto* col : active_cols) have += HasValue((*col)[u]);
     double share = active == 0 ? 0 : static_cast<double>(have) / active;
     std::string why;
     if (have == 0 || share < o.unit_min_share) {
@@ -372,15 +375,19 @@ double SampleKurtosis(const std::vector<double>& x) {
 
 std::vector<int> RankDescending(const std::vector<double>& values, int decimals) {
   std::vector<double> r(values.size());
-  for (size_t i = 0; i < values.size(); ++i) r[i] = RoundTo(values[i], decimals);
+  std::vector<size_t> order;
+  const double f = decimals < 0 ? 1 : std::pow(10.0, decimals);
+  for (size_t i = 0; i < values.size(); ++i) {
+    // As RoundTo, with the power computed once.
+    r[i] = decimals < 0 || !HasValue(values[i]) ? values[i]
+                                                : std::round(values[i] * f * (1 + 1e-12)) / f;
+    if (HasValue(r[i])) order.push_back(i);
+  }
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return r[a] > r[b]; });
   std::vector<int> ranks(values.size(), 0);
-  for (size_t i = 0; i < r.size(); ++i) {
-    if (!HasValue(r[i])) continue;
-    int better = 0;
-    for (double o : r) {
-      if (HasValue(o) && o > r[i]) ++better;
-    }
-    ranks[i] = better + 1;
+  for (size_t k = 0; k < order.size(); ++k) {
+    bool tie = k > 0 && r[order[k]] == r[order[k - 1]];
+    ranks[order[k]] = tie ? ranks[order[k - 1]] : static_cast<int>(k) + 1;
   }
   return ranks;
 }
@@ -469,6 +476,17 @@ double PreparedData::Get(std::string_view unit, std::string_view code, int editi
   auto c = code_index_.find(std::string(code));
   if (y < 0 || u == unit_index_.end() || c == code_index_.end()) return kNoValue;
   return values_[y][c->second][u->second];
+}
+
+std::vector<double> PreparedData::Values(std::string_view code, int edition,
+                                         const std::vector<int>& unit_positions) const {
+  std::vector<double> out(unit_positions.size(), kNoValue);
+  int y = YearIndex(edition);
+  auto c = code_index_.find(std::string(code));
+  if (y < 0 || c == code_index_.end()) return out;
+  const auto& col = values_[y][c->second];
+  for (size_t i = 0; i < unit_positions.size(); ++i) out[i] = col[unit_positions[i]];
+  return out;
 }
 
 void PreparedData::Set(std::string_view unit, std::string_view code, int edition, double value) {
@@ -617,14 +635,20 @@ Result<IndexResult> Compute(const Framework& fw, const PreparedData& data, int e
     Aggregation agg = node.aggregation.value_or(o.aggregation);
     std::vector<double> s(n_units, kNoValue);
     const auto& kids = fw.children.at(node.code);
+    std::vector<const std::vector<double>*> kid_scores;
+    std::vector<double> kid_weights;
+    for (int k : kids) {
+      kid_scores.push_back(&r.scores[fw.nodes[k].code]);
+      kid_weights.push_back(weights[fw.nodes[k].code]);
+    }
     for (size_t u = 0; u < n_units; ++u) {
       if (!r.included[u]) continue;
       double wsum = 0, acc = 0;
       bool zero = false;
-      for (int k : kids) {
-        const std::string& kc = fw.nodes[k].code;
-        double w = weights[kc];
-        double x = r.scores[kc][u];
+      for (size_t ki = 0; ki < kids.size(); ++ki) {
+        const std::string& kc = fw.nodes[kids[ki]].code;
+        double w = kid_weights[ki];
+        double x = (*kid_scores[ki])[u];
         if (!HasValue(x) || w <= 0) continue;
         wsum += w;
         if (agg != Aggregation::kGeometric) {

@@ -118,6 +118,9 @@ class PreparedData {
   std::vector<int> EditionUnits(int edition) const;
   // kNoValue if absent or the codes are unknown.
   double Get(std::string_view unit, std::string_view code, int edition) const;
+  // Values of `code` in `edition` for the given unit positions (kNoValue where absent).
+  std::vector<double> Values(std::string_view code, int edition,
+                             const std::vector<int>& unit_positions) const;
   // REQUIRES: unit, code and edition known (see Has*). kNoValue clears the value.
   void Set(std::string_view unit, std::string_view code, int edition, double value);
   bool HasUnit(std::string_view unit) const { return unit_index_.count(std::string(unit)) > 0; }
