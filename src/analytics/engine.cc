@@ -20,13 +20,6 @@ std::string Num(double v) {
   return os.str();
 }
 
-double RoundTo(double v, int decimals) {
-  if (decimals < 0 || !HasValue(v)) return v;
-  double f = std::pow(10.0, decimals);
-  // Nudge by a relative epsilon so that 49.365 (stored as 49.36499999...) rounds half up.
-  return std::round(v * f * (1 + 1e-12)) / f;
-}
-
 std::vector<double> Finite(const std::vector<double>& x) {
   std::vector<double> out;
   for (double v : x) {
@@ -378,7 +371,7 @@ std::vector<int> RankDescending(const std::vector<double>& values, int decimals)
   std::vector<size_t> order;
   const double f = decimals < 0 ? 1 : std::pow(10.0, decimals);
   for (size_t i = 0; i < values.size(); ++i) {
-    // As RoundTo, with the power computed once.
+    // Half away from zero; the relative nudge makes 49.365 (stored as 49.36499999...) round up.
     r[i] = decimals < 0 || !HasValue(values[i]) ? values[i]
                                                 : std::round(values[i] * f * (1 + 1e-12)) / f;
     if (HasValue(r[i])) order.push_back(i);
