@@ -44,6 +44,11 @@ export function searchPage(ctx: RouteCtx, signal: AbortSignal): Node {
     h('summary', { class: 'facets-summary' }, t('search.filters'), activeCount ? h('span', { class: 'badge badge-info' }, String(activeCount)) : null),
     facetsHost);
 
+  // A facet chosen from the keyboard: main.ts keeps focus only on elements that exist when the view
+  // returns, and facets arrive with the results, so put focus back here once they are drawn.
+  const focused = document.activeElement as HTMLElement | null;
+  const refocusId = focused?.id?.startsWith('facet-') ? focused.id : '';
+
   const load = () => {
     results.setAttribute('aria-busy', 'true');
     results.replaceChildren(results.firstElementChild!, loading());
@@ -55,6 +60,9 @@ export function searchPage(ctx: RouteCtx, signal: AbortSignal): Node {
       if (signal.aborted) return;
       const names = labelMaps(provs, fields);
       facetsHost.replaceChildren(...facetGroups(st, r, names));
+      if (refocusId && (!document.activeElement || document.activeElement === document.body)) {
+        (document.getElementById(refocusId) ?? facetsHost.querySelector<HTMLElement>('a.facet-link'))?.focus();
+      }
       renderResults(r, names);
     }).catch((e) => {
       if (signal.aborted) return;
@@ -186,7 +194,8 @@ function facetGroup(key: string, title: string, values: FacetValue[],
   const ul = h('ul', { class: 'facet-list', 'aria-labelledby': id + '-title' }, values.map((v, i) => {
     const l = link(v);
     return h('li', { class: i >= FACET_SHOWN && !l.on ? 'facet-more' : null },
-      h('a', { class: 'facet-link' + (l.on ? ' on' : ''), href: l.href, 'data-facet': key, 'data-value': v.value, 'aria-current': l.on ? 'true' : null, title: l.title ?? null },
+      // A stable id keeps keyboard focus on this facet when the page re-renders with it applied.
+      h('a', { id: `facet-${key}-${v.value.replace(/[^A-Za-z0-9_-]/g, '_')}`, class: 'facet-link' + (l.on ? ' on' : ''), href: l.href, 'data-facet': key, 'data-value': v.value, 'aria-current': l.on ? 'true' : null, title: l.title ?? null },
         h('span', { class: 'facet-check', 'aria-hidden': 'true' }, l.on ? '✓' : ''),
         h('span', { class: 'facet-label' }, l.label, l.sub ? h('span', { class: 'facet-code' }, ' ', l.sub) : null),
         l.on ? h('span', { class: 'sr-only' }, ' ', t('search.selected')) : null,

@@ -592,6 +592,37 @@ export const tests = [
     },
   },
   {
+    name: 'search results page through: 12 matches, 10 per page, next page, keyboard focus stays on a facet',
+    async run({ page, baseUrl }) {
+      await page.setViewportSize({ width: 1366, height: 900 });
+      await open(page, baseUrl, '/');
+      await page.waitForSelector('#user-menu');
+      const stamp = 'pg' + Date.now().toString(36);
+      const ids = [];
+      try {
+        for (let i = 1; i <= 12; i++) {
+          const r = await apiCall(page, 'POST', '/organizations', { kind: i % 2 ? 'university' : 'startup', name: `Trường Thử Phân Trang ${i} ${stamp}`, province_code: '01' });
+          assert(r.status === 201, `fixture ${i}: HTTP ${r.status}`);
+          ids.push(r.body.id);
+        }
+        await open(page, baseUrl, '/search?q=' + stamp);
+        await waitCount(page, '.result', 10, true);
+        assert((await text(page, '.pager-info')).includes('1–10 trên 12'), `pager: ${await text(page, '.pager-info')}`);
+        await page.click('.pager button:has-text("Trang sau")');
+        await page.waitForFunction(() => location.hash.includes('offset=10'));
+        await waitCount(page, '.result', 2, true);
+        // Facet by keyboard: focus it, press Enter; focus comes back to the same (now ticked) facet.
+        await page.focus('a.facet-link[data-facet="kind"][data-value="startup"]');
+        await page.keyboard.press('Enter');
+        await page.waitForFunction(() => location.hash.includes('kind=startup') && !location.hash.includes('offset='));
+        await waitCount(page, '.result', 6, true);
+        await page.waitForFunction(() => document.activeElement?.matches('a.facet-link.on[data-value="startup"]'));
+      } finally {
+        for (const id of ids) await apiCall(page, 'DELETE', '/organizations/' + id);
+      }
+    },
+  },
+  {
     name: 'API tokens: create (shown once, copy button), use it as a Bearer token, revoke',
     async run({ page, baseUrl }) {
       await open(page, baseUrl, '/tokens');
