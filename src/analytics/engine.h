@@ -1,10 +1,11 @@
-// The composite-index pipeline: coverage -> denomination -> outlier treatment -> normalisation ->
-// aggregation -> scores and ranks at every level, efficiency ratio, relative scores.
+// The composite-index pipeline: denomination -> coverage -> (imputation) -> transforms and
+// outlier treatment -> normalisation -> aggregation -> scores and ranks at every level, efficiency
+// ratio, relative scores.
 //
 // Compute() never drops data silently: every unit or indicator left out, every missing value
-// (which is NOT imputed: the parent's weights are renormalised over what the unit has), every
-// winsorised point, log transform, goalpost clip and constant indicator is listed in
-// IndexResult::notes.
+// (by default NOT imputed: the parent's weights are renormalised over what the unit has), every
+// imputed value, winsorised point, log transform, goalpost clip and constant indicator is listed
+// in IndexResult::notes.
 //
 // Steps for one edition (year) and every indicator column:
 //  1. Denomination: value = raw / denominator * factor (denominator series from the same data).
@@ -12,21 +13,28 @@
 //     then units with fewer than unit_min_share of the remaining indicators (or, if
 //     group_min_share > 0, fewer than that share in any group = node whose children are
 //     indicators) are excluded and get no score or rank.
-//  3. Fixed log transform (framework "transform": "log"), goalposts transformed alike.
-//  4. Outliers (indicators without goalposts): with Excel's SKEW and KURT (bias-corrected sample
+//  3. Imputation (MethodOptions::imputation, default none): the indicator's mean or median over
+//     the included units fills a missing value.
+//  4. Fixed log transform (framework "transform": "log"), goalposts transformed alike.
+//  5. Outliers (indicators without goalposts): with Excel's SKEW and KURT (bias-corrected sample
 //     skewness and excess kurtosis), while |skew| > skew_threshold and kurt > kurt_threshold,
 //     the most extreme value on the skewed side is set to the next one (winsorised), up to
 //     max_winsorised points. If the rule still holds, the winsorisation is undone and the column
 //     is log-transformed instead: ln(x - min + 1) for positive skew, -ln(max - x + 1) for
 //     negative skew (COINr's "log_CT"; monotone, so ranks within the indicator are kept).
-//  5. Normalisation: with goalposts, (x - lo) / (hi - lo) * scale clipped to [0, scale]; else the
-//     selected method (see Normalisation). Direction -1 reverses. Min/max come from the edition,
-//     or from all editions in the data (pooled_minmax; treatment is then pooled too).
-//  6. Aggregation, children before parents: the weighted arithmetic or geometric mean over the
-//     children that have a score, weights renormalised over them. A node without any scored
-//     child has no score. Geometric means need non-negative scores (zero gives zero).
-//  7. Ranks at every node: descending, on scores rounded to rank_decimals, ties share the best
-//     rank (1, 2, 2, 4), as the GII ranks equal published scores.
+//  6. Normalisation to [minmax_lower, scale]: with goalposts, (x - lo) / (hi - lo) clipped to
+//     [0, 1]; else the selected method (see Normalisation). Direction -1 reverses. Min/max come
+//     from the edition, or from all editions in the data (pooled_minmax; treatment is then pooled
+//     too). An indicator constant over the units is dropped (reported).
+//  7. Aggregation, children before parents: the weighted arithmetic or geometric mean (or sum)
+//     over the children that have a score, weights renormalised over them. A node without any
+//     scored child has no score. Geometric means need non-negative scores (zero gives zero). A
+//     node with "rescale" is then min-max rescaled over the included units.
+//  8. Ranks at every node: descending, on scores rounded half away from zero to rank_decimals;
+//     ties share the best rank (1, 2, 2, 4), as the GII ranks equal published scores.
+//
+// Cost: O(units x indicators) per edition plus sorting; about 0.5 ms for 63 units and 21
+// indicators (optimised build), so what-if recomputes in full rather than incrementally.
 //
 // Thread-safety: pure functions over values.
 #pragma once
