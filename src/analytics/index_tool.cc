@@ -151,12 +151,15 @@ Result<Loaded> Load(const Args& a, bool& usage) {
   return l;
 }
 
-std::string F2(double v) {
+std::string Fx(double v, int decimals) {
   if (!HasValue(v)) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
 }
+std::string F2(double v) { return Fx(v, 2); }
+// Decimals for scores: the framework's rank rounding (3 for the HDI), at least 2.
+int Dec(const Framework& fw) { return std::max(2, fw.method.rank_decimals); }
 
 std::string RankStr(int r) { return r ? std::to_string(r) : "-"; }
 
@@ -183,8 +186,8 @@ void PrintRanking(const Framework& fw, const IndexResult& r, const std::vector<d
   if (relative) out << "\trelative";
   out << "\n";
   for (size_t u : order) {
-    out << RankStr(rk[u]) << "\t" << r.units[u] << "\t" << F2(r.scores.at(fw.root)[u]);
-    for (const auto& t : top) out << "\t" << F2(r.scores.at(t)[u]);
+    out << RankStr(rk[u]) << "\t" << r.units[u] << "\t" << Fx(r.scores.at(fw.root)[u], Dec(fw));
+    for (const auto& t : top) out << "\t" << Fx(r.scores.at(t)[u], Dec(fw));
     if (!r.efficiency.empty()) out << "\t" << F2(r.efficiency[u]);
     if (relative) out << "\t" << F2((*relative)[u]);
     if (!r.included[u]) out << "\t(excluded: coverage)";
@@ -207,12 +210,12 @@ void PrintProfile(const Framework& fw, const IndexResult& r, const std::string& 
   for (auto it = fw.post_order.rbegin(); it != fw.post_order.rend(); ++it) {
     const Node& n = fw.nodes[*it];
     if (n.placeholder) continue;
-    out << n.level << "\t" << n.code << "\t" << F2(r.Score(n.code, unit)) << "\t"
+    out << n.level << "\t" << n.code << "\t" << Fx(r.Score(n.code, unit), Dec(fw)) << "\t"
         << RankStr(r.Rank(n.code, unit)) << "\t" << n.name << "\n";
   }
   for (int i : fw.Indicators()) {
     const Node& n = fw.nodes[i];
-    out << "indicator\t" << n.code << "\t" << F2(r.Score(n.code, unit)) << "\t"
+    out << "indicator\t" << n.code << "\t" << Fx(r.Score(n.code, unit), Dec(fw)) << "\t"
         << RankStr(r.Rank(n.code, unit)) << "\t" << n.name << "\n";
   }
   int units = 0;
