@@ -160,6 +160,10 @@ export function searchBox(o: SearchBoxOpts): HTMLFormElement {
     seq++;
     submitQuery(input.value.trim());
   });
+  // A route change (link, back button) closes the suggestions; the header's boxes are rebuilt, so
+  // a detached box drops its listener.
+  const onHash = () => { if (!form.isConnected) window.removeEventListener('hashchange', onHash); else close(); };
+  window.addEventListener('hashchange', onHash);
   form.addEventListener('focusout', (e) => {
     const to = (e as FocusEvent).relatedTarget as Node | null;
     if (!to || !form.contains(to)) close();

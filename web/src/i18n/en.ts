@@ -286,6 +286,7 @@ export const en: Record<DictKey, string> = {
   'search.didYouMean': 'Did you mean:',
   'search.count': '{n} results',
   'search.countFor': '{n} results for “{q}”',
+  'search.countForOne': '1 result for “{q}”',
   'search.none': 'No results for “{q}”.',
   'search.noneHint': 'Try a shorter query, check the spelling or remove some filters.',
   'search.all': 'All records in the database',

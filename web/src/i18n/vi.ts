@@ -284,6 +284,7 @@ export const vi = {
   'search.didYouMean': 'Có phải bạn muốn tìm:',
   'search.count': 'Tìm thấy {n} kết quả',
   'search.countFor': 'Tìm thấy {n} kết quả cho “{q}”',
+  'search.countForOne': 'Tìm thấy 1 kết quả cho “{q}”',
   'search.none': 'Không tìm thấy kết quả nào cho “{q}”.',
   'search.noneHint': 'Hãy thử từ khóa ngắn hơn, kiểm tra chính tả hoặc bỏ bớt bộ lọc.',
   'search.all': 'Toàn bộ hồ sơ trong cơ sở dữ liệu',

@@ -79,7 +79,7 @@ export function searchPage(ctx: RouteCtx, signal: AbortSignal): Node {
     }
     const total = r.total ?? 0;
     out.push(h('p', { class: 'result-count', role: 'status', id: 'result-count' },
-      st.q ? t('search.countFor', { n: fmtNum(total), q: st.q }) : `${t('search.all')}: ${fmtNum(total)}`));
+      st.q ? t(total === 1 ? 'search.countForOne' : 'search.countFor', { n: fmtNum(total), q: st.q }) : `${t('search.all')}: ${fmtNum(total)}`));
     const chips = activeChips(st, names);
     if (chips) out.push(chips);
     const items = r.items ?? [];

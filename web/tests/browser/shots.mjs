@@ -25,7 +25,7 @@ await page.waitForSelector('#user-menu');
 await page.evaluate((l) => localStorage.setItem('stio.lang', l), opt('lang', 'vi'));
 await page.reload();
 await page.waitForSelector('#user-menu');
-const pages = (opt('pages', '') || '/,/units,/units/01,/communes/00004,/units/convert?old=Phúc Xá,/organizations,/organizations/4,/organizations/new,/people,/people/1,/people/new,/audit').split(',');
+const pages = (opt('pages', '') || '/,/units,/units/01,/communes/00004,/units/convert?old=Phúc Xá,/organizations,/organizations/4,/organizations/new,/people,/people/1,/people/new,/audit,/search?q=cong nghe sinh hoc,/tokens,/import').split(',');
 for (const [label, vp] of [['desktop', { width: 1366, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
   await page.setViewportSize(vp);
   for (const p of pages) {
