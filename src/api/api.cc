@@ -115,15 +115,9 @@ Api::~Api() = default;
 
 void Api::Add(std::string method, std::string pattern, domain::Permission gate,
               std::string summary, RouteHandler handler) {
-  const size_t index = routes_.size();
   routes_.push_back({method, pattern, gate, std::move(summary), std::move(handler)});
-  // The router only tells which RouteSpec matched; Dispatch does the rest.
-  router_.Add(std::move(method), std::move(pattern), [index](http::Request& req) {
-    http::Response r;
-    r.status = static_cast<int>(index);
-    (void)req;
-    return r;
-  });
+  // The router only tells which RouteSpec matched (by position); Dispatch does the rest.
+  router_.Add(std::move(method), std::move(pattern), nullptr);
 }
 
 http::Response Api::Handle(http::Request& req) {
@@ -132,10 +126,7 @@ http::Response Api::Handle(http::Request& req) {
   std::string route = "other";
   try {
     if (StartsWith(req.path, "/api/") || req.path == "/healthz" || req.path == "/metrics") {
-      bool path_matched = false;
-      const http::Handler* h = router_.Match(req, &path_matched);
-      if (h) route = routes_[static_cast<size_t>((*h)(req).status)].pattern;
-      resp = Dispatch(req);
+      resp = Dispatch(req, &route);
     } else {
       route = "static";
       resp = ServeStatic(req);
@@ -153,7 +144,8 @@ http::Response Api::Handle(http::Request& req) {
   return resp;
 }
 
-http::Response Api::Dispatch(http::Request& req) {
+http::Response Api::Dispatch(http::Request& req, std::string* route) {
+  if (req.path == "/healthz" || req.path == "/metrics") *route = req.path;
   if (req.path == "/healthz") {
     Status s = storage::WithTransaction(db_, storage::TxMode::kRead, [](storage::Transaction& tx) {
       return tx.Query("SELECT 1").status();
@@ -164,14 +156,15 @@ http::Response Api::Dispatch(http::Request& req) {
   if (req.path == "/metrics") return Metrics();
 
   bool path_matched = false;
-  const http::Handler* h = router_.Match(req, &path_matched);
-  if (!h) {
+  const int index = router_.MatchIndex(req, &path_matched);
+  if (index < 0) {
     if (path_matched) {
       return Problem(405, Status::InvalidArgument("method " + req.method + " is not allowed here"));
     }
     return Problem(Status::NotFound("no API route " + req.path));
   }
-  const RouteSpec& spec = routes_[static_cast<size_t>((*h)(req).status)];
+  const RouteSpec& spec = routes_[static_cast<size_t>(index)];
+  *route = spec.pattern;
 
   // Who is asking.
   Context ctx{req, domain::Actor::Public(), db_, clock_, ""};

@@ -78,9 +78,11 @@ class Api {
 
  private:
   void AddRoutes();  // routes.cc
+  void AddMonitoringRoutes();  // routes_monitoring.cc
   void Add(std::string method, std::string pattern, domain::Permission gate, std::string summary,
            RouteHandler handler);
-  http::Response Dispatch(http::Request& req);
+  // Sets *route to the matched pattern (for metrics).
+  http::Response Dispatch(http::Request& req, std::string* route);
   http::Response ServeStatic(const http::Request& req);
   http::Response Metrics();
   void Count(const std::string& method, const std::string& route, int status, double seconds);

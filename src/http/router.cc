@@ -36,7 +36,7 @@ void Router::Add(std::string method, std::string pattern, Handler handler) {
   routes_.push_back({std::move(method), SplitPath(pattern, /*decode=*/false), std::move(handler)});
 }
 
-const Handler* Router::Match(Request& req, bool* path_matched) const {
+int Router::MatchIndex(Request& req, bool* path_matched) const {
   if (path_matched != nullptr) *path_matched = false;
   // Split the raw target and decode segment by segment, so that an encoded "/" (%2F) inside an id
   // stays inside that segment. Requests built by hand (tests) may only have `path`.
@@ -98,10 +98,15 @@ const Handler* Router::Match(Request& req, bool* path_matched) const {
       best_params = std::move(params);
     }
   }
-  if (best == nullptr) return nullptr;
+  if (best == nullptr) return -1;
   if (path_matched != nullptr) *path_matched = true;
   for (auto& [k, v] : best_params) req.params[k] = std::move(v);
-  return &best->handler;
+  return static_cast<int>(best - routes_.data());
+}
+
+const Handler* Router::Match(Request& req, bool* path_matched) const {
+  const int i = MatchIndex(req, path_matched);
+  return i < 0 ? nullptr : &routes_[static_cast<size_t>(i)].handler;
 }
 
 }  // namespace stio::http

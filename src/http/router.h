@@ -30,6 +30,10 @@ class Router {
   // *path_matched when the path matched some route but not with this method (-> 405).
   const Handler* Match(Request& req, bool* path_matched) const;
 
+  // Same as Match, but returns the route's position in Add() order (-1 if none), for callers that
+  // keep their own per-route data.
+  int MatchIndex(Request& req, bool* path_matched) const;
+
   const std::vector<RouteInfo>& routes() const { return infos_; }
 
  private:
