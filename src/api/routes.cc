@@ -530,6 +530,8 @@ void Api::AddRoutes() {
     r.body = Api::OpenApiJson();
     return r;
   });
+
+  AddMonitoringRoutes();
 }
 
 }  // namespace stio::api

@@ -13,6 +13,8 @@
 #include "api/api_fixture.h"
 #include "core/clock.h"
 #include "domain/accounts.h"
+#include "domain/indicators.h"
+#include "domain/plans.h"
 #include "domain/policy.h"
 #include "domain/registry.h"
 
@@ -30,6 +32,12 @@ struct Target {
   int64_t cert = 0;    // an active certificate of `org`, issued 2024-01-15
   int64_t token = 0;   // a spare API token of the acting user (of the admin for the public)
   int64_t user = 0;    // a user to edit (the reviewer)
+  // Monitoring: a data element and an indicator over it, one value in each workflow state
+  // (draft, submitted, approved, locked), a plan of province 38 and one target of it.
+  std::string element, indicator;
+  int64_t value[4] = {0, 0, 0, 0};
+  int64_t plan = 0;
+  int64_t plan_target = 0;
 };
 
 struct Case {
@@ -137,6 +145,84 @@ std::vector<Case> Cases(const Seed& seed) {
       {"GET", v1 + "/export/{entity}", Permission::kImportExport, false,
        fixed(v1 + "/export/people?format=json")},
       {"GET", v1 + "/openapi.json", Permission::kReadPublic, false, fixed(v1 + "/openapi.json")},
+      // Monitoring
+      {"GET", v1 + "/data-elements", Permission::kReadPublic, false,
+       fixed(v1 + "/data-elements?q=RD")},
+      {"POST", v1 + "/data-elements", Permission::kManageMonitoring, false,
+       fixed(v1 + "/data-elements"),
+       [](T t) {
+         return json{{"code", "NEW_" + std::to_string(t.n)}, {"name_vi", "Mới"},
+                     {"aggregation", "sum"}, {"value_type", "integer"}}
+             .dump();
+       }},
+      {"GET", v1 + "/data-elements/{code}", Permission::kReadPublic, false,
+       [=](T t) { return v1 + "/data-elements/" + t.element; }},
+      {"PATCH", v1 + "/data-elements/{code}", Permission::kManageMonitoring, false,
+       [=](T t) { return v1 + "/data-elements/" + t.element; },
+       json_body({{"name_en", "Renamed"}})},
+      {"GET", v1 + "/indicators", Permission::kReadPublic, false, fixed(v1 + "/indicators")},
+      {"POST", v1 + "/indicators", Permission::kManageMonitoring, false,
+       fixed(v1 + "/indicators"),
+       [](T t) {
+         return json{{"code", "NEWI_" + std::to_string(t.n)}, {"name_vi", "Mới"},
+                     {"numerator", t.element}}
+             .dump();
+       }},
+      {"GET", v1 + "/indicators/{code}", Permission::kReadPublic, false,
+       [=](T t) { return v1 + "/indicators/" + t.indicator; }},
+      {"PATCH", v1 + "/indicators/{code}", Permission::kManageMonitoring, false,
+       [=](T t) { return v1 + "/indicators/" + t.indicator; }, json_body({{"factor", 100}})},
+      {"GET", v1 + "/indicators/{code}/series", Permission::kReadPublic, false,
+       [=](T t) { return v1 + "/indicators/" + t.indicator + "/series?unit=38&from=2020&to=2024"; }},
+      {"GET", v1 + "/indicators/{code}/lineage", Permission::kReadPublic, false,
+       [=](T t) { return v1 + "/indicators/" + t.indicator + "/lineage?unit=38&period=2020"; }},
+      {"POST", v1 + "/validation-rules", Permission::kManageMonitoring, false,
+       fixed(v1 + "/validation-rules"),
+       [](T t) {
+         return json{{"code", "R_" + std::to_string(t.n)}, {"data_element", t.element},
+                     {"min_value", 0}}
+             .dump();
+       }},
+      {"GET", v1 + "/data-values", Permission::kReadPublic, false, fixed(v1 + "/data-values")},
+      {"POST", v1 + "/data-values", Permission::kEnterData, false, fixed(v1 + "/data-values"),
+       [](T t) {
+         return json{{"data_element", t.element}, {"unit", "38"}, {"period", "2024"},
+                     {"value", 5}}
+             .dump();
+       }},
+      {"POST", v1 + "/data-values/{id}/submit", Permission::kEnterData, false,
+       [=](T t) { return v1 + "/data-values/" + Id(t.value[0]) + "/submit"; }},
+      {"POST", v1 + "/data-values/{id}/approve", Permission::kApproveData, false,
+       [=](T t) { return v1 + "/data-values/" + Id(t.value[1]) + "/approve"; }},
+      {"POST", v1 + "/data-values/{id}/lock", Permission::kApproveData, false,
+       [=](T t) { return v1 + "/data-values/" + Id(t.value[2]) + "/lock"; }},
+      {"POST", v1 + "/data-values/{id}/reopen", Permission::kApproveData, false,
+       [=](T t) { return v1 + "/data-values/" + Id(t.value[3]) + "/reopen"; },
+       json_body({{"reason", "Sửa số liệu"}})},
+      {"GET", v1 + "/plans", Permission::kReadPublic, false, fixed(v1 + "/plans?province_code=92")},
+      {"POST", v1 + "/plans", Permission::kManageMonitoring, false, fixed(v1 + "/plans"),
+       [](T t) {
+         return json{{"code", "NEWP-" + std::to_string(t.n)}, {"name", "Kế hoạch mới"},
+                     {"period_from", 2026}, {"period_to", 2030}, {"province_code", "38"}}
+             .dump();
+       }},
+      {"GET", v1 + "/plans/{id}", Permission::kReadPublic, false,
+       [=](T t) { return v1 + "/plans/" + Id(t.plan); }},
+      {"PATCH", v1 + "/plans/{id}", Permission::kManageMonitoring, false,
+       [=](T t) { return v1 + "/plans/" + Id(t.plan); }, json_body({{"owner_agency", "Sở KH&CN"}})},
+      {"POST", v1 + "/plans/{id}/targets", Permission::kManageMonitoring, false,
+       [=](T t) { return v1 + "/plans/" + Id(t.plan) + "/targets"; },
+       json_body({{"text_vi", "Chỉ tiêu mới"}, {"target_value", 10}, {"target_year", 2030}})},
+      {"PATCH", v1 + "/targets/{id}", Permission::kManageMonitoring, false,
+       [=](T t) { return v1 + "/targets/" + Id(t.plan_target); }, json_body({{"budget_vnd", 1e9}})},
+      {"DELETE", v1 + "/targets/{id}", Permission::kManageMonitoring, false,
+       [=](T t) { return v1 + "/targets/" + Id(t.plan_target); }},
+      {"GET", v1 + "/plans/{id}/review", Permission::kReadPublic, false,
+       [=](T t) { return v1 + "/plans/" + Id(t.plan) + "/review"; }},
+      {"GET", v1 + "/plans/{id}/scorecard", Permission::kReadPublic, false,
+       [=](T t) { return v1 + "/plans/" + Id(t.plan) + "/scorecard"; }},
+      {"GET", v1 + "/ioc/kpis", Permission::kReadPublic, false,
+       [=](T t) { return v1 + "/ioc/kpis?unit=38&indicators=" + t.indicator; }},
   };
 }
 
@@ -165,6 +251,50 @@ class AuthzMatrixTest : public ApiFixture {
       STIO_ASSIGN_OR_RETURN(json token,
                             domain::CreateToken(tx, system, Clock::Real(), token_owner, "spare"));
       t.token = token["id"];
+      // Monitoring records.
+      t.element = "AZ_" + std::to_string(n);
+      t.indicator = "AZI_" + std::to_string(n);
+      STIO_RETURN_IF_ERROR(domain::CreateDataElement(tx, system, Clock::Real(),
+                                                     {{"code", t.element},
+                                                      {"name_vi", "Phần tử thử"},
+                                                      {"aggregation", "sum"},
+                                                      {"value_type", "number"}})
+                               .status());
+      STIO_RETURN_IF_ERROR(domain::CreateIndicator(tx, system, Clock::Real(),
+                                                   {{"code", t.indicator},
+                                                    {"name_vi", "Chỉ tiêu thử"},
+                                                    {"numerator", t.element}})
+                               .status());
+      const char* steps[] = {"submit", "approve", "lock"};
+      for (int i = 0; i < 4; ++i) {
+        STIO_ASSIGN_OR_RETURN(json v, domain::EnterValue(tx, system, Clock::Real(),
+                                                         {{"data_element", t.element},
+                                                          {"unit", "38"},
+                                                          {"period", std::to_string(2020 + i)},
+                                                          {"value", 10 + i}}));
+        t.value[i] = v["id"];
+        for (int s = 0; s < i; ++s) {
+          STIO_RETURN_IF_ERROR(domain::ChangeValueStatus(tx, system, Clock::Real(), t.value[i],
+                                                         steps[s], nullptr)
+                                   .status());
+        }
+      }
+      STIO_ASSIGN_OR_RETURN(json plan, domain::CreatePlan(tx, system, Clock::Real(),
+                                                          {{"code", "AZP-" + std::to_string(n)},
+                                                           {"name", "Kế hoạch thử"},
+                                                           {"period_from", 2021},
+                                                           {"period_to", 2025},
+                                                           {"province_code", "38"}}));
+      t.plan = plan["id"];
+      STIO_ASSIGN_OR_RETURN(json target,
+                            domain::CreateTarget(tx, system, Clock::Real(), t.plan,
+                                                 {{"text_vi", "Chỉ tiêu thử"},
+                                                  {"indicator", t.indicator},
+                                                  {"baseline_value", 10},
+                                                  {"baseline_year", 2020},
+                                                  {"target_value", 20},
+                                                  {"target_year", 2025}}));
+      t.plan_target = target["id"];
       return json();
     });
     t.user = seed().user_id.at(Who::kReviewer);

@@ -1,0 +1,311 @@
+// Monitoring routes (issue 5): data elements, indicators, values and their approval workflow,
+// aggregated series and lineage, plans, targets, plan review and scorecard, and the IOC KPI feed.
+// Same rules as routes.cc: each route has a gate permission; one domain call in one transaction.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/api.h"
+#include "api/problem.h"
+#include "core/strings.h"
+#include "domain/indicators.h"
+#include "domain/plans.h"
+
+namespace stio::api {
+
+using domain::Permission;
+using nlohmann::json;
+
+namespace {
+
+Result<domain::ListParams> Paging(const http::Request& req) {
+  domain::ListParams p;
+  if (auto v = req.Query("limit")) {
+    auto n = ParseInt(*v);
+    if (!n) return Status::InvalidArgument("limit must be an integer", "limit");
+    p.limit = *n;
+  }
+  if (auto v = req.Query("offset")) {
+    auto n = ParseInt(*v);
+    if (!n) return Status::InvalidArgument("offset must be an integer", "offset");
+    p.offset = *n;
+  }
+  if (auto v = req.Query("sort")) p.sort = *v;
+  return p;
+}
+
+Result<int64_t> IdParam(const http::Request& req) {
+  auto it = req.params.find("id");
+  auto n = it == req.params.end() ? std::nullopt : ParseInt(it->second);
+  if (!n || *n <= 0) {
+    return Status::NotFound("'" + (it == req.params.end() ? "" : it->second) +
+                            "' is not a record id");
+  }
+  return *n;
+}
+
+std::optional<std::string> NonEmpty(const http::Request& req, const std::string& name) {
+  auto v = req.Query(name);
+  if (!v || Trim(*v).empty()) return std::nullopt;
+  return std::string(Trim(*v));
+}
+
+http::Response Run(Context& ctx, storage::TxMode mode, int ok_status,
+                   const std::function<Result<json>(storage::Transaction&)>& fn) {
+  Result<json> out = Status::Internal("no result");
+  Status s = storage::WithTransaction(ctx.db, mode, [&](storage::Transaction& tx) {
+    out = fn(tx);
+    return out.status();
+  });
+  if (!s.ok()) return Problem(s);
+  if (ok_status == 204) {
+    http::Response r;
+    r.status = 204;
+    return r;
+  }
+  return JsonResponse(ok_status, *out);
+}
+
+http::Response ReadJson(Context& ctx, const std::function<Result<json>(storage::Transaction&)>& fn) {
+  return Run(ctx, storage::TxMode::kRead, 200, fn);
+}
+
+// `optional_body`: an empty body reads as null (for workflow actions that need none).
+http::Response WriteJson(Context& ctx, int ok_status,
+                         const std::function<Result<json>(storage::Transaction&, const json&)>& fn,
+                         bool optional_body = false) {
+  json body;
+  if (!(optional_body && ctx.req.body.empty())) {
+    Result<json> parsed = ctx.JsonBody();
+    if (!parsed.ok()) return Problem(parsed.status());
+    body = std::move(parsed).value();
+  }
+  return Run(ctx, storage::TxMode::kWrite, ok_status,
+             [&](storage::Transaction& tx) { return fn(tx, body); });
+}
+
+// unit=CODE[&level=&era=] (unit required unless `fallback` is given).
+Result<domain::UnitRef> UnitParam(const http::Request& req, std::optional<std::string> fallback) {
+  auto code = NonEmpty(req, "unit");
+  if (!code) code = fallback;
+  if (!code) return Status::InvalidArgument("unit is required", "unit");
+  return domain::MakeUnit(*code, NonEmpty(req, "level"), NonEmpty(req, "era"));
+}
+
+}  // namespace
+
+void Api::AddMonitoringRoutes() {
+  using TxMode = storage::TxMode;
+  const Permission kPublic = Permission::kReadPublic;
+
+  // --- Data elements
+  Add("GET", "/api/v1/data-elements", kPublic, "Data elements (raw measures)", [](Context& c) {
+    auto paging = Paging(c.req);
+    if (!paging.ok()) return Problem(paging.status());
+    return ReadJson(c, [&](storage::Transaction& tx) -> Result<json> {
+      STIO_ASSIGN_OR_RETURN(auto r, domain::ListDataElements(tx, NonEmpty(c.req, "q"), *paging));
+      return r.ToJson();
+    });
+  });
+  Add("POST", "/api/v1/data-elements", Permission::kManageMonitoring, "Create a data element",
+      [](Context& c) {
+        return WriteJson(c, 201, [&](storage::Transaction& tx, const json& body) {
+          return domain::CreateDataElement(tx, c.actor, c.clock, body);
+        });
+      });
+  Add("GET", "/api/v1/data-elements/{code}", kPublic, "One data element", [](Context& c) {
+    return ReadJson(c, [&](storage::Transaction& tx) {
+      return domain::GetDataElement(tx, c.req.params["code"]);
+    });
+  });
+  Add("PATCH", "/api/v1/data-elements/{code}", Permission::kManageMonitoring,
+      "Edit a data element", [](Context& c) {
+        return WriteJson(c, 200, [&](storage::Transaction& tx, const json& body) {
+          return domain::UpdateDataElement(tx, c.actor, c.clock, c.req.params["code"], body);
+        });
+      });
+
+  // --- Indicators
+  Add("GET", "/api/v1/indicators", kPublic, "Indicators (formulas over data elements)",
+      [](Context& c) {
+        auto paging = Paging(c.req);
+        if (!paging.ok()) return Problem(paging.status());
+        return ReadJson(c, [&](storage::Transaction& tx) -> Result<json> {
+          STIO_ASSIGN_OR_RETURN(auto r, domain::ListIndicators(tx, NonEmpty(c.req, "q"), *paging));
+          return r.ToJson();
+        });
+      });
+  Add("POST", "/api/v1/indicators", Permission::kManageMonitoring, "Create an indicator",
+      [](Context& c) {
+        return WriteJson(c, 201, [&](storage::Transaction& tx, const json& body) {
+          return domain::CreateIndicator(tx, c.actor, c.clock, body);
+        });
+      });
+  Add("GET", "/api/v1/indicators/{code}", kPublic, "One indicator", [](Context& c) {
+    return ReadJson(c, [&](storage::Transaction& tx) {
+      return domain::GetIndicator(tx, c.req.params["code"]);
+    });
+  });
+  Add("PATCH", "/api/v1/indicators/{code}", Permission::kManageMonitoring, "Edit an indicator",
+      [](Context& c) {
+        return WriteJson(c, 200, [&](storage::Transaction& tx, const json& body) {
+          return domain::UpdateIndicator(tx, c.actor, c.clock, c.req.params["code"], body);
+        });
+      });
+  Add("GET", "/api/v1/indicators/{code}/series", kPublic,
+      "An indicator for one unit over periods, aggregated from the levels below", [](Context& c) {
+        auto unit = UnitParam(c.req, std::nullopt);
+        if (!unit.ok()) return Problem(unit.status());
+        auto from = NonEmpty(c.req, "from");
+        auto to = NonEmpty(c.req, "to");
+        if (!from) return Problem(Status::InvalidArgument("from is required", "from"));
+        return ReadJson(c, [&](storage::Transaction& tx) {
+          return domain::IndicatorSeries(tx, c.req.params["code"], *unit, *from, to.value_or(*from));
+        });
+      });
+  Add("GET", "/api/v1/indicators/{code}/lineage", kPublic,
+      "The values and registry records behind one figure", [](Context& c) {
+        auto unit = UnitParam(c.req, std::nullopt);
+        if (!unit.ok()) return Problem(unit.status());
+        auto period = NonEmpty(c.req, "period");
+        if (!period) return Problem(Status::InvalidArgument("period is required", "period"));
+        return ReadJson(c, [&](storage::Transaction& tx) {
+          return domain::IndicatorLineage(tx, c.req.params["code"], *unit, *period);
+        });
+      });
+  Add("POST", "/api/v1/validation-rules", Permission::kManageMonitoring,
+      "Create a validation rule (range or comparison)", [](Context& c) {
+        return WriteJson(c, 201, [&](storage::Transaction& tx, const json& body) {
+          return domain::CreateValidationRule(tx, c.actor, c.clock, body);
+        });
+      });
+
+  // --- Values
+  Add("GET", "/api/v1/data-values", kPublic,
+      "Recorded values (drafts and submitted ones only for data entry staff)", [](Context& c) {
+        auto paging = Paging(c.req);
+        if (!paging.ok()) return Problem(paging.status());
+        domain::ValueFilter f{NonEmpty(c.req, "data_element"), NonEmpty(c.req, "unit"),
+                              NonEmpty(c.req, "period"), NonEmpty(c.req, "status")};
+        return ReadJson(c, [&](storage::Transaction& tx) -> Result<json> {
+          STIO_ASSIGN_OR_RETURN(auto r, domain::ListValues(tx, c.actor, f, *paging));
+          return r.ToJson();
+        });
+      });
+  Add("POST", "/api/v1/data-values", Permission::kEnterData,
+      "Enter a value (a draft; validated, outliers flagged)", [](Context& c) {
+        return WriteJson(c, 200, [&](storage::Transaction& tx, const json& body) {
+          return domain::EnterValue(tx, c.actor, c.clock, body);
+        });
+      });
+  const struct {
+    const char* action;
+    Permission gate;
+    const char* summary;
+  } actions[] = {
+      {"submit", Permission::kEnterData, "Submit a draft value for approval"},
+      {"approve", Permission::kApproveData, "Approve a submitted value"},
+      {"lock", Permission::kApproveData, "Lock an approved value"},
+      {"reopen", Permission::kApproveData, "Reopen a value (back to draft; a reason is required)"},
+  };
+  for (const auto& a : actions) {
+    const std::string action = a.action;
+    Add("POST", "/api/v1/data-values/{id}/" + action, a.gate, a.summary, [action](Context& c) {
+      auto id = IdParam(c.req);
+      if (!id.ok()) return Problem(id.status());
+      return WriteJson(
+          c, 200,
+          [&](storage::Transaction& tx, const json& body) {
+            return domain::ChangeValueStatus(tx, c.actor, c.clock, *id, action, body);
+          },
+          /*optional_body=*/true);
+    });
+  }
+
+  // --- Plans and targets
+  Add("GET", "/api/v1/plans", kPublic, "Action plans", [](Context& c) {
+    auto paging = Paging(c.req);
+    if (!paging.ok()) return Problem(paging.status());
+    return ReadJson(c, [&](storage::Transaction& tx) -> Result<json> {
+      STIO_ASSIGN_OR_RETURN(auto r,
+                            domain::ListPlans(tx, NonEmpty(c.req, "province_code"), *paging));
+      return r.ToJson();
+    });
+  });
+  Add("POST", "/api/v1/plans", Permission::kManageMonitoring, "Create an action plan",
+      [](Context& c) {
+        return WriteJson(c, 201, [&](storage::Transaction& tx, const json& body) {
+          return domain::CreatePlan(tx, c.actor, c.clock, body);
+        });
+      });
+  Add("GET", "/api/v1/plans/{id}", kPublic, "One plan with its targets", [](Context& c) {
+    auto id = IdParam(c.req);
+    if (!id.ok()) return Problem(id.status());
+    return ReadJson(c, [&](storage::Transaction& tx) { return domain::GetPlan(tx, *id); });
+  });
+  Add("PATCH", "/api/v1/plans/{id}", Permission::kManageMonitoring, "Edit a plan",
+      [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        return WriteJson(c, 200, [&](storage::Transaction& tx, const json& body) {
+          return domain::UpdatePlan(tx, c.actor, c.clock, *id, body);
+        });
+      });
+  Add("POST", "/api/v1/plans/{id}/targets", Permission::kManageMonitoring,
+      "Add a target to a plan", [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        return WriteJson(c, 201, [&](storage::Transaction& tx, const json& body) {
+          return domain::CreateTarget(tx, c.actor, c.clock, *id, body);
+        });
+      });
+  Add("PATCH", "/api/v1/targets/{id}", Permission::kManageMonitoring, "Edit a target",
+      [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        return WriteJson(c, 200, [&](storage::Transaction& tx, const json& body) {
+          return domain::UpdateTarget(tx, c.actor, c.clock, *id, body);
+        });
+      });
+  Add("DELETE", "/api/v1/targets/{id}", Permission::kManageMonitoring, "Remove a target",
+      [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        return Run(c, TxMode::kWrite, 204, [&](storage::Transaction& tx) -> Result<json> {
+          STIO_RETURN_IF_ERROR(domain::DeleteTarget(tx, c.actor, c.clock, *id));
+          return json();
+        });
+      });
+  Add("GET", "/api/v1/plans/{id}/review", kPublic,
+      "What the plan's targets lack, and duplicates", [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        return ReadJson(c, [&](storage::Transaction& tx) { return domain::ReviewPlan(tx, *id); });
+      });
+  Add("GET", "/api/v1/plans/{id}/scorecard", kPublic,
+      "Progress and feasibility of every target", [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        return ReadJson(c, [&](storage::Transaction& tx) {
+          return domain::PlanScorecard(tx, c.clock, *id);
+        });
+      });
+
+  // --- The provincial operations centre
+  Add("GET", "/api/v1/ioc/kpis", kPublic,
+      "Latest values of chosen indicators with freshness and completeness", [](Context& c) {
+        auto unit = UnitParam(c.req, std::string("VN"));
+        if (!unit.ok()) return Problem(unit.status());
+        std::vector<std::string> codes;
+        if (auto list = NonEmpty(c.req, "indicators")) {
+          for (const std::string& s : Split(*list, ',')) {
+            if (!Trim(s).empty()) codes.emplace_back(Trim(s));
+          }
+        }
+        return ReadJson(c, [&](storage::Transaction& tx) {
+          return domain::KpiFeed(tx, c.clock, codes, *unit);
+        });
+      });
+}
+
+}  // namespace stio::api
