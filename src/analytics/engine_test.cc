@@ -402,6 +402,32 @@ TEST(Profile, StrengthsAndWeaknessesAgainstTheOverallRank) {
   EXPECT_TRUE(StrengthsAndWeaknesses(fw, r, "nobody", 1).strengths.empty());
 }
 
+// Property: min-max, z-score and rank scores do not change when an indicator is rescaled by
+// a positive affine map (units of measure), and flip with the direction.
+TEST(Property, NormalisationIsInvariantToUnitsOfMeasure) {
+  Framework fw = Toy();
+  std::mt19937_64 rng(17);
+  std::uniform_real_distribution<double> val(-50, 50);
+  for (auto norm : {Normalisation::kMinMax, Normalisation::kZScore, Normalisation::kRank}) {
+    Dataset a, b;
+    for (int u = 0; u < 9; ++u) {
+      std::string unit = "u" + std::to_string(u);
+      double x = val(rng), y = val(rng);
+      a.observations.push_back({unit, "A", 2024, x, "", 0});
+      b.observations.push_back({unit, "A", 2024, 1000 * x + 7, "", 0});
+      a.observations.push_back({unit, "D", 2024, y, "", 0});
+      b.observations.push_back({unit, "D", 2024, y, "", 0});
+    }
+    MethodOptions o = NoTreat();
+    o.normalisation = norm;
+    IndexResult ra = RunEd(fw, a, o), rb = RunEd(fw, b, o);
+    for (const auto& unit : ra.units) {
+      EXPECT_NEAR(ra.Score("A", unit), rb.Score("A", unit), 1e-9) << unit;
+      EXPECT_NEAR(ra.Score("X", unit), rb.Score("X", unit), 1e-9) << unit;
+    }
+  }
+}
+
 // Property: with outlier treatment off, raising a unit's value on a positive indicator never
 // lowers its own score, and arithmetic scores stay within [0, 100].
 TEST(Property, MonotoneAndBounded) {

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <random>
 #include <set>
 
 namespace stio::analytics {
@@ -128,6 +130,24 @@ TEST(ShippedFrameworks, PiiStructureAsPublished) {
   }
   EXPECT_EQ(fw->children.at("P1").size(), 2u);
   EXPECT_EQ(institutions, 7);
+}
+
+// Hostile input: truncations and byte flips of a real framework give a framework or an error,
+// never a crash or an exception.
+TEST(Framework, MangledFilesNeverCrash) {
+  std::ifstream in(DataPath("data/frameworks/pii.json"), std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_GT(text.size(), 1000u);
+  for (size_t n = 0; n < text.size(); n += 331) {
+    EXPECT_NO_THROW({ auto r = ParseFramework(text.substr(0, n)); });
+  }
+  std::mt19937 rng(11);
+  const std::string kBytes = "{}[]\",:0123456789-.eE truefalsnul\\";
+  for (int i = 0; i < 80; ++i) {
+    std::string t = text;
+    for (int k = 0; k < 3; ++k) t[rng() % t.size()] = kBytes[rng() % kBytes.size()];
+    EXPECT_NO_THROW({ auto r = ParseFramework(t); });
+  }
 }
 
 TEST(ShippedFrameworks, HdiLoads) {
