@@ -436,6 +436,15 @@ Status CheckDataset(const Framework& fw, const Dataset& data) {
                                          Num(o.value),
                                      where);
     }
+    if (n &&
+        ((n->valid_min && o.value < *n->valid_min) || (n->valid_max && o.value > *n->valid_max))) {
+      return Status::InvalidArgument(
+          where + ": value " + Num(o.value) + " of indicator \"" + o.indicator + "\" for unit \"" +
+              o.unit + "\" is outside its valid range [" +
+              (n->valid_min ? Num(*n->valid_min) : std::string("-inf")) + ", " +
+              (n->valid_max ? Num(*n->valid_max) : std::string("inf")) + "] (wrong sign or unit?)",
+          where);
+    }
     if (!seen.insert({o.unit, o.indicator, o.year}).second) {
       return Status::InvalidArgument(where + ": duplicate value for unit \"" + o.unit +
                                          "\", indicator \"" + o.indicator + "\", year " +

@@ -74,7 +74,8 @@ struct Dataset {
 
 // Checks a dataset against a framework: unknown codes, non-finite values, duplicate
 // (unit, code, year), negative values of a log-transformed indicator or of a denominator, zero
-// denominators, unknown units if Dataset::units is set. Errors name the line (or the row index).
+// denominators, values outside an indicator's valid_range, unknown units if Dataset::units is set.
+// Errors name the line (or the row index).
 [[nodiscard]] Status CheckDataset(const Framework& fw, const Dataset& data);
 
 enum class NoteKind {

@@ -182,6 +182,17 @@ Status ParseNode(const json& j, bool is_indicator, size_t pos, Node& n) {
     n.goal_min = (*it)[0].get<double>();
     n.goal_max = (*it)[1].get<double>();
   }
+  if (auto it = j.find("valid_range"); it != j.end() && !it->is_null()) {
+    if (!it->is_array() || it->size() != 2 || !((*it)[0].is_number() || (*it)[0].is_null()) ||
+        !((*it)[1].is_number() || (*it)[1].is_null())) {
+      return Bad(where + ": valid_range must be [min or null, max or null]", where);
+    }
+    if ((*it)[0].is_number()) n.valid_min = (*it)[0].get<double>();
+    if ((*it)[1].is_number()) n.valid_max = (*it)[1].get<double>();
+    if (n.valid_min && n.valid_max && !(*n.valid_min <= *n.valid_max)) {
+      return Bad(where + ": valid_range needs min <= max", where);
+    }
+  }
   if (j.contains("aggregation")) return Bad(where + ": indicators have no aggregation", where);
   return Status::Ok();
 }

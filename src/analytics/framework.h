@@ -95,6 +95,9 @@ struct Node {
   double factor = 1;                         // value = raw / denominator * factor
   bool log_transform = false;                // ln(value) before anything else (HDI income)
   std::optional<double> goal_min, goal_max;  // fixed goalposts (in raw units, before the log)
+  // Plausible raw values ("valid_range": [min or null, max or null]): values outside are rejected
+  // as input errors (wrong sign or unit), e.g. [0, null] for counts, [0, 100] for percentages.
+  std::optional<double> valid_min, valid_max;
   bool treat_outliers = true;
   bool merge_sum = false;  // "merge": "sum": additive when units merge (see merge.h)
   std::string unit, source, definition, note;

@@ -74,6 +74,10 @@ TEST(Framework, ValidatorNamesTheCulprit) {
   EXPECT_THAT(Error(Fw(kRoot, R"({"code": "i1", "parent": "P", "goalposts": [0, 5],
                                   "transform": "log"})")),
               HasSubstr("log transform needs goalposts > 0"));
+  EXPECT_THAT(Error(Fw(kRoot, R"({"code": "i1", "parent": "P", "valid_range": [5, 1]})")),
+              HasSubstr("valid_range needs min <= max"));
+  EXPECT_THAT(Error(Fw(kRoot, R"({"code": "i1", "parent": "P", "valid_range": [0]})")),
+              HasSubstr("valid_range must be"));
   EXPECT_THAT(Error(Fw(kRoot, R"({"code": "i1", "parent": "P", "transform": "sqrt"})")),
               HasSubstr("transform must be"));
   EXPECT_THAT(Error(Fw(kRoot, kInd, R"("method": {"normalization": "minmax"}, )")),

@@ -120,6 +120,10 @@ TEST_F(IndexToolTest, BadValuesNameTheRow) {
       {"01,1.1.1,2023,abc,x\n", "line 30: value \"abc\" is not a number"},
       {"01,1.1.1,2023,\"1,5\",x\n", "line 30: value \"1,5\" is not a number"},
       {"01,1.1.1,20x3,1,x\n", "line 30: year \"20x3\" is not a year"},
+      {"01,6.1.1,2023,-3,x\n",
+       "line 30: value -3 of indicator \"6.1.1\" for unit \"01\" is "
+       "outside its valid range [0, inf] (wrong sign or unit?)"},
+      {"01,5.1.1,2023,250,x\n", "valid range [0, 100]"},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(Run({"compute", "--framework", fw, "--values", PiiValues(c.extra)}), 1) << c.extra;
@@ -141,7 +145,7 @@ TEST_F(IndexToolTest, ComputePiiWhatIfAndGain) {
   EXPECT_THAT(out_.str(), HasSubstr("rank\tunit\tPII\tIN\tOUT\tefficiency"));
   EXPECT_THAT(out_.str(), HasSubstr("1\t01\t"));
   ASSERT_EQ(Run({"whatif", "--framework", fw, "--values", values, "--unit", "38", "--set",
-                 "1.1.1=50", "--set", "6.1.1=40"}),
+                 "1.1.1=9.9", "--set", "6.1.1=40"}),
             0)
       << err_.str();
   EXPECT_THAT(out_.str(), HasSubstr("what-if for 38"));
@@ -151,7 +155,7 @@ TEST_F(IndexToolTest, ComputePiiWhatIfAndGain) {
       << err_.str();
   EXPECT_THAT(out_.str(), HasSubstr("target reached: rank 3"));
   ASSERT_EQ(Run({"whatif", "--framework", fw, "--values", values, "--unit", "38", "--set",
-                 "1.1.1=50", "--gain", "1", "--format", "json"}),
+                 "1.1.1=9.9", "--gain", "1", "--format", "json"}),
             0)
       << err_.str();
   auto j = nlohmann::json::parse(out_.str());
@@ -169,6 +173,10 @@ TEST_F(IndexToolTest, ComputePiiWhatIfAndGain) {
   EXPECT_EQ(
       Run({"whatif", "--framework", fw, "--values", values, "--unit", "38", "--set", "nope=1"}), 1);
   EXPECT_THAT(err_.str(), HasSubstr("unknown indicator \"nope\""));
+  EXPECT_EQ(
+      Run({"whatif", "--framework", fw, "--values", values, "--unit", "38", "--set", "1.1.1=50"}),
+      1);  // PCI sub-indices lie in [0, 10]
+  EXPECT_THAT(err_.str(), HasSubstr("outside its valid range"));
 }
 
 TEST_F(IndexToolTest, MergeMapReexpressesOnTheNewMap) {

@@ -17,6 +17,12 @@ Status CheckChange(const Framework& fw, const PreparedData& data, const std::str
     return Status::InvalidArgument("value for \"" + c.indicator + "\" is not finite", c.indicator);
   }
   const Node* n = fw.Find(c.indicator);
+  if (n &&
+      ((n->valid_min && c.value < *n->valid_min) || (n->valid_max && c.value > *n->valid_max))) {
+    return Status::InvalidArgument(
+        "value for \"" + c.indicator + "\" is outside its valid range (wrong sign or unit?)",
+        c.indicator);
+  }
   if ((n && n->log_transform) || fw.IsDenominator(c.indicator)) {
     if (!(c.value > 0)) {
       return Status::InvalidArgument(
