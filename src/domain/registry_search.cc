@@ -1,13 +1,12 @@
 #include "domain/registry_search.h"
 
 #include <set>
+#include <unordered_map>
 
 #include "core/strings.h"
 
 namespace stio::domain {
 namespace {
-
-constexpr int kPageSize = 1000;
 
 search::IndexOptions Options(std::string stopwords) {
   search::IndexOptions o;
@@ -36,56 +35,50 @@ std::string JoinPresent(const std::vector<std::string>& parts, std::string_view 
   return Join(present, sep);
 }
 
-}  // namespace
 
-Status RegistrySearch::IndexOrganization(storage::Transaction& tx, int64_t id) {
-  const std::string doc_id = "organization:" + std::to_string(id);
-  STIO_ASSIGN_OR_RETURN(
-      auto rows,
-      tx.Query("SELECT o.*, p.full_name AS province_name, c.name_vi AS vsic_name, "
-               "EXISTS (SELECT 1 FROM st_certificates s WHERE s.organization_id = o.id AND "
-               "s.status = 'active') AS certified FROM organizations o "
-               "LEFT JOIN admin_units p ON p.era = '2025' AND p.level = 'province' AND "
-               "p.code = o.province_code "
-               "LEFT JOIN classifications c ON c.scheme = 'vsic' AND "
-               "c.code = substr(o.vsic_code, 1, 2) WHERE o.id = ? AND o.deleted_at IS NULL",
-               {id}));
-  if (rows.empty()) {
-    index_->Delete(doc_id);
-    return Status::Ok();
-  }
-  const storage::Row& r = rows[0];
+// The columns a search document is made of, for one or many records.
+constexpr std::string_view kOrganizationDocSelect =
+    "SELECT o.id, o.kind, o.name, o.short_name, o.name_en, o.description, o.address, o.tax_code, "
+    "o.province_code, p.full_name AS province_name, c.name_vi AS vsic_name, "
+    "EXISTS (SELECT 1 FROM st_certificates s WHERE s.organization_id = o.id AND "
+    "s.status = 'active') AS certified FROM organizations o "
+    "LEFT JOIN admin_units p ON p.era = '2025' AND p.level = 'province' AND "
+    "p.code = o.province_code "
+    "LEFT JOIN classifications c ON c.scheme = 'vsic' AND c.code = substr(o.vsic_code, 1, 2) "
+    "WHERE o.deleted_at IS NULL";
+
+constexpr std::string_view kPersonDocSelect =
+    "SELECT pe.id, pe.full_name, pe.title, pe.position, pe.bio, pe.keywords, pe.is_expert, "
+    "pe.province_code, o.name AS organization_name, p.full_name AS province_name "
+    "FROM people pe LEFT JOIN organizations o ON o.id = pe.organization_id "
+    "LEFT JOIN admin_units p ON p.era = '2025' AND p.level = 'province' "
+    "AND p.code = pe.province_code WHERE pe.deleted_at IS NULL";
+
+constexpr std::string_view kPersonFieldsSelect =
+    "SELECT f.person_id, f.field_code, c.name_vi FROM person_fields f "
+    "LEFT JOIN classifications c ON c.scheme = 'fos' AND c.code = f.field_code";
+
+struct PersonField {
+  std::string code;
+  std::string name;
+};
+
+search::Document OrganizationDoc(const storage::Row& r) {
   search::Document d;
-  d.id = doc_id;
-  d.fields = {{"title", JoinPresent({Text(r, "name"), Text(r, "short_name"), Text(r, "name_en")}, " · ")},
+  d.id = "organization:" + std::to_string(r.Int("id"));
+  d.fields = {{"title", JoinPresent({Text(r, "name"), Text(r, "short_name"), Text(r, "name_en")},
+                                    " · ")},
               {"body", JoinPresent({OrgKindVi(Text(r, "kind")), Text(r, "description"),
-                             Text(r, "address"), Text(r, "province_name"), Text(r, "vsic_name"),
-                             Text(r, "tax_code")},
-                            "\n")}};
+                                    Text(r, "address"), Text(r, "province_name"),
+                                    Text(r, "vsic_name"), Text(r, "tax_code")},
+                                   "\n")}};
   d.attributes = {{"type", "organization"}, {"kind", Text(r, "kind")}};
   if (!r.IsNull("province_code")) d.attributes.push_back({"province", Text(r, "province_code")});
   d.attributes.push_back({"certified", r.Int("certified") ? "yes" : "no"});
-  return index_->Upsert(d);
+  return d;
 }
 
-Status RegistrySearch::IndexPerson(storage::Transaction& tx, int64_t id) {
-  const std::string doc_id = "person:" + std::to_string(id);
-  STIO_ASSIGN_OR_RETURN(
-      auto rows, tx.Query("SELECT pe.*, o.name AS organization_name, p.full_name AS province_name "
-                          "FROM people pe LEFT JOIN organizations o ON o.id = pe.organization_id "
-                          "LEFT JOIN admin_units p ON p.era = '2025' AND p.level = 'province' "
-                          "AND p.code = pe.province_code WHERE pe.id = ? AND "
-                          "pe.deleted_at IS NULL",
-                          {id}));
-  if (rows.empty()) {
-    index_->Delete(doc_id);
-    return Status::Ok();
-  }
-  const storage::Row& r = rows[0];
-  STIO_ASSIGN_OR_RETURN(auto fields, tx.Query("SELECT f.field_code, c.name_vi FROM person_fields f "
-                                              "LEFT JOIN classifications c ON c.scheme = 'fos' "
-                                              "AND c.code = f.field_code WHERE f.person_id = ?",
-                                              {id}));
+search::Document PersonDoc(const storage::Row& r, const std::vector<PersonField>& fields) {
   std::vector<std::string> body = {Text(r, "title"), Text(r, "position"),
                                    Text(r, "organization_name"), Text(r, "province_name"),
                                    Text(r, "bio")};
@@ -96,20 +89,44 @@ Status RegistrySearch::IndexPerson(storage::Transaction& tx, int64_t id) {
     }
   }
   search::Document d;
-  d.id = doc_id;
+  d.id = "person:" + std::to_string(r.Int("id"));
   d.attributes = {{"type", "person"}, {"expert", r.Int("is_expert") ? "yes" : "no"}};
-  std::set<std::string> field_codes;
-  for (const auto& f : fields) {
-    body.push_back(f.Text("name_vi", ""));
-    std::string code = f.Text("field_code");
-    // Index every level of the code (6 → 602 → ...), so a filter on a field finds its sectors.
-    field_codes.insert(code.substr(0, 1));
-    field_codes.insert(code);
+  std::set<std::string> codes;
+  for (const PersonField& f : fields) {
+    body.push_back(f.name);
+    // Every level of the code (6 -> 602), so that a filter on a field finds its sectors.
+    codes.insert(f.code.substr(0, 1));
+    codes.insert(f.code);
   }
-  for (const std::string& c : field_codes) d.attributes.push_back({"field", c});
+  for (const std::string& c : codes) d.attributes.push_back({"field", c});
   if (!r.IsNull("province_code")) d.attributes.push_back({"province", Text(r, "province_code")});
   d.fields = {{"title", Text(r, "full_name")}, {"body", JoinPresent(body, "\n")}};
-  return index_->Upsert(d);
+  return d;
+}
+
+}  // namespace
+
+Status RegistrySearch::IndexOrganization(storage::Transaction& tx, int64_t id) {
+  STIO_ASSIGN_OR_RETURN(auto rows,
+                        tx.Query(std::string(kOrganizationDocSelect) + " AND o.id = ?", {id}));
+  if (rows.empty()) {
+    index_->Delete("organization:" + std::to_string(id));
+    return Status::Ok();
+  }
+  return index_->Upsert(OrganizationDoc(rows[0]));
+}
+
+Status RegistrySearch::IndexPerson(storage::Transaction& tx, int64_t id) {
+  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kPersonDocSelect) + " AND pe.id = ?", {id}));
+  if (rows.empty()) {
+    index_->Delete("person:" + std::to_string(id));
+    return Status::Ok();
+  }
+  STIO_ASSIGN_OR_RETURN(auto frows,
+                        tx.Query(std::string(kPersonFieldsSelect) + " WHERE f.person_id = ?", {id}));
+  std::vector<PersonField> fields;
+  for (const auto& f : frows) fields.push_back({f.Text("field_code"), f.Text("name_vi", "")});
+  return index_->Upsert(PersonDoc(rows[0], fields));
 }
 
 Result<std::unique_ptr<RegistrySearch>> RegistrySearch::Build(storage::Database& db,
@@ -121,22 +138,20 @@ Result<std::unique_ptr<RegistrySearch>> RegistrySearch::Build(storage::Database&
     STIO_ASSIGN_OR_RETURN(storage::Row last,
                           tx.QueryOne("SELECT COALESCE(MAX(id), 0) AS id FROM audit_log"));
     rs->last_audit_id_ = last.Int("id");
-    for (const char* table : {"organizations", "people"}) {
-      int64_t after = 0;
-      while (true) {
-        STIO_ASSIGN_OR_RETURN(auto ids, tx.Query("SELECT id FROM " + std::string(table) +
-                                                     " WHERE deleted_at IS NULL AND id > ? "
-                                                     "ORDER BY id LIMIT ?",
-                                                 {after, int64_t{kPageSize}}));
-        if (ids.empty()) break;
-        for (const auto& r : ids) {
-          after = r.Int("id");
-          STIO_RETURN_IF_ERROR(std::string(table) == "organizations"
-                                   ? rs->IndexOrganization(tx, after)
-                                   : rs->IndexPerson(tx, after));
-        }
-      }
-    }
+    // One pass per entity: a query per record would make start-up slow at national scale.
+    STIO_RETURN_IF_ERROR(tx.ForEach(kOrganizationDocSelect, {}, [&](const storage::Row& r) {
+      return rs->index_->Upsert(OrganizationDoc(r));
+    }));
+    std::unordered_map<int64_t, std::vector<PersonField>> fields;
+    STIO_RETURN_IF_ERROR(tx.ForEach(kPersonFieldsSelect, {}, [&](const storage::Row& r) {
+      fields[r.Int("person_id")].push_back({r.Text("field_code"), r.Text("name_vi", "")});
+      return Status::Ok();
+    }));
+    static const std::vector<PersonField> kNone;
+    STIO_RETURN_IF_ERROR(tx.ForEach(kPersonDocSelect, {}, [&](const storage::Row& r) {
+      auto it = fields.find(r.Int("id"));
+      return rs->index_->Upsert(PersonDoc(r, it == fields.end() ? kNone : it->second));
+    }));
     return Status::Ok();
   });
   STIO_RETURN_IF_ERROR(s);
