@@ -28,7 +28,7 @@ constexpr const char* kComputeHelp =
     "usage: stio index compute --framework F --values V.csv [--edition Y]\n"
     "         [--out FILE.csv|FILE.json] [--normalisation minmax|zscore|rank|"
     "distance_to_reference]\n"
-    "         [--reference-unit U] [--aggregation arithmetic|geometric] [--pooled]\n"
+    "         [--reference-unit U] [--aggregation arithmetic|geometric|sum] [--pooled]\n"
     "         [--relative-to UNIT|mean [--reference-year Y]] [--unit CODE]\n"
     "  Prints the ranking, or writes every score, rank and note to FILE (by extension).\n"
     "  --relative-to adds 100 * score / the reference unit's (or the mean) score in the\n"
@@ -44,11 +44,13 @@ constexpr const char* kWhatIfHelp =
     "  cost = relative change of the raw value) that lift the unit N places.\n";
 constexpr const char* kRobustnessHelp =
     "usage: stio index robustness --framework F --values V.csv [--edition Y] [--runs 1000]\n"
-    "         [--seed 1] [--spread 0.25] [--format text|json]\n"
-    "  Monte Carlo over weights (each x U[1-spread, 1+spread]) and aggregation (arithmetic or\n"
-    "  geometric): each unit's nominal rank, median rank and 5-95% interval; the first-order\n"
-    "  share of rank variance due to each choice and weight; then the mean and largest rank\n"
-    "  shift when each indicator is left out. Same seed, same output.\n";
+    "         [--seed 1] [--spread 0.25] [--aggregations arithmetic,geometric]\n"
+    "         [--normalisations minmax[,rank,zscore]] [--format text|json]\n"
+    "  Monte Carlo over weights (each x U[1-spread, 1+spread]), aggregation and normalisation\n"
+    "  (each run picks one of the listed choices): each unit's nominal rank, median rank and\n"
+    "  5-95% interval; the first-order share of rank variance due to each choice and weight;\n"
+    "  then the mean and largest rank shift when each indicator is left out.\n"
+    "  Same seed, same output.\n";
 
 struct Args {
   std::map<std::string, std::string> opts;
@@ -63,7 +65,7 @@ Result<Args> ParseArgs(const std::vector<std::string>& args, size_t start) {
       "--normalisation",  "--aggregation", "--unit",           "--set",
       "--gain",           "--runs",        "--seed",           "--spread",
       "--reference-unit", "--relative-to", "--reference-year", "--merge-map",
-      "--merge-before",   "--format"};
+      "--merge-before",   "--format",      "--aggregations",   "--normalisations"};
   Args a;
   for (size_t i = start; i < args.size(); ++i) {
     const std::string& s = args[i];
@@ -406,6 +408,22 @@ int RobustnessCmd(const Args& a, std::ostream& out, std::ostream& err) {
       return Fail(err, Status::InvalidArgument("--spread must lie in [0, 1)"), true);
     }
     ro.weight_spread = *v;
+  }
+  if (auto it = a.opts.find("aggregations"); it != a.opts.end()) {
+    ro.aggregations.clear();
+    for (const auto& name : Split(it->second, ',')) {
+      auto agg = ParseAggregation(Trim(name));
+      if (!agg.ok()) return Fail(err, agg.status(), true);
+      ro.aggregations.push_back(*agg);
+    }
+  }
+  if (auto it = a.opts.find("normalisations"); it != a.opts.end()) {
+    ro.normalisations.clear();
+    for (const auto& name : Split(it->second, ',')) {
+      auto norm = ParseNormalisation(Trim(name));
+      if (!norm.ok()) return Fail(err, norm.status(), true);
+      ro.normalisations.push_back(*norm);
+    }
   }
   auto json_format = JsonFormat(a);
   if (!json_format.ok()) return Fail(err, json_format.status(), true);

@@ -11,7 +11,8 @@
 //       Recomputes with the unit's values changed and prints old and new scores and ranks; with
 //       --gain, the greedy cheapest changes to gain N places (see analytics/simulate.h).
 //   robustness --framework F --values V.csv [--edition Y] [--runs 1000] [--seed 1]
-//              [--spread 0.25] [--format text|json]
+//              [--spread 0.25] [--aggregations arithmetic,geometric]
+//              [--normalisations minmax,rank] [--format text|json]
 //       Monte Carlo rank intervals and the indicators the ranking is most sensitive to.
 //
 // Every command also takes --merge-map MAP.csv [--merge-before YEAR] to re-express older rows on

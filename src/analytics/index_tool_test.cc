@@ -210,6 +210,15 @@ TEST_F(IndexToolTest, RobustnessIsReproducible) {
             0);
   auto j = nlohmann::json::parse(out_.str());
   EXPECT_EQ(j["runs"], 20);
+  ASSERT_EQ(
+      Run({"robustness", "--framework", fw, "--values", values, "--runs", "20", "--aggregations",
+           "arithmetic", "--normalisations", "minmax,rank", "--spread", "0"}),
+      0)
+      << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("normalisation\t"));
+  EXPECT_EQ(Run({"robustness", "--framework", fw, "--values", values, "--normalisations",
+                 "minmax,softmax"}),
+            2);
   EXPECT_EQ(j["units"].size(), 4u);
 }
 
