@@ -158,6 +158,9 @@ http::Response SearchHandler(Api& api, Context& ctx) {
   auto expert = BoolParam(ctx.req, "expert");
   if (!expert.ok()) return Problem(expert.status());
   r.expert = *expert;
+  auto certified = BoolParam(ctx.req, "certified");
+  if (!certified.ok()) return Problem(certified.status());
+  r.certified = *certified;
   auto prefix = BoolParam(ctx.req, "prefix");
   if (!prefix.ok()) return Problem(prefix.status());
   r.prefix = prefix->value_or(false);

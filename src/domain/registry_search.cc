@@ -219,6 +219,7 @@ Result<Json> RegistrySearch::Search(storage::Database& db, const SearchRequest& 
   if (req.kind) q.filters.push_back({"kind", *req.kind});
   if (req.field) q.filters.push_back({"field", *req.field});
   if (req.expert) q.filters.push_back({"expert", *req.expert ? "yes" : "no"});
+  if (req.certified) q.filters.push_back({"certified", *req.certified ? "yes" : "no"});
   STIO_ASSIGN_OR_RETURN(search::SearchResult r, index_->Search(q));
   if (r.total == 0 && !Trim(req.q).empty()) {
     // Nothing has every word: fall back to ranked any-word matching.

@@ -29,6 +29,7 @@ struct SearchRequest {
   std::optional<std::string> kind;           // organization kind
   std::optional<std::string> field;          // field-of-science code (any level)
   std::optional<bool> expert;
+  std::optional<bool> certified;             // organizations with an active S&T certificate
   bool prefix = false;                       // search-as-you-type on the last word
   bool explain = false;
   int64_t limit = 20;
