@@ -19,10 +19,7 @@ constexpr size_t kMaxPrefixExpansions = 24;
 constexpr size_t kMaxTypoExpansions = 8;
 constexpr uint32_t kNoGroup = 0xFFFFFFFFu;
 
-// Clause weights, relative to an exact syllable match (tuned on bench/eval; see docs/benchmarks.md).
-constexpr double kFoldedWhenExactTyped = 0.3;  // "công" typed, document has "cong"/"cống"...
-constexpr double kPairWeight = 1.0;             // adjacent pair, same typing as the query
-constexpr double kPrefixWeight = 0.7;           // completion of the last word
+constexpr double kPrefixWeight = 0.7;  // completion of the last word, relative to a whole word
 constexpr double kTypoWeight = 0.5;
 
 struct QToken {
@@ -409,7 +406,8 @@ void Searcher::BuildClauses() {
     if (required) required_groups_.push_back(group);
     const size_t before = clauses_.size();
     const bool marks = qt.tok.has_diacritics();
-    if (marks) AddClause(qt.tok.exact, 1.0, group, qt.tok.exact);
+    const double w = qt.stop ? q_.ranking.stopword_weight : 1.0;
+    if (marks) AddClause(qt.tok.exact, w, group, qt.tok.exact);
     if (qt.prefix) {
       std::vector<std::pair<uint32_t, uint32_t>> cands;  // count, term
       for (auto it = im_.folded_vocab.lower_bound(qt.tok.folded);
@@ -423,12 +421,12 @@ void Searcher::BuildClauses() {
       for (auto [count, tid] : cands) {
         const std::string key(im_.terms.Name(tid));
         const bool whole = key.compare(1, std::string::npos, qt.tok.folded) == 0;
-        double w = whole ? 1.0 : kPrefixWeight;
-        if (marks) w *= kFoldedWhenExactTyped;
-        AddClause(key, w, group, "~" + key.substr(1) + (whole ? "" : " (prefix)"));
+        double pw = w * (whole ? 1.0 : kPrefixWeight);
+        if (marks) pw *= q_.ranking.folded_weight;
+        AddClause(key, pw, group, "~" + key.substr(1) + (whole ? "" : " (prefix)"));
       }
     } else {
-      AddClause(FoldedKey(qt.tok.folded), marks ? kFoldedWhenExactTyped : 1.0, group,
+      AddClause(FoldedKey(qt.tok.folded), w * (marks ? q_.ranking.folded_weight : 1.0), group,
                 "~" + qt.tok.folded);
     }
     if (clauses_.size() == before && q_.typos && !qt.prefix &&
@@ -461,12 +459,15 @@ void Searcher::BuildClauses() {
     const QToken& b = toks_[i];
     if (b.prefix) continue;
     const bool marks = a.tok.has_diacritics() || b.tok.has_diacritics();
+    // Pairs made only of stopwords ("của các") say little.
+    const double pair_w =
+        q_.ranking.pair_weight * (a.stop && b.stop ? q_.ranking.stopword_weight : 1.0);
     if (marks) {
-      AddClause(a.tok.exact + " " + b.tok.exact, kPairWeight, kNoGroup,
+      AddClause(a.tok.exact + " " + b.tok.exact, pair_w, kNoGroup,
                 a.tok.exact + " " + b.tok.exact);
     }
     AddClause(FoldedKey(a.tok.folded + " " + b.tok.folded),
-              marks ? kPairWeight * kFoldedWhenExactTyped : kPairWeight, kNoGroup,
+              marks ? pair_w * q_.ranking.folded_weight : pair_w, kNoGroup,
               "~" + a.tok.folded + " " + b.tok.folded);
   }
 }

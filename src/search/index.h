@@ -70,6 +70,14 @@ struct RangeFilter {
   int64_t max = INT64_MAX;  // inclusive
 };
 
+// Relative clause weights; an exact whole-syllable match weighs 1. The defaults were tuned on
+// bench/eval (docs/benchmarks.md); change them only with an evaluation run to back it.
+struct RankingTuning {
+  double folded_weight = 0.2;    // query typed "công", document has only "cong" (or "cống"...)
+  double pair_weight = 0.4;      // an adjacent query pair found adjacent in the document
+  double stopword_weight = 1.0;  // multiplier for stopword syllables and stopword-only pairs
+};
+
 struct Query {
   std::string text;  // may be empty: then every document passing the filters matches
   size_t k = 10;
@@ -85,6 +93,7 @@ struct Query {
   size_t snippet_bytes = 200;
   bool explain = false;
   bool suggest = true;  // fill SearchResult::suggestion when diacritics were left out
+  RankingTuning ranking;
 };
 
 struct Hit {

@@ -26,7 +26,9 @@ constexpr const char* kRunHelp =
     "usage: stio ir run --index DIR --queries FILE --out RUN [--k 100] [--mode any|all] "
     "[--tag NAME]\n"
     "  Runs BEIR queries (JSON Lines {\"_id\",\"text\"}) and writes a TREC run file\n"
-    "  (qid Q0 docid rank score tag). --mode any (default) ranks every document sharing a word.\n";
+    "  (qid Q0 docid rank score tag). --mode any (default) ranks every document sharing a word.\n"
+    "  Ranking knobs (see search::RankingTuning): --folded-weight W --pair-weight W\n"
+    "  --stopword-weight W.\n";
 constexpr const char* kEvalHelp =
     "usage: stio ir eval --qrels FILE --run RUN\n"
     "  Scores a TREC run against BEIR qrels (TSV query-id, corpus-id, score; header line).\n"
@@ -210,6 +212,17 @@ int RunCmd(const Args& a, std::ostream& out, std::ostream& err) {
     }
   }
   const std::string tag = a.kv.count("--tag") ? a.kv.at("--tag") : "stio";
+  RankingTuning ranking;
+  try {
+    if (a.kv.count("--folded-weight")) ranking.folded_weight = std::stod(a.kv.at("--folded-weight"));
+    if (a.kv.count("--pair-weight")) ranking.pair_weight = std::stod(a.kv.at("--pair-weight"));
+    if (a.kv.count("--stopword-weight")) {
+      ranking.stopword_weight = std::stod(a.kv.at("--stopword-weight"));
+    }
+  } catch (const std::exception&) {
+    err << "error: weights must be numbers\n";
+    return 2;
+  }
   auto loaded = Index::Load(a.kv.at("--index"));
   if (!loaded.ok()) {
     err << "error: " << loaded.status().ToString() << "\n";
@@ -243,6 +256,7 @@ int RunCmd(const Args& a, std::ostream& out, std::ostream& err) {
     q.k = k;
     q.mode = mode;
     q.suggest = false;
+    q.ranking = ranking;
     const auto t0 = std::chrono::steady_clock::now();
     auto r = (*loaded)->Search(q);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
@@ -389,7 +403,9 @@ int RunIrCommand(const std::vector<std::string>& args, std::ostream& out, std::o
   };
   const std::map<std::string, Spec> specs = {
       {"index", {kIndexHelp, {"--corpus", "--out", "--stopwords", "--title-weight"}, &IndexCmd}},
-      {"run", {kRunHelp, {"--index", "--queries", "--out", "--k", "--mode", "--tag"}, &RunCmd}},
+      {"run", {kRunHelp, {"--index", "--queries", "--out", "--k", "--mode", "--tag", "--folded-weight",
+                "--pair-weight", "--stopword-weight"},
+               &RunCmd}},
       {"eval", {kEvalHelp, {"--qrels", "--run"}, &EvalCmd}},
   };
   auto it = specs.find(cmd);
