@@ -33,7 +33,8 @@ constexpr const char* kComputeHelp =
     "  Prints the ranking, or writes every score, rank and note to FILE (by extension).\n"
     "  --relative-to adds 100 * score / the reference unit's (or the mean) score in the\n"
     "  reference year; --unit prints that unit's profile (every level, strengths, weaknesses).\n"
-    "  --edition defaults to the latest year in V.csv; --pooled takes min/max over all years.\n"
+    "  --edition defaults to the latest year in V.csv; --edition all computes every year (the\n"
+    "  history; JSON output is then an array); --pooled takes min/max over all years.\n"
     "  --merge-map MAP.csv [--merge-before 2025] re-expresses older rows on a new map of units\n"
     "  (MAP: code,new_code_2025 as data/admin-units/provinces_pre2025.csv; all commands).\n";
 constexpr const char* kWhatIfHelp =
@@ -93,6 +94,7 @@ Result<Args> ParseArgs(const std::vector<std::string>& args, size_t start) {
 
 struct Loaded {
   std::vector<std::string> merge_report;
+  bool all_editions = false;  // --edition all (compute only)
   Framework fw;
   PreparedData data;
   int edition = 0;
@@ -130,7 +132,9 @@ Result<Loaded> Load(const Args& a, bool& usage) {
   l.edition = l.data.editions().back();
   l.opts = l.fw.method;
   usage = true;
-  if (auto it = a.opts.find("edition"); it != a.opts.end()) {
+  if (auto it = a.opts.find("edition"); it != a.opts.end() && it->second == "all") {
+    l.all_editions = true;
+  } else if (it != a.opts.end()) {
     auto y = ParseInt(it->second);
     if (!y) return Status::InvalidArgument("--edition \"" + it->second + "\" is not a year");
     l.edition = static_cast<int>(*y);
@@ -252,45 +256,72 @@ int Compute(const Args& a, std::ostream& out, std::ostream& err) {
   bool usage = false;
   auto l = Load(a, usage);
   if (!l.ok()) return Fail(err, l.status(), usage);
-  auto r = analytics::Compute(l->fw, l->data, l->edition, l->opts);
-  if (!r.ok()) return Fail(err, r.status(), false);
   for (const auto& line : l->merge_report) out << "merge: " << line << "\n";
-  std::optional<std::vector<double>> relative;
-  if (auto rt = a.opts.find("relative-to"); rt != a.opts.end()) {
-    int ref_year = l->edition;
-    if (auto yt = a.opts.find("reference-year"); yt != a.opts.end()) {
-      auto y = ParseInt(yt->second);
-      if (!y) return Fail(err, Status::InvalidArgument("--reference-year is not a year"), true);
-      ref_year = static_cast<int>(*y);
+  std::string path;
+  bool json = false;
+  if (auto it = a.opts.find("out"); it != a.opts.end()) {
+    path = it->second;
+    json = path.size() > 5 && path.substr(path.size() - 5) == ".json";
+    bool csv = path.size() > 4 && path.substr(path.size() - 4) == ".csv";
+    if (!json && !csv) {
+      return Fail(err, Status::InvalidArgument("--out must end in .csv or .json"), true);
     }
-    auto ref = analytics::Compute(l->fw, l->data, ref_year, l->opts);
-    if (!ref.ok()) return Fail(err, ref.status(), false);
-    auto rel = RelativeScores(*r, *ref, l->fw.root, rt->second == "mean" ? "" : rt->second);
-    if (!rel.ok()) return Fail(err, rel.status(), false);
-    relative = std::move(*rel);
   }
-  if (auto ut = a.opts.find("unit"); ut != a.opts.end()) {
-    if (r->UnitIndex(ut->second) < 0) {
-      return Fail(err, Status::InvalidArgument("unknown unit \"" + ut->second + "\""), false);
+  std::vector<int> editions = {l->edition};
+  if (l->all_editions) editions = l->data.editions();
+  std::string file_text;
+  nlohmann::json file_json = nlohmann::json::array();
+  size_t units_written = 0;
+  for (int edition : editions) {
+    auto r = analytics::Compute(l->fw, l->data, edition, l->opts);
+    if (!r.ok())
+      return Fail(err, r.status().WithContext("edition " + std::to_string(edition)), false);
+    std::optional<std::vector<double>> relative;
+    if (auto rt = a.opts.find("relative-to"); rt != a.opts.end()) {
+      int ref_year = edition;
+      if (auto yt = a.opts.find("reference-year"); yt != a.opts.end()) {
+        auto y = ParseInt(yt->second);
+        if (!y) return Fail(err, Status::InvalidArgument("--reference-year is not a year"), true);
+        ref_year = static_cast<int>(*y);
+      }
+      auto ref = analytics::Compute(l->fw, l->data, ref_year, l->opts);
+      if (!ref.ok()) return Fail(err, ref.status(), false);
+      auto rel = RelativeScores(*r, *ref, l->fw.root, rt->second == "mean" ? "" : rt->second);
+      if (!rel.ok()) return Fail(err, rel.status(), false);
+      relative = std::move(*rel);
     }
-    PrintProfile(l->fw, *r, ut->second, out);
-    return 0;
+    if (auto ut = a.opts.find("unit"); ut != a.opts.end()) {
+      if (r->UnitIndex(ut->second) < 0) {
+        if (l->all_editions) continue;  // not on the map of this edition
+        return Fail(err, Status::InvalidArgument("unknown unit \"" + ut->second + "\""), false);
+      }
+      PrintProfile(l->fw, *r, ut->second, out);
+      continue;
+    }
+    if (path.empty()) {
+      PrintRanking(l->fw, *r, relative ? &*relative : nullptr, out);
+      continue;
+    }
+    units_written += r->units.size();
+    if (json) {
+      file_json.push_back(nlohmann::json::parse(ResultToJson(l->fw, *r)));
+    } else {
+      std::string csv = ResultToCsv(l->fw, *r);
+      if (!file_text.empty()) csv = csv.substr(csv.find("\r\n") + 2);  // header once
+      file_text += csv;
+    }
   }
-  auto it = a.opts.find("out");
-  if (it == a.opts.end()) {
-    PrintRanking(l->fw, *r, relative ? &*relative : nullptr, out);
-    return 0;
-  }
-  const std::string& path = it->second;
-  bool json = path.size() > 5 && path.substr(path.size() - 5) == ".json";
-  bool csv = path.size() > 4 && path.substr(path.size() - 4) == ".csv";
-  if (!json && !csv)
-    return Fail(err, Status::InvalidArgument("--out must end in .csv or .json"), true);
+  if (path.empty() || a.opts.count("unit")) return 0;
   std::ofstream f(path, std::ios::binary);
-  f << (json ? ResultToJson(l->fw, *r) : ResultToCsv(l->fw, *r));
+  if (json) {
+    f << (l->all_editions ? file_json.dump(2) + "\n" : file_json[0].dump(2) + "\n");
+  } else {
+    f << file_text;
+  }
   f.close();
   if (!f) return Fail(err, Status::Unavailable("cannot write " + path), false);
-  out << "wrote " << path << " (" << r->units.size() << " units, edition " << r->edition << ")\n";
+  out << "wrote " << path << " (" << editions.size() << " edition(s), " << units_written
+      << " unit rows)\n";
   return 0;
 }
 
@@ -298,6 +329,9 @@ int WhatIfCmd(const Args& a, std::ostream& out, std::ostream& err) {
   bool usage = false;
   auto l = Load(a, usage);
   if (!l.ok()) return Fail(err, l.status(), usage);
+  if (l->all_editions) {
+    return Fail(err, Status::InvalidArgument("--edition all applies to compute only"), true);
+  }
   auto uit = a.opts.find("unit");
   if (uit == a.opts.end()) return Fail(err, Status::InvalidArgument("--unit is required"), true);
   const std::string& unit = uit->second;
@@ -389,6 +423,9 @@ int RobustnessCmd(const Args& a, std::ostream& out, std::ostream& err) {
   bool usage = false;
   auto l = Load(a, usage);
   if (!l.ok()) return Fail(err, l.status(), usage);
+  if (l->all_editions) {
+    return Fail(err, Status::InvalidArgument("--edition all applies to compute only"), true);
+  }
   RobustnessOptions ro;
   if (auto it = a.opts.find("runs"); it != a.opts.end()) {
     auto v = ParseInt(it->second);

@@ -18,6 +18,8 @@
 // Every command also takes --merge-map MAP.csv [--merge-before YEAR] to re-express older rows on
 // a new map of units before computing (analytics/merge.h).
 //
+// compute takes --edition all for every year in V.csv (history; JSON output is then an array).
+//
 // F is a framework JSON (data/frameworks/README.md); V.csv is
 // unit_code,indicator_code,year,value,source (analytics/data_io.h). The edition defaults to the
 // latest year in V.csv.

@@ -105,6 +105,31 @@ TEST_F(IndexToolTest, ComputeHdiPrintsAndWritesFiles) {
   EXPECT_THAT(out_.str(), HasSubstr("indicator\tGNIPC\t0.651\t2\t"));
   EXPECT_EQ(Run({"compute", "--framework", fw, "--values", values, "--relative-to", "XYZ"}), 1);
   EXPECT_EQ(Run({"compute", "--framework", fw, "--values", values, "--out", "r.txt"}), 2);
+  // History: every edition.
+  ASSERT_EQ(Run({"compute", "--framework", fw, "--values", values, "--edition", "all"}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("edition 2018 of HDI"));
+  EXPECT_THAT(out_.str(), HasSubstr("edition 2019 of HDI"));
+  std::string all_csv = (dir_ / "all.csv").string();
+  ASSERT_EQ(
+      Run({"compute", "--framework", fw, "--values", values, "--edition", "all", "--out", all_csv}),
+      0);
+  std::ifstream all(all_csv);
+  std::string line;
+  int headers = 0, rows_2018 = 0;
+  while (std::getline(all, line)) {
+    headers += line.rfind("edition,", 0) == 0;
+    rows_2018 += line.rfind("2018,", 0) == 0;
+  }
+  EXPECT_EQ(headers, 1);
+  EXPECT_GT(rows_2018, 0);
+  std::string all_json = (dir_ / "all.json").string();
+  ASSERT_EQ(Run({"compute", "--framework", fw, "--values", values, "--edition", "all", "--out",
+                 all_json}),
+            0);
+  std::ifstream aj(all_json);
+  auto arr = nlohmann::json::parse(aj);
+  ASSERT_EQ(arr.size(), 2u);
+  EXPECT_EQ(arr[0]["edition"], 2018);
   EXPECT_EQ(Run({"compute", "--framework", fw, "--values", values, "--edition", "1990"}), 1);
   EXPECT_THAT(err_.str(), HasSubstr("no values for edition 1990"));
 }
@@ -205,6 +230,7 @@ TEST_F(IndexToolTest, RobustnessIsReproducible) {
       Run({"robustness", "--framework", fw, "--values", values, "--runs", "50", "--seed", "9"}), 0);
   EXPECT_EQ(out_.str(), first);
   EXPECT_EQ(Run({"robustness", "--framework", fw, "--values", values, "--runs", "0"}), 2);
+  EXPECT_EQ(Run({"robustness", "--framework", fw, "--values", values, "--edition", "all"}), 2);
   ASSERT_EQ(Run({"robustness", "--framework", fw, "--values", values, "--runs", "20", "--format",
                  "json"}),
             0);
