@@ -168,6 +168,44 @@ nlohmann::json Num(double v) { return HasValue(v) ? nlohmann::json(v) : nlohmann
 nlohmann::json RankJson(int r) { return r ? nlohmann::json(r) : nlohmann::json(nullptr); }
 }  // namespace
 
+std::string ProfileToJson(const Framework& fw, const IndexResult& r, const std::string& unit,
+                          int min_gap) {
+  nlohmann::json j;
+  j["unit"] = unit;
+  j["edition"] = r.edition;
+  nlohmann::json nodes = nlohmann::json::array();
+  for (const Node* n : OutputOrder(fw)) {
+    if (n->placeholder) continue;
+    nodes.push_back({{"code", n->code},
+                     {"level", n->level},
+                     {"name", n->name},
+                     {"score", Num(r.Score(n->code, unit))},
+                     {"rank", RankJson(r.Rank(n->code, unit))}});
+  }
+  j["nodes"] = std::move(nodes);
+  Profile p = StrengthsAndWeaknesses(fw, r, unit, min_gap);
+  for (auto [key, list] : {std::pair{"strengths", &p.strengths}, {"weaknesses", &p.weaknesses}}) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& s : *list) {
+      arr.push_back({{"indicator", s.indicator},
+                     {"indicator_rank", s.indicator_rank},
+                     {"overall_rank", s.overall_rank}});
+    }
+    j[key] = std::move(arr);
+  }
+  nlohmann::json notes = nlohmann::json::array();
+  for (const Note& n : r.notes) {
+    if (n.unit != unit) continue;
+    notes.push_back({{"kind", NoteKindName(n.kind)},
+                     {"indicator", n.indicator},
+                     {"before", Num(n.before)},
+                     {"after", Num(n.after)},
+                     {"detail", n.detail}});
+  }
+  j["notes"] = std::move(notes);
+  return j.dump(2) + "\n";
+}
+
 std::string WhatIfToJson(const Framework& fw, const IndexResult& before, const IndexResult& after,
                          const std::string& unit) {
   nlohmann::json j;

@@ -33,6 +33,13 @@ std::string ResultToCsv(const Framework& fw, const IndexResult& r);
 // score}, "ranks": {code: rank}, "efficiency"}], "dropped_indicators", "notes": [...]}.
 std::string ResultToJson(const Framework& fw, const IndexResult& r);
 
+// One unit's profile as JSON: {"unit", "edition", "nodes": [{"code", "level", "name", "score",
+// "rank"}] (index first, indicators last; placeholders left out), "strengths" and "weaknesses":
+// [{"indicator", "indicator_rank", "overall_rank"}] (StrengthsAndWeaknesses with `min_gap`),
+// "notes": [...] about this unit}.
+std::string ProfileToJson(const Framework& fw, const IndexResult& r, const std::string& unit,
+                          int min_gap);
+
 // What-if as JSON: {"unit", "edition", "nodes": [{"code", "level", "score_before", "rank_before",
 // "score_after", "rank_after"}] for every node and indicator}.
 std::string WhatIfToJson(const Framework& fw, const IndexResult& before, const IndexResult& after,

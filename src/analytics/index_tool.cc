@@ -29,7 +29,7 @@ constexpr const char* kComputeHelp =
     "         [--out FILE.csv|FILE.json] [--normalisation minmax|zscore|rank|"
     "distance_to_reference]\n"
     "         [--reference-unit U] [--aggregation arithmetic|geometric|sum] [--pooled]\n"
-    "         [--relative-to UNIT|mean [--reference-year Y]] [--unit CODE]\n"
+    "         [--relative-to UNIT|mean [--reference-year Y]] [--unit CODE [--format json]]\n"
     "  Prints the ranking, or writes every score, rank and note to FILE (by extension).\n"
     "  --relative-to adds 100 * score / the reference unit's (or the mean) score in the\n"
     "  reference year; --unit prints that unit's profile (every level, strengths, weaknesses).\n"
@@ -267,6 +267,9 @@ int Compute(const Args& a, std::ostream& out, std::ostream& err) {
       return Fail(err, Status::InvalidArgument("--out must end in .csv or .json"), true);
     }
   }
+  auto format = JsonFormat(a);
+  if (!format.ok()) return Fail(err, format.status(), true);
+  const bool profile_json = *format;
   std::vector<int> editions = {l->edition};
   if (l->all_editions) editions = l->data.editions();
   std::string file_text;
@@ -295,7 +298,13 @@ int Compute(const Args& a, std::ostream& out, std::ostream& err) {
         if (l->all_editions) continue;  // not on the map of this edition
         return Fail(err, Status::InvalidArgument("unknown unit \"" + ut->second + "\""), false);
       }
-      PrintProfile(l->fw, *r, ut->second, out);
+      if (profile_json) {
+        int included = 0;
+        for (bool inc : r->included) included += inc;
+        out << ProfileToJson(l->fw, *r, ut->second, std::max(1, included / 5));
+      } else {
+        PrintProfile(l->fw, *r, ut->second, out);
+      }
       continue;
     }
     if (path.empty()) {

@@ -3,7 +3,7 @@
 //   compute --framework F --values V.csv [--edition Y] [--out FILE.csv|FILE.json]
 //           [--normalisation minmax|zscore|rank|distance_to_reference] [--reference-unit U]
 //           [--aggregation arithmetic|geometric] [--pooled]
-//           [--relative-to UNIT|mean [--reference-year Y]] [--unit CODE]
+//           [--relative-to UNIT|mean [--reference-year Y]] [--unit CODE [--format json]]
 //       Prints the ranking (or writes all scores, ranks and notes to FILE); with --unit, that
 //       unit's profile: scores and ranks at every level, strengths and weaknesses, notes.
 //   whatif --framework F --values V.csv --unit CODE [--set INDICATOR=VALUE ...] [--gain N]

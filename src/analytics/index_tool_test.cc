@@ -103,6 +103,13 @@ TEST_F(IndexToolTest, ComputeHdiPrintsAndWritesFiles) {
   ASSERT_EQ(Run({"compute", "--framework", fw, "--values", values, "--unit", "VNM"}), 0);
   EXPECT_THAT(out_.str(), HasSubstr("index\tHDI\t0.704\t2\t"));
   EXPECT_THAT(out_.str(), HasSubstr("indicator\tGNIPC\t0.651\t2\t"));
+  ASSERT_EQ(
+      Run({"compute", "--framework", fw, "--values", values, "--unit", "VNM", "--format", "json"}),
+      0);
+  auto profile = nlohmann::json::parse(out_.str());
+  EXPECT_EQ(profile["nodes"][0]["code"], "HDI");
+  EXPECT_EQ(profile["nodes"][0]["rank"], 2);
+  EXPECT_TRUE(profile["weaknesses"].is_array());
   EXPECT_EQ(Run({"compute", "--framework", fw, "--values", values, "--relative-to", "XYZ"}), 1);
   EXPECT_EQ(Run({"compute", "--framework", fw, "--values", values, "--out", "r.txt"}), 2);
   // History: every edition.
