@@ -2,7 +2,7 @@
 // test binaries.
 //
 // The expensive part (migrating, loading ~5 MB of reference data, hashing passwords) is done once
-// into a seed database that is cached on disk next to the test binary (keyed on the binary and the
+// into a seed database cached in the build tree, tests/api-seed/ (keyed on the test binary and the
 // data files), because CTest runs every test case in its own process. Each test gets a private
 // copy of the seed, its own Api and http::Server on port 0, and a HttpClient.
 //
