@@ -248,10 +248,7 @@ struct XapianEngine : Engine {
       db.add_document(doc);
     }
     db.commit_transaction();
-    db.compact(dir + ".compact");
     db.close();
-    std::filesystem::remove_all(dir);
-    std::filesystem::rename(dir + ".compact", dir);
   }
   std::function<std::vector<std::string>(const std::string&)> Searcher() override {
     auto db = std::make_shared<Xapian::Database>(dir);
@@ -373,6 +370,9 @@ int main(int argc, char** argv) {
         _exit(0);
       } catch (const std::exception& ex) {
         std::cerr << name << ": " << ex.what() << "\n";
+        _exit(1);
+      } catch (const Xapian::Error& ex) {
+        std::cerr << name << ": " << ex.get_description() << "\n";
         _exit(1);
       }
     }
