@@ -8,7 +8,10 @@ CMAKE_FLAGS ?=
 # CI treats warnings as errors (set CI=true, as .ci/run does).
 WERROR     := $(if $(CI),ON,OFF)
 
-.PHONY: all deps build web run test test-asan bench format clean
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 20
+
+.PHONY: all deps build web run test test-asan test-fuzz bench format clean
 
 all: build
 
@@ -30,6 +33,7 @@ run: build
 # Every test: unit and API tests (also under ASan+UBSan), the crash test and the browser tests.
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) test-fuzz
 	$(MAKE) test-asan
 
 test-asan: deps
@@ -37,6 +41,17 @@ test-asan: deps
 	  -DSTIO_WERROR=$(WERROR) $(CMAKE_FLAGS) > /dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L "unit|api"
+
+# libFuzzer targets (clang) for the text analyser and the search query parser, briefly.
+test-fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DSTIO_FUZZ=ON -DSTIO_BUILD_TESTS=OFF "-DSTIO_MODULES=core;text;search" > /dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target text_fuzz search_query_fuzz
+	mkdir -p $(FUZZ_BUILD)/corpus-text $(FUZZ_BUILD)/corpus-query
+	$(FUZZ_BUILD)/src/text/text_fuzz -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+	  $(FUZZ_BUILD)/corpus-text src/text/testdata
+	$(FUZZ_BUILD)/src/search/search_query_fuzz -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+	  $(FUZZ_BUILD)/corpus-query
 
 bench: deps
 	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSTIO_BUILD_BENCHMARKS=ON
@@ -46,4 +61,4 @@ format:
 	find src bench tests -name '*.h' -o -name '*.cc' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-bench web/dist
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) build-bench web/dist
