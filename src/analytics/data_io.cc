@@ -169,7 +169,7 @@ nlohmann::json RankJson(int r) { return r ? nlohmann::json(r) : nlohmann::json(n
 }  // namespace
 
 std::string ProfileToJson(const Framework& fw, const IndexResult& r, const std::string& unit,
-                          int min_gap) {
+                          int min_gap, const PreparedData* data) {
   nlohmann::json j;
   j["unit"] = unit;
   j["edition"] = r.edition;
@@ -203,6 +203,16 @@ std::string ProfileToJson(const Framework& fw, const IndexResult& r, const std::
                      {"detail", n.detail}});
   }
   j["notes"] = std::move(notes);
+  if (data) {
+    nlohmann::json values = nlohmann::json::array();
+    for (int i : fw.Indicators()) {
+      const std::string& code = fw.nodes[i].code;
+      values.push_back({{"indicator", code},
+                        {"raw", Num(data->Get(unit, code, r.edition))},
+                        {"source", data->Source(unit, code, r.edition)}});
+    }
+    j["values"] = std::move(values);
+  }
   return j.dump(2) + "\n";
 }
 

@@ -36,9 +36,10 @@ std::string ResultToJson(const Framework& fw, const IndexResult& r);
 // One unit's profile as JSON: {"unit", "edition", "nodes": [{"code", "level", "name", "score",
 // "rank"}] (index first, indicators last; placeholders left out), "strengths" and "weaknesses":
 // [{"indicator", "indicator_rank", "overall_rank"}] (StrengthsAndWeaknesses with `min_gap`),
-// "notes": [...] about this unit}.
+// "notes": [...] about this unit, and, if `data` is given, "values": [{"indicator", "raw",
+// "source"}] (raw values as entered, with their source)}.
 std::string ProfileToJson(const Framework& fw, const IndexResult& r, const std::string& unit,
-                          int min_gap);
+                          int min_gap, const PreparedData* data = nullptr);
 
 // What-if as JSON: {"unit", "edition", "nodes": [{"code", "level", "score_before", "rank_before",
 // "score_after", "rank_after"}] for every node and indicator}.

@@ -492,8 +492,22 @@ std::vector<double> PreparedData::Values(std::string_view code, int edition,
 }
 
 void PreparedData::Set(std::string_view unit, std::string_view code, int edition, double value) {
-  values_[YearIndex(edition)][code_index_.at(std::string(code))]
-         [unit_index_.at(std::string(unit))] = value;
+  int y = YearIndex(edition), c = code_index_.at(std::string(code)),
+      u = unit_index_.at(std::string(unit));
+  values_[y][c][u] = value;
+  edited_.insert({y, c, u});
+}
+
+std::string PreparedData::Source(std::string_view unit, std::string_view code, int edition) const {
+  int y = YearIndex(edition);
+  auto c = code_index_.find(std::string(code));
+  auto u = unit_index_.find(std::string(unit));
+  if (y < 0 || c == code_index_.end() || u == unit_index_.end()) return "";
+  Key key{y, c->second, u->second};
+  if (edited_.count(key)) return "what-if";
+  if (!sources_) return "";
+  auto it = sources_->find(key);
+  return it == sources_->end() ? "" : it->second;
 }
 
 Result<PreparedData> Prepare(const Framework& fw, const Dataset& data) {
@@ -520,9 +534,13 @@ Result<PreparedData> Prepare(const Framework& fw, const Dataset& data) {
   for (const auto& d : fw.denominators) p.code_index_[d.code] = codes++;
   p.values_.assign(p.years_.size(), std::vector<std::vector<double>>(
                                         codes, std::vector<double>(p.units_.size(), kNoValue)));
+  auto sources = std::make_shared<std::map<PreparedData::Key, std::string>>();
   for (const auto& o : data.observations) {
-    p.values_[p.YearIndex(o.year)][p.code_index_[o.indicator]][p.unit_index_[o.unit]] = o.value;
+    int y = p.YearIndex(o.year), c = p.code_index_[o.indicator], u = p.unit_index_[o.unit];
+    p.values_[y][c][u] = o.value;
+    if (!o.source.empty()) (*sources)[{y, c, u}] = o.source;
   }
+  p.sources_ = std::move(sources);
   return p;
 }
 

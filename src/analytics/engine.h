@@ -42,8 +42,11 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "analytics/framework.h"
@@ -130,8 +133,11 @@ class PreparedData {
   // Values of `code` in `edition` for the given unit positions (kNoValue where absent).
   std::vector<double> Values(std::string_view code, int edition,
                              const std::vector<int>& unit_positions) const;
-  // REQUIRES: unit, code and edition known (see Has*). kNoValue clears the value.
+  // REQUIRES: unit, code and edition known (see Has*). kNoValue clears the value. The value's
+  // source becomes "what-if".
   void Set(std::string_view unit, std::string_view code, int edition, double value);
+  // The `source` column of the raw value ("what-if" after Set, empty if none).
+  std::string Source(std::string_view unit, std::string_view code, int edition) const;
   bool HasUnit(std::string_view unit) const { return unit_index_.count(std::string(unit)) > 0; }
   bool HasCode(std::string_view code) const { return code_index_.count(std::string(code)) > 0; }
   bool HasEdition(int edition) const { return YearIndex(edition) >= 0; }
@@ -143,7 +149,10 @@ class PreparedData {
   std::vector<std::string> units_;
   bool fixed_units_ = false;
   std::map<std::string, int> unit_index_, code_index_;
-  std::vector<std::vector<std::vector<double>>> values_;  // [year][code][unit]
+  std::vector<std::vector<std::vector<double>>> values_;       // [year][code][unit]
+  using Key = std::tuple<int, int, int>;                       // year, code, unit positions
+  std::shared_ptr<const std::map<Key, std::string>> sources_;  // shared by copies
+  std::set<Key> edited_;
 };
 
 // Checks the data (CheckDataset) and indexes it.

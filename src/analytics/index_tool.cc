@@ -301,7 +301,7 @@ int Compute(const Args& a, std::ostream& out, std::ostream& err) {
       if (profile_json) {
         int included = 0;
         for (bool inc : r->included) included += inc;
-        out << ProfileToJson(l->fw, *r, ut->second, std::max(1, included / 5));
+        out << ProfileToJson(l->fw, *r, ut->second, std::max(1, included / 5), &l->data);
       } else {
         PrintProfile(l->fw, *r, ut->second, out);
       }

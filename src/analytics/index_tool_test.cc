@@ -110,6 +110,9 @@ TEST_F(IndexToolTest, ComputeHdiPrintsAndWritesFiles) {
   EXPECT_EQ(profile["nodes"][0]["code"], "HDI");
   EXPECT_EQ(profile["nodes"][0]["rank"], 2);
   EXPECT_TRUE(profile["weaknesses"].is_array());
+  EXPECT_EQ(profile["values"][3]["indicator"], "GNIPC");
+  EXPECT_EQ(profile["values"][3]["raw"], 7433);
+  EXPECT_EQ(profile["values"][3]["source"], "UNDP HDR 2020 Table 1");
   EXPECT_EQ(Run({"compute", "--framework", fw, "--values", values, "--relative-to", "XYZ"}), 1);
   EXPECT_EQ(Run({"compute", "--framework", fw, "--values", values, "--out", "r.txt"}), 2);
   // History: every edition.

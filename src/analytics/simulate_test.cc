@@ -61,6 +61,8 @@ TEST(WhatIf, EqualsRecomputingTheChangedData) {
   auto full = Compute(fw, changed, 2024, fw.method);
   ASSERT_TRUE(full.ok());
   EXPECT_EQ(w->scores, full->scores);
+  EXPECT_EQ(changed.Source("u5", "a", 2024), "what-if");
+  EXPECT_EQ(data.Source("u5", "a", 2024), "");  // the original is untouched
   EXPECT_DOUBLE_EQ(w->Score("a", "u5"), 100);
   EXPECT_DOUBLE_EQ(w->Score("d", "u5"), 100);
 }
