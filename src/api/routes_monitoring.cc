@@ -66,7 +66,8 @@ http::Response Run(Context& ctx, storage::TxMode mode, int ok_status,
   return JsonResponse(ok_status, *out);
 }
 
-http::Response ReadJson(Context& ctx, const std::function<Result<json>(storage::Transaction&)>& fn) {
+http::Response ReadJson(Context& ctx,
+                        const std::function<Result<json>(storage::Transaction&)>& fn) {
   return Run(ctx, storage::TxMode::kRead, 200, fn);
 }
 
@@ -118,8 +119,8 @@ void Api::AddMonitoringRoutes() {
       return domain::GetDataElement(tx, c.req.params["code"]);
     });
   });
-  Add("PATCH", "/api/v1/data-elements/{code}", Permission::kManageMonitoring,
-      "Edit a data element", [](Context& c) {
+  Add("PATCH", "/api/v1/data-elements/{code}", Permission::kManageMonitoring, "Edit a data element",
+      [](Context& c) {
         return WriteJson(c, 200, [&](storage::Transaction& tx, const json& body) {
           return domain::UpdateDataElement(tx, c.actor, c.clock, c.req.params["code"], body);
         });
@@ -160,7 +161,8 @@ void Api::AddMonitoringRoutes() {
         auto to = NonEmpty(c.req, "to");
         if (!from) return Problem(Status::InvalidArgument("from is required", "from"));
         return ReadJson(c, [&](storage::Transaction& tx) {
-          return domain::IndicatorSeries(tx, c.req.params["code"], *unit, *from, to.value_or(*from));
+          return domain::IndicatorSeries(tx, c.req.params["code"], *unit, *from,
+                                         to.value_or(*from));
         });
       });
   Add("GET", "/api/v1/indicators/{code}/lineage", kPublic,
@@ -243,16 +245,15 @@ void Api::AddMonitoringRoutes() {
     if (!id.ok()) return Problem(id.status());
     return ReadJson(c, [&](storage::Transaction& tx) { return domain::GetPlan(tx, *id); });
   });
-  Add("PATCH", "/api/v1/plans/{id}", Permission::kManageMonitoring, "Edit a plan",
+  Add("PATCH", "/api/v1/plans/{id}", Permission::kManageMonitoring, "Edit a plan", [](Context& c) {
+    auto id = IdParam(c.req);
+    if (!id.ok()) return Problem(id.status());
+    return WriteJson(c, 200, [&](storage::Transaction& tx, const json& body) {
+      return domain::UpdatePlan(tx, c.actor, c.clock, *id, body);
+    });
+  });
+  Add("POST", "/api/v1/plans/{id}/targets", Permission::kManageMonitoring, "Add a target to a plan",
       [](Context& c) {
-        auto id = IdParam(c.req);
-        if (!id.ok()) return Problem(id.status());
-        return WriteJson(c, 200, [&](storage::Transaction& tx, const json& body) {
-          return domain::UpdatePlan(tx, c.actor, c.clock, *id, body);
-        });
-      });
-  Add("POST", "/api/v1/plans/{id}/targets", Permission::kManageMonitoring,
-      "Add a target to a plan", [](Context& c) {
         auto id = IdParam(c.req);
         if (!id.ok()) return Problem(id.status());
         return WriteJson(c, 201, [&](storage::Transaction& tx, const json& body) {
@@ -276,19 +277,18 @@ void Api::AddMonitoringRoutes() {
           return json();
         });
       });
-  Add("GET", "/api/v1/plans/{id}/review", kPublic,
-      "What the plan's targets lack, and duplicates", [](Context& c) {
+  Add("GET", "/api/v1/plans/{id}/review", kPublic, "What the plan's targets lack, and duplicates",
+      [](Context& c) {
         auto id = IdParam(c.req);
         if (!id.ok()) return Problem(id.status());
         return ReadJson(c, [&](storage::Transaction& tx) { return domain::ReviewPlan(tx, *id); });
       });
-  Add("GET", "/api/v1/plans/{id}/scorecard", kPublic,
-      "Progress and feasibility of every target", [](Context& c) {
+  Add("GET", "/api/v1/plans/{id}/scorecard", kPublic, "Progress and feasibility of every target",
+      [](Context& c) {
         auto id = IdParam(c.req);
         if (!id.ok()) return Problem(id.status());
-        return ReadJson(c, [&](storage::Transaction& tx) {
-          return domain::PlanScorecard(tx, c.clock, *id);
-        });
+        return ReadJson(
+            c, [&](storage::Transaction& tx) { return domain::PlanScorecard(tx, c.clock, *id); });
       });
 
   // --- The provincial operations centre

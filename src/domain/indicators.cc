@@ -267,8 +267,8 @@ constexpr std::string_view kIndicatorExtra[] = {"factor", "direction", "version"
 constexpr std::string_view kVersionOnly[] = {"version"};
 
 const std::set<std::string>& RegistryKinds() {
-  static const std::set<std::string> kinds = {"enterprise", "research_institute", "university",
-                                              "state_agency", "startup", "other"};
+  static const std::set<std::string> kinds = {
+      "enterprise", "research_institute", "university", "state_agency", "startup", "other"};
   return kinds;
 }
 
@@ -332,9 +332,8 @@ Status CheckFormula(storage::Transaction& tx, const std::string& self, const std
         return Status::InvalidArgument("the formula refers to itself: " + path + self, field);
       }
       if (done.count(c)) continue;
-      STIO_ASSIGN_OR_RETURN(auto rows,
-                            tx.Query("SELECT numerator, denominator FROM indicators WHERE code = ?",
-                                     {c}));
+      STIO_ASSIGN_OR_RETURN(
+          auto rows, tx.Query("SELECT numerator, denominator FROM indicators WHERE code = ?", {c}));
       if (rows.empty()) continue;  // a data element
       std::vector<std::string> next;
       for (const char* col : {"numerator", "denominator"}) {
@@ -383,9 +382,8 @@ std::string Period::EndDate() const {
 
 Result<Period> ParsePeriod(std::string_view t) {
   auto bad = [&](const std::string& why) {
-    return Status::InvalidArgument("'" + std::string(t) + "' is not a period (YYYY, YYYYQn or " +
-                                       "YYYYMM): " + why,
-                                   "period");
+    return Status::InvalidArgument(
+        "'" + std::string(t) + "' is not a period (YYYY, YYYYQn or " + "YYYYMM): " + why, "period");
   };
   if (t.size() < 4 || !IsDigits(t.substr(0, 4))) return bad("it must start with a year");
   Period p;
@@ -476,15 +474,17 @@ Result<ListResult> ListDataElements(storage::Transaction& tx, const std::optiona
   std::string where = " WHERE 1=1";
   std::vector<Value> args;
   if (q && !Trim(*q).empty()) {
-    where += " AND (code LIKE ? ESCAPE '\\' OR name_vi LIKE ? ESCAPE '\\' OR "
-             "name_en LIKE ? ESCAPE '\\')";
+    where +=
+        " AND (code LIKE ? ESCAPE '\\' OR name_vi LIKE ? ESCAPE '\\' OR "
+        "name_en LIKE ? ESCAPE '\\')";
     const std::string like = LikeContains(std::string(Trim(*q)));
     args.insert(args.end(), {like, like, like});
   }
   ListResult out;
   out.limit = params.limit;
   out.offset = params.offset;
-  STIO_ASSIGN_OR_RETURN(auto n, tx.QueryOne("SELECT COUNT(*) AS n FROM data_elements" + where, args));
+  STIO_ASSIGN_OR_RETURN(auto n,
+                        tx.QueryOne("SELECT COUNT(*) AS n FROM data_elements" + where, args));
   out.total = n.Int("n");
   args.push_back(params.limit);
   args.push_back(params.offset);
@@ -512,9 +512,10 @@ Status NumericIndicatorFields(const Json& input, std::vector<std::pair<std::stri
   auto it = input.find("direction");
   if (it != input.end()) {
     if (!it->is_number_integer() || (it->get<int64_t>() != 1 && it->get<int64_t>() != -1)) {
-      return Status::InvalidArgument("'direction' must be 1 (higher is better) or -1 (lower is "
-                                     "better)",
-                                     "direction");
+      return Status::InvalidArgument(
+          "'direction' must be 1 (higher is better) or -1 (lower is "
+          "better)",
+          "direction");
     }
     cols.push_back({"direction", it->get<int64_t>()});
   }
@@ -527,7 +528,8 @@ Result<Json> CreateIndicator(storage::Transaction& tx, const Actor& actor, const
                              const Json& input) {
   STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kManageMonitoring));
   STIO_ASSIGN_OR_RETURN(auto f, CheckFields(input, kIndicatorFields, true, kIndicatorExtra));
-  if (input.contains("version")) return Status::InvalidArgument("unknown field 'version'", "version");
+  if (input.contains("version"))
+    return Status::InvalidArgument("unknown field 'version'", "version");
   std::vector<std::pair<std::string, Value>> cols;
   for (const auto& fv : f) cols.push_back({fv.name, fv.value});
   STIO_RETURN_IF_ERROR(NumericIndicatorFields(input, cols));
@@ -565,7 +567,8 @@ Result<Json> UpdateIndicator(storage::Transaction& tx, const Actor& actor, const
   std::vector<std::pair<std::string, Value>> cols;
   for (const auto& fv : f) cols.push_back({fv.name, fv.value});
   STIO_RETURN_IF_ERROR(NumericIndicatorFields(patch, cols));
-  if (auto n = TextOf(f, "numerator")) STIO_RETURN_IF_ERROR(CheckFormula(tx, code, *n, "numerator"));
+  if (auto n = TextOf(f, "numerator"))
+    STIO_RETURN_IF_ERROR(CheckFormula(tx, code, *n, "numerator"));
   if (auto d = TextOf(f, "denominator")) {
     STIO_RETURN_IF_ERROR(CheckFormula(tx, code, *d, "denominator"));
   }
@@ -591,8 +594,9 @@ Result<ListResult> ListIndicators(storage::Transaction& tx, const std::optional<
   std::string where = " WHERE 1=1";
   std::vector<Value> args;
   if (q && !Trim(*q).empty()) {
-    where += " AND (code LIKE ? ESCAPE '\\' OR name_vi LIKE ? ESCAPE '\\' OR "
-             "name_en LIKE ? ESCAPE '\\')";
+    where +=
+        " AND (code LIKE ? ESCAPE '\\' OR name_vi LIKE ? ESCAPE '\\' OR "
+        "name_en LIKE ? ESCAPE '\\')";
     const std::string like = LikeContains(std::string(Trim(*q)));
     args.insert(args.end(), {like, like, like});
   }
@@ -613,8 +617,8 @@ Result<ListResult> ListIndicators(storage::Transaction& tx, const std::optional<
 // ---------------------------------------------------------------------------------------------
 // Validation rules
 
-Result<Json> CreateValidationRule(storage::Transaction& tx, const Actor& actor,
-                                  const Clock& clock, const Json& input) {
+Result<Json> CreateValidationRule(storage::Transaction& tx, const Actor& actor, const Clock& clock,
+                                  const Json& input) {
   STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kManageMonitoring));
   static const FieldSpec kRuleFields[] = {
       {"code", Kind::kText, true, 40, false, {}, &NormalizeCode},
@@ -644,8 +648,8 @@ Result<Json> CreateValidationRule(storage::Transaction& tx, const Actor& actor,
     cols.push_back({"other_element_id", (*o)["id"].get<int64_t>()});
   }
   if (auto m = TextOf(f, "message")) cols.push_back({"message", *m});
-  STIO_ASSIGN_OR_RETURN(auto dup, tx.Query("SELECT id FROM validation_rules WHERE code = ?",
-                                           {*TextOf(f, "code")}));
+  STIO_ASSIGN_OR_RETURN(
+      auto dup, tx.Query("SELECT id FROM validation_rules WHERE code = ?", {*TextOf(f, "code")}));
   if (!dup.empty()) return Status::AlreadyExists("the rule code is already used", "code");
   cols.push_back({"created_at", FormatTimestamp(clock.Now())});
   STIO_ASSIGN_OR_RETURN(int64_t id, Insert(tx, "validation_rules", cols));
@@ -718,9 +722,10 @@ const FieldSpec kValueFields[] = {
 constexpr std::string_view kValueExtra[] = {"value"};
 
 Result<Json> LoadValue(storage::Transaction& tx, int64_t id) {
-  auto r = tx.QueryOne("SELECT v.*, e.code AS data_element FROM data_values v JOIN data_elements e "
-                       "ON e.id = v.data_element_id WHERE v.id = ?",
-                       {id});
+  auto r = tx.QueryOne(
+      "SELECT v.*, e.code AS data_element FROM data_values v JOIN data_elements e "
+      "ON e.id = v.data_element_id WHERE v.id = ?",
+      {id});
   if (!r.ok() && r.status().code() == StatusCode::kNotFound) {
     return Status::NotFound("value " + std::to_string(id) + " does not exist");
   }
@@ -755,11 +760,11 @@ Result<Json> EnterValue(storage::Transaction& tx, const Actor& actor, const Cloc
     return Status::InvalidArgument("'value' is required", "value");
   }
   if (!vit->is_number()) {
-    return Status::InvalidArgument("'value' must be a number (not text such as \"" +
-                                       (vit->is_string() ? vit->get<std::string>().substr(0, 20)
-                                                         : vit->dump().substr(0, 20)) +
-                                       "\")",
-                                   "value");
+    return Status::InvalidArgument(
+        "'value' must be a number (not text such as \"" +
+            (vit->is_string() ? vit->get<std::string>().substr(0, 20) : vit->dump().substr(0, 20)) +
+            "\")",
+        "value");
   }
   const double value = vit->get<double>();
   if (!std::isfinite(value)) return Status::InvalidArgument("'value' must be finite", "value");
@@ -768,9 +773,9 @@ Result<Json> EnterValue(storage::Transaction& tx, const Actor& actor, const Cloc
     return Status::InvalidArgument(el.status().message(), "data_element");
   }
   if ((*el)["derived_from"].is_string()) {
-    return Status::InvalidArgument("'" + (*el)["code"].get<std::string>() +
-                                       "' is computed from the registry, not entered",
-                                   "data_element");
+    return Status::InvalidArgument(
+        "'" + (*el)["code"].get<std::string>() + "' is computed from the registry, not entered",
+        "data_element");
   }
   const std::string type = (*el)["value_type"];
   if (type == "integer" && value != std::floor(value)) {
@@ -797,12 +802,11 @@ Result<Json> EnterValue(storage::Transaction& tx, const Actor& actor, const Cloc
   const std::string pstr = period.ToString();
   // Validation rules: ranges, and comparisons with other elements of the same unit and period.
   STIO_ASSIGN_OR_RETURN(
-      auto rules,
-      tx.Query("SELECT r.*, a.code AS a_code, b.code AS b_code FROM validation_rules r "
-               "JOIN data_elements a ON a.id = r.data_element_id "
-               "LEFT JOIN data_elements b ON b.id = r.other_element_id "
-               "WHERE r.data_element_id = ? OR r.other_element_id = ?",
-               {element_id, element_id}));
+      auto rules, tx.Query("SELECT r.*, a.code AS a_code, b.code AS b_code FROM validation_rules r "
+                           "JOIN data_elements a ON a.id = r.data_element_id "
+                           "LEFT JOIN data_elements b ON b.id = r.other_element_id "
+                           "WHERE r.data_element_id = ? OR r.other_element_id = ?",
+                           {element_id, element_id}));
   for (const auto& r : rules) {
     const std::string msg = r.Text("message", "rule " + r.Text("code"));
     if (r.Int("data_element_id") == element_id) {
@@ -822,13 +826,13 @@ Result<Json> EnterValue(storage::Transaction& tx, const Actor& actor, const Cloc
                                    {other_id, unit.era, unit.level, unit.code, pstr}));
     if (other.empty()) continue;
     const double o = other[0].Real("value");
-    const bool ok = left ? Compare(value, r.Text("operator"), o) : Compare(o, r.Text("operator"), value);
+    const bool ok =
+        left ? Compare(value, r.Text("operator"), o) : Compare(o, r.Text("operator"), value);
     if (!ok) {
-      return Status::InvalidArgument(msg + ": " + r.Text("a_code") + " " + r.Text("operator") +
-                                         " " + r.Text("b_code") + " fails (" +
-                                         Num(left ? value : o) + " against " +
-                                         Num(left ? o : value) + ")",
-                                     "value");
+      return Status::InvalidArgument(
+          msg + ": " + r.Text("a_code") + " " + r.Text("operator") + " " + r.Text("b_code") +
+              " fails (" + Num(left ? value : o) + " against " + Num(left ? o : value) + ")",
+          "value");
     }
   }
   // Outlier: more than 3x, or under a third of, the median of up to 5 earlier values.
@@ -845,8 +849,8 @@ Result<Json> EnterValue(storage::Transaction& tx, const Actor& actor, const Cloc
     for (const auto& r : prev) xs.push_back(r.Real("value"));
     if (xs.size() >= 2) {
       std::sort(xs.begin(), xs.end());
-      const double med = xs.size() % 2 ? xs[xs.size() / 2]
-                                       : (xs[xs.size() / 2 - 1] + xs[xs.size() / 2]) / 2;
+      const double med =
+          xs.size() % 2 ? xs[xs.size() / 2] : (xs[xs.size() / 2 - 1] + xs[xs.size() / 2]) / 2;
       if (med > 0 && (value > 3 * med || value < med / 3)) {
         outlier = true;
         warnings.push_back("outlier: " + Num(value) + " against a median of " + Num(med) +
@@ -946,8 +950,8 @@ Result<Json> ChangeValueStatus(storage::Transaction& tx, const Actor& actor, con
                                    actor.email.empty() ? std::string("system") : actor.email, now})
                            .status());
   STIO_ASSIGN_OR_RETURN(Json after, LoadValue(tx, value_id));
-  STIO_RETURN_IF_ERROR(RecordAudit(tx, actor, clock, action, "data_value",
-                                   std::to_string(value_id), before, after));
+  STIO_RETURN_IF_ERROR(
+      RecordAudit(tx, actor, clock, action, "data_value", std::to_string(value_id), before, after));
   STIO_ASSIGN_OR_RETURN(auto log, tx.Query("SELECT action, from_status, to_status, reason, "
                                            "actor_email, at FROM value_approvals WHERE "
                                            "data_value_id = ? ORDER BY id",
@@ -1104,8 +1108,8 @@ class Engine {
           return std::optional<double>(n.num);
         case Op::kRef: {
           Figure f;
-          STIO_ASSIGN_OR_RETURN(auto de, tx_.Query("SELECT id FROM data_elements WHERE code = ?",
-                                                   {n.ref}));
+          STIO_ASSIGN_OR_RETURN(auto de,
+                                tx_.Query("SELECT id FROM data_elements WHERE code = ?", {n.ref}));
           if (!de.empty()) {
             STIO_ASSIGN_OR_RETURN(f, ElementAt(n.ref, u, p));
           } else {
@@ -1113,9 +1117,8 @@ class Engine {
             STIO_ASSIGN_OR_RETURN(f, inner.IndicatorAt(n.ref, u, p, depth + 1));
           }
           Absorb(acc, f);
-          if (worst_parts == 0 ||
-              f.parts_with_data * static_cast<int64_t>(worst_parts) <
-                  static_cast<int64_t>(worst_with) * f.parts) {
+          if (worst_parts == 0 || f.parts_with_data * static_cast<int64_t>(worst_parts) <
+                                      static_cast<int64_t>(worst_with) * f.parts) {
             worst_parts = f.parts;
             worst_with = f.parts_with_data;
           }
@@ -1145,9 +1148,9 @@ class Engine {
       }
     };
     STIO_ASSIGN_OR_RETURN(auto v, eval(*node));
-    if (worst_parts > 0 && (acc.parts == 0 || static_cast<int64_t>(worst_with) * acc.parts <
-                                                  static_cast<int64_t>(acc.parts_with_data) *
-                                                      worst_parts)) {
+    if (worst_parts > 0 &&
+        (acc.parts == 0 || static_cast<int64_t>(worst_with) * acc.parts <
+                               static_cast<int64_t>(acc.parts_with_data) * worst_parts)) {
       acc.parts = worst_parts;
       acc.parts_with_data = worst_with;
     }
@@ -1440,14 +1443,13 @@ Json UnitJson(const UnitRef& u) {
 
 }  // namespace
 
-Result<Json> IndicatorSeries(storage::Transaction& tx, const std::string& code,
-                             const UnitRef& unit, const std::string& from, const std::string& to) {
+Result<Json> IndicatorSeries(storage::Transaction& tx, const std::string& code, const UnitRef& unit,
+                             const std::string& from, const std::string& to) {
   STIO_ASSIGN_OR_RETURN(Json ind, GetIndicator(tx, code));
   STIO_RETURN_IF_ERROR(CheckUnit(tx, unit));
   Result<std::vector<Period>> periods = Periods(from, to);
   if (!periods.ok()) {
-    return periods.status().field().empty() ? periods.status().WithField("from")
-                                            : periods.status();
+    return periods.status().field().empty() ? periods.status().WithField("from") : periods.status();
   }
   Engine engine(tx);
   Json points = Json::array();
@@ -1506,16 +1508,16 @@ Result<Json> IndicatorLineage(storage::Transaction& tx, const std::string& code,
                         {"status", v->status},
                         {"source", v->source.empty() ? Json() : Json(v->source)}});
     }
-    Json e = {{"code", c},
-              {"kind", "data_element"},
-              {"value", OptNum(f.value)},
-              {"parts", f.parts},
-              {"parts_with_data", f.parts_with_data},
-              {"values", values},
-              {"organizations", Json(std::vector<int64_t>(f.organizations.begin(),
-                                                          f.organizations.end()))},
-              {"certificates", Json(std::vector<int64_t>(f.certificates.begin(),
-                                                         f.certificates.end()))}};
+    Json e = {
+        {"code", c},
+        {"kind", "data_element"},
+        {"value", OptNum(f.value)},
+        {"parts", f.parts},
+        {"parts_with_data", f.parts_with_data},
+        {"values", values},
+        {"organizations",
+         Json(std::vector<int64_t>(f.organizations.begin(), f.organizations.end()))},
+        {"certificates", Json(std::vector<int64_t>(f.certificates.begin(), f.certificates.end()))}};
     if (!f.value) e["reason"] = f.reason;
     elements.push_back(std::move(e));
   }
@@ -1566,13 +1568,10 @@ Result<Json> KpiFeed(storage::Transaction& tx, const Clock& clock,
   Json items = Json::array();
   for (const std::string& code : codes) {
     STIO_ASSIGN_OR_RETURN(Json ind, GetIndicator(tx, code));
-    Json item = {{"code", code},
-                 {"name_vi", ind["name_vi"]},
-                 {"name_en", ind["name_en"]},
-                 {"unit", ind["unit"]},
-                 {"direction", ind["direction"]},
-                 {"value", nullptr},
-                 {"period", nullptr}};
+    Json item = {
+        {"code", code},        {"name_vi", ind["name_vi"]},     {"name_en", ind["name_en"]},
+        {"unit", ind["unit"]}, {"direction", ind["direction"]}, {"value", nullptr},
+        {"period", nullptr}};
     for (int y = this_year; y >= this_year - 10; --y) {
       STIO_ASSIGN_OR_RETURN(Figure f, engine.IndicatorAt(code, unit, Period{y, 0, 0}));
       if (!f.value) continue;
@@ -1587,7 +1586,8 @@ Result<Json> KpiFeed(storage::Transaction& tx, const Clock& clock,
       item["freshness"] = {
           {"updated_at", f.newest.empty() ? Json() : Json(f.newest)},
           {"days_since_update",
-           f.newest.empty() ? Json() : Json(days_between(f.newest.substr(0, 10), now.substr(0, 10)))},
+           f.newest.empty() ? Json()
+                            : Json(days_between(f.newest.substr(0, 10), now.substr(0, 10)))},
           {"days_since_period_end", days_between(p.EndDate(), now.substr(0, 10))}};
       break;
     }

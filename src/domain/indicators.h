@@ -69,8 +69,8 @@ Result<ListResult> ListIndicators(storage::Transaction& tx, const std::optional<
 // --- Validation rules (range of one element, or a comparison with another on the same unit and
 // period, e.g. researchers <= population). Input: {code, data_element, min_value?, max_value?,
 // operator?, other_element?, message?}.
-Result<Json> CreateValidationRule(storage::Transaction& tx, const Actor& actor,
-                                  const Clock& clock, const Json& input);
+Result<Json> CreateValidationRule(storage::Transaction& tx, const Actor& actor, const Clock& clock,
+                                  const Json& input);
 
 // --- Values. Input: {data_element, unit, level?: province|commune|nation (default by the code's
 // length), era?: 2025|pre2025, period, value: number, source?, note?}. Creates a draft, or updates
@@ -107,8 +107,8 @@ Result<UnitRef> MakeUnit(std::string code, std::optional<std::string> level,
 // An indicator for one unit over periods (years from..to, or quarters/months if from/to are).
 // -> {indicator, unit, points: [{period, value|null, numerator, denominator, reason?,
 //     parts, parts_with_data, provisional}]}
-Result<Json> IndicatorSeries(storage::Transaction& tx, const std::string& code,
-                             const UnitRef& unit, const std::string& from, const std::string& to);
+Result<Json> IndicatorSeries(storage::Transaction& tx, const std::string& code, const UnitRef& unit,
+                             const std::string& from, const std::string& to);
 // The records behind one figure: values (id, unit, period, status, source) or registry records.
 Result<Json> IndicatorLineage(storage::Transaction& tx, const std::string& code,
                               const UnitRef& unit, const std::string& period);

@@ -85,8 +85,8 @@ TEST(PeriodTest, ParseAndReject) {
   EXPECT_EQ(ParsePeriod("2024Q1")->EndDate(), "2024-03-31");
   EXPECT_EQ(ParsePeriod("202402")->EndDate(), "2024-02-29");
   EXPECT_EQ(ParsePeriod("2023q4")->ToString(), "2023Q4");
-  for (const char* bad : {"2024Q5", "202413", "202400", "20245", "24", "abcd", "1800", "2024-01",
-                          ""}) {
+  for (const char* bad :
+       {"2024Q5", "202413", "202400", "20245", "24", "abcd", "1800", "2024-01", ""}) {
     EXPECT_FALSE(ParsePeriod(bad).ok()) << bad;
   }
 }
@@ -102,9 +102,9 @@ TEST(FormulaTest, Codes) {
 }
 
 TEST(PlanReviewTest, WordingSimilarity) {
-  EXPECT_DOUBLE_EQ(WordingSimilarity("Có ít nhất 30 doanh nghiệp KH&CN",
-                                     "có ít nhất 30 Doanh Nghiep KH&CN"),
-                   1.0);
+  EXPECT_DOUBLE_EQ(
+      WordingSimilarity("Có ít nhất 30 doanh nghiệp KH&CN", "có ít nhất 30 Doanh Nghiep KH&CN"),
+      1.0);
   EXPECT_LT(WordingSimilarity("12 nhà nghiên cứu trên 1 vạn dân", "100% xã có băng rộng"), 0.2);
 }
 
@@ -149,19 +149,17 @@ class MonitoringTest : public ::testing::Test {
   }
   Json Element(const std::string& code, const std::string& agg = "sum",
                const std::string& type = "number") {
-    return Ok(CreateDataElement(*tx_, admin_, clock_,
-                                {{"code", code}, {"name_vi", code}, {"aggregation", agg},
-                                 {"value_type", type}}));
+    return Ok(CreateDataElement(
+        *tx_, admin_, clock_,
+        {{"code", code}, {"name_vi", code}, {"aggregation", agg}, {"value_type", type}}));
   }
   Json Value(const std::string& el, const std::string& unit, const std::string& period, double v,
              const std::string& era = "2025") {
-    return Ok(EnterValue(*tx_, admin_, clock_,
-                         {{"data_element", el}, {"unit", unit}, {"period", period}, {"value", v},
-                          {"era", era}}));
+    return Ok(EnterValue(
+        *tx_, admin_, clock_,
+        {{"data_element", el}, {"unit", unit}, {"period", period}, {"value", v}, {"era", era}}));
   }
-  int64_t Audits() {
-    return tx_->QueryOne("SELECT COUNT(*) AS n FROM audit_log")->Int("n");
-  }
+  int64_t Audits() { return tx_->QueryOne("SELECT COUNT(*) AS n FROM audit_log")->Int("n"); }
 
   static std::filesystem::path* dir_;
   static storage::Database* db_;
@@ -176,8 +174,11 @@ TEST_F(MonitoringTest, RatesAreRecomputedFromSumsAcrossMapsAndLevels) {
   Element("RES");
   Element("POP");
   Ok(CreateIndicator(*tx_, admin_, clock_,
-                     {{"code", "RES_PER_10K"}, {"name_vi", "Nhà nghiên cứu / 1 vạn dân"},
-                      {"numerator", "RES"}, {"denominator", "POP"}, {"factor", 10000}}));
+                     {{"code", "RES_PER_10K"},
+                      {"name_vi", "Nhà nghiên cứu / 1 vạn dân"},
+                      {"numerator", "RES"},
+                      {"denominator", "POP"},
+                      {"factor", 10000}}));
   // Pre-2025: Cần Thơ (92), Hậu Giang (93) and Sóc Trăng (94) became Cần Thơ (92).
   Value("RES", "92", "2023", 1200, "pre2025");
   Value("POP", "92", "2023", 1250000, "pre2025");
@@ -193,8 +194,9 @@ TEST_F(MonitoringTest, RatesAreRecomputedFromSumsAcrossMapsAndLevels) {
   auto st = Ok(IndicatorSeries(*tx_, "RES_PER_10K", {"pre2025", "province", "94"}, "2023", "2023"));
   EXPECT_NEAR(st["points"][0]["value"].get<double>(), 2.5, 1e-9);
   // Communes sum to their province; quarters to the year.
-  auto communes = tx_->Query("SELECT code FROM admin_units WHERE era = '2025' AND level = "
-                             "'commune' AND province_code = '38' ORDER BY code LIMIT 2");
+  auto communes = tx_->Query(
+      "SELECT code FROM admin_units WHERE era = '2025' AND level = "
+      "'commune' AND province_code = '38' ORDER BY code LIMIT 2");
   ASSERT_TRUE(communes.ok());
   const std::string c1 = (*communes)[0].Text("code"), c2 = (*communes)[1].Text("code");
   Value("RES", c1, "2024Q1", 10);
@@ -219,8 +221,9 @@ TEST_F(MonitoringTest, RatesAreRecomputedFromSumsAcrossMapsAndLevels) {
 TEST_F(MonitoringTest, FormulaSafety) {
   Element("A");
   Element("Z");
-  Ok(CreateIndicator(*tx_, admin_, clock_,
-                     {{"code", "RATIO"}, {"name_vi", "r"}, {"numerator", "A"}, {"denominator", "Z"}}));
+  Ok(CreateIndicator(
+      *tx_, admin_, clock_,
+      {{"code", "RATIO"}, {"name_vi", "r"}, {"numerator", "A"}, {"denominator", "Z"}}));
   Value("A", "38", "2024", 5);
   Value("Z", "38", "2024", 0);
   auto s = Ok(IndicatorSeries(*tx_, "RATIO", {"2025", "province", "38"}, "2024", "2024"));
@@ -232,7 +235,8 @@ TEST_F(MonitoringTest, FormulaSafety) {
   ASSERT_FALSE(self.ok());
   EXPECT_NE(self.status().message().find("SELF -> SELF"), std::string::npos);
   Ok(CreateIndicator(*tx_, admin_, clock_, {{"code", "B"}, {"name_vi", "b"}, {"numerator", "A"}}));
-  Ok(CreateIndicator(*tx_, admin_, clock_, {{"code", "C"}, {"name_vi", "c"}, {"numerator", "B * 2"}}));
+  Ok(CreateIndicator(*tx_, admin_, clock_,
+                     {{"code", "C"}, {"name_vi", "c"}, {"numerator", "B * 2"}}));
   auto cycle = UpdateIndicator(*tx_, admin_, clock_, "B", {{"numerator", "C + A"}});
   ASSERT_FALSE(cycle.ok());
   EXPECT_NE(cycle.status().message().find("B -> C -> B"), std::string::npos)
@@ -257,8 +261,12 @@ TEST_F(MonitoringTest, BadValuesWriteNothing) {
       {{{"data_element", "N"}, {"unit", "38"}, {"period", "2031"}, {"value", 1}}, "period"},
       {{{"data_element", "N"}, {"unit", "99"}, {"period", "2024"}, {"value", 1}}, "unit"},
       {{{"data_element", "N"}, {"unit", "94"}, {"period", "2024"}, {"value", 1}}, "unit"},
-      {{{"data_element", "N"}, {"unit", "94"}, {"era", "pre2025"}, {"period", "2026"},
-        {"value", 1}}, "period"},
+      {{{"data_element", "N"},
+        {"unit", "94"},
+        {"era", "pre2025"},
+        {"period", "2026"},
+        {"value", 1}},
+       "period"},
       {{{"data_element", "NOPE"}, {"unit", "38"}, {"period", "2024"}, {"value", 1}},
        "data_element"},
   };
@@ -271,8 +279,11 @@ TEST_F(MonitoringTest, BadValuesWriteNothing) {
   // Validation rule: researchers <= population.
   Element("POP");
   Ok(CreateValidationRule(*tx_, admin_, clock_,
-                          {{"code", "N_LE_POP"}, {"data_element", "N"}, {"operator", "<="},
-                           {"other_element", "POP"}, {"message", "N must not exceed POP"}}));
+                          {{"code", "N_LE_POP"},
+                           {"data_element", "N"},
+                           {"operator", "<="},
+                           {"other_element", "POP"},
+                           {"message", "N must not exceed POP"}}));
   Value("POP", "38", "2024", 100);
   auto r = EnterValue(*tx_, admin_, clock_,
                       {{"data_element", "N"}, {"unit", "38"}, {"period", "2024"}, {"value", 101}});
@@ -299,13 +310,14 @@ TEST_F(MonitoringTest, WorkflowLocksAndReopensWithAudit) {
   for (const char* a : {"submit", "approve", "lock"}) {
     Ok(ChangeValueStatus(*tx_, staff, clock_, id, a, nullptr));
   }
-  auto change = EnterValue(*tx_, staff, clock_,
-                           {{"data_element", "N"}, {"unit", "38"}, {"period", "2022"}, {"value", 13}});
+  auto change =
+      EnterValue(*tx_, staff, clock_,
+                 {{"data_element", "N"}, {"unit", "38"}, {"period", "2022"}, {"value", 13}});
   EXPECT_EQ(change.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(ChangeValueStatus(*tx_, staff, clock_, id, "reopen", nullptr).status().field(),
             "reason");
-  Json reopened = Ok(ChangeValueStatus(*tx_, staff, clock_, id, "reopen",
-                                       {{"reason", "Sai số liệu"}}));
+  Json reopened =
+      Ok(ChangeValueStatus(*tx_, staff, clock_, id, "reopen", {{"reason", "Sai số liệu"}}));
   EXPECT_EQ(reopened["status"], "draft");
   EXPECT_EQ(reopened["approvals"].size(), 4u);
   EXPECT_EQ(tx_->QueryOne("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'reopen'")->Int("n"),
@@ -320,19 +332,26 @@ TEST_F(MonitoringTest, WorkflowLocksAndReopensWithAudit) {
 
 TEST_F(MonitoringTest, RegistryDerivedCountsWithLineage) {
   Ok(CreateDataElement(*tx_, admin_, clock_,
-                       {{"code", "STE"}, {"name_vi", "DN KH&CN"}, {"aggregation", "last"},
+                       {{"code", "STE"},
+                        {"name_vi", "DN KH&CN"},
+                        {"aggregation", "last"},
                         {"value_type", "integer"},
                         {"derived_from", "registry:st_enterprises_active"}}));
-  Ok(CreateIndicator(*tx_, admin_, clock_, {{"code", "STE_N"}, {"name_vi", "n"}, {"numerator", "STE"}}));
+  Ok(CreateIndicator(*tx_, admin_, clock_,
+                     {{"code", "STE_N"}, {"name_vi", "n"}, {"numerator", "STE"}}));
   auto org = [&](const std::string& name) {
-    return Ok(CreateOrganization(*tx_, admin_, clock_,
-                                 {{"kind", "enterprise"}, {"name", name}, {"province_code", "38"}}))["id"]
+    return Ok(CreateOrganization(
+        *tx_, admin_, clock_,
+        {{"kind", "enterprise"}, {"name", name}, {"province_code", "38"}}))["id"]
         .get<int64_t>();
   };
   const int64_t a = org("Công ty A"), b = org("Công ty B");
-  Json ca = Ok(IssueCertificate(*tx_, admin_, clock_, a, {{"number", "T-1"}, {"issued_on", "2022-03-01"}}));
-  Json cb = Ok(IssueCertificate(*tx_, admin_, clock_, b, {{"number", "T-2"}, {"issued_on", "2023-05-01"}}));
-  Ok(AddCertificateEvent(*tx_, admin_, clock_, cb["id"], {{"action", "revoke"}, {"date", "2024-02-01"}}));
+  Json ca = Ok(
+      IssueCertificate(*tx_, admin_, clock_, a, {{"number", "T-1"}, {"issued_on", "2022-03-01"}}));
+  Json cb = Ok(
+      IssueCertificate(*tx_, admin_, clock_, b, {{"number", "T-2"}, {"issued_on", "2023-05-01"}}));
+  Ok(AddCertificateEvent(*tx_, admin_, clock_, cb["id"],
+                         {{"action", "revoke"}, {"date", "2024-02-01"}}));
   auto s = Ok(IndicatorSeries(*tx_, "STE_N", {"2025", "province", "38"}, "2021", "2024"));
   EXPECT_EQ(s["points"][0]["value"], 0.0);
   EXPECT_EQ(s["points"][1]["value"], 1.0);
@@ -341,23 +360,34 @@ TEST_F(MonitoringTest, RegistryDerivedCountsWithLineage) {
   auto lin = Ok(IndicatorLineage(*tx_, "STE_N", {"2025", "province", "38"}, "2023"));
   EXPECT_EQ(lin["elements"][0]["organizations"], Json({a, b}));
   EXPECT_EQ(lin["elements"][0]["certificates"].size(), 2u);
-  auto entered = EnterValue(*tx_, admin_, clock_,
-                            {{"data_element", "STE"}, {"unit", "38"}, {"period", "2024"}, {"value", 3}});
+  auto entered =
+      EnterValue(*tx_, admin_, clock_,
+                 {{"data_element", "STE"}, {"unit", "38"}, {"period", "2024"}, {"value", 3}});
   EXPECT_EQ(entered.status().field(), "data_element");
 }
 
 TEST_F(MonitoringTest, PlanReviewScorecardAndSeedPlans) {
   Element("E");
-  Ok(CreateIndicator(*tx_, admin_, clock_, {{"code", "E_N"}, {"name_vi", "e"}, {"numerator", "E"}}));
+  Ok(CreateIndicator(*tx_, admin_, clock_,
+                     {{"code", "E_N"}, {"name_vi", "e"}, {"numerator", "E"}}));
   Json plan = Ok(CreatePlan(*tx_, admin_, clock_,
-                            {{"code", "P1"}, {"name", "Kế hoạch thử"}, {"period_from", 2021},
-                             {"period_to", 2025}, {"province_code", "38"}}));
+                            {{"code", "P1"},
+                             {"name", "Kế hoạch thử"},
+                             {"period_from", 2021},
+                             {"period_to", 2025},
+                             {"province_code", "38"}}));
   const int64_t pid = plan["id"];
   Json t1 = Ok(CreateTarget(*tx_, admin_, clock_, pid,
-                            {{"text_vi", "Có ít nhất 60 doanh nghiệp KH&CN"}, {"indicator", "E_N"},
-                             {"baseline_value", 30}, {"baseline_year", 2020}, {"target_value", 60},
-                             {"target_year", 2025}, {"legal_basis", "QĐ x"}, {"solutions", "y"},
-                             {"budget_vnd", 1e9}, {"data_source", "Sở KH&CN"}}));
+                            {{"text_vi", "Có ít nhất 60 doanh nghiệp KH&CN"},
+                             {"indicator", "E_N"},
+                             {"baseline_value", 30},
+                             {"baseline_year", 2020},
+                             {"target_value", 60},
+                             {"target_year", 2025},
+                             {"legal_basis", "QĐ x"},
+                             {"solutions", "y"},
+                             {"budget_vnd", 1e9},
+                             {"data_source", "Sở KH&CN"}}));
   Ok(CreateTarget(*tx_, admin_, clock_, pid,
                   {{"text_vi", "Có ít nhất 60 doanh nghiệp KH&CN."}, {"indicator", "E_N"}}));
   Json review = Ok(ReviewPlan(*tx_, pid));
@@ -390,6 +420,8 @@ TEST_F(MonitoringTest, ShippedPlansLoadAndSocTrangCarriesOverToCanTho) {
   Json soc = *GetPlan(**tx, list->items[0]["id"]);
   EXPECT_EQ(soc["province_code"], "94");
   EXPECT_EQ(soc["carried_over_to"]["province_code"], "92");
+  Json soc_card = *PlanScorecard(**tx, Clock::Real(), soc["id"]);
+  EXPECT_TRUE(soc_card["targets"][0]["successor_observed"].is_array()) << soc_card["targets"][0];
   auto th = ListPlans(**tx, std::string("38"), ListParams{});
   ASSERT_EQ(th->total, 1);
   Json review = *ReviewPlan(**tx, th->items[0]["id"]);

@@ -67,7 +67,8 @@ Status Numbers(const Json& in, std::initializer_list<std::pair<const char*, bool
       return Status::InvalidArgument("'" + std::string(name) + "' must be a number", name);
     }
     const double d = it->get<double>();
-    if (!std::isfinite(d)) return Status::InvalidArgument("'" + std::string(name) + "' must be finite", name);
+    if (!std::isfinite(d))
+      return Status::InvalidArgument("'" + std::string(name) + "' must be finite", name);
     if (is_year) {
       if (d != std::floor(d) || d < 1900 || d > 2100) {
         return Status::InvalidArgument("'" + std::string(name) + "' must be a year (1900-2100)",
@@ -84,7 +85,8 @@ Status Numbers(const Json& in, std::initializer_list<std::pair<const char*, bool
 Result<int64_t> VersionOf(const Json& patch) {
   auto it = patch.find("version");
   if (it == patch.end()) return int64_t{-1};
-  if (!it->is_number_integer()) return Status::InvalidArgument("'version' must be an integer", "version");
+  if (!it->is_number_integer())
+    return Status::InvalidArgument("'version' must be an integer", "version");
   return it->get<int64_t>();
 }
 
@@ -142,17 +144,20 @@ Status CheckPeriod(const std::vector<std::pair<std::string, Value>>& cols, const
   }
   for (const auto& [c, v] : cols) {
     if (c == "period_from") {
-      if (!std::holds_alternative<int64_t>(v)) return Status::InvalidArgument("'period_from' is required", "period_from");
+      if (!std::holds_alternative<int64_t>(v))
+        return Status::InvalidArgument("'period_from' is required", "period_from");
       from = std::get<int64_t>(v);
     }
     if (c == "period_to") {
-      if (!std::holds_alternative<int64_t>(v)) return Status::InvalidArgument("'period_to' is required", "period_to");
+      if (!std::holds_alternative<int64_t>(v))
+        return Status::InvalidArgument("'period_to' is required", "period_to");
       to = std::get<int64_t>(v);
     }
   }
   if (!from) return Status::InvalidArgument("'period_from' is required", "period_from");
   if (!to) return Status::InvalidArgument("'period_to' is required", "period_to");
-  if (*to < *from) return Status::InvalidArgument("'period_to' is before 'period_from'", "period_to");
+  if (*to < *from)
+    return Status::InvalidArgument("'period_to' is before 'period_from'", "period_to");
   return Status::Ok();
 }
 
@@ -172,9 +177,10 @@ Result<Json> LoadPlanRow(storage::Transaction& tx, int64_t id) {
 }
 
 Result<Json> LoadTarget(storage::Transaction& tx, int64_t id) {
-  auto r = tx.QueryOne("SELECT t.*, i.code AS indicator FROM plan_targets t LEFT JOIN indicators i "
-                       "ON i.id = t.indicator_id WHERE t.id = ? AND t.deleted_at IS NULL",
-                       {id});
+  auto r = tx.QueryOne(
+      "SELECT t.*, i.code AS indicator FROM plan_targets t LEFT JOIN indicators i "
+      "ON i.id = t.indicator_id WHERE t.id = ? AND t.deleted_at IS NULL",
+      {id});
   if (!r.ok() && r.status().code() == StatusCode::kNotFound) {
     return Status::NotFound("target " + std::to_string(id) + " does not exist");
   }
@@ -199,8 +205,7 @@ Result<Json> TargetsOf(storage::Transaction& tx, int64_t plan_id) {
 
 // Checked target columns from input (creating: text_vi required).
 Result<std::vector<std::pair<std::string, Value>>> TargetColumns(storage::Transaction& tx,
-                                                                 const Json& input,
-                                                                 bool creating) {
+                                                                 const Json& input, bool creating) {
   STIO_ASSIGN_OR_RETURN(auto f, CheckFields(input, kTargetFields, creating, kTargetExtra));
   if (creating && input.contains("version")) {
     return Status::InvalidArgument("unknown field 'version'", "version");
@@ -278,15 +283,16 @@ Result<Json> CreatePlan(storage::Transaction& tx, const Actor& actor, const Cloc
                         const Json& input) {
   STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kManageMonitoring));
   STIO_ASSIGN_OR_RETURN(auto f, CheckFields(input, kPlanFields, true, kPlanExtra));
-  if (input.contains("version")) return Status::InvalidArgument("unknown field 'version'", "version");
+  if (input.contains("version"))
+    return Status::InvalidArgument("unknown field 'version'", "version");
   std::vector<std::pair<std::string, Value>> cols;
   for (const auto& fv : f) cols.push_back({fv.name, fv.value});
   STIO_RETURN_IF_ERROR(Numbers(input, {{"period_from", true}, {"period_to", true}}, cols));
   STIO_RETURN_IF_ERROR(CheckPeriod(cols, nullptr));
   const std::string era = TextOf(f, "province_era").value_or("2025");
   STIO_RETURN_IF_ERROR(CheckPlanUnit(tx, TextOf(f, "province_code"), era));
-  STIO_ASSIGN_OR_RETURN(auto dup, tx.Query("SELECT id FROM plans WHERE code = ?",
-                                           {*TextOf(f, "code")}));
+  STIO_ASSIGN_OR_RETURN(auto dup,
+                        tx.Query("SELECT id FROM plans WHERE code = ?", {*TextOf(f, "code")}));
   if (!dup.empty()) return Status::AlreadyExists("a plan with this code exists", "code");
   const std::string now = FormatTimestamp(clock.Now());
   cols.push_back({"created_at", now});
@@ -308,7 +314,8 @@ Result<Json> UpdatePlan(storage::Transaction& tx, const Actor& actor, const Cloc
   for (const auto& fv : f) cols.push_back({fv.name, fv.value});
   STIO_RETURN_IF_ERROR(Numbers(patch, {{"period_from", true}, {"period_to", true}}, cols));
   STIO_RETURN_IF_ERROR(CheckPeriod(cols, before));
-  const std::string era = TextOf(f, "province_era").value_or(before["province_era"].get<std::string>());
+  const std::string era =
+      TextOf(f, "province_era").value_or(before["province_era"].get<std::string>());
   std::optional<std::string> prov = TextOf(f, "province_code");
   if (!FindField(f, "province_code") && before["province_code"].is_string()) {
     prov = before["province_code"].get<std::string>();
@@ -340,9 +347,10 @@ Result<Json> GetPlan(storage::Transaction& tx, int64_t id) {
           {"province_code", rows[0].Text("code")},
           {"province_name", rows[0].Text("full_name")},
           {"since", "2025-07-01"},
-          {"note", "The plan's targets and recorded values stay with the pre-2025 province; on "
-                   "the 2025 map they are part of the successor's figures (sums of numerators "
-                   "and denominators over its predecessor provinces)."}};
+          {"note",
+           "The plan's targets and recorded values stay with the pre-2025 province; on "
+           "the 2025 map they are part of the successor's figures (sums of numerators "
+           "and denominators over its predecessor provinces)."}};
     }
   }
   STIO_ASSIGN_OR_RETURN(plan["targets"], TargetsOf(tx, id));
@@ -358,9 +366,10 @@ Result<ListResult> ListPlans(storage::Transaction& tx, const std::optional<std::
   std::vector<Value> args;
   if (province) {
     // A 2025 province finds its own plans and those of its predecessors.
-    where += " AND (p.province_code = ? OR (p.province_era = 'pre2025' AND p.province_code IN "
-             "(SELECT code FROM admin_units WHERE era = 'pre2025' AND level = 'province' AND "
-             "successor_code = ?)))";
+    where +=
+        " AND (p.province_code = ? OR (p.province_era = 'pre2025' AND p.province_code IN "
+        "(SELECT code FROM admin_units WHERE era = 'pre2025' AND level = 'province' AND "
+        "successor_code = ?)))";
     args.push_back(*province);
     args.push_back(*province);
   }
@@ -440,8 +449,10 @@ Result<Json> ReviewPlan(storage::Transaction& tx, int64_t plan_id) {
     if (blank(t["budget_vnd"])) problems.push_back("no_budget");
     if (blank(t["data_source"])) problems.push_back("no_data_source");
     if (t["indicator"].is_null()) problems.push_back("no_indicator");
-    if (t["target_value"].is_null() || t["target_year"].is_null()) problems.push_back("no_target_value");
-    if (t["baseline_value"].is_null() || t["baseline_year"].is_null()) problems.push_back("no_baseline");
+    if (t["target_value"].is_null() || t["target_year"].is_null())
+      problems.push_back("no_target_value");
+    if (t["baseline_value"].is_null() || t["baseline_year"].is_null())
+      problems.push_back("no_baseline");
     if (!problems.empty()) {
       issues.push_back({{"target_id", t["id"]}, {"code", t["code"]}, {"problems", problems}});
     }
@@ -455,8 +466,8 @@ Result<Json> ReviewPlan(storage::Transaction& tx, int64_t plan_id) {
                         {"indicator", a["indicator"]},
                         {"target_ids", {a["id"], b["id"]}}});
       }
-      const double sim = WordingSimilarity(a["text_vi"].get<std::string>(),
-                                           b["text_vi"].get<std::string>());
+      const double sim =
+          WordingSimilarity(a["text_vi"].get<std::string>(), b["text_vi"].get<std::string>());
       if (sim >= 0.8) {
         dups.push_back({{"kind", "similar_wording"},
                         {"similarity", std::round(sim * 1000) / 1000},
@@ -466,7 +477,8 @@ Result<Json> ReviewPlan(storage::Transaction& tx, int64_t plan_id) {
   }
   Json counts = Json::object();
   for (const Json& i : issues) {
-    for (const Json& p : i["problems"]) counts[p.get<std::string>()] = counts.value(p.get<std::string>(), 0) + 1;
+    for (const Json& p : i["problems"])
+      counts[p.get<std::string>()] = counts.value(p.get<std::string>(), 0) + 1;
   }
   return Json{{"plan_id", plan_id},
               {"targets", targets.size()},
@@ -492,27 +504,34 @@ Result<Json> PlanScorecard(storage::Transaction& tx, const Clock& clock, int64_t
     if (t["target_year"].is_number()) in.target_year = t["target_year"].get<int>();
     in.direction = t["direction"].get<int>();
     Json observed = Json::array();
+    Json successor = nullptr;
     if (unit && t["indicator"].is_string()) {
       const int from = std::min(in.baseline_year.value_or(plan["period_from"].get<int>()),
-                                plan["period_from"].get<int>()) ;
-      const int to = std::min(this_year, std::max(in.target_year.value_or(this_year),
-                                                  plan["period_to"].get<int>()));
+                                plan["period_from"].get<int>());
+      const int to = std::min(
+          this_year, std::max(in.target_year.value_or(this_year), plan["period_to"].get<int>()));
       STIO_ASSIGN_OR_RETURN(auto ys, YearlyValues(tx, t["indicator"], *unit, from - 5, to));
       for (const auto& [y, v] : ys) {
         in.observed.push_back({y, v});
         observed.push_back({{"year", y}, {"value", v}});
+      }
+      if (plan["carried_over_to"].is_object()) {
+        // The same indicator on the successor (2025) province: its figures include this
+        // province's pre-2025 values, and go on after the merger.
+        const UnitRef next{"2025", "province", plan["carried_over_to"]["province_code"]};
+        STIO_ASSIGN_OR_RETURN(auto ns, YearlyValues(tx, t["indicator"], next, from - 5, to));
+        Json succ = Json::array();
+        for (const auto& [y, v] : ns) succ.push_back({{"year", y}, {"value", v}});
+        successor = std::move(succ);
       }
     }
     Assessment a = AssessTarget(in);
     auto opt = [](const auto& v) { return v ? Json(*v) : Json(); };
     Json proj = nullptr;
     if (a.projection) {
-      proj = {{"year", a.projection->year},
-              {"value", a.projection->value},
-              {"slope", a.projection->slope},
-              {"points", a.projection->points},
-              {"lower", opt(a.projection->lower)},
-              {"upper", opt(a.projection->upper)}};
+      proj = {{"year", a.projection->year},        {"value", a.projection->value},
+              {"slope", a.projection->slope},      {"points", a.projection->points},
+              {"lower", opt(a.projection->lower)}, {"upper", opt(a.projection->upper)}};
     }
     Json as = {{"status", a.status},
                {"method", a.method.empty() ? Json() : Json(a.method)},
@@ -529,7 +548,15 @@ Result<Json> PlanScorecard(storage::Transaction& tx, const Clock& clock, int64_t
                {"projection", proj},
                {"notes", a.notes}};
     summary[a.status] = summary.value(a.status, 0) + 1;
-    rows.push_back({{"target", t}, {"observed", observed}, {"assessment", as}});
+    Json row = {{"target", t}, {"observed", observed}, {"assessment", as}};
+    if (plan["carried_over_to"].is_object()) {
+      row["successor_observed"] = successor;
+      as["notes"].push_back(
+          "the target was set for the pre-2025 province; the successor's figures "
+          "(successor_observed) cover a larger area: rates compare, counts do not");
+      row["assessment"] = as;
+    }
+    rows.push_back(std::move(row));
   }
   plan.erase("targets");
   return Json{{"plan", plan},
@@ -566,8 +593,8 @@ Result<int> LoadPlanData(storage::Database& db, const std::string& data_dir, con
       if (!r.ok()) return r.status().WithContext("data element " + e.value("code", "?"));
     }
     for (const Json& i : doc.value("indicators", Json::array())) {
-      STIO_ASSIGN_OR_RETURN(auto have, tx.Query("SELECT id FROM indicators WHERE code = ?",
-                                                {i.value("code", "")}));
+      STIO_ASSIGN_OR_RETURN(
+          auto have, tx.Query("SELECT id FROM indicators WHERE code = ?", {i.value("code", "")}));
       if (!have.empty()) continue;
       Result<Json> r = CreateIndicator(tx, system, clock, i);
       if (!r.ok()) return r.status().WithContext("indicator " + i.value("code", "?"));
@@ -593,15 +620,17 @@ Result<int> LoadPlanData(storage::Database& db, const std::string& data_dir, con
       if (!plan.ok()) return plan.status().WithContext("plan " + code);
       for (const Json& t : p.value("targets", Json::array())) {
         Result<Json> r = CreateTarget(tx, system, clock, (*plan)["id"].get<int64_t>(), t);
-        if (!r.ok()) return r.status().WithContext("plan " + code + " target " + t.value("code", "?"));
+        if (!r.ok())
+          return r.status().WithContext("plan " + code + " target " + t.value("code", "?"));
       }
       ++loaded;
     }
     return tx
-        .Execute("INSERT INTO reference_datasets (name, checksum, rows, loaded_at) VALUES "
-                 "('plans', ?, ?, ?) ON CONFLICT (name) DO UPDATE SET checksum = "
-                 "excluded.checksum, rows = excluded.rows, loaded_at = excluded.loaded_at",
-                 {checksum, int64_t{loaded}, FormatTimestamp(clock.Now())})
+        .Execute(
+            "INSERT INTO reference_datasets (name, checksum, rows, loaded_at) VALUES "
+            "('plans', ?, ?, ?) ON CONFLICT (name) DO UPDATE SET checksum = "
+            "excluded.checksum, rows = excluded.rows, loaded_at = excluded.loaded_at",
+            {checksum, int64_t{loaded}, FormatTimestamp(clock.Now())})
         .status();
   });
   STIO_RETURN_IF_ERROR(s);

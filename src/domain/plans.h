@@ -40,7 +40,9 @@ Result<Json> ReviewPlan(storage::Transaction& tx, int64_t plan_id);
 // Token Jaccard similarity of two texts after text::MatchKey (0..1).
 double WordingSimilarity(std::string_view a, std::string_view b);
 
-// -> {plan, unit, year, targets: [{target, observed: [{year, value}], assessment}], summary}
+// -> {plan, unit, year, targets: [{target, observed: [{year, value}], assessment}], summary}.
+// For a plan carried over to a 2025 province, each target also has `successor_observed`: the same
+// indicator on the successor province (its pre-2025 years include this province's values).
 Result<Json> PlanScorecard(storage::Transaction& tx, const Clock& clock, int64_t plan_id);
 
 // Loads data/plans/plans.json (data elements, indicators, plans with targets) when its checksum

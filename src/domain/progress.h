@@ -1,6 +1,6 @@
 // Progress and feasibility of a target: pure functions, no database.
 //
-// Method (after Open SDG's progress methodology, docs/progress-methodology.md of open-sdg/open-sdg):
+// Method (after Open SDG, open-sdg/open-sdg docs/progress-methodology.md):
 //   base (y0, t0): the target's baseline, or else the first observation.
 //   latest (yi, ti): the last observation.
 //   CAGR_obs = (yi / y0)^(1 / (ti - t0)) - 1   growth observed so far
@@ -51,7 +51,7 @@ struct TargetInput {
   std::optional<int> baseline_year;
   std::optional<double> target;
   std::optional<int> target_year;
-  int direction = 1;  // +1 higher is better, -1 lower is better
+  int direction = 1;                  // +1 higher is better, -1 lower is better
   std::vector<Observation> observed;  // any order; one value per year
 };
 
@@ -62,12 +62,12 @@ struct Assessment {
   std::optional<int> base_year;
   std::optional<double> latest_value;
   std::optional<int> latest_year;
-  std::optional<double> progress;   // (latest - base) / (target - base), 1 = reached
+  std::optional<double> progress;       // (latest - base) / (target - base), 1 = reached
   std::optional<double> rate_observed;  // CAGR_obs (fraction a year) or linear (units a year)
   std::optional<double> rate_required;
-  std::optional<double> ratio;          // R
+  std::optional<double> ratio;  // R
   bool deterioration = false;
-  std::optional<double> yearly_effort;  // (target - latest) / (T - latest year), units a year
+  std::optional<double> yearly_effort;   // (target - latest) / (T - latest year), units a year
   std::optional<Projection> projection;  // at the target year
   std::vector<std::string> notes;
 };

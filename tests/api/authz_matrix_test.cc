@@ -173,7 +173,9 @@ std::vector<Case> Cases(const Seed& seed) {
       {"PATCH", v1 + "/indicators/{code}", Permission::kManageMonitoring, false,
        [=](T t) { return v1 + "/indicators/" + t.indicator; }, json_body({{"factor", 100}})},
       {"GET", v1 + "/indicators/{code}/series", Permission::kReadPublic, false,
-       [=](T t) { return v1 + "/indicators/" + t.indicator + "/series?unit=38&from=2020&to=2024"; }},
+       [=](T t) {
+         return v1 + "/indicators/" + t.indicator + "/series?unit=38&from=2020&to=2024";
+       }},
       {"GET", v1 + "/indicators/{code}/lineage", Permission::kReadPublic, false,
        [=](T t) { return v1 + "/indicators/" + t.indicator + "/lineage?unit=38&period=2020"; }},
       {"POST", v1 + "/validation-rules", Permission::kManageMonitoring, false,

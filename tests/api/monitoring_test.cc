@@ -30,13 +30,38 @@ TEST_F(MonitoringTest, ShippedPlansCarryOverAndAreReviewed) {
   EXPECT_EQ(plan["province_era"], "pre2025");
   EXPECT_EQ(plan["carried_over_to"]["province_code"], "92");
   EXPECT_EQ(plan["targets"].size(), 6u);
+  // Sóc Trăng's data, recorded on the pre-2025 map, count in Cần Thơ's figures on the 2025 map.
+  for (auto [el, v] :
+       {std::pair<const char*, double>{"RESEARCHERS", 600}, {"POPULATION", 1200000}}) {
+    Post(Who::kStaff, "/api/v1/data-values",
+         {{"data_element", el},
+          {"unit", "94"},
+          {"era", "pre2025"},
+          {"period", "2023"},
+          {"value", v}},
+         200);
+  }
+  json can_tho = Body(
+      Call(Who::kPublic, "GET", "/api/v1/indicators/RESEARCHERS_PER_10K/series?unit=92&from=2023"));
+  EXPECT_NEAR(can_tho["points"][0]["value"].get<double>(), 5.0, 1e-9);
+  EXPECT_EQ(can_tho["points"][0]["parts"], 3);
+  EXPECT_EQ(can_tho["points"][0]["parts_with_data"], 1);
+  json soc_card =
+      Body(Call(Who::kPublic, "GET", "/api/v1/plans/" + std::to_string(soc) + "/scorecard"));
+  const json& st1 = soc_card["targets"][0];
+  EXPECT_EQ(st1["target"]["indicator"], "RESEARCHERS_PER_10K");
+  ASSERT_EQ(st1["observed"].size(), 1u) << st1;
+  EXPECT_EQ(st1["observed"][0]["value"], 5.0);
+  EXPECT_EQ(st1["successor_observed"][0]["year"], 2023);
+  EXPECT_EQ(st1["assessment"]["status"], "no_data");  // no baseline, one observation
   const int64_t th = Plan("38");
   json review = Body(Call(Who::kPublic, "GET", "/api/v1/plans/" + std::to_string(th) + "/review"));
   EXPECT_EQ(review["targets"], 11);
   EXPECT_EQ(review["problem_counts"]["no_legal_basis"], 11);
   bool same_indicator = false;
   for (const json& d : review["duplicates"]) {
-    if (d["kind"] == "same_indicator" && d["indicator"] == "ST_ENTERPRISES_N") same_indicator = true;
+    if (d["kind"] == "same_indicator" && d["indicator"] == "ST_ENTERPRISES_N")
+      same_indicator = true;
   }
   EXPECT_TRUE(same_indicator) << review["duplicates"];
   json card = Body(Call(Who::kPublic, "GET", "/api/v1/plans/" + std::to_string(th) + "/scorecard"));
@@ -52,21 +77,24 @@ TEST_F(MonitoringTest, ValueWorkflowLockAndAuditedReopen) {
   const std::string id = std::to_string(v["id"].get<int64_t>());
   EXPECT_EQ(v["status"], "draft");
   // The public does not see drafts.
-  EXPECT_EQ(Body(Call(Who::kPublic, "GET", "/api/v1/data-values?data_element=RD_STAFF"))["total"], 0);
-  EXPECT_EQ(Body(Call(Who::kStaff, "GET", "/api/v1/data-values?data_element=RD_STAFF"))["total"], 1);
-  EXPECT_TRUE(IsProblem(Call(Who::kReviewer, "POST", "/api/v1/data-values/" + id + "/submit"), 403));
+  EXPECT_EQ(Body(Call(Who::kPublic, "GET", "/api/v1/data-values?data_element=RD_STAFF"))["total"],
+            0);
+  EXPECT_EQ(Body(Call(Who::kStaff, "GET", "/api/v1/data-values?data_element=RD_STAFF"))["total"],
+            1);
+  EXPECT_TRUE(
+      IsProblem(Call(Who::kReviewer, "POST", "/api/v1/data-values/" + id + "/submit"), 403));
   EXPECT_TRUE(IsProblem(Call(Who::kStaff, "POST", "/api/v1/data-values/" + id + "/lock"), 409));
   for (const char* a : {"submit", "approve", "lock"}) {
     EXPECT_EQ(Call(Who::kStaff, "POST", "/api/v1/data-values/" + id + "/" + a).status, 200) << a;
   }
   const int64_t audits = AuditCount();
-  EXPECT_TRUE(IsProblem(Call(Who::kStaff, "POST", "/api/v1/data-values",
-                             json{{"data_element", "RD_STAFF"}, {"unit", "38"}, {"period", "2024"},
-                                  {"value", 2600}}
-                                 .dump()),
-                        409));
-  EXPECT_TRUE(IsProblem(Call(Who::kAdmin, "POST", "/api/v1/data-values/" + id + "/reopen"), 400,
-                        "reason"));
+  EXPECT_TRUE(IsProblem(
+      Call(Who::kStaff, "POST", "/api/v1/data-values",
+           json{{"data_element", "RD_STAFF"}, {"unit", "38"}, {"period", "2024"}, {"value", 2600}}
+               .dump()),
+      409));
+  EXPECT_TRUE(
+      IsProblem(Call(Who::kAdmin, "POST", "/api/v1/data-values/" + id + "/reopen"), 400, "reason"));
   EXPECT_EQ(AuditCount(), audits);
   json reopened = Post(Who::kAdmin, "/api/v1/data-values/" + id + "/reopen",
                        {{"reason", "Số liệu thống kê chính thức đã điều chỉnh"}}, 200);
@@ -74,10 +102,11 @@ TEST_F(MonitoringTest, ValueWorkflowLockAndAuditedReopen) {
   json audit = Body(Call(Who::kAdmin, "GET", "/api/v1/audit?entity_type=data_value&action=reopen"));
   ASSERT_EQ(audit["total"], 1);
   EXPECT_EQ(audit["items"][0]["before"]["status"], "locked");
-  EXPECT_EQ(Post(Who::kStaff, "/api/v1/data-values",
-                 {{"data_element", "RD_STAFF"}, {"unit", "38"}, {"period", "2024"}, {"value", 2600}},
-                 200)["value"],
-            2600.0);
+  EXPECT_EQ(
+      Post(Who::kStaff, "/api/v1/data-values",
+           {{"data_element", "RD_STAFF"}, {"unit", "38"}, {"period", "2024"}, {"value", 2600}},
+           200)["value"],
+      2600.0);
 }
 
 TEST_F(MonitoringTest, BadInputIsRefusedAndWritesNothing) {
@@ -86,26 +115,31 @@ TEST_F(MonitoringTest, BadInputIsRefusedAndWritesNothing) {
     json body;
     std::string field;
   } values[] = {
-      {{{"data_element", "RD_STAFF"}, {"unit", "38"}, {"period", "2024"}, {"value", "nhiều"}}, "value"},
-      {{{"data_element", "RD_STAFF"}, {"unit", "38"}, {"period", "2024Q7"}, {"value", 1}}, "period"},
-      {{{"data_element", "RD_STAFF"}, {"unit", "38"}, {"period", "202413"}, {"value", 1}}, "period"},
+      {{{"data_element", "RD_STAFF"}, {"unit", "38"}, {"period", "2024"}, {"value", "nhiều"}},
+       "value"},
+      {{{"data_element", "RD_STAFF"}, {"unit", "38"}, {"period", "2024Q7"}, {"value", 1}},
+       "period"},
+      {{{"data_element", "RD_STAFF"}, {"unit", "38"}, {"period", "202413"}, {"value", 1}},
+       "period"},
       {{{"data_element", "RD_STAFF"}, {"unit", "64"}, {"period", "2024"}, {"value", 1}}, "unit"},
-      {{{"data_element", "NO_SUCH"}, {"unit", "38"}, {"period", "2024"}, {"value", 1}}, "data_element"},
+      {{{"data_element", "NO_SUCH"}, {"unit", "38"}, {"period", "2024"}, {"value", 1}},
+       "data_element"},
       {{{"data_element", "ST_ENTERPRISES"}, {"unit", "38"}, {"period", "2024"}, {"value", 1}},
        "data_element"},
   };
   for (const auto& v : values) {
-    EXPECT_TRUE(IsProblem(Call(Who::kStaff, "POST", "/api/v1/data-values", v.body.dump()), 400,
-                          v.field))
+    EXPECT_TRUE(
+        IsProblem(Call(Who::kStaff, "POST", "/api/v1/data-values", v.body.dump()), 400, v.field))
         << v.body;
   }
   HttpResponse self = Call(Who::kStaff, "POST", "/api/v1/indicators",
                            R"({"code": "LOOP", "name_vi": "Vòng", "numerator": "LOOP * 2"})");
   EXPECT_TRUE(IsProblem(self, 400, "numerator"));
   EXPECT_NE(Body(self)["detail"].get<std::string>().find("LOOP -> LOOP"), std::string::npos);
-  EXPECT_TRUE(IsProblem(Call(Who::kStaff, "GET",
-                             "/api/v1/indicators/RD_STAFF_PER_10K/series?unit=38&from=2024Q1&to=2025"),
-                        400));
+  EXPECT_TRUE(
+      IsProblem(Call(Who::kStaff, "GET",
+                     "/api/v1/indicators/RD_STAFF_PER_10K/series?unit=38&from=2024Q1&to=2025"),
+                400));
   EXPECT_EQ(AuditCount(), audits);
 }
 
@@ -120,11 +154,11 @@ TEST_F(MonitoringTest, SeriesLineageAndKpisFromTheRegistry) {
   ASSERT_EQ(s["points"].size(), 3u) << s;
   EXPECT_EQ(s["points"][0]["value"], 0.0);
   EXPECT_EQ(s["points"][1]["value"], 1.0);
-  json nation = Body(Call(Who::kPublic, "GET",
-                          "/api/v1/indicators/ST_ENTERPRISES_N/series?unit=VN&from=2024"));
+  json nation = Body(
+      Call(Who::kPublic, "GET", "/api/v1/indicators/ST_ENTERPRISES_N/series?unit=VN&from=2024"));
   EXPECT_EQ(nation["points"][0]["value"], 1.0);
-  json lin = Body(Call(Who::kPublic, "GET",
-                       "/api/v1/indicators/ST_ENTERPRISES_N/lineage?unit=01&period=2024"));
+  json lin = Body(
+      Call(Who::kPublic, "GET", "/api/v1/indicators/ST_ENTERPRISES_N/lineage?unit=01&period=2024"));
   ASSERT_EQ(lin["elements"].size(), 1u) << lin;
   EXPECT_EQ(lin["elements"][0]["organizations"], json::array({seed().org_a}));
   // A rate from entered values, with its lineage; recomputed for the nation.
@@ -132,8 +166,8 @@ TEST_F(MonitoringTest, SeriesLineageAndKpisFromTheRegistry) {
     Post(Who::kStaff, "/api/v1/data-values",
          {{"data_element", el}, {"unit", "38"}, {"period", "2024"}, {"value", v}}, 200);
   }
-  json rate = Body(Call(Who::kPublic, "GET",
-                        "/api/v1/indicators/RD_STAFF_PER_10K/series?unit=38&from=2024"));
+  json rate = Body(
+      Call(Who::kPublic, "GET", "/api/v1/indicators/RD_STAFF_PER_10K/series?unit=38&from=2024"));
   EXPECT_NEAR(rate["points"][0]["value"].get<double>(), 1200.0 / 3700000 * 10000, 1e-9);
   EXPECT_TRUE(rate["points"][0]["provisional"].get<bool>());  // drafts
   json kpis = Body(Call(Who::kPublic, "GET",
