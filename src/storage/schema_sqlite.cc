@@ -327,10 +327,77 @@ CREATE TABLE plan_targets (
 CREATE INDEX plan_targets_plan ON plan_targets (plan_id);
 )sql";
 
+// Intellectual property (issue 7): the province's IP assets and their events; the deadline rules
+// loaded from data/ip/deadline_rules.json (one row per kind, '_general' for the shared settings).
+constexpr std::string_view kV4Ip = R"sql(
+CREATE TABLE ip_rules (
+  kind TEXT PRIMARY KEY,
+  position INTEGER NOT NULL,
+  rule_json TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE ip_assets (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('patent', 'utility_solution', 'industrial_design',
+                                     'trademark', 'collective_mark', 'certification_mark',
+                                     'geographical_indication', 'plant_variety', 'layout_design')),
+  title TEXT NOT NULL,
+  application_number TEXT NOT NULL,
+  grant_number TEXT,
+  filing_date TEXT NOT NULL,
+  priority_date TEXT,
+  publication_date TEXT,
+  grant_date TEXT,
+  owner_organization_id INTEGER REFERENCES organizations (id),
+  owner_person_id INTEGER REFERENCES people (id),
+  owner_name TEXT,
+  inventors TEXT NOT NULL DEFAULT '[]',  -- JSON list of person ids or names
+  classes TEXT NOT NULL DEFAULT '[]',    -- JSON list of IPC, Nice or Locarno codes
+  status TEXT NOT NULL CHECK (status IN ('filed', 'published', 'examination_requested',
+                                         'granted', 'refused', 'withdrawn', 'lapsed', 'expired',
+                                         'invalidated')),
+  province_code TEXT,
+  key_product TEXT,
+  ocop_product TEXT,
+  published INTEGER NOT NULL DEFAULT 0,
+  paid_up_to INTEGER NOT NULL DEFAULT 0,
+  renewals_done INTEGER NOT NULL DEFAULT 0,
+  note TEXT,
+  match_key TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted_at TEXT
+);
+CREATE UNIQUE INDEX ip_assets_application ON ip_assets (application_number)
+  WHERE deleted_at IS NULL;
+CREATE UNIQUE INDEX ip_assets_grant ON ip_assets (kind, grant_number)
+  WHERE grant_number IS NOT NULL AND deleted_at IS NULL;
+CREATE INDEX ip_assets_owner ON ip_assets (owner_organization_id);
+CREATE INDEX ip_assets_kind ON ip_assets (kind, status);
+
+CREATE TABLE ip_events (
+  id INTEGER PRIMARY KEY,
+  asset_id INTEGER NOT NULL REFERENCES ip_assets (id),
+  type TEXT NOT NULL CHECK (type IN ('filing', 'examination_notice', 'grant', 'fee_payment',
+                                     'renewal', 'assignment', 'licence', 'lapse',
+                                     'invalidation')),
+  date TEXT NOT NULL,
+  note TEXT,
+  document_ref TEXT,
+  paid_up_to INTEGER,
+  actor_email TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX ip_events_asset ON ip_events (asset_id, date);
+)sql";
+
 constexpr Migration kSqliteMigrations[] = {
     {1, "reference data: administrative units, conversion, classifications", kV1Reference},
     {2, "registry and accounts: organizations, certificates, people, users, audit", kV2Accounts},
     {3, "monitoring: data elements, indicators, values, approvals, plans, targets", kV3Monitoring},
+    {4, "intellectual property: assets, events, deadline rules", kV4Ip},
 };
 
 }  // namespace
