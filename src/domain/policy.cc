@@ -39,6 +39,8 @@ std::string_view PermissionName(Permission p) {
     case Permission::kManageMonitoring: return "manage_monitoring";
     case Permission::kEnterData: return "enter_data";
     case Permission::kApproveData: return "approve_data";
+    case Permission::kWriteIp: return "write_ip";
+    case Permission::kReadUnpublishedIp: return "read_unpublished_ip";
   }
   return "unknown";
 }
@@ -60,6 +62,8 @@ bool Allowed(const Actor& a, Permission p, std::optional<int64_t> owner_org) {
     case Permission::kManageMonitoring: return staff;
     case Permission::kEnterData: return staff;
     case Permission::kApproveData: return staff;
+    case Permission::kWriteIp: return staff || own_org;
+    case Permission::kReadUnpublishedIp: return staff || own_org;
   }
   return false;
 }

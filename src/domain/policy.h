@@ -28,6 +28,9 @@ enum class Permission {
   kManageMonitoring,    // data elements, indicators, validation rules, plans, targets: staff, admin
   kEnterData,           // enter, edit and submit indicator values: staff, admin
   kApproveData,         // approve, lock and reopen indicator values: staff, admin
+  kWriteIp,             // create/edit/delete IP assets and their events: staff, admin, member
+                        // of the owner organization
+  kReadUnpublishedIp,   // unpublished IP applications: staff, admin, member of the owner org
 };
 
 std::string_view PermissionName(Permission p);
