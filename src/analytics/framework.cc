@@ -367,6 +367,40 @@ Status ValidateFramework(Framework& fw) {
       }
     }
   }
+  if (!fw.levels.empty()) {
+    std::map<std::string, size_t> depth;
+    for (size_t i = 0; i < fw.levels.size(); ++i) {
+      if (!depth.emplace(fw.levels[i], i).second) {
+        return Bad("level " + Quote(fw.levels[i]) + " is declared twice", "levels");
+      }
+    }
+    for (const Node& n : fw.nodes) {
+      auto d = depth.find(n.level);
+      if (d == depth.end()) {
+        return Bad(Quote(n.code) + " has level " + Quote(n.level) +
+                       ", which is not one of the declared levels",
+                   n.code);
+      }
+      if (n.is_indicator && d->second != fw.levels.size() - 1) {
+        return Bad("indicator " + Quote(n.code) + " must be at the last declared level", n.code);
+      }
+      if (n.parent.empty()) {
+        if (d->second != 0) {
+          return Bad("the root " + Quote(n.code) + " must be at level " + Quote(fw.levels[0]),
+                     n.code);
+        }
+        continue;
+      }
+      const Node& p = fw.nodes[fw.index[n.parent]];
+      size_t pd = depth.count(p.level) ? depth[p.level] : 0;
+      if (d->second != pd + 1) {
+        return Bad(Quote(n.code) + " (" + n.level + ") hangs on " + Quote(p.code) + " (" + p.level +
+                       "); expected a parent at level " +
+                       Quote(d->second == 0 ? std::string("-") : fw.levels[d->second - 1]),
+                   n.code);
+      }
+    }
+  }
   // Post-order over nodes (children before parents), iterative.
   std::vector<std::pair<int, size_t>> stack = {{fw.index[fw.root], 0}};
   while (!stack.empty()) {
@@ -418,6 +452,13 @@ Result<Framework> ParseFramework(std::string_view json_text) {
   STIO_RETURN_IF_ERROR(GetString(j, "version", fw.version, "framework"));
   STIO_RETURN_IF_ERROR(GetString(j, "description", fw.description, "framework"));
   STIO_RETURN_IF_ERROR(GetString(j, "merge_weight", fw.merge_weight, "framework"));
+  if (auto it = j.find("levels"); it != j.end() && !it->is_null()) {
+    if (!it->is_array()) return Bad("\"levels\" must be an array of strings", "levels");
+    for (const auto& l : *it) {
+      if (!l.is_string()) return Bad("\"levels\" must be an array of strings", "levels");
+      fw.levels.push_back(l.get<std::string>());
+    }
+  }
   if (j.contains("weights_sum_to") && !j["weights_sum_to"].is_null()) {
     double w = 0;
     STIO_RETURN_IF_ERROR(GetNumber(j, "weights_sum_to", w, "framework"));

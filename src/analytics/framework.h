@@ -110,6 +110,10 @@ struct Denominator {
 struct Framework {
   std::string code, name, version, description;
   std::optional<double> weights_sum_to;
+  // Optional declared levels, top first, e.g. {"index", "sub-index", "pillar", "group",
+  // "indicator"}: every node must then use one of them and sit exactly one level below its parent
+  // (so an indicator hung on a sub-index, i.e. without a pillar and group, is an error).
+  std::vector<std::string> levels;
   MethodOptions method;
   std::vector<Denominator> denominators;
   std::vector<Node> nodes;                                   // nodes and indicators, in file order
@@ -133,7 +137,8 @@ struct Framework {
 // (unless placeholders),
 // indicators with children or without a parent, non-positive or non-finite weights, weights that
 // do not sum to weights_sum_to, bad directions, unknown denominators, goalposts with max <= min,
-// log transforms with non-positive goalposts, unknown efficiency nodes, bad method options.
+// log transforms with non-positive goalposts, unknown efficiency nodes, bad method options, and
+// with declared levels, nodes at an unknown level or not one level below their parent.
 [[nodiscard]] Status ValidateFramework(Framework& fw);
 
 // Parses and validates a framework from JSON text / a file.

@@ -93,6 +93,21 @@ TEST(Framework, ValidatorNamesTheCulprit) {
               HasSubstr("placeholder but has children"));
 }
 
+TEST(Framework, DeclaredLevelsCatchIndicatorsWithoutAPillar) {
+  const std::string levels = R"("levels": ["index", "pillar", "indicator"], )";
+  const std::string nodes =
+      R"({"code": "R", "level": "index"}, {"code": "P", "parent": "R", "level": "pillar"})";
+  auto ok = ParseFramework(Fw(nodes, kInd, levels));
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_THAT(Error(Fw(nodes, kInd + R"(, {"code": "i2", "parent": "R"})", levels)),
+              HasSubstr("\"i2\" (indicator) hangs on \"R\" (index); expected a parent at level "
+                        "\"pillar\""));
+  EXPECT_THAT(
+      Error(Fw(nodes + R"(, {"code": "G", "parent": "P", "level": "grp", "placeholder": true})",
+               kInd, levels)),
+      HasSubstr("\"G\" has level \"grp\", which is not one of the declared levels"));
+}
+
 TEST(Framework, PlaceholderNodesMayBeEmpty) {
   auto fw =
       ParseFramework(Fw(kRoot + R"(, {"code": "H", "parent": "R", "placeholder": true})", kInd));
