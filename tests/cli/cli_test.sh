@@ -8,6 +8,13 @@ set -u
 STIO=${1:?usage: cli_test.sh STIO_BINARY SOURCE_DIR}
 SRC=${2:?usage: cli_test.sh STIO_BINARY SOURCE_DIR}
 DATA="$SRC/data"
+if [[ ! -x "$STIO" ]]; then
+  echo "cli_test: $STIO is not an executable (did the build fail?)" >&2
+  exit 1
+fi
+for tool in sqlite3 jq curl; do
+  command -v "$tool" >/dev/null || { echo "cli_test: needs $tool" >&2; exit 1; }
+done
 T=$(mktemp -d /tmp/stio-cli-test.XXXXXX)
 SERVER_PID=""
 cleanup() {
