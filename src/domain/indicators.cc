@@ -1333,6 +1333,14 @@ class Engine {
       where += " AND o.commune_code = ?";
       args.push_back(u.code);
     }
+    // A unit of which the registry knows no organization at all has no data (rather than a
+    // count of zero that would only measure how far the registry has been filled in).
+    STIO_ASSIGN_OR_RETURN(storage::Row known,
+                          tx_.QueryOne("SELECT COUNT(*) AS n FROM organizations o" + where, args));
+    if (known.Int("n") == 0) {
+      f.reason = "the registry holds no organizations for " + u.code;
+      return f;
+    }
     f.parts_with_data = 1;
     if (el.derived_from == "registry:st_enterprises_active") {
       std::vector<Value> a = {end};

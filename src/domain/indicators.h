@@ -16,7 +16,8 @@
 //                                    end of the period (replaying the certificate events)
 //   registry:organizations[:KIND]    organizations (of one kind), founded by the end of the period
 //                                    or with no founding date
-// and every figure can list the records behind it (lineage).
+// and every figure can list the records behind it (lineage). A unit of which the registry holds no
+// organization at all has no value (not zero).
 //
 // Every write checks permissions (policy.h), validates before writing, and is audited.
 #pragma once

@@ -357,6 +357,11 @@ TEST_F(MonitoringTest, RegistryDerivedCountsWithLineage) {
   EXPECT_EQ(s["points"][1]["value"], 1.0);
   EXPECT_EQ(s["points"][2]["value"], 2.0);
   EXPECT_EQ(s["points"][3]["value"], 1.0);
+  // A province of which the registry knows nothing has no figure, not a zero.
+  auto empty = Ok(IndicatorSeries(*tx_, "STE_N", {"2025", "province", "01"}, "2024", "2024"));
+  EXPECT_TRUE(empty["points"][0]["value"].is_null());
+  EXPECT_NE(empty["points"][0]["reason"].get<std::string>().find("no organizations"),
+            std::string::npos);
   auto lin = Ok(IndicatorLineage(*tx_, "STE_N", {"2025", "province", "38"}, "2023"));
   EXPECT_EQ(lin["elements"][0]["organizations"], Json({a, b}));
   EXPECT_EQ(lin["elements"][0]["certificates"].size(), 2u);
