@@ -31,8 +31,8 @@ struct QToken {
 
 struct Clause {
   const PostingList* list;
-  double weight;  // clause weight × idf
-  double ub = 0;  // upper bound of the clause's score
+  double weight;   // clause weight × idf
+  double ub = 0;   // upper bound of the clause's score
   uint32_t group;  // required group, or kNoGroup for scoring-only clauses
   std::string label;
 };
@@ -46,12 +46,23 @@ std::string FoldedKey(std::string_view s) {
 void AppendEscaped(std::string& out, std::string_view s) {
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
 }
@@ -125,8 +136,7 @@ double PseudoTf(const Index::Impl& im, const IndexOptions& o, const Posting& p,
   double s = 0;
   for (size_t f = 0; f < im.nf; ++f) {
     if (p.tf[f] == 0) continue;
-    const double norm =
-        1.0 - o.fields[f].b + o.fields[f].b * im.lens[p.doc * im.nf + f] / avg[f];
+    const double norm = 1.0 - o.fields[f].b + o.fields[f].b * im.lens[p.doc * im.nf + f] / avg[f];
     s += o.fields[f].weight * p.tf[f] / norm;
   }
   return s;
@@ -258,9 +268,7 @@ class Searcher {
     return c.weight * t * (o_.k1 + 1) / (t + o_.k1);
   }
   double UpperBound(const Clause& c) const;
-  bool Allowed(uint32_t d) const {
-    return im_.docs[d].alive && (allowed_.empty() || allowed_[d]);
-  }
+  bool Allowed(uint32_t d) const { return im_.docs[d].alive && (allowed_.empty() || allowed_[d]); }
   void BuildFilter();
   bool PhrasesMatch(uint32_t d) const;
   std::vector<uint32_t> GroupDocs(uint32_t group) const;
@@ -357,8 +365,7 @@ double Searcher::UpperBound(const Clause& c) const {
   return c.weight * mx * (o_.k1 + 1) / (mx + o_.k1);
 }
 
-void Searcher::AddClause(const std::string& key, double weight, uint32_t group,
-                         std::string label) {
+void Searcher::AddClause(const std::string& key, double weight, uint32_t group, std::string label) {
   const uint32_t tid = im_.terms.Find(key);
   if (tid == TermDict::kNone) return;
   const PostingList& pl = im_.lists[tid];
@@ -411,8 +418,8 @@ void Searcher::BuildClauses() {
     if (qt.prefix) {
       std::vector<std::pair<uint32_t, uint32_t>> cands;  // count, term
       for (auto it = im_.folded_vocab.lower_bound(qt.tok.folded);
-           it != im_.folded_vocab.end() && it->first.compare(0, qt.tok.folded.size(),
-                                                             qt.tok.folded) == 0;
+           it != im_.folded_vocab.end() &&
+           it->first.compare(0, qt.tok.folded.size(), qt.tok.folded) == 0;
            ++it) {
         cands.emplace_back(im_.lists[it->second].count, it->second);
       }
@@ -429,8 +436,7 @@ void Searcher::BuildClauses() {
       AddClause(FoldedKey(qt.tok.folded), w * (marks ? q_.ranking.folded_weight : 1.0), group,
                 "~" + qt.tok.folded);
     }
-    if (clauses_.size() == before && q_.typos && !qt.prefix &&
-        qt.tok.folded.size() >= 5) {
+    if (clauses_.size() == before && q_.typos && !qt.prefix && qt.tok.folded.size() >= 5) {
       for (const std::string& cand : TypoCandidates(qt.tok.folded)) {
         AddClause(FoldedKey(cand), kTypoWeight, group, "~" + cand + " (typo)");
       }
@@ -463,8 +469,7 @@ void Searcher::BuildClauses() {
     const double pair_w =
         q_.ranking.pair_weight * (a.stop && b.stop ? q_.ranking.stopword_weight : 1.0);
     if (marks) {
-      AddClause(a.tok.exact + " " + b.tok.exact, pair_w, kNoGroup,
-                a.tok.exact + " " + b.tok.exact);
+      AddClause(a.tok.exact + " " + b.tok.exact, pair_w, kNoGroup, a.tok.exact + " " + b.tok.exact);
     }
     AddClause(FoldedKey(a.tok.folded + " " + b.tok.folded),
               marks ? pair_w * q_.ranking.folded_weight : pair_w, kNoGroup,
@@ -677,8 +682,7 @@ std::string Searcher::Snippet(uint32_t d, size_t f, bool& matched) const {
   std::vector<size_t> hits;
   for (size_t i = 0; i < toks.size(); ++i) {
     for (const QToken& qt : toks_) {
-      const bool m = qt.prefix ? toks[i].folded.compare(0, qt.tok.folded.size(),
-                                                         qt.tok.folded) == 0
+      const bool m = qt.prefix ? toks[i].folded.compare(0, qt.tok.folded.size(), qt.tok.folded) == 0
                                : toks[i].folded == qt.tok.folded;
       if (m) {
         hits.push_back(i);
@@ -693,9 +697,8 @@ std::string Searcher::Snippet(uint32_t d, size_t f, bool& matched) const {
     size_t best = 0, best_count = 0;
     for (size_t a = 0; a < hits.size(); ++a) {
       size_t c = 0;
-      for (size_t b = a; b < hits.size() && toks[hits[b]].end - toks[hits[a]].begin <=
-                                                q_.snippet_bytes;
-           ++b) {
+      for (size_t b = a;
+           b < hits.size() && toks[hits[b]].end - toks[hits[a]].begin <= q_.snippet_bytes; ++b) {
         ++c;
       }
       if (c > best_count) best_count = c, best = a;
@@ -704,8 +707,8 @@ std::string Searcher::Snippet(uint32_t d, size_t f, bool& matched) const {
     // Start up to three tokens before the first hit, for context, within a quarter of the budget.
     if (!toks.empty()) {
       const uint32_t hit_begin = toks[first].begin;
-      for (int back = 0; back < 3 && first > 0 &&
-                         hit_begin - toks[first - 1].begin <= q_.snippet_bytes / 4;
+      for (int back = 0;
+           back < 3 && first > 0 && hit_begin - toks[first - 1].begin <= q_.snippet_bytes / 4;
            ++back) {
         --first;
       }
@@ -718,7 +721,8 @@ std::string Searcher::Snippet(uint32_t d, size_t f, bool& matched) const {
     if (to == from) {
       // One huge token: cut it, on a UTF-8 character boundary.
       to = std::min(text.size(), from + q_.snippet_bytes);
-      while (to > from && to < text.size() && (static_cast<unsigned char>(text[to]) & 0xC0) == 0x80) {
+      while (to > from && to < text.size() &&
+             (static_cast<unsigned char>(text[to]) & 0xC0) == 0x80) {
         --to;
       }
     }

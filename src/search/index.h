@@ -111,10 +111,10 @@ struct FacetValue {
 
 struct SearchResult {
   std::vector<Hit> hits;
-  size_t total = 0;          // number of matching documents
-  bool total_exact = true;   // false when pruning skipped counting (kAny without facets)
+  size_t total = 0;         // number of matching documents
+  bool total_exact = true;  // false when pruning skipped counting (kAny without facets)
   std::vector<std::pair<std::string, std::vector<FacetValue>>> facets;  // in Query::facets order
-  std::string suggestion;    // e.g. "công nghệ sinh học" for "cong nghe sinh hoc"; may be empty
+  std::string suggestion;  // e.g. "công nghệ sinh học" for "cong nghe sinh hoc"; may be empty
 };
 
 class Index {

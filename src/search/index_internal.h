@@ -30,8 +30,8 @@ struct DocRecord {
 
 struct Index::Impl {
   size_t nf = 0;
-  std::vector<DocRecord> docs;     // by internal id
-  std::vector<uint32_t> lens;      // docs.size() * nf field lengths in tokens
+  std::vector<DocRecord> docs;               // by internal id
+  std::vector<uint32_t> lens;                // docs.size() * nf field lengths in tokens
   std::array<double, kMaxFields> len_sum{};  // over live documents
   size_t live = 0;
   std::unordered_map<std::string, uint32_t> id_to_doc;  // live documents only

@@ -148,8 +148,8 @@ Result<std::unique_ptr<Index>> Index::Load(const std::string& dir) {
   if (data.size() < 12 || std::memcmp(data.data(), kMagic, 8) != 0) return corrupt("bad magic");
   uint32_t stored_crc;
   std::memcpy(&stored_crc, data.data() + data.size() - 4, 4);
-  const auto crc = static_cast<uint32_t>(crc32(
-      0, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size() - 4)));
+  const auto crc = static_cast<uint32_t>(
+      crc32(0, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size() - 4)));
   if (crc != stored_crc) return corrupt("checksum mismatch");
   const auto* base = reinterpret_cast<const uint8_t*>(data.data());
   Reader r(base + 8, base + data.size() - 4);
@@ -209,8 +209,7 @@ Result<std::unique_ptr<Index>> Index::Load(const std::string& dir) {
     PostingList& pl = im.lists[t];
     uint32_t parent, nblocks, nbytes;
     std::string name;
-    if (!r.Str(name) || name.empty() || !r.U32(parent) ||
-        !r.U32(pl.count) || !r.U32(nblocks)) {
+    if (!r.Str(name) || name.empty() || !r.U32(parent) || !r.U32(pl.count) || !r.U32(nblocks)) {
       return corrupt("term");
     }
     if (parent > nterms) return corrupt("term parent");
@@ -222,7 +221,8 @@ Result<std::unique_ptr<Index>> Index::Load(const std::string& dir) {
     }
     pl.blocks.resize(nblocks);
     for (BlockMeta& b : pl.blocks) {
-      if (!r.U32(b.last_doc) || !r.U32(b.offset) || !r.F32(b.max_pseudo_tf)) return corrupt("block");
+      if (!r.U32(b.last_doc) || !r.U32(b.offset) || !r.F32(b.max_pseudo_tf))
+        return corrupt("block");
       for (uint32_t f = 0; f < nf; ++f) {
         if (!r.F32(b.avg[f]) || !(b.avg[f] > 0)) return corrupt("block");
       }
@@ -241,7 +241,8 @@ Result<std::unique_ptr<Index>> Index::Load(const std::string& dir) {
       if (!DecodeBlock(pl, b, nf, buf)) return corrupt("postings of " + name);
       if (buf.empty()) continue;
       if (buf.back().doc >= ndocs) return corrupt("postings of " + name);
-      if (b < nblocks && buf.back().doc != pl.blocks[b].last_doc) return corrupt("skips of " + name);
+      if (b < nblocks && buf.back().doc != pl.blocks[b].last_doc)
+        return corrupt("skips of " + name);
       if (b == nblocks && buf.back().doc != pl.last_doc) return corrupt("last doc of " + name);
     }
     if (pl.tail_count() == 0 && pl.last_doc != pl.blocks.back().last_doc) {

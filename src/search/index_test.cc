@@ -199,14 +199,13 @@ TEST_F(IndexTest, PrefixTyposAndExplain) {
   q.explain = true;
   r = index_->Search(q);
   ASSERT_FALSE(r->hits.empty());
-  EXPECT_NE(r->hits[0].explanation.find("'~vi sinh'"), std::string::npos)
-      << r->hits[0].explanation;
+  EXPECT_NE(r->hits[0].explanation.find("'~vi sinh'"), std::string::npos) << r->hits[0].explanation;
 }
 
 TEST_F(IndexTest, BadInputNeverCrashes) {
-  for (std::string text : {std::string(""), std::string("\"\"\"\""), std::string("\xFF\xFE\x80"),
-                           std::string("\x01\x02 \x1F"), std::string("- : / ."),
-                           std::string(100000, 'a')}) {
+  for (std::string text :
+       {std::string(""), std::string("\"\"\"\""), std::string("\xFF\xFE\x80"),
+        std::string("\x01\x02 \x1F"), std::string("- : / ."), std::string(100000, 'a')}) {
     Query q;
     q.text = text;
     q.snippets = true;
@@ -240,8 +239,8 @@ TEST(IndexOptionsTest, Validation) {
 // A synthetic corpus large enough for several blocks per list: MaxScore (kAny, pruned) must return
 // exactly the same ranking as exhaustive evaluation (kAny with facets forces the exhaustive path).
 TEST(IndexPruningTest, MaxScoreEqualsExhaustive) {
-  const std::vector<std::string> words = {"công", "nghệ", "sinh", "học", "cong", "nghe", "thông",
-                                          "tin", "hòa", "bình", "khoa", "phát", "triển", "mới"};
+  const std::vector<std::string> words = {"công", "nghệ", "sinh", "học",  "cong", "nghe",  "thông",
+                                          "tin",  "hòa",  "bình", "khoa", "phát", "triển", "mới"};
   std::mt19937 rng(42);
   auto index = std::move(Index::Create({})).value();
   for (int i = 0; i < 3000; ++i) {
@@ -332,8 +331,8 @@ TEST(IndexConcurrencyTest, ReadersWhileOneWriterWrites) {
   std::atomic<bool> done{false};
   std::thread writer([&] {
     for (int i = 0; i < 400; ++i) {
-      (void)index->Upsert(Doc("d" + std::to_string(i % 150), "công nghệ " + std::to_string(i),
-                              "sinh học"));
+      (void)index->Upsert(
+          Doc("d" + std::to_string(i % 150), "công nghệ " + std::to_string(i), "sinh học"));
       if (i % 10 == 0) index->Delete("d" + std::to_string(i % 50));
     }
     done = true;

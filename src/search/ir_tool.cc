@@ -114,8 +114,8 @@ int IndexCmd(const Args& a, std::ostream& out, std::ostream& err) {
       return 2;
     }
   }
-  std::string sw_path = a.kv.count("--stopwords") ? a.kv.at("--stopwords")
-                                                  : "data/nlp-vi/stopwords_vi.txt";
+  std::string sw_path =
+      a.kv.count("--stopwords") ? a.kv.at("--stopwords") : "data/nlp-vi/stopwords_vi.txt";
   {
     std::ifstream sw(sw_path, std::ios::binary);
     if (sw) {
@@ -181,9 +181,9 @@ int IndexCmd(const Args& a, std::ostream& out, std::ostream& err) {
     return 1;
   }
   const auto t2 = std::chrono::steady_clock::now();
-  out << "indexed " << docs << " documents in "
-      << std::chrono::duration<double>(t1 - t0).count() << " s; saved in "
-      << std::chrono::duration<double>(t2 - t1).count() << " s to " << a.kv.at("--out") << "\n";
+  out << "indexed " << docs << " documents in " << std::chrono::duration<double>(t1 - t0).count()
+      << " s; saved in " << std::chrono::duration<double>(t2 - t1).count() << " s to "
+      << a.kv.at("--out") << "\n";
   return 0;
 }
 
@@ -214,7 +214,8 @@ int RunCmd(const Args& a, std::ostream& out, std::ostream& err) {
   const std::string tag = a.kv.count("--tag") ? a.kv.at("--tag") : "stio";
   RankingTuning ranking;
   try {
-    if (a.kv.count("--folded-weight")) ranking.folded_weight = std::stod(a.kv.at("--folded-weight"));
+    if (a.kv.count("--folded-weight"))
+      ranking.folded_weight = std::stod(a.kv.at("--folded-weight"));
     if (a.kv.count("--pair-weight")) ranking.pair_weight = std::stod(a.kv.at("--pair-weight"));
     if (a.kv.count("--stopword-weight")) {
       ranking.stopword_weight = std::stod(a.kv.at("--stopword-weight"));
@@ -259,8 +260,8 @@ int RunCmd(const Args& a, std::ostream& out, std::ostream& err) {
     q.ranking = ranking;
     const auto t0 = std::chrono::steady_clock::now();
     auto r = (*loaded)->Search(q);
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                     .count());
+    ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     if (!r.ok()) {
       err << "warning: " << qpath << ":" << lineno << ": " << r.status().ToString() << "\n";
       continue;
@@ -303,7 +304,8 @@ int EvalCmd(const Args& a, std::ostream& out, std::ostream& err) {
       std::stringstream ss(line);
       std::string q, d, g;
       if (!std::getline(ss, q, '\t') || !std::getline(ss, d, '\t') || !std::getline(ss, g)) {
-        err << "error: " << path << ":" << lineno << ": expected query-id<TAB>corpus-id<TAB>score\n";
+        err << "error: " << path << ":" << lineno
+            << ": expected query-id<TAB>corpus-id<TAB>score\n";
         return 1;
       }
       try {
@@ -403,9 +405,11 @@ int RunIrCommand(const std::vector<std::string>& args, std::ostream& out, std::o
   };
   const std::map<std::string, Spec> specs = {
       {"index", {kIndexHelp, {"--corpus", "--out", "--stopwords", "--title-weight"}, &IndexCmd}},
-      {"run", {kRunHelp, {"--index", "--queries", "--out", "--k", "--mode", "--tag", "--folded-weight",
-                "--pair-weight", "--stopword-weight"},
-               &RunCmd}},
+      {"run",
+       {kRunHelp,
+        {"--index", "--queries", "--out", "--k", "--mode", "--tag", "--folded-weight",
+         "--pair-weight", "--stopword-weight"},
+        &RunCmd}},
       {"eval", {kEvalHelp, {"--qrels", "--run"}, &EvalCmd}},
   };
   auto it = specs.find(cmd);

@@ -47,8 +47,8 @@ TEST_F(IrToolTest, IndexRunEvalEndToEndWithGzip) {
   ASSERT_EQ(Run({"index", "--corpus", dir_ + "/corpus.jsonl.gz", "--out", dir_ + "/idx"}), 0)
       << err_.str();
   EXPECT_NE(out_.str().find("indexed 3 documents"), std::string::npos);
-  ASSERT_EQ(Run({"run", "--index", dir_ + "/idx", "--queries", dir_ + "/queries.jsonl", "--k",
-                 "10", "--out", dir_ + "/run.trec"}),
+  ASSERT_EQ(Run({"run", "--index", dir_ + "/idx", "--queries", dir_ + "/queries.jsonl", "--k", "10",
+                 "--out", dir_ + "/run.trec"}),
             0)
       << err_.str();
   std::ifstream run(dir_ + "/run.trec");

@@ -44,9 +44,9 @@ bool DecodeBlock(const PostingList& list, size_t block, size_t num_fields,
   const bool tail = block == list.blocks.size();
   const size_t n = tail ? list.tail_count() : kBlockSize;
   const uint32_t begin = tail ? list.tail_offset : list.blocks[block].offset;
-  const uint32_t end_off = tail                              ? list.bytes.size()
+  const uint32_t end_off = tail                             ? list.bytes.size()
                            : block + 1 < list.blocks.size() ? list.blocks[block + 1].offset
-                                                             : list.tail_offset;
+                                                            : list.tail_offset;
   if (begin > end_off || end_off > list.bytes.size()) return false;
   out.resize(n);
   const uint8_t* p = list.bytes.data() + begin;
@@ -56,7 +56,7 @@ bool DecodeBlock(const PostingList& list, size_t block, size_t num_fields,
     uint32_t delta;
     if (!GetVarint(p, end, delta)) return false;
     if (delta == 0 && (block > 0 || i > 0)) return false;  // documents strictly increase
-    if (prev + delta < prev) return false;                   // overflow
+    if (prev + delta < prev) return false;                 // overflow
     out[i].doc = prev + delta;
     prev = out[i].doc;
     for (size_t f = 0; f < num_fields; ++f) {
@@ -68,8 +68,7 @@ bool DecodeBlock(const PostingList& list, size_t block, size_t num_fields,
   return p == end;
 }
 
-Cursor::Cursor(const PostingList* list, size_t num_fields)
-    : list_(list), num_fields_(num_fields) {
+Cursor::Cursor(const PostingList* list, size_t num_fields) : list_(list), num_fields_(num_fields) {
   buf_.reserve(kBlockSize);
   LoadBlock(0);
 }

@@ -40,9 +40,7 @@ struct PostingList {
   uint32_t last_doc = 0;     // of the last posting (valid if count > 0)
   uint32_t tail_offset = 0;  // where the tail starts in `bytes`
 
-  uint32_t tail_count() const {
-    return count - static_cast<uint32_t>(blocks.size() * kBlockSize);
-  }
+  uint32_t tail_count() const { return count - static_cast<uint32_t>(blocks.size() * kBlockSize); }
   // Appends a posting; REQUIRES: p.doc > last_doc or count == 0. Returns true when the tail is
   // full and the caller must seal it with SealTail.
   bool Append(const Posting& p, size_t num_fields);

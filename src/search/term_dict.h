@@ -1,8 +1,8 @@
 // TermDict: the term dictionary, string → dense id, as an open-addressing hash table over an arena
-// of term bytes (1 MiB chunks). Compared with std::unordered_map<std::string, uint32_t> it needs one allocation
-// per 1 MiB of terms instead of one per term, and a lookup touches one slot and one arena range,
-// which is what matters with millions of syllable pairs.
-// Thread-safety: none; Index guards it.
+// of term bytes (1 MiB chunks). Compared with std::unordered_map<std::string, uint32_t> it needs
+// one allocation per 1 MiB of terms instead of one per term, and a lookup touches one slot and one
+// arena range, which is what matters with millions of syllable pairs. Thread-safety: none; Index
+// guards it.
 #pragma once
 
 #include <algorithm>

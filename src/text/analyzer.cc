@@ -22,7 +22,7 @@ bool IsWordChar(char32_t c) {
   if (c >= 0xFE00 && c <= 0xFE0F) return false;  // variation selectors
   if (c >= 0xFF00 && c <= 0xFF0F) return false;
   if (c == 0xFEFF || c == kReplacementChar) return false;
-  if (c >= 0x1F000) return false;  // emoji and other pictographs
+  if (c >= 0x1F000) return false;                // emoji and other pictographs
   if (c >= 0xE000 && c <= 0xF8FF) return false;  // private use
   if (IsApostrophe(c)) return false;
   return true;
@@ -101,8 +101,8 @@ std::vector<Token> Analyze(std::string_view in) {
       }
       break;
     }
-    // Cap the work on absurd runs first, then cut the normalised form, so the cut does not depend on
-    // whether the input was NFC or NFD.
+    // Cap the work on absurd runs first, then cut the normalised form, so the cut does not depend
+    // on whether the input was NFC or NFD.
     if (raw.size() > 16 * kMaxTokenCodePoints) raw.resize(16 * kMaxTokenCodePoints);
     Token t;
     // Vietnamese has a few thousand distinct syllables: remember their normal forms (per thread)

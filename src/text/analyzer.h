@@ -27,7 +27,7 @@ inline constexpr size_t kMaxTokenCodePoints = 48;
 struct Token {
   std::string exact;
   std::string folded;
-  uint32_t begin = 0;     // byte offsets of the token in the analysed input
+  uint32_t begin = 0;  // byte offsets of the token in the analysed input
   uint32_t end = 0;
   uint32_t position = 0;  // 0, 1, 2, ... in token order
   bool glued = false;     // joined to the previous token by '-', ':', '/', '_' or '.' (no space)

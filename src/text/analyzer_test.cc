@@ -15,7 +15,8 @@ std::vector<std::string> Exact(std::string_view in) {
 using V = std::vector<std::string>;
 
 TEST(AnalyzerTest, SplitsSyllables) {
-  EXPECT_EQ(Exact("Công nghệ sinh học, Việt Nam."), (V{"công", "nghệ", "sinh", "học", "việt", "nam"}));
+  EXPECT_EQ(Exact("Công nghệ sinh học, Việt Nam."),
+            (V{"công", "nghệ", "sinh", "học", "việt", "nam"}));
 }
 
 TEST(AnalyzerTest, KeepsCodesAndNumbersUseful) {
@@ -52,7 +53,9 @@ TEST(AnalyzerTest, NfdAndOldToneStyleAnalyseTheSame) {
 
 TEST(AnalyzerTest, BadInputNeverCrashes) {
   EXPECT_TRUE(Analyze("").empty());
-  EXPECT_EQ(Exact("\xFF\xFE" "abc\x80"), (V{"abc"}));
+  EXPECT_EQ(Exact("\xFF\xFE"
+                  "abc\x80"),
+            (V{"abc"}));
   EXPECT_EQ(Exact("\u0301\u0301a"), (V{"a"}));
   std::string long_word(10000, 'x');
   auto t = Analyze(long_word);

@@ -162,9 +162,7 @@ static std::u32string ComposeNfd(std::u32string_view d) {
 
 std::u32string ToNfc(std::u32string_view in) { return ComposeNfd(ToNfd(in)); }
 
-std::string ToNfc(std::string_view in) {
-  return EncodeUtf8(ToNfc(DecodeUtf8(in).value()));
-}
+std::string ToNfc(std::string_view in) { return EncodeUtf8(ToNfc(DecodeUtf8(in).value())); }
 
 void PlaceToneNfd(std::u32string& word) {
   struct Letter {
@@ -214,8 +212,8 @@ void PlaceToneNfd(std::u32string& word) {
   if (ve - vb > 1 && vb > 0) {
     const char32_t prev = letters[vb - 1].base;
     const Letter& first = letters[vb];
-    if (!first.quality && ((prev == 'q' && first.base == 'u') ||
-                           (prev == 'g' && vb == 1 && first.base == 'i'))) {
+    if (!first.quality &&
+        ((prev == 'q' && first.base == 'u') || (prev == 'g' && vb == 1 && first.base == 'i'))) {
       ++vb;
     }
   }
@@ -321,8 +319,8 @@ std::string FoldDiacritics(std::string_view in) {
 
 static bool IsSpace(char32_t c) {
   return c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200B) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
-         c == 0x205F || c == 0x3000 || c == 0xFEFF;
+         (c >= 0x2000 && c <= 0x200B) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x3000 || c == 0xFEFF;
 }
 
 std::string MatchKey(std::string_view in) {

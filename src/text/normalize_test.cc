@@ -11,7 +11,8 @@
 namespace stio::text {
 namespace {
 
-// Expands \uXXXX escapes (the golden file writes NFD input that way so editors cannot normalise it).
+// Expands \uXXXX escapes (the golden file writes NFD input that way so editors cannot normalise
+// it).
 std::string Unescape(const std::string& s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {

@@ -13,16 +13,18 @@ namespace {
 // Strings drawn from Vietnamese letters (precomposed and combining), digits and separators.
 rc::Gen<std::string> VietnameseText() {
   static const std::vector<std::string> kPieces = {
-      "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "đ", "Đ", "n", "g", "h", "t",
-      "c", "q", "k", "A", "Ơ", "Ư", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302",
-      "\u0306", "\u031B", "à", "ế", "ộ", "ử", "ỹ", " ", "-", ".", ",", "’", "'", "1", "9", "5G"};
-  return rc::gen::map(rc::gen::container<std::vector<size_t>>(
-                          rc::gen::inRange<size_t>(0, kPieces.size())),
-                      [](const std::vector<size_t>& idx) {
-                        std::string s;
-                        for (size_t i : idx) s += kPieces[i];
-                        return s;
-                      });
+      "a",      "ă",      "â", "e", "ê",      "i",      "o",      "ô",      "ơ",      "u",
+      "ư",      "y",      "đ", "Đ", "n",      "g",      "h",      "t",      "c",      "q",
+      "k",      "A",      "Ơ", "Ư", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302",
+      "\u0306", "\u031B", "à", "ế", "ộ",      "ử",      "ỹ",      " ",      "-",      ".",
+      ",",      "’",      "'", "1", "9",      "5G"};
+  return rc::gen::map(
+      rc::gen::container<std::vector<size_t>>(rc::gen::inRange<size_t>(0, kPieces.size())),
+      [](const std::vector<size_t>& idx) {
+        std::string s;
+        for (size_t i : idx) s += kPieces[i];
+        return s;
+      });
 }
 
 std::vector<std::pair<std::string, std::string>> Forms(const std::string& s) {

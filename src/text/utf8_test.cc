@@ -15,7 +15,12 @@ TEST(Utf8Test, RoundTripsValidText) {
 
 TEST(Utf8Test, ReplacesEachMaximalSubpartOnce) {
   // Truncated 3-byte sequence, stray continuation, overlong '/', surrogate, > U+10FFFF.
-  const std::string bad = "a\xE1\x80" "b\x80" "c\xC0\xAF" "d\xED\xA0\x80" "e\xF4\x90\x80\x80";
+  const std::string bad =
+      "a\xE1\x80"
+      "b\x80"
+      "c\xC0\xAF"
+      "d\xED\xA0\x80"
+      "e\xF4\x90\x80\x80";
   auto d = DecodeUtf8(bad);
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(EncodeUtf8(*d),
