@@ -11,6 +11,7 @@
 #include "core/crypto.h"
 #include "core/strings.h"
 #include "domain/accounts.h"
+#include "domain/ip.h"
 #include "domain/plans.h"
 #include "domain/reference.h"
 #include "http/server.h"
@@ -95,6 +96,8 @@ Result<std::unique_ptr<storage::Database>> OpenDatabase(const std::string& path,
   if (!loaded.ok()) return loaded.status().WithContext("loading reference data from " + data_dir);
   auto plans = domain::LoadPlanData(*db, data_dir, Clock::Real());
   if (!plans.ok()) return plans.status().WithContext("loading data/plans from " + data_dir);
+  auto ip_rules = domain::LoadIpRules(*db, data_dir, Clock::Real());
+  if (!ip_rules.ok()) return ip_rules.status().WithContext("loading data/ip from " + data_dir);
   if (loaded->files_loaded > 0) {
     log << "stio: loaded " << loaded->files_loaded << " reference data set(s) from " << data_dir
         << "\n";

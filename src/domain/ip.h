@@ -1,0 +1,87 @@
+// Intellectual property (issue 7): the province's IP assets (patents, utility solutions, designs,
+// marks, geographical indications, plant varieties, layout designs), their events, deadlines
+// computed from the rules in data/ip/deadline_rules.json (ip_deadlines.h), the free-to-use finder
+// and statistics per 10,000 inhabitants.
+//
+// Same rules as registry.h: every function works in the caller's transaction, checks permissions
+// through policy.h, validates everything before writing, and audits every write. Unpublished
+// applications are visible only to staff and to members of the owner organization (to everyone
+// else they do not exist: 404); members write only their own organization's assets.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+#include "domain/common.h"
+#include "domain/ip_deadlines.h"
+
+namespace stio::domain {
+
+// Loads data/ip/deadline_rules.json into ip_rules if its checksum changed. Returns the number of
+// kinds loaded (0 if the file was current or absent). A malformed file is an error naming it.
+Result<int> LoadIpRules(storage::Database& db, const std::string& data_dir, const Clock& clock);
+// The rules as stored (the file's document, reassembled); NotFound if none were loaded.
+Result<Json> GetIpRulesDocument(storage::Transaction& tx);
+Result<IpRules> ReadIpRules(storage::Transaction& tx);
+
+struct IpAssetFilter {
+  std::optional<std::string> q;  // title or number, accent-insensitive
+  std::optional<std::string> kind;
+  std::optional<std::string> status;
+  std::optional<int64_t> owner_organization_id;
+  std::optional<std::string> province_code;
+  std::optional<std::string> class_prefix;  // e.g. "A01B" or Nice "30"
+};
+
+Result<Json> CreateIpAsset(storage::Transaction& tx, const Actor& actor, const Clock& clock,
+                           const Json& input);
+// The asset with its computed schedule and its events.
+Result<Json> GetIpAsset(storage::Transaction& tx, const Actor& actor, const Clock& clock,
+                        int64_t id);
+// `patch` may carry "version" (stale -> Aborted, 409).
+Result<Json> UpdateIpAsset(storage::Transaction& tx, const Actor& actor, const Clock& clock,
+                           int64_t id, const Json& patch);
+Status DeleteIpAsset(storage::Transaction& tx, const Actor& actor, const Clock& clock, int64_t id);
+Result<ListResult> ListIpAssets(storage::Transaction& tx, const Actor& actor, const Clock& clock,
+                                const IpAssetFilter& filter, const ListParams& params);
+
+// Events: filing, examination_notice, grant (sets grant_date, grant_number, status granted),
+// fee_payment (needs paid_up_to, beyond the stored one), renewal (one more renewal), assignment,
+// licence, lapse (status lapsed), invalidation (status invalidated). Returns the event and the
+// asset after it.
+Result<Json> AddIpEvent(storage::Transaction& tx, const Actor& actor, const Clock& clock,
+                        int64_t asset_id, const Json& input);
+Result<Json> ListIpEvents(storage::Transaction& tx, const Actor& actor, int64_t asset_id);
+
+struct IpDeadlineQuery {
+  std::optional<std::string> from;  // default: today
+  std::optional<std::string> to;    // default: from + 1 year
+  bool at_risk_only = false;
+  int at_risk_days = 60;
+  std::optional<int64_t> owner_organization_id;
+};
+// The calendar: every deadline of the visible assets whose due date (or grace) falls in the range,
+// earliest first, each with its asset; and the number of assets at risk of lapsing.
+Result<Json> ListIpDeadlines(storage::Transaction& tx, const Actor& actor, const Clock& clock,
+                             const IpDeadlineQuery& query);
+
+// Patents and utility solutions whose term ended or that lapsed, by IPC prefix and province.
+Result<ListResult> FindFreeToUse(storage::Transaction& tx, const Actor& actor, const Clock& clock,
+                                 const std::optional<std::string>& ipc_prefix,
+                                 const std::optional<std::string>& province_code,
+                                 const ListParams& params);
+
+// Applications (by filing year) and grants (by grant year) per kind, year and province, with the
+// rate per 10,000 inhabitants from the province's population (admin_units, 2025 map).
+Result<Json> IpStatistics(storage::Transaction& tx, const std::optional<std::string>& province_code,
+                          const std::optional<std::string>& kind,
+                          const std::optional<int64_t>& year_from,
+                          const std::optional<int64_t>& year_to);
+
+// Checks and normalises one class code for a scheme (ipc, nice, locarno): "a01b1/00" ->
+// "A01B 1/00", "09" -> "9" (Nice), "2-01" -> "02-01" (Locarno).
+Result<std::string> NormalizeIpClass(std::string_view scheme, std::string_view code);
+
+}  // namespace stio::domain
