@@ -7,6 +7,7 @@
 
 #include "api/api.h"
 #include "api/problem.h"
+#include "core/csv.h"
 #include "core/strings.h"
 #include "domain/indicators.h"
 #include "domain/plans.h"
@@ -93,6 +94,27 @@ Result<domain::UnitRef> UnitParam(const http::Request& req, std::optional<std::s
   return domain::MakeUnit(*code, NonEmpty(req, "level"), NonEmpty(req, "era"));
 }
 
+// A series as CSV (one row per period), for spreadsheets.
+http::Response SeriesCsv(const json& series) {
+  auto num = [](const json& v) { return v.is_number() ? v.dump() : std::string(); };
+  std::string out = WriteCsvRow({"indicator", "unit", "period", "value", "numerator", "denominator",
+                                 "parts", "parts_with_data", "provisional", "reason"});
+  const std::string code = series["indicator"]["code"];
+  const std::string unit = series["unit"]["code"];
+  for (const json& p : series["points"]) {
+    out += WriteCsvRow({code, unit, p["period"].get<std::string>(), num(p["value"]),
+                        num(p["numerator"]), num(p["denominator"]), num(p["parts"]),
+                        num(p["parts_with_data"]), p["provisional"].get<bool>() ? "true" : "false",
+                        CsvGuardFormula(p.value("reason", ""))});
+  }
+  http::Response r;
+  r.status = 200;
+  r.headers.Set("Content-Type", "text/csv; charset=utf-8");
+  r.headers.Set("Content-Disposition", "attachment; filename=\"" + code + "-" + unit + ".csv\"");
+  r.body = std::move(out);
+  return r;
+}
+
 }  // namespace
 
 void Api::AddMonitoringRoutes() {
@@ -160,10 +182,24 @@ void Api::AddMonitoringRoutes() {
         auto from = NonEmpty(c.req, "from");
         auto to = NonEmpty(c.req, "to");
         if (!from) return Problem(Status::InvalidArgument("from is required", "from"));
-        return ReadJson(c, [&](storage::Transaction& tx) {
-          return domain::IndicatorSeries(tx, c.req.params["code"], *unit, *from,
-                                         to.value_or(*from));
+        const std::string format = c.req.Query("format").value_or("json");
+        if (format != "json" && format != "csv") {
+          return Problem(Status::InvalidArgument("format must be json or csv", "format"));
+        }
+        if (format == "json") {
+          return ReadJson(c, [&](storage::Transaction& tx) {
+            return domain::IndicatorSeries(tx, c.req.params["code"], *unit, *from,
+                                           to.value_or(*from));
+          });
+        }
+        json series;
+        Status s = c.Read([&](storage::Transaction& tx) {
+          STIO_ASSIGN_OR_RETURN(series, domain::IndicatorSeries(tx, c.req.params["code"], *unit,
+                                                                *from, to.value_or(*from)));
+          return Status::Ok();
         });
+        if (!s.ok()) return Problem(s);
+        return SeriesCsv(series);
       });
   Add("GET", "/api/v1/indicators/{code}/lineage", kPublic,
       "The values and registry records behind one figure", [](Context& c) {

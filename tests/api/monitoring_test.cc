@@ -170,6 +170,14 @@ TEST_F(MonitoringTest, SeriesLineageAndKpisFromTheRegistry) {
       Call(Who::kPublic, "GET", "/api/v1/indicators/RD_STAFF_PER_10K/series?unit=38&from=2024"));
   EXPECT_NEAR(rate["points"][0]["value"].get<double>(), 1200.0 / 3700000 * 10000, 1e-9);
   EXPECT_TRUE(rate["points"][0]["provisional"].get<bool>());  // drafts
+  HttpResponse csv = Call(Who::kPublic, "GET",
+                          "/api/v1/indicators/RD_STAFF_PER_10K/series?unit=38&from=2023&to=2024&"
+                          "format=csv");
+  EXPECT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.Header("content-type").rfind("text/csv", 0), 0u);
+  EXPECT_EQ(csv.body.rfind("indicator,unit,period,value,numerator,denominator,parts,", 0), 0u);
+  EXPECT_NE(csv.body.find("\r\nRD_STAFF_PER_10K,38,2024,3.2432"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find("\r\nRD_STAFF_PER_10K,38,2023,,"), std::string::npos) << csv.body;
   json kpis = Body(Call(Who::kPublic, "GET",
                         "/api/v1/ioc/kpis?unit=38&indicators=RD_STAFF_PER_10K,ST_ENTERPRISES_N"));
   ASSERT_EQ(kpis["items"].size(), 2u) << kpis;
