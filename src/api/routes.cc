@@ -535,6 +535,7 @@ void Api::AddRoutes() {
   });
 
   AddMonitoringRoutes();
+  AddIndexRoutes();
 }
 
 }  // namespace stio::api

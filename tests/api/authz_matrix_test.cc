@@ -52,6 +52,22 @@ struct Case {
 
 std::string Id(int64_t id) { return std::to_string(id); }
 
+// Three countries' HDI inputs (UNDP HDR 2019), for the index computation routes.
+json HdiRows() {
+  json rows = json::array();
+  const std::pair<const char*, double> values[][4] = {
+      {{"LE", 82.3}, {"EYS", 18.1}, {"MYS", 12.6}, {"GNIPC", 68059}},
+      {{"LE", 76.9}, {"EYS", 16.3}, {"MYS", 9.0}, {"GNIPC", 11700}},
+      {{"LE", 62.0}, {"EYS", 6.5}, {"MYS", 2.0}, {"GNIPC", 912}}};
+  const char* units[] = {"NOR", "BRA", "NER"};
+  for (int u = 0; u < 3; ++u) {
+    for (const auto& [code, v] : values[u]) {
+      rows.push_back({{"unit", units[u]}, {"indicator", code}, {"year", 2018}, {"value", v}});
+    }
+  }
+  return rows;
+}
+
 std::vector<Case> Cases(const Seed& seed) {
   using T = const Target&;
   const std::string v1 = "/api/v1";
@@ -225,6 +241,25 @@ std::vector<Case> Cases(const Seed& seed) {
        [=](T t) { return v1 + "/plans/" + Id(t.plan) + "/scorecard"; }},
       {"GET", v1 + "/ioc/kpis", Permission::kReadPublic, false,
        [=](T t) { return v1 + "/ioc/kpis?unit=38&indicators=" + t.indicator; }},
+      // Innovation index: public reads and pure computations (nothing is written)
+      {"GET", v1 + "/index/frameworks", Permission::kReadPublic, false,
+       fixed(v1 + "/index/frameworks")},
+      {"GET", v1 + "/index/frameworks/{code}", Permission::kReadPublic, false,
+       fixed(v1 + "/index/frameworks/PII")},
+      {"GET", v1 + "/index/published", Permission::kReadPublic, false,
+       fixed(v1 + "/index/published?edition=2025")},
+      {"GET", v1 + "/index/provinces/{code}", Permission::kReadPublic, false,
+       fixed(v1 + "/index/provinces/46")},
+      {"POST", v1 + "/index/compute", Permission::kReadPublic, false, fixed(v1 + "/index/compute"),
+       json_body({{"framework", "HDI"}, {"values", HdiRows()}})},
+      {"POST", v1 + "/index/whatif", Permission::kReadPublic, false, fixed(v1 + "/index/whatif"),
+       json_body({{"framework", "HDI"},
+                  {"base", HdiRows()},
+                  {"unit", "NER"},
+                  {"changes", {{{"indicator", "MYS"}, {"value", 3.0}}}}})},
+      {"POST", v1 + "/index/robustness", Permission::kReadPublic, false,
+       fixed(v1 + "/index/robustness"),
+       json_body({{"framework", "HDI"}, {"values", HdiRows()}, {"runs", 20}, {"seed", 7}})},
   };
 }
 
@@ -361,7 +396,8 @@ TEST_F(AuthzMatrixTest, EveryRouteAgainstEveryRole) {
         EXPECT_EQ(AuditCount(), audit_before) << "a refused request wrote to the audit log";
       } else if (c.method == "GET") {
         EXPECT_EQ(AuditCount(), audit_before) << "a read wrote to the audit log";
-      } else if (res.status < 300 && c.pattern != "/api/v1/auth/logout") {
+      } else if (res.status < 300 && c.pattern != "/api/v1/auth/logout" &&
+                 c.pattern.rfind("/api/v1/index/", 0) != 0) {  // index POSTs only compute
         EXPECT_GT(AuditCount(), audit_before) << "a write is missing from the audit log";
       }
     }

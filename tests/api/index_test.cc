@@ -1,0 +1,288 @@
+// The innovation index over HTTP: frameworks, published PII figures on both maps, a province's
+// history, and compute / what-if / robustness on values in the body, with hostile input.
+#include <set>
+#include <string>
+
+#include "api/api_fixture.h"
+
+namespace stio::apitest {
+namespace {
+
+// Synthetic PII values for `n` provinces (2025 codes): every public indicator and denominator,
+// all within the framework's valid ranges, varied so that ranks differ.
+json PiiRows(int n = 8, int year = 2025) {
+  static const char* kUnits[] = {"01", "79", "22", "31", "46", "75", "25", "86", "52", "48"};
+  static const char* kIndicators[] = {"1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.2.1", "1.2.2",
+                                      "1.2.3", "2.1.1", "4.1.1", "4.2.1", "4.2.2", "4.3.1",
+                                      "5.1.1", "6.1.1", "6.1.2", "6.1.3", "6.2.1", "6.2.2",
+                                      "6.2.3", "6.3.1", "7.1.1"};
+  json rows = json::array();
+  for (int u = 0; u < n; ++u) {
+    int i = 0;
+    for (const char* code : kIndicators) {
+      double v = ((u * 7 + i * 3) % 10) + 1 + 0.1 * u;  // 1..10.9; [0, 10] indicators capped
+      if (v > 10) v = 10;
+      rows.push_back({{"unit", kUnits[u]},
+                      {"indicator", code},
+                      {"year", year},
+                      {"value", v},
+                      {"source", "test"}});
+      ++i;
+    }
+    rows.push_back(
+        {{"unit", kUnits[u]}, {"indicator", "POP"}, {"year", year}, {"value", 1e6 * (u + 1)}});
+    rows.push_back(
+        {{"unit", kUnits[u]}, {"indicator", "GRDP"}, {"year", year}, {"value", 1e5 * (u + 1)}});
+    rows.push_back({{"unit", kUnits[u]},
+                    {"indicator", "ENTERPRISES"},
+                    {"year", year},
+                    {"value", 1e3 * (u + 1)}});
+  }
+  return rows;
+}
+
+class IndexTest : public ApiFixture {
+ protected:
+  HttpResponse Post(const std::string& path, const json& body) {
+    return Call(Who::kPublic, "POST", path, body.dump());
+  }
+};
+
+TEST_F(IndexTest, FrameworksListAndTreeWithSourcesAndAssumptions) {
+  json list = Body(Call(Who::kPublic, "GET", "/api/v1/index/frameworks"));
+  bool pii = false;
+  for (const json& f : list["items"]) {
+    if (f["code"] == "PII") {
+      pii = true;
+      EXPECT_EQ(f["indicators"], 21);
+    }
+  }
+  EXPECT_TRUE(pii) << list;
+  EXPECT_TRUE(list["load_errors"].empty()) << list["load_errors"];
+  json fw = Body(Call(Who::kPublic, "GET", "/api/v1/index/frameworks/PII"));
+  EXPECT_EQ(fw["root"], "PII");
+  ASSERT_TRUE(fw["tree"].is_array());
+  int indicators = 0;
+  for (const json& n : fw["tree"]) {
+    if (n["is_indicator"]) {
+      ++indicators;
+      EXPECT_FALSE(n["source"].get<std::string>().empty()) << n;
+    }
+  }
+  EXPECT_EQ(indicators, 21);
+  EXPECT_FALSE(fw["assumed"].empty());
+  EXPECT_TRUE(IsProblem(Call(Who::kPublic, "GET", "/api/v1/index/frameworks/NOPE"), 404));
+}
+
+TEST_F(IndexTest, PublishedFiguresOnBothMapsWithSources) {
+  json all = Body(Call(Who::kPublic, "GET", "/api/v1/index/published"));
+  EXPECT_EQ(all["editions"], json({2023, 2024, 2025}));
+  EXPECT_FALSE(all["caveat"].get<std::string>().empty());
+  bool map63 = false, map34 = false;
+  for (const json& f : all["figures"]) {
+    EXPECT_EQ(f["source_url"].get<std::string>().rfind("http", 0), 0u) << f;
+    map63 = map63 || f["map"] == 63;
+    map34 = map34 || f["map"] == 34;
+  }
+  EXPECT_TRUE(map63 && map34);
+  ASSERT_EQ(all["provinces_2025"].size(), 34u);
+  json y2025 = Body(Call(Who::kPublic, "GET", "/api/v1/index/published?edition=2025"));
+  for (const json& f : y2025["figures"]) EXPECT_EQ(f["edition"], 2025);
+  // Huế 2025: 49.37, rank 5, input 51.50, output 47.23.
+  bool hue = false;
+  for (const json& p : y2025["provinces_2025"]) {
+    if (p["code"] == "46") {
+      hue = true;
+      EXPECT_EQ(p["latest"]["score"], 49.37);
+      EXPECT_EQ(p["latest"]["rank"], 5);
+      EXPECT_EQ(p["latest"]["input_score"], 51.5);
+    }
+  }
+  EXPECT_TRUE(hue);
+  EXPECT_TRUE(IsProblem(Call(Who::kPublic, "GET", "/api/v1/index/published?edition=1999"), 404));
+  EXPECT_TRUE(
+      IsProblem(Call(Who::kPublic, "GET", "/api/v1/index/published?edition=abc"), 400, "edition"));
+}
+
+TEST_F(IndexTest, ProvinceHistoryAcrossTheMapChange) {
+  // Hải Phòng (31) on the 34 map includes the former Hải Dương (30).
+  json hp = Body(Call(Who::kPublic, "GET", "/api/v1/index/provinces/31"));
+  EXPECT_EQ(hp["code"], "31");
+  bool y2023 = false, y2025 = false;
+  for (const json& h : hp["history"]) {
+    if (h["edition"] == 2023 && h["province_code"] == "31") y2023 = true;
+    if (h["edition"] == 2025) {
+      y2025 = true;
+      EXPECT_EQ(h["map"], 34);
+    }
+  }
+  EXPECT_TRUE(y2023 && y2025) << hp["history"];
+  EXPECT_EQ(hp["map_change"]["year"], 2025);
+  bool hai_duong = false;
+  for (const json& p : hp["predecessors"]) hai_duong = hai_duong || p["code"] == "30";
+  EXPECT_TRUE(hai_duong) << hp["predecessors"];
+  // A former province's code answers for the province it became part of.
+  EXPECT_EQ(Body(Call(Who::kPublic, "GET", "/api/v1/index/provinces/30"))["code"], "31");
+  EXPECT_TRUE(IsProblem(Call(Who::kPublic, "GET", "/api/v1/index/provinces/99"), 404));
+}
+
+TEST_F(IndexTest, ComputeGivesScoresRanksAndNotes) {
+  json rows = PiiRows();
+  rows.erase(rows.begin());  // 01 has no 1.1.1: reported as missing, not silently dropped
+  HttpResponse r = Post("/api/v1/index/compute", {{"values", rows}, {"unit", "46"}});
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 400);
+  json out = Body(r);
+  EXPECT_EQ(out["edition"], 2025);
+  ASSERT_EQ(out["units"].size(), 8u);
+  std::set<int> ranks;
+  for (const json& u : out["units"]) {
+    EXPECT_TRUE(u["scores"].contains("PII")) << u;
+    EXPECT_TRUE(u["scores"].contains("IN"));
+    EXPECT_TRUE(u["scores"].contains("P1"));
+    ranks.insert(u["ranks"]["PII"].get<int>());
+  }
+  EXPECT_EQ(*ranks.begin(), 1);
+  bool missing = false;
+  for (const json& n : out["notes"]) {
+    missing = missing || (n["kind"] == "missing_not_imputed" && n["unit"] == "01" &&
+                          n["indicator"] == "1.1.1");
+  }
+  EXPECT_TRUE(missing) << out["notes"];
+  EXPECT_EQ(out["profile"]["unit"], "46");
+  // The same with the HDI framework reproduces its published value for Norway (2018: 0.954).
+  json hdi = json::array();
+  for (auto [code, v] : {std::pair<const char*, double>{"LE", 82.3},
+                         {"EYS", 18.1},
+                         {"MYS", 12.6},
+                         {"GNIPC", 68059}}) {
+    hdi.push_back({{"unit", "NOR"}, {"indicator", code}, {"year", 2018}, {"value", v}});
+  }
+  json h = Body(Post("/api/v1/index/compute", {{"framework", "HDI"}, {"values", hdi}}));
+  ASSERT_EQ(h["units"].size(), 1u) << h;
+  EXPECT_NEAR(h["units"][0]["scores"]["HDI"].get<double>(), 0.954, 0.0006);
+}
+
+TEST_F(IndexTest, ComputeRejectsHostileInputNamingTheRow) {
+  const std::string path = "/api/v1/index/compute";
+  auto with = [](json row, size_t at = 3) {
+    json rows = PiiRows();
+    rows[at] = std::move(row);
+    return json{{"values", rows}};
+  };
+  // Unknown indicator and unit.
+  HttpResponse r =
+      Post(path, with({{"unit", "01"}, {"indicator", "9.9.9"}, {"year", 2025}, {"value", 1}}));
+  EXPECT_TRUE(IsProblem(r, 400, "values[3]"));
+  EXPECT_NE(r.body.find("9.9.9"), std::string::npos);
+  r = Post(path, with({{"unit", "XX"}, {"indicator", "1.1.1"}, {"year", 2025}, {"value", 1}}));
+  EXPECT_TRUE(IsProblem(r, 400, "values[3]"));
+  EXPECT_NE(r.body.find("XX"), std::string::npos);
+  // Non-numeric value, missing year.
+  EXPECT_TRUE(IsProblem(
+      Post(path, with({{"unit", "01"}, {"indicator", "1.1.1"}, {"year", 2025}, {"value", "5,2"}})),
+      400, "values[3]"));
+  EXPECT_TRUE(IsProblem(Post(path, with({{"unit", "01"}, {"indicator", "1.1.1"}, {"value", 1}})),
+                        400, "values[3]"));
+  // Wrong sign (a count below zero) and out of range (a 0-10 score of 55).
+  r = Post(path, with({{"unit", "01"}, {"indicator", "1.1.4"}, {"year", 2025}, {"value", -3}}));
+  EXPECT_TRUE(IsProblem(r, 400, "values"));
+  EXPECT_NE(r.body.find("row 4"), std::string::npos) << r.body;
+  EXPECT_TRUE(IsProblem(
+      Post(path, with({{"unit", "01"}, {"indicator", "1.1.1"}, {"year", 2025}, {"value", 55}})),
+      400, "values"));
+  // Duplicate (unit, indicator, year).
+  json dup = PiiRows();
+  dup.push_back(dup[0]);
+  r = Post(path, {{"values", dup}});
+  EXPECT_TRUE(IsProblem(r, 400, "values"));
+  EXPECT_NE(r.body.find("1.1.1"), std::string::npos) << r.body;
+  // Not an array, empty, unknown framework, malformed JSON.
+  EXPECT_TRUE(IsProblem(Post(path, {{"values", "01,1.1.1,2025,3"}}), 400, "values"));
+  EXPECT_TRUE(IsProblem(Post(path, {{"values", json::array()}}), 400, "values"));
+  EXPECT_TRUE(
+      IsProblem(Post(path, {{"framework", "GII"}, {"values", PiiRows()}}), 400, "framework"));
+  EXPECT_TRUE(IsProblem(Call(Who::kPublic, "POST", path, "{\"values\": ["), 400));
+  // Too many rows.
+  json many = json::array();
+  for (int i = 0; i < 20001; ++i) many.push_back(json::object());
+  EXPECT_TRUE(IsProblem(Post(path, {{"values", many}}), 400, "values"));
+}
+
+TEST_F(IndexTest, WhatIfMovesTheUnitAndPlansCheapestChanges) {
+  const std::string path = "/api/v1/index/whatif";
+  json base = PiiRows();
+  // Find the worst unit first.
+  json computed = Body(Post("/api/v1/index/compute", {{"values", base}}));
+  std::string worst;
+  int worst_rank = 0;
+  for (const json& u : computed["units"]) {
+    if (u["ranks"]["PII"].get<int>() > worst_rank) {
+      worst_rank = u["ranks"]["PII"];
+      worst = u["unit"];
+    }
+  }
+  ASSERT_GT(worst_rank, 1);
+  json changes = json::array();
+  for (const char* code : {"1.1.1", "1.2.1", "1.2.2", "1.2.3"}) {
+    changes.push_back({{"indicator", code}, {"value", 10}});
+  }
+  HttpResponse r = Post(path, {{"base", base}, {"unit", worst}, {"changes", changes}, {"gain", 2}});
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 400);
+  json out = Body(r);
+  EXPECT_EQ(out["rank_before"], worst_rank);
+  EXPECT_GT(out["score_after"].get<double>(), out["score_before"].get<double>());
+  EXPECT_LE(out["rank_after"].get<int>(), worst_rank);
+  ASSERT_TRUE(out["gain"].is_object()) << out;
+  EXPECT_FALSE(out["gain"]["steps"].empty());
+  // Hostile: unknown unit, unknown indicator, twice the same indicator, wrong sign, gain too big.
+  EXPECT_TRUE(IsProblem(Post(path, {{"base", base}, {"unit", "99"}}), 400, "unit"));
+  EXPECT_TRUE(IsProblem(
+      Post(path,
+           {{"base", base}, {"unit", worst}, {"changes", {{{"indicator", "X"}, {"value", 1}}}}}),
+      400, "changes[0]"));
+  EXPECT_TRUE(IsProblem(Post(path, {{"base", base},
+                                    {"unit", worst},
+                                    {"changes",
+                                     {{{"indicator", "1.1.3"}, {"value", 1}},
+                                      {{"indicator", "1.1.3"}, {"value", 2}}}}}),
+                        400, "changes[1]"));
+  EXPECT_TRUE(IsProblem(Post(path, {{"base", base},
+                                    {"unit", worst},
+                                    {"changes", {{{"indicator", "1.1.3"}, {"value", -1}}}}}),
+                        400, "changes[0]"));
+  EXPECT_TRUE(IsProblem(Post(path, {{"base", base},
+                                    {"unit", worst},
+                                    {"changes", {{{"indicator", "1.1.3"}, {"value", "a"}}}}}),
+                        400, "changes[0]"));
+  EXPECT_TRUE(
+      IsProblem(Post(path, {{"base", base}, {"unit", worst}, {"gain", 1000}}), 400, "gain"));
+}
+
+TEST_F(IndexTest, RobustnessIsBoundedAndReproducible) {
+  const std::string path = "/api/v1/index/robustness";
+  json body = {{"values", PiiRows(6)}, {"runs", 30}, {"seed", 11}};
+  HttpResponse a = Post(path, body);
+  ASSERT_EQ(a.status, 200) << a.body.substr(0, 400);
+  json out = Body(a);
+  EXPECT_EQ(out["runs"], 30);
+  EXPECT_EQ(out["units"].size(), 6u);
+  for (const json& u : out["units"]) {
+    EXPECT_LE(u["p5_rank"].get<int>(), u["p95_rank"].get<int>());
+  }
+  EXPECT_EQ(Post(path, body).body, a.body);  // same seed, same answer
+  body["runs"] = 100000;
+  EXPECT_TRUE(IsProblem(Post(path, body), 400, "runs"));
+  body["runs"] = 0;
+  EXPECT_TRUE(IsProblem(Post(path, body), 400, "runs"));
+  body["runs"] = "many";
+  EXPECT_TRUE(IsProblem(Post(path, body), 400, "runs"));
+  body["runs"] = 10;
+  body["seed"] = -1;
+  EXPECT_TRUE(IsProblem(Post(path, body), 400, "seed"));
+  // A body above the bound is refused before parsing.
+  std::string huge = "{\"values\": [" + std::string(3 << 20, ' ') + "]}";
+  EXPECT_TRUE(IsProblem(Call(Who::kPublic, "POST", path, huge), 413));
+}
+
+}  // namespace
+}  // namespace stio::apitest
