@@ -1026,6 +1026,7 @@ struct ElementDef {
   std::string code, aggregation, derived_from;
   // (era|level|unit) -> period -> row
   std::map<std::string, std::map<std::string, const ValueRow*>> by_unit;
+  std::set<std::string> eras_levels;  // "2025|commune", ...: which kinds of unit have values
   std::vector<ValueRow> rows;
 };
 
@@ -1181,6 +1182,7 @@ class Engine {
       }
       for (const ValueRow& v : el->rows) {
         el->by_unit[Key(v.era, v.level, v.unit)][v.period] = &v;
+        el->eras_levels.insert(v.era + "|" + v.level);
         by_id_[v.id] = &v;
       }
     }
@@ -1282,7 +1284,8 @@ class Engine {
       // Its communes, if any has data.
       std::vector<double> xs;
       Figure cf;
-      const auto& communes = communes_[u.code];
+      static const std::vector<std::string> kNone;
+      const auto& communes = el.eras_levels.count("2025|commune") ? communes_[u.code] : kNone;
       for (const std::string& c : communes) {
         if (auto r = Recorded(el, "2025", "commune", c, p)) {
           xs.push_back(*r->value);
@@ -1297,7 +1300,7 @@ class Engine {
         return cf;
       }
       // The pre-2025 provinces it was made from.
-      const auto& olds = predecessors_[u.code];
+      const auto& olds = el.eras_levels.count("pre2025|province") ? predecessors_[u.code] : kNone;
       Figure of;
       for (const std::string& old : olds) {
         if (auto r = Recorded(el, "pre2025", "province", old, p)) {
@@ -1596,7 +1599,10 @@ Result<Json> KpiFeed(storage::Transaction& tx, const Clock& clock,
           {"days_since_update",
            f.newest.empty() ? Json()
                             : Json(days_between(f.newest.substr(0, 10), now.substr(0, 10)))},
-          {"days_since_period_end", days_between(p.EndDate(), now.substr(0, 10))}};
+          {"period_ended", p.EndDate() < now.substr(0, 10)},
+          {"days_since_period_end", p.EndDate() < now.substr(0, 10)
+                                        ? Json(days_between(p.EndDate(), now.substr(0, 10)))
+                                        : Json()}};
       break;
     }
     items.push_back(std::move(item));

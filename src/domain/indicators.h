@@ -119,8 +119,9 @@ Result<std::vector<std::pair<int, double>>> YearlyValues(storage::Transaction& t
                                                          const UnitRef& unit, int from, int to);
 
 // The IOC feed: for each indicator (all, if `codes` is empty), its latest value for the unit with
-// period, freshness (days since the figure's newest value was updated, age of the period) and
-// completeness (parts with data / parts).
+// period, freshness (days since the figure's newest value was updated; whether the period has
+// ended and how long ago: a registry count for the current year is "so far") and completeness
+// (parts with data / parts).
 Result<Json> KpiFeed(storage::Transaction& tx, const Clock& clock,
                      const std::vector<std::string>& codes, const UnitRef& unit);
 

@@ -184,6 +184,8 @@ TEST_F(MonitoringTest, SeriesLineageAndKpisFromTheRegistry) {
   EXPECT_EQ(kpis["items"][0]["period"], "2024");
   EXPECT_EQ(kpis["items"][0]["completeness"]["ratio"], 1.0);
   EXPECT_TRUE(kpis["items"][0]["freshness"]["days_since_update"].is_number());
+  EXPECT_TRUE(kpis["items"][0]["freshness"]["period_ended"].get<bool>());
+  EXPECT_TRUE(kpis["items"][1]["value"].is_null());  // the registry knows no organization in 38
 }
 
 }  // namespace
