@@ -159,7 +159,18 @@ http::Response Api::Dispatch(http::Request& req, std::string* route) {
   const int index = router_.MatchIndex(req, &path_matched);
   if (index < 0) {
     if (path_matched) {
-      return Problem(405, Status::InvalidArgument("method " + req.method + " is not allowed here"));
+      // RFC 9110: a 405 lists the methods the resource does support.
+      std::string allow;
+      for (const char* m : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
+        http::Request probe = req;
+        probe.method = m;
+        bool unused = false;
+        if (router_.MatchIndex(probe, &unused) >= 0) allow += (allow.empty() ? "" : ", ") + std::string(m);
+      }
+      http::Response r =
+          Problem(405, Status::InvalidArgument("method " + req.method + " is not allowed here"));
+      r.headers.Set("Allow", allow);
+      return r;
     }
     return Problem(Status::NotFound("no API route " + req.path));
   }
@@ -212,7 +223,9 @@ http::Response Api::Dispatch(http::Request& req, std::string* route) {
 
 http::Response Api::ServeStatic(const http::Request& req) {
   if (req.method != "GET" && req.method != "HEAD") {
-    return Problem(405, Status::InvalidArgument("only GET is served here"));
+    http::Response r = Problem(405, Status::InvalidArgument("only GET is served here"));
+    r.headers.Set("Allow", "GET, HEAD");
+    return r;
   }
   if (options_.web_root.empty()) {
     return http::Response::Text(404, "The web UI is not built. Run `make build`.\n");

@@ -112,11 +112,17 @@ int Fail(std::ostream& err, const std::string& cmd, const Status& s, int code = 
 }
 
 Result<std::unique_ptr<storage::Database>> Open(const Args& a, bool create, std::ostream& log) {
+  // A missing --db is a usage error; FailOpen reports it with exit code 2.
   STIO_ASSIGN_OR_RETURN(std::string db, a.Require("db"));
   if (!create && !std::filesystem::exists(db)) {
     return Status::NotFound("no database at '" + db + "' (run `stio migrate --db " + db + "`)");
   }
   return server::OpenDatabase(db, a.Get("data").value_or(""), create, log);
+}
+
+// Reports a failure to open the database: usage errors (a missing --db) exit 2, the rest 1.
+int FailOpen(std::ostream& err, const std::string& cmd, const Status& s) {
+  return Fail(err, cmd, s, s.code() == StatusCode::kInvalidArgument ? kUsage : kFailure);
 }
 
 int Serve(const Args& a, std::ostream& out, std::ostream& err) {
@@ -151,7 +157,7 @@ int Serve(const Args& a, std::ostream& out, std::ostream& err) {
 int Migrate(const Args& a, std::ostream& out, std::ostream& err) {
   if (Status s = a.Only({"db", "data"}); !s.ok()) return Fail(err, "migrate", s, kUsage);
   auto db = Open(a, /*create=*/true, out);
-  if (!db.ok()) return Fail(err, "migrate", db.status());
+  if (!db.ok()) return FailOpen(err, "migrate", db.status());
   auto v = (*db)->SchemaVersion();
   if (!v.ok()) return Fail(err, "migrate", v.status());
   out << "stio: database " << *a.Get("db") << " is at schema version " << *v << "\n";
@@ -170,7 +176,7 @@ int Backup(const Args& a, std::ostream& out, std::ostream& err) {
   storage::OpenOptions options;
   options.create_if_missing = false;
   auto db = storage::OpenSqlite(*path, options);
-  if (!db.ok()) return Fail(err, "backup", db.status());
+  if (!db.ok()) return FailOpen(err, "backup", db.status());
   if (Status s = (*db)->Backup(*target); !s.ok()) return Fail(err, "backup", s);
   out << "stio: backed up " << *path << " to " << *target << "\n";
   return 0;
@@ -203,7 +209,7 @@ int UserAdd(const Args& a, std::istream& in, std::ostream& out, std::ostream& er
   }
   if (!password.empty() && password.back() == '\r') password.pop_back();
   auto db = Open(a, /*create=*/true, err);
-  if (!db.ok()) return Fail(err, "user add", db.status());
+  if (!db.ok()) return FailOpen(err, "user add", db.status());
   domain::Json input = {{"email", *a.Get("email")},
                         {"role", *a.Get("role")},
                         {"display_name", a.Get("name").value_or("")},
@@ -231,7 +237,7 @@ int UserAdd(const Args& a, std::istream& in, std::ostream& out, std::ostream& er
 int UserList(const Args& a, std::ostream& out, std::ostream& err) {
   if (Status s = a.Only({"db", "data"}); !s.ok()) return Fail(err, "user list", s, kUsage);
   auto db = Open(a, /*create=*/false, err);
-  if (!db.ok()) return Fail(err, "user list", db.status());
+  if (!db.ok()) return FailOpen(err, "user list", db.status());
   domain::ListParams p;
   p.limit = 500;
   Status s = storage::WithTransaction(**db, storage::TxMode::kRead, [&](storage::Transaction& tx) {
@@ -253,7 +259,7 @@ int TokenCreate(const Args& a, std::ostream& out, std::ostream& err) {
   auto email = a.Require("email");
   if (!email.ok()) return Fail(err, "token create", email.status(), kUsage);
   auto db = Open(a, /*create=*/false, err);
-  if (!db.ok()) return Fail(err, "token create", db.status());
+  if (!db.ok()) return FailOpen(err, "token create", db.status());
   std::string token;
   Status s = storage::WithTransaction(**db, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
     STIO_ASSIGN_OR_RETURN(int64_t uid, domain::UserIdByEmail(tx, *email));
@@ -308,7 +314,7 @@ int Import(const Args& a, std::ostream& out, std::ostream& err) {
   ss << f.rdbuf();
   const std::string data = ss.str();
   auto db = Open(a, /*create=*/false, err);
-  if (!db.ok()) return Fail(err, "import", db.status());
+  if (!db.ok()) return FailOpen(err, "import", db.status());
   auto actor = ActorFor(**db, a);
   if (!actor.ok()) return Fail(err, "import", actor.status());
   domain::ImportReport report;
@@ -341,7 +347,7 @@ int Export(const Args& a, std::ostream& out, std::ostream& err) {
   auto format = domain::ParseFormat(a.Get("format").value_or("csv"));
   if (!format.ok()) return Fail(err, "export", format.status(), kUsage);
   auto db = Open(a, /*create=*/false, err);
-  if (!db.ok()) return Fail(err, "export", db.status());
+  if (!db.ok()) return FailOpen(err, "export", db.status());
   auto actor = ActorFor(**db, a);
   if (!actor.ok()) return Fail(err, "export", actor.status());
   std::string file;
@@ -414,7 +420,7 @@ int Records(const std::string& kind, const std::string& verb, const Args& a, std
     return Fail(err, cmd, s, kUsage);
   }
   auto db = Open(a, /*create=*/false, err);
-  if (!db.ok()) return Fail(err, cmd, db.status());
+  if (!db.ok()) return FailOpen(err, cmd, db.status());
   auto actor = ActorFor(**db, a);
   if (!actor.ok()) return Fail(err, cmd, actor.status());
   const Clock& clock = Clock::Real();
@@ -521,7 +527,7 @@ int Certificate(const std::string& verb, const Args& a, std::ostream& out, std::
   auto input = JsonInput(a);
   if (!input.ok()) return Fail(err, cmd, input.status(), kUsage);
   auto db = Open(a, /*create=*/false, err);
-  if (!db.ok()) return Fail(err, cmd, db.status());
+  if (!db.ok()) return FailOpen(err, cmd, db.status());
   auto actor = ActorFor(**db, a);
   if (!actor.ok()) return Fail(err, cmd, actor.status());
   domain::Json result;

@@ -97,6 +97,9 @@ Result<Format> ParseFormat(std::string_view name) {
 Result<ImportReport> Import(storage::Transaction& tx, const Actor& actor, const Clock& clock,
                             Entity entity, Format format, std::string_view data) {
   STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kImportExport));
+  if (Trim(data).empty() || Trim(data) == kUtf8Bom) {
+    return Status::InvalidArgument("the file is empty: send the CSV or JSON records as the body");
+  }
   ImportReport report;
   if (format == Format::kJson) {
     Json doc = Json::parse(data, nullptr, false);

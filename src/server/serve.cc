@@ -107,8 +107,9 @@ Result<std::unique_ptr<storage::Database>> OpenDatabase(const std::string& path,
 
 namespace {
 
-// The first start of a new database: create an admin with a random password and say so once.
-Status EnsureAdmin(storage::Database& db, const ServeOptions& o, std::ostream& out) {
+// The first start of a new database: create an admin with a random password. Returns the
+// password ("" if users already existed), to be shown once when the server is listening.
+Result<std::string> EnsureAdmin(storage::Database& db, const ServeOptions& o) {
   std::string password;
   Status s = storage::WithTransaction(db, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
     STIO_ASSIGN_OR_RETURN(int64_t users, domain::CountUsers(tx));
@@ -122,16 +123,19 @@ Status EnsureAdmin(storage::Database& db, const ServeOptions& o, std::ostream& o
                                {"password", password}})
         .status();
   });
-  if (s.ok() && !password.empty()) {
-    out << "\n  First start: created the administrator account.\n"
-        << "    e-mail:   " << o.admin_email << "\n"
-        << "    password: " << password << "\n"
-        << "  Sign in at http://" << (o.host == "0.0.0.0" ? "127.0.0.1" : o.host) << ":" << o.port
-        << "/#/login and change it (or: stio user add --db " << o.db_path
-        << " --email you@example.vn --role admin).\n\n"
-        << std::flush;
-  }
-  return s;
+  if (!s.ok()) return s;
+  return password;
+}
+
+void PrintFirstAdmin(std::ostream& out, const ServeOptions& o, uint16_t port,
+                     const std::string& password) {
+  out << "\n  First start: created the administrator account.\n"
+      << "    e-mail:   " << o.admin_email << "\n"
+      << "    password: " << password << "\n"
+      << "  Sign in at http://" << (o.host == "0.0.0.0" ? "127.0.0.1" : o.host) << ":" << port
+      << "/#/login and change it (or: stio user add --db " << o.db_path
+      << " --email you@example.vn --role admin).\n\n"
+      << std::flush;
 }
 
 }  // namespace
@@ -148,8 +152,10 @@ int RunServe(const ServeOptions& o, std::ostream& out, std::ostream& err) {
     err << "stio serve: " << db.status().ToString() << "\n";
     return 1;
   }
-  if (Status s = EnsureAdmin(**db, o, out); !s.ok()) {
-    err << "stio serve: creating the first admin: " << s.ToString() << "\n";
+  auto first_admin_password = EnsureAdmin(**db, o);
+  if (!first_admin_password.ok()) {
+    err << "stio serve: creating the first admin: " << first_admin_password.status().ToString()
+        << "\n";
     return 1;
   }
   if (web_root.empty()) {
@@ -195,6 +201,7 @@ int RunServe(const ServeOptions& o, std::ostream& out, std::ostream& err) {
     return 1;
   }
   server.InstallSignalHandlers();
+  if (!first_admin_password->empty()) PrintFirstAdmin(out, o, server.port(), *first_admin_password);
   out << "stio: serving http://" << o.host << ":" << server.port() << " (database " << o.db_path
       << ")\n"
       << std::flush;

@@ -696,6 +696,27 @@ TEST_F(ApiTest, CsvImportRejectsTheWholeFileAndReportsEveryBadRow) {
   EXPECT_EQ(Snap(), before);
 }
 
+// Regression: an empty upload was answered 200 {"inserted": 0}; it is a mistake, not an import.
+TEST_F(ApiTest, EmptyImportIsRefused) {
+  const Snapshot before = Snap();
+  for (const std::string body : {"", "  \r\n", "\xEF\xBB\xBF"}) {
+    HttpResponse res = Call(Who::kStaff, "POST", "/api/v1/import/organizations?format=csv", body,
+                            {{"Content-Type", "text/csv"}});
+    EXPECT_TRUE(IsProblem(res, 400)) << res.status << " " << res.body;
+  }
+  EXPECT_EQ(Snap(), before);
+}
+
+// Regression: 405 answers lacked the Allow header that RFC 9110 requires.
+TEST_F(ApiTest, MethodNotAllowedListsTheAllowedMethods) {
+  HttpResponse res = Call(Who::kPublic, "DELETE", "/api/v1/stats");
+  ASSERT_TRUE(IsProblem(res, 405));
+  EXPECT_EQ(res.headers["allow"], "GET");
+  res = Call(Who::kStaff, "PUT", "/api/v1/organizations/1", "{}");
+  ASSERT_TRUE(IsProblem(res, 405));
+  EXPECT_EQ(res.headers["allow"], "GET, PATCH, DELETE");
+}
+
 TEST_F(ApiTest, CsvImportAsExcelSavesIt) {
   const std::string csv =
       "\xEF\xBB\xBF"
