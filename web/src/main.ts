@@ -13,6 +13,7 @@ import { loginPage } from './pages/login';
 import { usersPage } from './pages/users';
 import { searchPage } from './pages/search';
 import { importPage, tokensPage } from './pages/tools';
+import { piiPage, piiProvincePage } from './pages/pii';
 import { searchBox } from './components/searchbox';
 
 route('/', 'home', homePage);
@@ -34,12 +35,15 @@ route('/users', 'users', usersPage);
 route('/search', 'search', searchPage);
 route('/tokens', 'tokens', tokensPage);
 route('/import', 'import', importPage);
+route('/pii', 'pii', piiPage);
+route('/pii/:code', 'pii', piiProvincePage);
 
 const NAV: [string, string, DictKey][] = [
   ['home', '#/', 'nav.home'],
   ['units', '#/units', 'nav.units'],
   ['organizations', '#/organizations', 'nav.organizations'],
   ['people', '#/people', 'nav.people'],
+  ['pii', '#/pii', 'nav.pii'],
   ['audit', '#/audit', 'nav.audit'],
   ['users', '#/users', 'nav.users'],
 ];

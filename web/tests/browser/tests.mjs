@@ -689,6 +689,84 @@ export const tests = [
     },
   },
   {
+    name: 'PII: map of 34 provinces by published score (no-data hatched), ranking with source links (screenshots)',
+    async run({ page, baseUrl, outDir }) {
+      await page.setViewportSize({ width: 1366, height: 900 });
+      await open(page, baseUrl, '/pii');
+      const n = await waitCount(page, 'svg.pii-map path.province', 34, true);
+      assert(n === 34, `expected 34 provinces, got ${n}`);
+      const hatched = await page.locator('svg.pii-map path.pii-nodata').count();
+      assert(hatched > 0 && hatched < 34, `some provinces without a published score: ${hatched}`);
+      const hue = await page.locator('svg.pii-map path[data-code="46"]').getAttribute('fill');
+      assert(hue && hue.startsWith('#'), `Huế has a published 2025 score: ${hue}`);
+      const noData = await page.locator('svg.pii-map a:has(path.pii-nodata)').first().getAttribute('aria-label');
+      assert(noData.includes('chưa có số liệu công bố'), `no-data label: ${noData}`);
+      assert((await text(page, '#pii-caveat')).includes('52 chỉ số'), 'caveat about the unpublished inputs');
+      await waitCount(page, '#pii-ranking tbody tr', 5);
+      const first = await text(page, '#pii-ranking tbody tr:first-child');
+      assert(first.includes('Hà Nội') && first.includes('65,68'), `2025 leader: ${first}`);
+      const hrefs = await page.$$eval('#pii-ranking a.pii-source', (as) => as.map((a) => a.getAttribute('href')));
+      assert(hrefs.length >= 5 && hrefs.every((h) => /^https?:\/\//.test(h)), `source links: ${hrefs.slice(0, 3)}`);
+      await page.selectOption('#pii-edition', '2023');
+      await page.waitForFunction(() => document.querySelector('#pii-ranking tbody tr')?.textContent.includes('62,86'));
+      await page.screenshot({ path: path.join(outDir, 'pii-desktop.png'), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await open(page, baseUrl, '/pii');
+      await waitCount(page, 'svg.pii-map path.province', 34, true);
+      const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(sideways <= 1, `no sideways scrolling on a phone (${sideways}px)`);
+      await page.screenshot({ path: path.join(outDir, 'pii-phone.png'), fullPage: true });
+      await page.setViewportSize({ width: 1366, height: 900 });
+    },
+  },
+  {
+    name: 'PII province profile: history chart across editions with the 2025 map change marked',
+    async run({ page, baseUrl, outDir }) {
+      await open(page, baseUrl, '/pii');
+      await waitCount(page, 'svg.pii-map path.province', 34, true);
+      // keyboard: the province link is focusable and Enter opens the profile
+      await page.focus('svg.pii-map a[href="#/pii/31"]');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => location.hash === '#/pii/31');
+      await waitCount(page, '#pii-history svg.pii-chart circle.pii-point', 2);
+      const pts = await page.locator('svg.pii-chart circle.pii-point').count();
+      assert(pts >= 2, `Hải Phòng has several editions: ${pts}`);
+      assert(await page.locator('svg.pii-chart [data-testid="map-change"]').count() === 1, 'map change marked');
+      const label = await page.locator('svg.pii-chart').getAttribute('aria-label');
+      assert(label.includes('2025'), `chart label: ${label}`);
+      const rows = await text(page, '.page table tbody');
+      assert(rows.includes('2023') && rows.includes('2025'), `history table: ${rows}`);
+      await page.screenshot({ path: path.join(outDir, 'pii-profile.png'), fullPage: true });
+    },
+  },
+  {
+    name: 'PII what-if: illustrative values round trip, new score and rank, cheapest changes; bad CSV named',
+    async run({ page, baseUrl }) {
+      await open(page, baseUrl, '/pii');
+      await page.waitForSelector('#wi-form');
+      await page.fill('#wi-csv', 'unit,indicator,year,value\n01,1.1.1,2025,abc');
+      await page.click('#wi-submit');
+      await page.waitForSelector('#wi-result .error');
+      assert((await text(page, '#wi-result')).includes('Dòng 2'), 'bad CSV line named');
+      await page.click('#wi-example');
+      await page.fill('#wi-unit', '86');
+      await page.fill('#wi-indicator', '1.1.1');
+      await page.fill('#wi-value', '10');
+      await page.fill('#wi-gain', '2');
+      await page.click('#wi-submit');
+      await page.waitForSelector('#wi-after');
+      const after = await text(page, '#wi-after');
+      assert(/Hạng \d+\/8/.test(after), `new rank: ${after}`);
+      const res = await text(page, '#wi-result');
+      assert(res.includes('Trước'), `before/after: ${res}`);
+      // unknown unit: the server's problem is shown
+      await page.fill('#wi-unit', '99');
+      await page.click('#wi-submit');
+      await page.waitForSelector('#wi-result .error');
+      assert((await text(page, '#wi-result .error')).includes('99'), 'unknown unit named');
+    },
+  },
+  {
     name: 'phone viewport (390x844): collapsed menu, tables as cards',
     async run({ page, baseUrl }) {
       await page.setViewportSize({ width: 390, height: 844 });
