@@ -80,6 +80,7 @@ class Api {
   void AddRoutes();  // routes.cc
   void AddMonitoringRoutes();  // routes_monitoring.cc
   void AddIndexRoutes();       // routes_index.cc
+  void AddIpRoutes();          // routes_ip.cc
   void Add(std::string method, std::string pattern, domain::Permission gate, std::string summary,
            RouteHandler handler);
   // Sets *route to the matched pattern (for metrics).

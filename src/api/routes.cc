@@ -536,6 +536,7 @@ void Api::AddRoutes() {
 
   AddMonitoringRoutes();
   AddIndexRoutes();
+  AddIpRoutes();
 }
 
 }  // namespace stio::api

@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "domain/accounts.h"
 #include "domain/indicators.h"
+#include "domain/ip.h"
 #include "domain/plans.h"
 #include "domain/policy.h"
 #include "domain/registry.h"
@@ -38,6 +39,7 @@ struct Target {
   int64_t value[4] = {0, 0, 0, 0};
   int64_t plan = 0;
   int64_t plan_target = 0;
+  int64_t ip_asset = 0;  // a published, granted patent of `org`, filed 2020-01-10
 };
 
 struct Case {
@@ -241,6 +243,38 @@ std::vector<Case> Cases(const Seed& seed) {
        [=](T t) { return v1 + "/plans/" + Id(t.plan) + "/scorecard"; }},
       {"GET", v1 + "/ioc/kpis", Permission::kReadPublic, false,
        [=](T t) { return v1 + "/ioc/kpis?unit=38&indicators=" + t.indicator; }},
+      // Intellectual property
+      {"GET", v1 + "/ip/assets", Permission::kReadPublic, false,
+       fixed(v1 + "/ip/assets?kind=patent")},
+      {"POST", v1 + "/ip/assets", Permission::kWriteIp, true, fixed(v1 + "/ip/assets"),
+       [](T t) {
+         return json{{"kind", "trademark"},
+                     {"title", "Nhãn hiệu thử"},
+                     {"application_number", "4-2024-" + std::to_string(50000 + t.n)},
+                     {"filing_date", "2024-01-10"},
+                     {"owner_organization_id", t.org},
+                     {"classes", {"30"}}}
+             .dump();
+       }},
+      {"GET", v1 + "/ip/assets/{id}", Permission::kReadPublic, false,
+       [=](T t) { return v1 + "/ip/assets/" + Id(t.ip_asset); }},
+      {"PATCH", v1 + "/ip/assets/{id}", Permission::kWriteIp, true,
+       [=](T t) { return v1 + "/ip/assets/" + Id(t.ip_asset); },
+       json_body({{"key_product", "Cà phê"}})},
+      {"DELETE", v1 + "/ip/assets/{id}", Permission::kWriteIp, true,
+       [=](T t) { return v1 + "/ip/assets/" + Id(t.ip_asset); }},
+      {"GET", v1 + "/ip/assets/{id}/events", Permission::kReadPublic, false,
+       [=](T t) { return v1 + "/ip/assets/" + Id(t.ip_asset) + "/events"; }},
+      {"POST", v1 + "/ip/assets/{id}/events", Permission::kWriteIp, true,
+       [=](T t) { return v1 + "/ip/assets/" + Id(t.ip_asset) + "/events"; },
+       json_body({{"type", "licence"}, {"date", "2024-05-01"}})},
+      {"GET", v1 + "/ip/deadlines", Permission::kReadPublic, false,
+       fixed(v1 + "/ip/deadlines?at_risk=true")},
+      {"GET", v1 + "/ip/free-to-use", Permission::kReadPublic, false,
+       fixed(v1 + "/ip/free-to-use?ipc=A01")},
+      {"GET", v1 + "/ip/stats", Permission::kReadPublic, false,
+       fixed(v1 + "/ip/stats?province_code=01")},
+      {"GET", v1 + "/ip/rules", Permission::kReadPublic, false, fixed(v1 + "/ip/rules")},
       // Innovation index: public reads and pure computations (nothing is written)
       {"GET", v1 + "/index/frameworks", Permission::kReadPublic, false,
        fixed(v1 + "/index/frameworks")},
@@ -332,6 +366,17 @@ class AuthzMatrixTest : public ApiFixture {
                                                   {"target_value", 20},
                                                   {"target_year", 2025}}));
       t.plan_target = target["id"];
+      STIO_ASSIGN_OR_RETURN(json ip, domain::CreateIpAsset(
+                                         tx, system, Clock::Real(),
+                                         {{"kind", "patent"},
+                                          {"title", "Sáng chế thử"},
+                                          {"application_number", "1-2020-" + std::to_string(n)},
+                                          {"filing_date", "2020-01-10"},
+                                          {"grant_date", "2022-06-01"},
+                                          {"owner_organization_id", t.org},
+                                          {"classes", {"A01B 1/00"}},
+                                          {"published", true}}));
+      t.ip_asset = ip["id"];
       return json();
     });
     t.user = seed().user_id.at(Who::kReviewer);

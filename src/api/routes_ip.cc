@@ -1,0 +1,220 @@
+// Intellectual property routes (issue 7): assets and their events, the deadline calendar and the
+// at-risk list, the free-to-use finder, statistics and the deadline rules. Same rules as
+// routes.cc: each route has a gate permission; finer checks (the owner organization, unpublished
+// applications) are made by domain/ip.cc; one domain call in one transaction.
+#include <algorithm>
+#include <optional>
+#include <string>
+
+#include "api/api.h"
+#include "api/problem.h"
+#include "core/strings.h"
+#include "domain/ip.h"
+
+namespace stio::api {
+
+using domain::Permission;
+using nlohmann::json;
+
+namespace {
+
+Result<domain::ListParams> Paging(const http::Request& req) {
+  domain::ListParams p;
+  if (auto v = req.Query("limit")) {
+    auto n = ParseInt(*v);
+    if (!n) return Status::InvalidArgument("limit must be an integer", "limit");
+    p.limit = *n;
+  }
+  if (auto v = req.Query("offset")) {
+    auto n = ParseInt(*v);
+    if (!n) return Status::InvalidArgument("offset must be an integer", "offset");
+    p.offset = *n;
+  }
+  if (auto v = req.Query("sort")) p.sort = *v;
+  return p;
+}
+
+Result<int64_t> IdParam(const http::Request& req) {
+  auto it = req.params.find("id");
+  auto n = it == req.params.end() ? std::nullopt : ParseInt(it->second);
+  if (!n || *n <= 0) {
+    return Status::NotFound("'" + (it == req.params.end() ? "" : it->second) +
+                            "' is not a record id");
+  }
+  return *n;
+}
+
+std::optional<std::string> NonEmpty(const http::Request& req, const std::string& name) {
+  auto v = req.Query(name);
+  if (!v || Trim(*v).empty()) return std::nullopt;
+  return std::string(Trim(*v));
+}
+
+Result<std::optional<int64_t>> IntQuery(const http::Request& req, const std::string& name) {
+  auto v = NonEmpty(req, name);
+  if (!v) return std::optional<int64_t>();
+  auto n = ParseInt(*v);
+  if (!n) return Status::InvalidArgument(name + " must be an integer", name);
+  return std::optional<int64_t>(*n);
+}
+
+Result<bool> BoolQuery(const http::Request& req, const std::string& name) {
+  auto v = NonEmpty(req, name);
+  if (!v || *v == "false" || *v == "0") return false;
+  if (*v == "true" || *v == "1") return true;
+  return Status::InvalidArgument(name + " must be true or false", name);
+}
+
+http::Response Run(Context& ctx, storage::TxMode mode, int ok_status,
+                   const std::function<Result<json>(storage::Transaction&)>& fn) {
+  Result<json> out = Status::Internal("no result");
+  Status s = storage::WithTransaction(ctx.db, mode, [&](storage::Transaction& tx) {
+    out = fn(tx);
+    return out.status();
+  });
+  if (!s.ok()) return Problem(s);
+  if (ok_status == 204) {
+    http::Response r;
+    r.status = 204;
+    return r;
+  }
+  return JsonResponse(ok_status, *out);
+}
+
+http::Response ReadJson(Context& ctx,
+                        const std::function<Result<json>(storage::Transaction&)>& fn) {
+  return Run(ctx, storage::TxMode::kRead, 200, fn);
+}
+
+http::Response WriteJson(
+    Context& ctx, int ok_status,
+    const std::function<Result<json>(storage::Transaction&, const json&)>& fn) {
+  Result<json> parsed = ctx.JsonBody();
+  if (!parsed.ok()) return Problem(parsed.status());
+  const json body = std::move(parsed).value();
+  return Run(ctx, storage::TxMode::kWrite, ok_status,
+             [&](storage::Transaction& tx) { return fn(tx, body); });
+}
+
+}  // namespace
+
+void Api::AddIpRoutes() {
+  const Permission kPublic = Permission::kReadPublic;
+  // Writes are gated on being signed in; domain/ip.cc decides on the owner organization.
+  const Permission kSignedIn = Permission::kReadSelf;
+
+  Add("GET", "/api/v1/ip/assets", kPublic,
+      "IP assets (unpublished applications only for staff and the owner organization)",
+      [](Context& c) {
+        auto paging = Paging(c.req);
+        if (!paging.ok()) return Problem(paging.status());
+        auto owner = IntQuery(c.req, "owner_organization_id");
+        if (!owner.ok()) return Problem(owner.status());
+        domain::IpAssetFilter f{NonEmpty(c.req, "q"),
+                                NonEmpty(c.req, "kind"),
+                                NonEmpty(c.req, "status"),
+                                *owner,
+                                NonEmpty(c.req, "province_code"),
+                                NonEmpty(c.req, "class")};
+        return ReadJson(c, [&](storage::Transaction& tx) -> Result<json> {
+          STIO_ASSIGN_OR_RETURN(auto r, domain::ListIpAssets(tx, c.actor, c.clock, f, *paging));
+          return r.ToJson();
+        });
+      });
+  Add("POST", "/api/v1/ip/assets", kSignedIn,
+      "Register an IP asset (staff, or a member for their organization)", [](Context& c) {
+        return WriteJson(c, 201, [&](storage::Transaction& tx, const json& body) {
+          return domain::CreateIpAsset(tx, c.actor, c.clock, body);
+        });
+      });
+  Add("GET", "/api/v1/ip/assets/{id}", kPublic, "One IP asset with its deadlines and events",
+      [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        return ReadJson(c, [&](storage::Transaction& tx) {
+          return domain::GetIpAsset(tx, c.actor, c.clock, *id);
+        });
+      });
+  Add("PATCH", "/api/v1/ip/assets/{id}", kSignedIn,
+      "Edit an IP asset (staff, or a member of the owner organization)", [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        return WriteJson(c, 200, [&](storage::Transaction& tx, const json& body) {
+          return domain::UpdateIpAsset(tx, c.actor, c.clock, *id, body);
+        });
+      });
+  Add("DELETE", "/api/v1/ip/assets/{id}", kSignedIn,
+      "Soft-delete an IP asset (staff, or a member of the owner organization)", [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        return Run(c, storage::TxMode::kWrite, 204, [&](storage::Transaction& tx) -> Result<json> {
+          STIO_RETURN_IF_ERROR(domain::DeleteIpAsset(tx, c.actor, c.clock, *id));
+          return json();
+        });
+      });
+  Add("GET", "/api/v1/ip/assets/{id}/events", kPublic, "An IP asset's events", [](Context& c) {
+    auto id = IdParam(c.req);
+    if (!id.ok()) return Problem(id.status());
+    return ReadJson(
+        c, [&](storage::Transaction& tx) { return domain::ListIpEvents(tx, c.actor, *id); });
+  });
+  Add("POST", "/api/v1/ip/assets/{id}/events", kSignedIn,
+      "Record an event (grant, fee payment, renewal, lapse...) and update the asset",
+      [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        return WriteJson(c, 201, [&](storage::Transaction& tx, const json& body) {
+          return domain::AddIpEvent(tx, c.actor, c.clock, *id, body);
+        });
+      });
+  Add("GET", "/api/v1/ip/deadlines", kPublic,
+      "Deadline calendar over a date range; at_risk=true for the assets at risk of lapsing",
+      [](Context& c) {
+        domain::IpDeadlineQuery q;
+        q.from = NonEmpty(c.req, "from");
+        q.to = NonEmpty(c.req, "to");
+        auto at_risk = BoolQuery(c.req, "at_risk");
+        if (!at_risk.ok()) return Problem(at_risk.status());
+        q.at_risk_only = *at_risk;
+        auto days = IntQuery(c.req, "at_risk_days");
+        if (!days.ok()) return Problem(days.status());
+        if (*days) q.at_risk_days = static_cast<int>(std::clamp<int64_t>(**days, -1, 100000));
+        auto owner = IntQuery(c.req, "owner_organization_id");
+        if (!owner.ok()) return Problem(owner.status());
+        q.owner_organization_id = *owner;
+        return ReadJson(c, [&](storage::Transaction& tx) {
+          return domain::ListIpDeadlines(tx, c.actor, c.clock, q);
+        });
+      });
+  Add("GET", "/api/v1/ip/free-to-use", kPublic,
+      "Patents and utility solutions whose term ended or that lapsed (free to use in Vietnam)",
+      [](Context& c) {
+        auto paging = Paging(c.req);
+        if (!paging.ok()) return Problem(paging.status());
+        return ReadJson(c, [&](storage::Transaction& tx) -> Result<json> {
+          STIO_ASSIGN_OR_RETURN(auto r,
+                                domain::FindFreeToUse(tx, c.actor, c.clock, NonEmpty(c.req, "ipc"),
+                                                      NonEmpty(c.req, "province_code"), *paging));
+          return r.ToJson();
+        });
+      });
+  Add("GET", "/api/v1/ip/stats", kPublic,
+      "Applications and grants per kind, year and province, per 10,000 inhabitants",
+      [](Context& c) {
+        auto from = IntQuery(c.req, "year_from");
+        if (!from.ok()) return Problem(from.status());
+        auto to = IntQuery(c.req, "year_to");
+        if (!to.ok()) return Problem(to.status());
+        return ReadJson(c, [&](storage::Transaction& tx) {
+          return domain::IpStatistics(tx, NonEmpty(c.req, "province_code"), NonEmpty(c.req, "kind"),
+                                      *from, *to);
+        });
+      });
+  Add("GET", "/api/v1/ip/rules", kPublic,
+      "The deadline rules per kind of right, with their legal sources", [](Context& c) {
+        return ReadJson(c,
+                        [&](storage::Transaction& tx) { return domain::GetIpRulesDocument(tx); });
+      });
+}
+
+}  // namespace stio::api

@@ -1,0 +1,292 @@
+// Intellectual property over HTTP: assets and who sees and edits them, hostile input (nothing
+// written), events moving the deadlines, the at-risk list, the free-to-use finder, statistics and
+// the rules.
+#include <string>
+
+#include "api/api_fixture.h"
+#include "core/clock.h"
+#include "domain/ip_deadlines.h"
+
+namespace stio::apitest {
+namespace {
+
+using domain::AddMonths;
+using domain::AddYears;
+using domain::CivilDate;
+using domain::FormatCivilDate;
+
+class IpTest : public ApiFixture {
+ protected:
+  static CivilDate Today() { return *domain::ParseCivilDate(FormatDate(Clock::Real().Now())); }
+  static std::string YearsAgo(int years, int extra_days = 0) {
+    CivilDate d = AddYears(Today(), -years);
+    const int64_t days = domain::DaysFromCivil(d) - extra_days;
+    // Back to a civil date: step day by day (small offsets only).
+    while (domain::DaysFromCivil(d) > days) {
+      d = d.day > 1 ? CivilDate{d.year, d.month, d.day - 1}
+                    : CivilDate{AddMonths(d, -1).year, AddMonths(d, -1).month,
+                                domain::DaysInMonth(AddMonths(d, -1).year, AddMonths(d, -1).month)};
+    }
+    return FormatCivilDate(d);
+  }
+  json Post(Who who, const std::string& path, const json& body, int expect) {
+    HttpResponse r = Call(who, "POST", path, body.dump());
+    EXPECT_EQ(r.status, expect) << path << " " << r.body.substr(0, 500);
+    return Body(r);
+  }
+  json Patent(const std::string& number, int64_t org, bool published) {
+    return {{"kind", "patent"},
+            {"title", "Quy trình sản xuất phân bón vi sinh từ phụ phẩm lúa"},
+            {"application_number", number},
+            {"filing_date", "2024-03-05"},
+            {"owner_organization_id", org},
+            {"classes", {"c05f 11/08", "A01B"}},
+            {"inventors", {"Nguyễn Văn An"}},
+            {"published", published}};
+  }
+  std::string Asset(int64_t id) { return "/api/v1/ip/assets/" + std::to_string(id); }
+};
+
+TEST_F(IpTest, UnpublishedApplicationsOnlyForOwnerAndStaff) {
+  json a =
+      Post(Who::kMemberOwn, "/api/v1/ip/assets", Patent("1-2024-00123", seed().org_a, false), 201);
+  ASSERT_TRUE(a.contains("id")) << a;
+  EXPECT_EQ(a["status"], "filed");
+  EXPECT_EQ(a["province_code"], "01");  // the owner organization's
+  EXPECT_EQ(a["classes"], json::array({"C05F 11/08", "A01B"}));
+  EXPECT_EQ(a["schedule"]["status"], "application");
+  const std::string path = Asset(a["id"]);
+  for (Who who : {Who::kPublic, Who::kMemberOther, Who::kReviewer}) {
+    EXPECT_TRUE(IsProblem(Call(who, "GET", path), 404)) << WhoName(who);
+    EXPECT_TRUE(IsProblem(Call(who, "GET", path + "/events"), 404)) << WhoName(who);
+    EXPECT_EQ(Body(Call(who, "GET", "/api/v1/ip/assets"))["total"], 0) << WhoName(who);
+  }
+  for (Who who : {Who::kMemberOwn, Who::kStaff, Who::kAdmin}) {
+    EXPECT_EQ(Call(who, "GET", path).status, 200) << WhoName(who);
+    EXPECT_EQ(Body(Call(who, "GET", "/api/v1/ip/assets"))["total"], 1) << WhoName(who);
+  }
+  json got = Body(Call(Who::kMemberOwn, "GET", path));
+  // Examination must be requested within 42 months of filing.
+  EXPECT_EQ(got["schedule"]["deadlines"].back()["type"], "examination_request");
+  EXPECT_EQ(got["schedule"]["deadlines"].back()["due"], "2027-09-05");
+  // Published, everyone sees it.
+  ASSERT_EQ(Call(Who::kMemberOwn, "PATCH", path, R"({"published": true})").status, 200);
+  EXPECT_EQ(Call(Who::kPublic, "GET", path).status, 200);
+  EXPECT_EQ(Body(Call(Who::kPublic, "GET", "/api/v1/ip/assets?class=C05F"))["total"], 1);
+  EXPECT_EQ(Body(Call(Who::kPublic, "GET", "/api/v1/ip/assets?q=phan%20bon"))["total"], 1);
+}
+
+TEST_F(IpTest, MembersWriteOnlyTheirOrganizationsAssets) {
+  const int64_t audits = AuditCount();
+  EXPECT_TRUE(IsProblem(Call(Who::kMemberOwn, "POST", "/api/v1/ip/assets",
+                             Patent("1-2024-00999", seed().org_b, true).dump()),
+                        403));
+  EXPECT_TRUE(IsProblem(Call(Who::kReviewer, "POST", "/api/v1/ip/assets",
+                             Patent("1-2024-00999", seed().org_a, true).dump()),
+                        403));
+  EXPECT_TRUE(IsProblem(Call(Who::kPublic, "POST", "/api/v1/ip/assets",
+                             Patent("1-2024-00999", seed().org_a, true).dump()),
+                        401));
+  EXPECT_EQ(AuditCount(), audits);
+  json b = Post(Who::kStaff, "/api/v1/ip/assets", Patent("1-2024-00500", seed().org_b, true), 201);
+  const std::string path = Asset(b["id"]);
+  EXPECT_TRUE(IsProblem(Call(Who::kMemberOwn, "PATCH", path, R"({"title": "Chiếm"})"), 403));
+  EXPECT_TRUE(IsProblem(Call(Who::kMemberOwn, "DELETE", path), 403));
+  EXPECT_TRUE(IsProblem(Call(Who::kMemberOwn, "POST", path + "/events",
+                             R"({"type": "licence", "date": "2024-05-01"})"),
+                        403));
+  // Nor may a member hand their own asset to another organization.
+  json a =
+      Post(Who::kMemberOwn, "/api/v1/ip/assets", Patent("1-2024-00501", seed().org_a, true), 201);
+  EXPECT_TRUE(IsProblem(Call(Who::kMemberOwn, "PATCH", Asset(a["id"]),
+                             json{{"owner_organization_id", seed().org_b}}.dump()),
+                        403));
+  const int64_t after = AuditCount();
+  EXPECT_EQ(Call(Who::kMemberOther, "PATCH", path, R"({"note": "Đã chuyển giao"})").status, 200);
+  EXPECT_EQ(Call(Who::kMemberOther, "DELETE", path).status, 204);
+  EXPECT_EQ(AuditCount(), after + 2);
+  EXPECT_TRUE(IsProblem(Call(Who::kStaff, "GET", path), 404));
+}
+
+TEST_F(IpTest, BadInputIsRefusedNamingTheFieldAndWritesNothing) {
+  ASSERT_EQ(Call(Who::kStaff, "POST", "/api/v1/ip/assets",
+                 Patent("1-2024-00001", seed().org_a, true).dump())
+                .status,
+            201);
+  const int64_t audits = AuditCount();
+  const int64_t assets = Scalar("SELECT COUNT(*) FROM ip_assets");
+  auto with = [&](json changes) {
+    json p = Patent("1-2024-00002", seed().org_a, true);
+    for (auto& [k, v] : changes.items()) p[k] = v;
+    return p;
+  };
+  struct {
+    json body;
+    int status;
+    std::string field;
+  } cases[] = {
+      {with({{"grant_date", "2023-01-01"}, {"status", "granted"}}), 400, "grant_date"},
+      {with({{"status", "granted"}}), 400, "grant_date"},
+      {with({{"priority_date", "2024-06-01"}}), 400, "priority_date"},
+      {with({{"filing_date", "2024-02-30"}}), 400, "filing_date"},
+      {with({{"filing_date", "2999-01-01"}}), 400, "filing_date"},
+      {with({{"classes", {"Z99Z 1/00"}}}), 400, "classes"},
+      {with({{"classes", {"A01B 1"}}}), 400, "classes"},
+      {with({{"classes", {42}}}), 400, "classes"},
+      {with({{"kind", "trademark"}, {"classes", {"46"}}}), 400, "classes"},
+      {with({{"kind", "industrial_design"}, {"classes", {"33-01"}}}), 400, "classes"},
+      {with({{"kind", "geographical_indication"}, {"classes", {"30"}}}), 400, "classes"},
+      {with({{"kind", "copyright"}}), 400, "kind"},
+      {with({{"application_number", "1-2024-00001"}}), 409, "application_number"},
+      {with({{"application_number", " 1-2024-00001 "}}), 409, "application_number"},
+      {with({{"application_number", "<script>"}}), 400, "application_number"},
+      {with({{"inventors", {999999}}}), 400, "inventors"},
+      {with({{"owner_organization_id", 999999}}), 400, "owner_organization_id"},
+      {with({{"owner_organization_id", nullptr}}), 400, "owner_organization_id"},
+      {with({{"province_code", "99"}}), 400, "province_code"},
+      {with({{"paid_up_to", -1}}), 400, "paid_up_to"},
+      {with({{"renewals_done", 1}}), 400, "renewals_done"},
+      {with({{"surprise", 1}}), 400, "surprise"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_TRUE(
+        IsProblem(Call(Who::kStaff, "POST", "/api/v1/ip/assets", c.body.dump()), c.status, c.field))
+        << c.body;
+  }
+  for (const char* body : {"{\"kind\": ", "[]", "\"x\"", "\xff\xfe"}) {
+    EXPECT_TRUE(IsProblem(Call(Who::kStaff, "POST", "/api/v1/ip/assets", body), 400)) << body;
+  }
+  EXPECT_TRUE(
+      IsProblem(Call(Who::kPublic, "GET", "/api/v1/ip/deadlines?from=2025-13-01"), 400, "from"));
+  EXPECT_TRUE(
+      IsProblem(Call(Who::kPublic, "GET", "/api/v1/ip/deadlines?at_risk=maybe"), 400, "at_risk"));
+  EXPECT_TRUE(IsProblem(Call(Who::kPublic, "GET", "/api/v1/ip/free-to-use?ipc=%27%20OR%201=1"), 400,
+                        "ipc"));
+  EXPECT_TRUE(IsProblem(Call(Who::kPublic, "GET", "/api/v1/ip/assets/abc"), 404));
+  EXPECT_EQ(AuditCount(), audits);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM ip_assets"), assets);
+}
+
+TEST_F(IpTest, AnnuityInGraceIsAtRiskUntilPaid) {
+  // Granted 5 years and 10 days ago with 5 years paid: the 6th year was due 10 days ago.
+  const std::string grant = YearsAgo(5, 10);
+  const std::string filing = YearsAgo(7);
+  json a = Post(Who::kStaff, "/api/v1/ip/assets",
+                {{"kind", "patent"},
+                 {"title", "Thiết bị sấy nông sản bằng năng lượng mặt trời"},
+                 {"application_number", "1-2019-04444"},
+                 {"grant_number", "1-0030001"},
+                 {"filing_date", filing},
+                 {"grant_date", grant},
+                 {"paid_up_to", 5},
+                 {"owner_organization_id", seed().org_a},
+                 {"classes", {"F26B 3/28"}},
+                 {"published", true}},
+                201);
+  ASSERT_TRUE(a.contains("id")) << a;
+  EXPECT_EQ(a["status"], "granted");
+  EXPECT_EQ(a["schedule"]["status"], "grace");
+  EXPECT_EQ(a["schedule"]["surcharge_percent_now"], 10.0);
+  json risk = Body(Call(Who::kPublic, "GET", "/api/v1/ip/deadlines?at_risk=true"));
+  EXPECT_EQ(risk["assets_at_risk"], 1);
+  ASSERT_EQ(risk["items"].size(), 1u) << risk;
+  EXPECT_EQ(risk["items"][0]["type"], "annuity");
+  EXPECT_EQ(risk["items"][0]["number"], 6);
+  EXPECT_EQ(risk["items"][0]["asset"]["id"], a["id"]);
+  EXPECT_LE(risk["items"][0]["days_left"].get<int>(), -9);  // -10, give or take a leap day
+  EXPECT_GE(risk["items"][0]["days_left"].get<int>(), -12);
+  // Paying a year already paid is refused; paying the 6th year clears the risk.
+  const std::string events = Asset(a["id"]) + "/events";
+  EXPECT_TRUE(IsProblem(
+      Call(Who::kMemberOwn, "POST", events,
+           json{{"type", "fee_payment"}, {"date", FormatCivilDate(Today())}, {"paid_up_to", 4}}
+               .dump()),
+      400, "paid_up_to"));
+  EXPECT_TRUE(IsProblem(
+      Call(Who::kMemberOwn, "POST", events,
+           json{{"type", "fee_payment"}, {"date", "2999-01-01"}, {"paid_up_to", 6}}.dump()),
+      400, "date"));
+  json paid = Post(Who::kMemberOwn, events,
+                   {{"type", "fee_payment"},
+                    {"date", FormatCivilDate(Today())},
+                    {"paid_up_to", 6},
+                    {"document_ref", "Biên lai 2026/123"}},
+                   201);
+  EXPECT_EQ(paid["asset"]["paid_up_to"], 6);
+  EXPECT_EQ(paid["asset"]["schedule"]["status"], "in_force");
+  EXPECT_EQ(Body(Call(Who::kPublic, "GET", "/api/v1/ip/deadlines?at_risk=true"))["items"].size(),
+            0u);
+  // The calendar shows the next annuity, a year on.
+  json cal = Body(Call(Who::kPublic, "GET",
+                       "/api/v1/ip/deadlines?from=" + FormatCivilDate(Today()) +
+                           "&to=" + FormatCivilDate(AddYears(Today(), 2))));
+  ASSERT_GE(cal["items"].size(), 1u) << cal;
+  EXPECT_EQ(cal["items"][0]["number"], 7);
+  json ev = Body(Call(Who::kPublic, "GET", events));
+  ASSERT_EQ(ev["total"], 1);
+  EXPECT_EQ(ev["items"][0]["document_ref"], "Biên lai 2026/123");
+  json audit = Body(Call(Who::kAdmin, "GET", "/api/v1/audit?entity_type=ip_asset"));
+  EXPECT_EQ(audit["total"], 2);
+}
+
+TEST_F(IpTest, FreeToUseFinderAndStatistics) {
+  // Expired: filed 21 years ago. Lapsed: its owner stopped paying. In force: not listed.
+  auto make = [&](const std::string& number, const std::string& ipc, int filed_years_ago,
+                  int paid) {
+    json a = Post(Who::kStaff, "/api/v1/ip/assets",
+                  {{"kind", "patent"},
+                   {"title", "Sáng chế " + number},
+                   {"application_number", number},
+                   {"filing_date", YearsAgo(filed_years_ago)},
+                   {"grant_date", YearsAgo(filed_years_ago - 3)},
+                   {"paid_up_to", paid},
+                   {"owner_organization_id", seed().org_a},
+                   {"classes", {ipc}},
+                   {"published", true}},
+                  201);
+    return a["id"].get<int64_t>();
+  };
+  const int64_t expired = make("1-2004-00001", "A01G 9/02", 21, 18);
+  const int64_t lapsed = make("1-2015-00002", "A23L 3/40", 10, 7);
+  const int64_t in_force = make("1-2016-00003", "A01G 13/00", 9, 7);
+  Post(Who::kStaff, Asset(lapsed) + "/events",
+       {{"type", "lapse"}, {"date", FormatCivilDate(Today())}, {"note", "Không nộp phí duy trì"}},
+       201);
+  json all = Body(Call(Who::kPublic, "GET", "/api/v1/ip/free-to-use"));
+  ASSERT_EQ(all["total"], 2) << all;
+  json a01 = Body(Call(Who::kPublic, "GET", "/api/v1/ip/free-to-use?ipc=a01"));
+  ASSERT_EQ(a01["total"], 1) << a01;
+  EXPECT_EQ(a01["items"][0]["id"], expired);
+  EXPECT_EQ(a01["items"][0]["schedule"]["status"], "expired");
+  EXPECT_EQ(Body(Call(Who::kPublic, "GET", "/api/v1/ip/free-to-use?province_code=48"))["total"], 0);
+  EXPECT_EQ(Body(Call(Who::kPublic, "GET", "/api/v1/ip/free-to-use?province_code=01"))["total"], 2);
+  (void)in_force;
+  // Events on a lapsed right are refused, but it can still be invalidated.
+  EXPECT_TRUE(IsProblem(Call(Who::kStaff, "POST", Asset(lapsed) + "/events",
+                             json{{"type", "renewal"}, {"date", FormatCivilDate(Today())}}.dump()),
+                        409));
+
+  json stats = Body(Call(Who::kPublic, "GET", "/api/v1/ip/stats?province_code=01&kind=patent"));
+  int64_t applications = 0, grants = 0;
+  for (const json& row : stats["items"]) {
+    applications += row["applications"].get<int64_t>();
+    grants += row["grants"].get<int64_t>();
+    EXPECT_TRUE(row["applications_per_10k"].is_number()) << row;
+  }
+  EXPECT_EQ(applications, 3);
+  EXPECT_EQ(grants, 3);
+  EXPECT_TRUE(IsProblem(Call(Who::kPublic, "GET", "/api/v1/ip/stats?kind=copyright"), 400, "kind"));
+}
+
+TEST_F(IpTest, RulesAreReadableWithTheirSources) {
+  json rules = Body(Call(Who::kPublic, "GET", "/api/v1/ip/rules"));
+  ASSERT_EQ(rules["kinds"].size(), 9u) << rules;
+  EXPECT_EQ(rules["grace_months"], 6);
+  EXPECT_EQ(rules["kinds"][0]["kind"], "patent");
+  EXPECT_EQ(rules["kinds"][0]["term"]["years"], 20);
+  EXPECT_NE(rules["kinds"][0]["term"]["source"].get<std::string>().find("93"), std::string::npos);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM ip_rules"), 10);
+}
+
+}  // namespace
+}  // namespace stio::apitest
