@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "domain/ip.h"
+
 namespace stio::domain {
 namespace {
 
@@ -238,6 +240,27 @@ TEST(IpScheduleTest, ContradictoryFactsNameTheField) {
   EXPECT_EQ(ComputeSchedule(Rules(), f, D("2020-01-01")).status().field(), "priority_date");
   f.kind = "copyright";
   EXPECT_EQ(ComputeSchedule(Rules(), f, D("2020-01-01")).status().field(), "kind");
+}
+
+TEST(IpClassTest, NormalizesAndRefuses) {
+  EXPECT_EQ(*NormalizeIpClass("ipc", "a01b1/00"), "A01B 1/00");
+  EXPECT_EQ(*NormalizeIpClass("ipc", " H04L  29/06 "), "H04L 29/06");
+  EXPECT_EQ(*NormalizeIpClass("ipc", "C05F"), "C05F");
+  EXPECT_EQ(*NormalizeIpClass("ipc", "A01B 0001/00"), "A01B 1/00");
+  for (const char* bad : {"Z01B 1/00", "A1B 1/00", "A01B 1", "A01B /00", "A01B 1/0", "A01", ""}) {
+    EXPECT_FALSE(NormalizeIpClass("ipc", bad).ok()) << bad;
+  }
+  EXPECT_EQ(*NormalizeIpClass("nice", "09"), "9");
+  EXPECT_EQ(*NormalizeIpClass("nice", "45"), "45");
+  for (const char* bad : {"0", "46", "3a", "", "100"}) {
+    EXPECT_FALSE(NormalizeIpClass("nice", bad).ok()) << bad;
+  }
+  EXPECT_EQ(*NormalizeIpClass("locarno", "2-01"), "02-01");
+  EXPECT_EQ(*NormalizeIpClass("locarno", "32-99"), "32-99");
+  for (const char* bad : {"33-01", "00-01", "06-1", "0601", "-01", "06-0x"}) {
+    EXPECT_FALSE(NormalizeIpClass("locarno", bad).ok()) << bad;
+  }
+  EXPECT_FALSE(NormalizeIpClass("none", "30").ok());
 }
 
 }  // namespace
