@@ -404,4 +404,5 @@ export const en: Record<DictKey, string> = {
   'pii.csvBadLine': "CSV line {n} is invalid (needs province code, indicator code, year, numeric value).",
   'pii.map63short': '63',
   'pii.map34short': '34',
+  'pii.csv': 'Download CSV',
 };

@@ -402,5 +402,6 @@ export const vi = {
   'pii.csvBadLine': "Dòng {n} của CSV không hợp lệ (cần: mã tỉnh, mã chỉ số, năm, giá trị số).",
   'pii.map63short': '63 tỉnh',
   'pii.map34short': '34 tỉnh',
+  'pii.csv': 'Tải CSV',
 };
 export type DictKey = keyof typeof vi;

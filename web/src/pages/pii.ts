@@ -112,6 +112,31 @@ function rankingTable(pub: Published, edition: number): HTMLElement {
   return h('div', { id: 'pii-ranking' }, table(rows, cols, { caption: t('pii.rankingTitle'), rowKey: (f) => `${f.edition}-${f.province_code ?? f.province_name}` }));
 }
 
+/** One CSV field: quoted when needed; a leading = + - @ is defused (spreadsheet formulas). */
+export function csvField(v: string | number | null | undefined): string {
+  let x = v === null || v === undefined ? '' : String(v);
+  if (/^[=+\-@]/.test(x) && !/^-?\d/.test(x)) x = "'" + x;
+  return /[",\n\r]/.test(x) ? '"' + x.replace(/"/g, '""') + '"' : x;
+}
+
+export function figuresCsv(rows: Figure[]): string {
+  const head = ['edition', 'map', 'province_code', 'province_name', 'province_code_2025', 'score', 'rank', 'input_score', 'output_score', 'source_url', 'note'];
+  const lines = rows.map((f) => [f.edition, f.map, f.province_code, f.province_name, f.province_code_2025, f.score, f.rank, f.input_score, f.output_score, f.source_url, f.note].map(csvField).join(','));
+  return [head.join(','), ...lines].join('\r\n') + '\r\n';
+}
+
+function csvLink(pub: Published, edition: () => number): HTMLAnchorElement {
+  const a = h('a', { class: 'btn btn-ghost', id: 'pii-csv', href: '#', download: 'pii.csv' }, t('pii.csv'));
+  a.addEventListener('click', () => {
+    const y = edition();
+    const blob = new Blob(['\ufeff' + figuresCsv(pub.figures.filter((f) => f.edition === y))], { type: 'text/csv;charset=utf-8' });
+    a.setAttribute('download', `pii-${y}.csv`);
+    a.href = URL.createObjectURL(blob);
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  });
+  return a;
+}
+
 export function piiPage(ctx: RouteCtx): Node {
   const host = h('div', null, loading());
   const load = () => {
@@ -138,7 +163,8 @@ export function piiPage(ctx: RouteCtx): Node {
           h('section', { class: 'card' }, h('h2', null, t('pii.mapTitle')), piiMap(geo, pub)),
           h('section', { class: 'card' },
             h('h2', null, t('pii.rankingTitle')),
-            h('div', { class: 'pii-edition-row' }, h('label', { class: 'pii-edition-label' }, t('pii.edition'), ' ', sel), mapNoteEl),
+            h('div', { class: 'pii-edition-row' }, h('label', { class: 'pii-edition-label' }, t('pii.edition'), ' ', sel), mapNoteEl,
+              csvLink(pub, () => Number(sel.value))),
             h('p', { class: 'muted' }, t('pii.mapChange')),
             tableHost)),
         whatIfPanel());
@@ -254,7 +280,17 @@ function whatIfPanel(): HTMLElement {
   const example = h('button', { type: 'button', class: 'btn btn-ghost', id: 'wi-example' }, t('pii.wiExample'));
   example.addEventListener('click', () => { csv.value = exampleCsv(); if (!unit.value) unit.value = '46'; });
   const unit = h('input', { id: 'wi-unit', maxlength: 8, size: 6 });
-  const indicator = h('input', { id: 'wi-indicator', maxlength: 20, size: 8 });
+  const indicator = h('input', { id: 'wi-indicator', maxlength: 20, size: 8, list: 'wi-indicators' });
+  const names = new Map<string, string>();
+  const datalist = h('datalist', { id: 'wi-indicators' });
+  api.get<{ tree: { code: string; name: string; is_indicator: boolean }[] }>('/index/frameworks/PII').then((fw) => {
+    for (const n of fw.tree) {
+      if (!n.is_indicator) continue;
+      names.set(n.code, n.name);
+      datalist.appendChild(h('option', { value: n.code }, `${n.code} — ${n.name}`));
+    }
+  }).catch(() => { /* names are a convenience: codes still work */ });
+  const named = (code: string) => (names.has(code) ? `${code} (${names.get(code)})` : code);
   const value = h('input', { id: 'wi-value', inputmode: 'decimal', size: 8 });
   const gain = h('input', { id: 'wi-gain', type: 'number', min: 1, max: 40, value: '2', size: 4 });
   const out = h('div', { id: 'wi-result', 'aria-live': 'polite' });
@@ -265,7 +301,7 @@ function whatIfPanel(): HTMLElement {
     h('div', { class: 'btn-row' }, h('label', null, t('pii.wiUpload'), ' ', file), example),
     h('div', { class: 'pii-wi-fields' },
       h('label', null, t('pii.wiUnit'), ' ', unit),
-      h('label', null, t('pii.wiIndicator'), ' ', indicator),
+      h('label', null, t('pii.wiIndicator'), ' ', indicator, datalist),
       h('label', null, t('pii.wiNewValue'), ' ', value),
       h('label', null, t('pii.wiGain'), ' ', gain)),
     submit, out);
@@ -288,7 +324,7 @@ function whatIfPanel(): HTMLElement {
           r.gain_note ? h('p', null, r.gain_note) : null,
           steps.length ? h('div', null, h('h3', null, t('pii.wiCheapest', { n: g })),
             h('ol', { id: 'wi-steps' }, steps.map((st) => h('li', null,
-              t('pii.wiStep', { ind: st.indicator, from: fmt2(st.from), to: fmt2(st.to), rank: st.rank_after }))))) : null,
+              t('pii.wiStep', { ind: named(st.indicator), from: fmt2(st.from), to: fmt2(st.to), rank: st.rank_after }))))) : null,
           h('p', { class: 'muted' }, t('pii.wiApprox')));
       })
       .catch((e) => out.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(e))))

@@ -1,4 +1,5 @@
 // The browser test cases (run by run.mjs, in order; later ones rely on the login test's session).
+import fs from 'node:fs';
 import path from 'node:path';
 
 function assert(cond, msg) { if (!cond) throw new Error(msg); }
@@ -709,6 +710,10 @@ export const tests = [
       assert(hrefs.length >= 5 && hrefs.every((h) => /^https?:\/\//.test(h)), `source links: ${hrefs.slice(0, 3)}`);
       await page.selectOption('#pii-edition', '2023');
       await page.waitForFunction(() => document.querySelector('#pii-ranking tbody tr')?.textContent.includes('62,86'));
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#pii-csv')]);
+      assert(dl.suggestedFilename() === 'pii-2023.csv', `csv name: ${dl.suggestedFilename()}`);
+      const csv = fs.readFileSync(await dl.path(), 'utf8');
+      assert(csv.includes('edition,map,province_code') && csv.includes('2023,63,01,Hà Nội') && csv.includes('https://'), `csv: ${csv.slice(0, 200)}`);
       await page.screenshot({ path: path.join(outDir, 'pii-desktop.png'), fullPage: true });
       await page.setViewportSize({ width: 390, height: 844 });
       await open(page, baseUrl, '/pii');
@@ -757,6 +762,8 @@ export const tests = [
       await page.waitForSelector('#wi-after');
       const after = await text(page, '#wi-after');
       assert(/Hạng \d+\/8/.test(after), `new rank: ${after}`);
+      const steps = await text(page, '#wi-steps');
+      assert(/\d\.\d\.\d \(/.test(steps), `steps name their indicators: ${steps.slice(0, 120)}`);
       const res = await text(page, '#wi-result');
       assert(res.includes('Trước'), `before/after: ${res}`);
       // unknown unit: the server's problem is shown
