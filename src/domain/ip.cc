@@ -382,6 +382,12 @@ Result<std::vector<std::pair<std::string, Value>>> Prepare(storage::Transaction&
     cols.push_back({"status", st});
     a["status"] = st;
   }
+  // Published by the office (a publication or grant date): public unless said otherwise.
+  if (creating && !input.contains("published") &&
+      (a["grant_date"].is_string() || a["publication_date"].is_string())) {
+    cols.push_back({"published", int64_t{1}});
+    a["published"] = true;
+  }
   // Owner and permission: members write only their organization's assets.
   std::optional<int64_t> owner;
   if (a["owner_organization_id"].is_number_integer()) owner = a["owner_organization_id"];

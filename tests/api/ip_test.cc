@@ -74,6 +74,12 @@ TEST_F(IpTest, UnpublishedApplicationsOnlyForOwnerAndStaff) {
   EXPECT_EQ(Call(Who::kPublic, "GET", path).status, 200);
   EXPECT_EQ(Body(Call(Who::kPublic, "GET", "/api/v1/ip/assets?class=C05F"))["total"], 1);
   EXPECT_EQ(Body(Call(Who::kPublic, "GET", "/api/v1/ip/assets?q=phan%20bon"))["total"], 1);
+  // A right with a publication or grant date is public unless said otherwise.
+  json pub = Patent("1-2023-00777", seed().org_a, false);
+  pub.erase("published");
+  pub["publication_date"] = "2024-10-05";
+  EXPECT_EQ(Post(Who::kStaff, "/api/v1/ip/assets", pub, 201)["published"], true);
+  EXPECT_EQ(Body(Call(Who::kPublic, "GET", "/api/v1/ip/assets"))["total"], 2);
 }
 
 TEST_F(IpTest, MembersWriteOnlyTheirOrganizationsAssets) {
