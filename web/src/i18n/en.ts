@@ -405,4 +405,10 @@ export const en: Record<DictKey, string> = {
   'pii.map63short': '63',
   'pii.map34short': '34',
   'pii.csv': 'Download CSV',
+  'pii.rbRun': 'Check robustness',
+  'pii.rbTitle': 'Rank intervals over {n} simulations (weights and aggregation varied)',
+  'pii.rbNominal': 'Rank',
+  'pii.rbMedian': 'Median',
+  'pii.rbInterval': '5–95% range',
+  'pii.rbSensitive': 'Ranks are most sensitive to:',
 };

@@ -403,5 +403,11 @@ export const vi = {
   'pii.map63short': '63 tỉnh',
   'pii.map34short': '34 tỉnh',
   'pii.csv': 'Tải CSV',
+  'pii.rbRun': 'Kiểm tra độ vững',
+  'pii.rbTitle': 'Khoảng thứ hạng qua {n} lần mô phỏng (trọng số và cách tổng hợp thay đổi)',
+  'pii.rbNominal': 'Hạng',
+  'pii.rbMedian': 'Trung vị',
+  'pii.rbInterval': 'Khoảng 5–95%',
+  'pii.rbSensitive': 'Thứ hạng nhạy nhất với các chỉ số:',
 };
 export type DictKey = keyof typeof vi;

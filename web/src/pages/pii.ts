@@ -239,6 +239,10 @@ export function piiProvincePage(ctx: RouteCtx): Node {
 
 // ---------- what-if ----------
 interface Row { unit: string; indicator: string; year: number; value: number; source?: string }
+interface Robust {
+  runs: number; units: { unit: string; nominal_rank: number; median_rank: number; p5_rank: number; p95_rank: number }[];
+  indicators: { indicator: string; mean_abs_shift: number }[];
+}
 interface WhatIfOut {
   score_before: number | null; rank_before: number; score_after: number | null; rank_after: number; units: number;
   gain?: { reached: boolean; target_rank: number; rank_after: number; steps: { indicator: string; from: number | null; to: number; cost: number; rank_after: number }[] } | null;
@@ -295,6 +299,30 @@ function whatIfPanel(): HTMLElement {
   const gain = h('input', { id: 'wi-gain', type: 'number', min: 1, max: 40, value: '2', size: 4 });
   const out = h('div', { id: 'wi-result', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit', class: 'btn', id: 'wi-submit' }, t('pii.wiRun'));
+  const robustBtn = h('button', { type: 'button', class: 'btn btn-ghost', id: 'wi-robust' }, t('pii.rbRun'));
+  const robustOut = h('div', { id: 'wi-robust-result', 'aria-live': 'polite' });
+  robustBtn.addEventListener('click', () => {
+    let base: Row[];
+    try { base = parseValuesCsv(csv.value); } catch (e) { robustOut.replaceChildren(h('p', { class: 'error', role: 'alert' }, (e as Error).message)); return; }
+    robustOut.replaceChildren(loading());
+    robustBtn.disabled = true;
+    api.post<Robust>('/index/robustness', { framework: 'PII', values: base, runs: 200, seed: 1 })
+      .then((r) => {
+        const cols: Column<Robust['units'][number]>[] = [
+          { label: t('pii.wiUnit'), primary: true, cell: (u) => u.unit },
+          { label: t('pii.rbNominal'), className: 'num', cell: (u) => u.nominal_rank },
+          { label: t('pii.rbMedian'), className: 'num', cell: (u) => fmtNum(u.median_rank, 1) },
+          { label: t('pii.rbInterval'), className: 'num', cell: (u) => `${u.p5_rank}–${u.p95_rank}` },
+        ];
+        replace(robustOut,
+          h('h3', null, t('pii.rbTitle', { n: r.runs })),
+          table(r.units, cols, { caption: t('pii.rbTitle', { n: r.runs }), rowKey: (u) => u.unit }),
+          r.indicators.length ? h('p', null, t('pii.rbSensitive'), ' ',
+            r.indicators.slice(0, 3).map((i) => named(i.indicator)).join('; ')) : null);
+      })
+      .catch((e) => robustOut.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(e))))
+      .finally(() => { robustBtn.disabled = false; });
+  });
   const form = h('form', { id: 'wi-form', class: 'pii-whatif', novalidate: true },
     h('p', { class: 'muted', id: 'wi-csv-hint' }, t('pii.wiHint')),
     h('label', { for: 'wi-csv' }, t('pii.wiValues')), csv,
@@ -304,7 +332,7 @@ function whatIfPanel(): HTMLElement {
       h('label', null, t('pii.wiIndicator'), ' ', indicator, datalist),
       h('label', null, t('pii.wiNewValue'), ' ', value),
       h('label', null, t('pii.wiGain'), ' ', gain)),
-    submit, out);
+    h('div', { class: 'btn-row' }, submit, robustBtn), out, robustOut);
   form.addEventListener('submit', (ev: Event) => {
     ev.preventDefault();
     let base: Row[];

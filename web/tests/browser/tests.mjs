@@ -745,7 +745,7 @@ export const tests = [
     },
   },
   {
-    name: 'PII what-if: illustrative values round trip, new score and rank, cheapest changes; bad CSV named',
+    name: 'PII what-if: illustrative values round trip, new score and rank, cheapest changes, robustness; bad CSV named',
     async run({ page, baseUrl }) {
       await open(page, baseUrl, '/pii');
       await page.waitForSelector('#wi-form');
@@ -766,6 +766,10 @@ export const tests = [
       assert(/\d\.\d\.\d \(/.test(steps), `steps name their indicators: ${steps.slice(0, 120)}`);
       const res = await text(page, '#wi-result');
       assert(res.includes('Trước'), `before/after: ${res}`);
+      await page.click('#wi-robust');
+      const rr = await waitCount(page, '#wi-robust-result tbody tr', 8, true);
+      assert(rr === 8, `robustness rows: ${rr}`);
+      assert(/\d+–\d+/.test(await text(page, '#wi-robust-result tbody')), 'rank intervals shown');
       // unknown unit: the server's problem is shown
       await page.fill('#wi-unit', '99');
       await page.click('#wi-submit');
