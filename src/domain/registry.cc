@@ -111,17 +111,6 @@ Result<int64_t> VersionOf(const Json& patch) {
   return it->get<int64_t>();
 }
 
-Result<storage::Row> LoadLive(storage::Transaction& tx, std::string_view table, int64_t id,
-                              std::string_view what) {
-  auto row = tx.QueryOne("SELECT * FROM " + std::string(table) +
-                             " WHERE id = ? AND deleted_at IS NULL",
-                         {id});
-  if (!row.ok() && row.status().code() == StatusCode::kNotFound) {
-    return Status::NotFound(std::string(what) + " " + std::to_string(id) + " does not exist");
-  }
-  return row;
-}
-
 // INSERT INTO table (checked fields..., extra columns...) VALUES (...) RETURNING id.
 Result<int64_t> InsertRow(storage::Transaction& tx, std::string_view table,
                           const std::vector<FieldValue>& fields,
