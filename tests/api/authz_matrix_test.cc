@@ -520,7 +520,7 @@ TEST_F(AuthzMatrixTest, TokensOfOthersNeedAdmin) {
 }
 
 TEST_F(AuthzMatrixTest, BadCredentialsAre401EvenOnPublicRoutes) {
-  for (const std::string& auth : {"Bearer stio_not-a-token", "Basic YWRtaW46YWRtaW4=", "Bearer "}) {
+  for (const std::string auth : {"Bearer stio_not-a-token", "Basic YWRtaW46YWRtaW4=", "Bearer "}) {
     SCOPED_TRACE(auth);
     EXPECT_TRUE(
         IsProblem(Call(Who::kPublic, "GET", "/api/v1/stats", "", {{"Authorization", auth}}), 401));
