@@ -36,7 +36,7 @@ int DaysInMonth(int y, int m) {
 }
 
 std::string Ymd(int y, int m, int d) {
-  char buf[16];
+  char buf[48];  // room for any int, so that -Wformat-truncation has nothing to say
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
   return buf;
 }
