@@ -621,7 +621,9 @@ TEST_F(ApiTest, HostileQueryStringsAreNever5xx) {
       HttpResponse r = Call(Who::kAdmin, "GET", list + g);
       EXPECT_GT(r.status, 0);
       EXPECT_LT(r.status, 500) << r.body.substr(0, 300);
-      if (r.status >= 400) EXPECT_TRUE(IsProblem(r, r.status));
+      if (r.status >= 400) {
+        EXPECT_TRUE(IsProblem(r, r.status));
+      }
     }
   }
   for (const std::string& g : garbage) {
