@@ -28,11 +28,16 @@ void SecurityHeaders(http::Response& r) {
 
 std::string ContentTypeFor(const std::filesystem::path& p) {
   static const std::map<std::string, std::string> kTypes = {
-      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-      {".css", "text/css; charset=utf-8"},   {".json", "application/json"},
-      {".svg", "image/svg+xml"},             {".png", "image/png"},
-      {".ico", "image/x-icon"},              {".webmanifest", "application/manifest+json"},
-      {".woff2", "font/woff2"},              {".txt", "text/plain; charset=utf-8"}};
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".ico", "image/x-icon"},
+      {".webmanifest", "application/manifest+json"},
+      {".woff2", "font/woff2"},
+      {".txt", "text/plain; charset=utf-8"}};
   auto it = kTypes.find(p.extension().string());
   return it == kTypes.end() ? "application/octet-stream" : it->second;
 }
@@ -101,9 +106,9 @@ Api::Api(storage::Database& db, const Clock& clock, ApiOptions options)
     }
   }
   if (!options_.data_dir.empty()) {
-    for (const auto& [name, file] :
-         std::map<std::string, std::string>{{"provinces", "geo/vn_provinces_34_2025.geojson"},
-                                            {"provinces-pre2025", "geo/vn_provinces_63_pre2025.geojson"}}) {
+    for (const auto& [name, file] : std::map<std::string, std::string>{
+             {"provinces", "geo/vn_provinces_34_2025.geojson"},
+             {"provinces-pre2025", "geo/vn_provinces_63_pre2025.geojson"}}) {
       if (auto text = ReadWholeFile(std::filesystem::path(options_.data_dir) / file)) {
         geo_cache_[name] = std::move(*text);
       }
@@ -113,8 +118,8 @@ Api::Api(storage::Database& db, const Clock& clock, ApiOptions options)
 
 Api::~Api() = default;
 
-void Api::Add(std::string method, std::string pattern, domain::Permission gate,
-              std::string summary, RouteHandler handler) {
+void Api::Add(std::string method, std::string pattern, domain::Permission gate, std::string summary,
+              RouteHandler handler) {
   routes_.push_back({method, pattern, gate, std::move(summary), std::move(handler)});
   // The router only tells which RouteSpec matched (by position); Dispatch does the rest.
   router_.Add(std::move(method), std::move(pattern), nullptr);
@@ -165,7 +170,8 @@ http::Response Api::Dispatch(http::Request& req, std::string* route) {
         http::Request probe = req;
         probe.method = m;
         bool unused = false;
-        if (router_.MatchIndex(probe, &unused) >= 0) allow += (allow.empty() ? "" : ", ") + std::string(m);
+        if (router_.MatchIndex(probe, &unused) >= 0)
+          allow += (allow.empty() ? "" : ", ") + std::string(m);
       }
       http::Response r =
           Problem(405, Status::InvalidArgument("method " + req.method + " is not allowed here"));

@@ -31,8 +31,8 @@
 namespace stio::api {
 
 struct ApiOptions {
-  std::string web_root;  // built web UI (web/dist); empty: no static files
-  std::string data_dir;  // repository data/ (GeoJSON is served from here)
+  std::string web_root;         // built web UI (web/dist); empty: no static files
+  std::string data_dir;         // repository data/ (GeoJSON is served from here)
   bool secure_cookies = false;  // set the Secure attribute (when served over TLS / behind https)
   int login_max_failures = 10;  // per remote address and per e-mail, in login_window
   std::chrono::seconds login_window{15 * 60};
@@ -58,7 +58,7 @@ using RouteHandler = std::function<http::Response(Context&)>;
 
 struct RouteSpec {
   std::string method;
-  std::string pattern;  // "/api/v1/organizations/{id}"
+  std::string pattern;      // "/api/v1/organizations/{id}"
   domain::Permission gate;  // checked before the handler; finer (per-organization) checks inside
   std::string summary;
   RouteHandler handler;
@@ -77,7 +77,7 @@ class Api {
   static const char* OpenApiJson();
 
  private:
-  void AddRoutes();  // routes.cc
+  void AddRoutes();            // routes.cc
   void AddMonitoringRoutes();  // routes_monitoring.cc
   void AddIndexRoutes();       // routes_index.cc
   void AddIpRoutes();          // routes_ip.cc
@@ -96,15 +96,15 @@ class Api {
   http::Router router_;
   domain::LoginLimiter login_limiter_;
   std::function<std::string()> extra_metrics_;
-  std::map<std::string, std::string> geo_cache_;  // name -> GeoJSON text, filled at start
+  std::map<std::string, std::string> geo_cache_;    // name -> GeoJSON text, filled at start
   std::unique_ptr<domain::RegistrySearch> search_;  // null if it could not be built
   Status search_status_;                            // why, if so
 
   std::mutex metrics_mu_;
   std::map<std::string, uint64_t> request_counts_;  // GUARDED_BY(metrics_mu_) "method route status"
-  std::vector<uint64_t> duration_buckets_;           // GUARDED_BY(metrics_mu_)
-  double duration_sum_ = 0;                          // GUARDED_BY(metrics_mu_)
-  uint64_t duration_count_ = 0;                      // GUARDED_BY(metrics_mu_)
+  std::vector<uint64_t> duration_buckets_;          // GUARDED_BY(metrics_mu_)
+  double duration_sum_ = 0;                         // GUARDED_BY(metrics_mu_)
+  uint64_t duration_count_ = 0;                     // GUARDED_BY(metrics_mu_)
 
   friend http::Response LoginHandler(Api& api, Context& ctx);
   friend http::Response LogoutHandler(Api& api, Context& ctx);

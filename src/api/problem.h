@@ -16,6 +16,7 @@ int HttpStatusFor(StatusCode code);
 http::Response Problem(const Status& status, const nlohmann::json& extra = nullptr);
 // The same with an explicit HTTP status (body "status" and "title" agree with it), for answers no
 // StatusCode maps to: 405 Method Not Allowed, 422 Unprocessable Content.
-http::Response Problem(int http_status, const Status& status, const nlohmann::json& extra = nullptr);
+http::Response Problem(int http_status, const Status& status,
+                       const nlohmann::json& extra = nullptr);
 
 }  // namespace stio::api

@@ -46,8 +46,9 @@ Result<std::optional<bool>> BoolParam(const http::Request& req, const std::strin
 Result<int64_t> IdParam(const http::Request& req, const std::string& name = "id") {
   auto it = req.params.find(name);
   auto n = it == req.params.end() ? std::nullopt : ParseInt(it->second);
-  if (!n || *n <= 0) return Status::NotFound("'" + (it == req.params.end() ? "" : it->second) +
-                                             "' is not a record id");
+  if (!n || *n <= 0)
+    return Status::NotFound("'" + (it == req.params.end() ? "" : it->second) +
+                            "' is not a record id");
   return *n;
 }
 
@@ -74,12 +75,14 @@ http::Response Run(Context& ctx, storage::TxMode mode, int ok_status,
   return JsonResponse(ok_status, *out);
 }
 
-http::Response ReadJson(Context& ctx, const std::function<Result<json>(storage::Transaction&)>& fn) {
+http::Response ReadJson(Context& ctx,
+                        const std::function<Result<json>(storage::Transaction&)>& fn) {
   return Run(ctx, storage::TxMode::kRead, 200, fn);
 }
 
-http::Response WriteJson(Context& ctx, int ok_status,
-                         const std::function<Result<json>(storage::Transaction&, const json&)>& fn) {
+http::Response WriteJson(
+    Context& ctx, int ok_status,
+    const std::function<Result<json>(storage::Transaction&, const json&)>& fn) {
   Result<json> body = ctx.JsonBody();
   if (!body.ok()) return Problem(body.status());
   return Run(ctx, storage::TxMode::kWrite, ok_status,
@@ -200,9 +203,10 @@ void Api::AddRoutes() {
   Add("GET", "/api/v1/auth/me", Permission::kReadSelf, "The signed-in user and CSRF token",
       [](Context& c) {
         return ReadJson(c, [&](storage::Transaction& tx) -> Result<json> {
-          auto row = tx.QueryOne("SELECT id, email, display_name, role, organization_id, "
-                                 "created_at, last_login_at, disabled_at FROM users WHERE id = ?",
-                                 {c.actor.user_id});
+          auto row = tx.QueryOne(
+              "SELECT id, email, display_name, role, organization_id, "
+              "created_at, last_login_at, disabled_at FROM users WHERE id = ?",
+              {c.actor.user_id});
           if (!row.ok()) return row.status();
           json user = domain::RowToJson(*row);
           user["disabled"] = !row->IsNull("disabled_at");
@@ -227,8 +231,8 @@ void Api::AddRoutes() {
           return r.ToJson();
         });
       });
-  Add("GET", "/api/v1/admin-units/convert", kPublic,
-      "Where a pre-2025 unit went on the 2025 map", [](Context& c) {
+  Add("GET", "/api/v1/admin-units/convert", kPublic, "Where a pre-2025 unit went on the 2025 map",
+      [](Context& c) {
         auto code = NonEmpty(c.req, "old_code");
         if (!code) return Problem(Status::InvalidArgument("old_code is required", "old_code"));
         std::string level = c.req.Query("level").value_or("commune");
@@ -295,9 +299,8 @@ void Api::AddRoutes() {
   Add("GET", "/api/v1/organizations/{id}", kPublic, "One organization", [](Context& c) {
     auto id = IdParam(c.req);
     if (!id.ok()) return Problem(id.status());
-    return ReadJson(c, [&](storage::Transaction& tx) {
-      return domain::GetOrganization(tx, c.actor, *id);
-    });
+    return ReadJson(
+        c, [&](storage::Transaction& tx) { return domain::GetOrganization(tx, c.actor, *id); });
   });
   Add("PATCH", "/api/v1/organizations/{id}", Permission::kReadSelf,
       "Edit an organization (staff, or a member of it)", [](Context& c) {
@@ -324,8 +327,8 @@ void Api::AddRoutes() {
         if (!paging.ok()) return Problem(paging.status());
         return ReadJson(c, [&](storage::Transaction& tx) -> Result<json> {
           STIO_RETURN_IF_ERROR(domain::GetOrganization(tx, c.actor, *id).status());
-          STIO_ASSIGN_OR_RETURN(auto r, domain::ListCertificates(tx, *id, std::nullopt,
-                                                                 std::nullopt, *paging));
+          STIO_ASSIGN_OR_RETURN(
+              auto r, domain::ListCertificates(tx, *id, std::nullopt, std::nullopt, *paging));
           return r.ToJson();
         });
       });
@@ -341,10 +344,9 @@ void Api::AddRoutes() {
     auto paging = Paging(c.req);
     if (!paging.ok()) return Problem(paging.status());
     return ReadJson(c, [&](storage::Transaction& tx) -> Result<json> {
-      STIO_ASSIGN_OR_RETURN(auto r, domain::ListCertificates(tx, std::nullopt,
-                                                             NonEmpty(c.req, "status"),
-                                                             NonEmpty(c.req, "province_code"),
-                                                             *paging));
+      STIO_ASSIGN_OR_RETURN(auto r,
+                            domain::ListCertificates(tx, std::nullopt, NonEmpty(c.req, "status"),
+                                                     NonEmpty(c.req, "province_code"), *paging));
       return r.ToJson();
     });
   });
@@ -352,7 +354,8 @@ void Api::AddRoutes() {
       [](Context& c) {
         auto id = IdParam(c.req);
         if (!id.ok()) return Problem(id.status());
-        return ReadJson(c, [&](storage::Transaction& tx) { return domain::GetCertificate(tx, *id); });
+        return ReadJson(c,
+                        [&](storage::Transaction& tx) { return domain::GetCertificate(tx, *id); });
       });
   Add("POST", "/api/v1/certificates/{id}/events", Permission::kWriteOrganization,
       "Amend, suspend, reinstate or revoke a certificate", [](Context& c) {
@@ -373,8 +376,9 @@ void Api::AddRoutes() {
     f.q = NonEmpty(c.req, "q");
     if (auto org = NonEmpty(c.req, "organization_id")) {
       auto n = ParseInt(*org);
-      if (!n) return Problem(Status::InvalidArgument("organization_id must be an integer",
-                                                     "organization_id"));
+      if (!n)
+        return Problem(
+            Status::InvalidArgument("organization_id must be an integer", "organization_id"));
       f.organization_id = *n;
     }
     f.field = NonEmpty(c.req, "field");
@@ -394,7 +398,8 @@ void Api::AddRoutes() {
   Add("GET", "/api/v1/people/{id}", kPublic, "One person", [](Context& c) {
     auto id = IdParam(c.req);
     if (!id.ok()) return Problem(id.status());
-    return ReadJson(c, [&](storage::Transaction& tx) { return domain::GetPerson(tx, c.actor, *id); });
+    return ReadJson(c,
+                    [&](storage::Transaction& tx) { return domain::GetPerson(tx, c.actor, *id); });
   });
   Add("PATCH", "/api/v1/people/{id}", Permission::kReadSelf, "Edit a person", [](Context& c) {
     auto id = IdParam(c.req);
@@ -486,8 +491,8 @@ void Api::AddRoutes() {
         if (!format.ok()) return Problem(format.status());
         domain::ImportReport report;
         Status s = c.Write([&](storage::Transaction& tx) {
-          STIO_ASSIGN_OR_RETURN(report, domain::Import(tx, c.actor, c.clock, *entity, *format,
-                                                       c.req.body));
+          STIO_ASSIGN_OR_RETURN(report,
+                                domain::Import(tx, c.actor, c.clock, *entity, *format, c.req.body));
           // Any bad row: roll everything back and report every row.
           if (!report.errors.empty()) return Status::InvalidArgument("rejected");
           return Status::Ok();
@@ -518,9 +523,10 @@ void Api::AddRoutes() {
         if (!s.ok()) return Problem(s);
         http::Response r;
         r.status = 200;
-        r.headers.Set("Content-Type", fmt == "csv" ? "text/csv; charset=utf-8" : "application/json");
-        r.headers.Set("Content-Disposition", "attachment; filename=\"" + c.req.params["entity"] +
-                                                 "." + fmt + "\"");
+        r.headers.Set("Content-Type",
+                      fmt == "csv" ? "text/csv; charset=utf-8" : "application/json");
+        r.headers.Set("Content-Disposition",
+                      "attachment; filename=\"" + c.req.params["entity"] + "." + fmt + "\"");
         r.body = std::move(file);
         return r;
       });

@@ -22,7 +22,8 @@ namespace {
 constexpr int kUsage = 2;
 constexpr int kFailure = 1;
 
-constexpr char kMainHelp[] = R"(stio — the platform for provincial science, technology and innovation work
+constexpr char kMainHelp[] =
+    R"(stio — the platform for provincial science, technology and innovation work
 
 Usage: stio COMMAND [OPTIONS]
 
@@ -79,7 +80,8 @@ Replaces the database at PATH by the backup FILE, after checking the backup's in
 Stop the server first.
 )";
 
-constexpr char kUserAddHelp[] = R"(Usage: stio user add --db PATH --email E --role ROLE [--name NAME] [--organization-id ID]
+constexpr char kUserAddHelp[] =
+    R"(Usage: stio user add --db PATH --email E --role ROLE [--name NAME] [--organization-id ID]
 
 Creates a user. The password is read from standard input (one line; at least 10 characters).
 ROLE is admin, staff, reviewer or member (a member needs --organization-id).
@@ -93,14 +95,16 @@ Prints a new bearer API token for the user with e-mail E. Send it as
 `Authorization: Bearer TOKEN`. It is shown only once.
 )";
 
-constexpr char kImportHelp[] = R"(Usage: stio import --db PATH --entity organizations|people --file FILE [--format csv|json] [--as E]
+constexpr char kImportHelp[] =
+    R"(Usage: stio import --db PATH --entity organizations|people --file FILE [--format csv|json] [--as E]
 
 Imports every record of FILE in one transaction. If any row is wrong, every wrong row is reported
 (line, column, reason) and nothing is written. CSV: UTF-8 with or without BOM, a header row with
 the API's field names. The format is taken from the file name unless given.
 )";
 
-constexpr char kExportHelp[] = R"(Usage: stio export --db PATH --entity organizations|people [--format csv|json] [--out FILE]
+constexpr char kExportHelp[] =
+    R"(Usage: stio export --db PATH --entity organizations|people [--format csv|json] [--out FILE]
 
 Writes every live record (to standard output unless --out is given).
 )";
@@ -224,8 +228,8 @@ int UserAdd(const Args& a, std::istream& in, std::ostream& out, std::ostream& er
   }
   domain::Json user;
   Status s = storage::WithTransaction(**db, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
-    STIO_ASSIGN_OR_RETURN(user, domain::CreateUser(tx, domain::Actor::System("cli"),
-                                                   Clock::Real(), input));
+    STIO_ASSIGN_OR_RETURN(
+        user, domain::CreateUser(tx, domain::Actor::System("cli"), Clock::Real(), input));
     return Status::Ok();
   });
   if (!s.ok()) return Fail(err, "user add", s);
@@ -263,9 +267,9 @@ int TokenCreate(const Args& a, std::ostream& out, std::ostream& err) {
   std::string token;
   Status s = storage::WithTransaction(**db, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
     STIO_ASSIGN_OR_RETURN(int64_t uid, domain::UserIdByEmail(tx, *email));
-    STIO_ASSIGN_OR_RETURN(auto t, domain::CreateToken(tx, domain::Actor::System("cli"),
-                                                      Clock::Real(), uid,
-                                                      a.Get("name").value_or("cli")));
+    STIO_ASSIGN_OR_RETURN(auto t,
+                          domain::CreateToken(tx, domain::Actor::System("cli"), Clock::Real(), uid,
+                                              a.Get("name").value_or("cli")));
     token = t["token"];
     return Status::Ok();
   });
@@ -319,7 +323,8 @@ int Import(const Args& a, std::ostream& out, std::ostream& err) {
   if (!actor.ok()) return Fail(err, "import", actor.status());
   domain::ImportReport report;
   Status s = storage::WithTransaction(**db, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
-    STIO_ASSIGN_OR_RETURN(report, domain::Import(tx, *actor, Clock::Real(), *entity, *format, data));
+    STIO_ASSIGN_OR_RETURN(report,
+                          domain::Import(tx, *actor, Clock::Real(), *entity, *format, data));
     return report.errors.empty() ? Status::Ok() : Status::InvalidArgument("rows rejected");
   });
   if (!report.errors.empty()) {
@@ -327,8 +332,7 @@ int Import(const Args& a, std::ostream& out, std::ostream& err) {
       err << *file << ":" << e.line << ": " << (e.column.empty() ? "" : e.column + ": ")
           << e.message << "\n";
     }
-    err << "stio import: " << report.errors.size()
-        << " row(s) rejected; nothing was imported\n";
+    err << "stio import: " << report.errors.size() << " row(s) rejected; nothing was imported\n";
     return kFailure;
   }
   if (!s.ok()) return Fail(err, "import", s);
@@ -367,7 +371,6 @@ int Export(const Args& a, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
-
 constexpr char kRecordHelp[] = R"(Usage: stio org|person COMMAND --db PATH [options]
 
   list    [--q TEXT] [--kind K] [--province CODE] [--limit N] [--offset N] [--sort KEY] [--output json]
@@ -380,7 +383,8 @@ Fields are those of the API (docs/api.md). Writes are checked exactly as through
 recorded in the audit log as done by the CLI (or by --as EMAIL).
 )";
 
-constexpr char kCertificateHelp[] = R"(Usage: stio certificate issue --db PATH --org ID --json '{"number": ..., "issued_on": "YYYY-MM-DD"}'
+constexpr char kCertificateHelp[] =
+    R"(Usage: stio certificate issue --db PATH --org ID --json '{"number": ..., "issued_on": "YYYY-MM-DD"}'
        stio certificate event --db PATH --id ID --json '{"action": "suspend", "date": "YYYY-MM-DD", "reason": ...}'
 
 Actions: amend, suspend, reinstate, revoke. Illegal transitions are refused.
@@ -414,8 +418,8 @@ Result<int64_t> IdOption(const Args& a, const std::string& name = "id") {
 int Records(const std::string& kind, const std::string& verb, const Args& a, std::ostream& out,
             std::ostream& err) {
   const std::string cmd = kind + " " + verb;
-  if (Status s = a.Only({"db", "data", "as", "id", "json", "file", "q", "kind", "province",
-                         "limit", "offset", "sort", "output", "org"});
+  if (Status s = a.Only({"db", "data", "as", "id", "json", "file", "q", "kind", "province", "limit",
+                         "offset", "sort", "output", "org"});
       !s.ok()) {
     return Fail(err, cmd, s, kUsage);
   }
@@ -434,8 +438,10 @@ int Records(const std::string& kind, const std::string& verb, const Args& a, std
     for (auto [name, target] : {std::pair{"limit", &p.limit}, std::pair{"offset", &p.offset}}) {
       if (auto v = a.Get(name)) {
         auto n = ParseInt(*v);
-        if (!n) return Fail(err, cmd, Status::InvalidArgument("--" + std::string(name) +
-                                                              " must be a number"), kUsage);
+        if (!n)
+          return Fail(err, cmd,
+                      Status::InvalidArgument("--" + std::string(name) + " must be a number"),
+                      kUsage);
         *target = *n;
       }
     }
@@ -477,8 +483,9 @@ int Records(const std::string& kind, const std::string& verb, const Args& a, std
     }
     s = storage::WithTransaction(**db, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
       if (id) {
-        STIO_ASSIGN_OR_RETURN(result, org ? domain::UpdateOrganization(tx, *actor, clock, *id, *input)
-                                          : domain::UpdatePerson(tx, *actor, clock, *id, *input));
+        STIO_ASSIGN_OR_RETURN(result,
+                              org ? domain::UpdateOrganization(tx, *actor, clock, *id, *input)
+                                  : domain::UpdatePerson(tx, *actor, clock, *id, *input));
       } else {
         STIO_ASSIGN_OR_RETURN(result, org ? domain::CreateOrganization(tx, *actor, clock, *input)
                                           : domain::CreatePerson(tx, *actor, clock, *input));
@@ -532,10 +539,10 @@ int Certificate(const std::string& verb, const Args& a, std::ostream& out, std::
   if (!actor.ok()) return Fail(err, cmd, actor.status());
   domain::Json result;
   Status s = storage::WithTransaction(**db, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
-    STIO_ASSIGN_OR_RETURN(result,
-                          verb == "issue"
-                              ? domain::IssueCertificate(tx, *actor, Clock::Real(), *id, *input)
-                              : domain::AddCertificateEvent(tx, *actor, Clock::Real(), *id, *input));
+    STIO_ASSIGN_OR_RETURN(
+        result, verb == "issue"
+                    ? domain::IssueCertificate(tx, *actor, Clock::Real(), *id, *input)
+                    : domain::AddCertificateEvent(tx, *actor, Clock::Real(), *id, *input));
     return Status::Ok();
   });
   if (!s.ok()) return Fail(err, cmd, s);
@@ -580,8 +587,8 @@ int Main(const std::vector<std::string>& argv, std::istream& in, std::ostream& o
     out << "stio 0.1.0\n";
     return 0;
   }
-  const bool two_words = cmd == "user" || cmd == "token" || cmd == "org" || cmd == "person" ||
-                         cmd == "certificate";
+  const bool two_words =
+      cmd == "user" || cmd == "token" || cmd == "org" || cmd == "person" || cmd == "certificate";
   if (w.size() > 2 || (w.size() == 2 && !two_words)) {
     err << "stio: unexpected argument '" << w.back() << "'\n";
     return kUsage;

@@ -17,9 +17,9 @@ TEST(CryptoTest, RandomTokensAreUrlSafeAndDistinct) {
   for (int i = 0; i < 100; ++i) {
     std::string t = RandomToken(32);
     EXPECT_EQ(t.size(), 43u);  // ceil(256 / 6)
-    EXPECT_EQ(t.find_first_not_of(
-                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-              std::string::npos);
+    EXPECT_EQ(
+        t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos);
     seen.insert(t);
   }
   EXPECT_EQ(seen.size(), 100u);

@@ -22,7 +22,7 @@ enum class StatusCode : int {
   kOk = 0,
   kCancelled = 1,
   kUnknown = 2,
-  kInvalidArgument = 3,     // the caller's input is wrong whatever the system state
+  kInvalidArgument = 3,  // the caller's input is wrong whatever the system state
   kDeadlineExceeded = 4,
   kNotFound = 5,
   kAlreadyExists = 6,
@@ -33,7 +33,7 @@ enum class StatusCode : int {
   kOutOfRange = 11,
   kUnimplemented = 12,
   kInternal = 13,
-  kUnavailable = 14,        // transient; retry later
+  kUnavailable = 14,  // transient; retry later
   kDataLoss = 15,
   kUnauthenticated = 16,
 };
@@ -112,7 +112,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
     if (std::get<Status>(v_).ok()) v_ = Status::Internal("Result constructed from an OK status");
   }
@@ -142,10 +142,10 @@ class [[nodiscard]] Result {
 #define STIO_CONCAT_(a, b) STIO_CONCAT_INNER_(a, b)
 
 // Returns from the current function if `expr` (a Status) is not OK.
-#define STIO_RETURN_IF_ERROR(expr)                    \
-  do {                                                \
-    ::stio::Status stio_status_ = (expr);             \
-    if (!stio_status_.ok()) return stio_status_;      \
+#define STIO_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    ::stio::Status stio_status_ = (expr);        \
+    if (!stio_status_.ok()) return stio_status_; \
   } while (0)
 
 // STIO_ASSIGN_OR_RETURN(auto x, FunctionReturningResult());

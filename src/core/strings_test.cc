@@ -25,9 +25,9 @@ TEST(StringsTest, ParseNumbersRejectsJunk) {
 
 TEST(StringsTest, Utf8Validation) {
   EXPECT_TRUE(IsValidUtf8("Công nghệ sinh học"));
-  EXPECT_FALSE(IsValidUtf8("\xC3"));          // truncated
-  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));      // overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));  // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xC3"));              // truncated
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // surrogate
   EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // above U+10FFFF
   EXPECT_TRUE(IsValidUtf8(std::string("a\0b", 3)));
 }

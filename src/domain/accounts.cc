@@ -43,8 +43,7 @@ Result<Json> LoadUser(storage::Transaction& tx, int64_t id) {
   return UserJson(*row);
 }
 
-Status CheckMemberOrganization(storage::Transaction& tx, const std::string& role,
-                               const Json& org) {
+Status CheckMemberOrganization(storage::Transaction& tx, const std::string& role, const Json& org) {
   if (role == "member" && !org.is_number_integer()) {
     return Status::InvalidArgument("a member must belong to an organization", "organization_id");
   }
@@ -56,9 +55,9 @@ Status CheckMemberOrganization(storage::Transaction& tx, const std::string& role
                                             "deleted_at IS NULL",
                                             {org.get<int64_t>()}));
   if (rows.empty()) {
-    return Status::InvalidArgument("organization " + std::to_string(org.get<int64_t>()) +
-                                       " does not exist",
-                                   "organization_id");
+    return Status::InvalidArgument(
+        "organization " + std::to_string(org.get<int64_t>()) + " does not exist",
+        "organization_id");
   }
   return Status::Ok();
 }
@@ -165,8 +164,8 @@ Result<Json> CreateUser(storage::Transaction& tx, const Actor& actor, const Cloc
                    org.is_number_integer() ? Value(org.get<int64_t>()) : Value(Null{}), hash,
                    FormatTimestamp(clock.Now())}));
   STIO_ASSIGN_OR_RETURN(Json user, LoadUser(tx, r.Int("id")));
-  STIO_RETURN_IF_ERROR(RecordAudit(tx, actor, clock, "create", "user",
-                                   std::to_string(r.Int("id")), nullptr, user));
+  STIO_RETURN_IF_ERROR(
+      RecordAudit(tx, actor, clock, "create", "user", std::to_string(r.Int("id")), nullptr, user));
   return user;
 }
 
@@ -181,14 +180,16 @@ Result<Json> UpdateUser(storage::Transaction& tx, const Actor& actor, const Cloc
     STIO_ASSIGN_OR_RETURN(role, StringField(patch, "role", true));
     STIO_RETURN_IF_ERROR(ParseRole(role).status());
   }
-  Json org = patch.contains("organization_id") ? patch["organization_id"] : before["organization_id"];
+  Json org =
+      patch.contains("organization_id") ? patch["organization_id"] : before["organization_id"];
   STIO_RETURN_IF_ERROR(CheckMemberOrganization(tx, role, org));
   std::string display = before["display_name"];
   if (patch.contains("display_name")) {
     STIO_ASSIGN_OR_RETURN(display, StringField(patch, "display_name", true));
     if (Status s = ValidateText(display, 200, false); !s.ok()) return s.WithField("display_name");
   }
-  Value disabled = before["disabled"].get<bool>() ? Value(FormatTimestamp(clock.Now())) : Value(Null{});
+  Value disabled =
+      before["disabled"].get<bool>() ? Value(FormatTimestamp(clock.Now())) : Value(Null{});
   if (patch.contains("disabled")) {
     if (!patch["disabled"].is_boolean()) {
       return Status::InvalidArgument("'disabled' must be true or false", "disabled");
@@ -202,11 +203,12 @@ Result<Json> UpdateUser(storage::Transaction& tx, const Actor& actor, const Cloc
     return Status::FailedPrecondition("you cannot remove your own admin role", "role");
   }
   STIO_RETURN_IF_ERROR(
-      tx.Execute("UPDATE users SET display_name = ?, role = ?, organization_id = ?, "
-                 "disabled_at = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(disabled_at, ?) END "
-                 "WHERE id = ?",
-                 {display, role, org.is_number_integer() ? Value(org.get<int64_t>()) : Value(Null{}),
-                  disabled, disabled, id})
+      tx.Execute(
+            "UPDATE users SET display_name = ?, role = ?, organization_id = ?, "
+            "disabled_at = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(disabled_at, ?) END "
+            "WHERE id = ?",
+            {display, role, org.is_number_integer() ? Value(org.get<int64_t>()) : Value(Null{}),
+             disabled, disabled, id})
           .status());
   if (patch.contains("password")) {
     STIO_ASSIGN_OR_RETURN(std::string password, StringField(patch, "password", true));
@@ -267,22 +269,21 @@ Result<LoginResult> Login(storage::Transaction& tx, const Clock& clock, std::str
   out.session_token = RandomToken(32);
   out.csrf_token = RandomToken(32);
   const auto now = clock.Now();
-  STIO_RETURN_IF_ERROR(tx.Execute("INSERT INTO sessions (token_hash, user_id, csrf_token, "
-                                  "created_at, expires_at, remote_address) "
-                                  "VALUES (?, ?, ?, ?, ?, ?)",
-                                  {Sha256Hex(out.session_token), r.Int("id"), out.csrf_token,
-                                   FormatTimestamp(now),
-                                   FormatTimestamp(now + kSessionLifetime), remote_address})
-                           .status());
+  STIO_RETURN_IF_ERROR(
+      tx.Execute("INSERT INTO sessions (token_hash, user_id, csrf_token, "
+                 "created_at, expires_at, remote_address) "
+                 "VALUES (?, ?, ?, ?, ?, ?)",
+                 {Sha256Hex(out.session_token), r.Int("id"), out.csrf_token, FormatTimestamp(now),
+                  FormatTimestamp(now + kSessionLifetime), remote_address})
+          .status());
   STIO_RETURN_IF_ERROR(tx.Execute("UPDATE users SET last_login_at = ? WHERE id = ?",
                                   {FormatTimestamp(now), r.Int("id")})
                            .status());
-  STIO_RETURN_IF_ERROR(tx.Execute("DELETE FROM sessions WHERE expires_at < ?",
-                                  {FormatTimestamp(now)})
-                           .status());
+  STIO_RETURN_IF_ERROR(
+      tx.Execute("DELETE FROM sessions WHERE expires_at < ?", {FormatTimestamp(now)}).status());
   a.actor.remote_address = remote_address;
-  STIO_RETURN_IF_ERROR(RecordAudit(tx, a.actor, clock, "login", "user",
-                                   std::to_string(r.Int("id")), nullptr, nullptr));
+  STIO_RETURN_IF_ERROR(RecordAudit(tx, a.actor, clock, "login", "user", std::to_string(r.Int("id")),
+                                   nullptr, nullptr));
   return out;
 }
 
@@ -329,9 +330,10 @@ Result<Json> CreateToken(storage::Transaction& tx, const Actor& actor, const Clo
   const std::string token = "stio_" + RandomToken(32);
   STIO_ASSIGN_OR_RETURN(
       storage::Row r,
-      tx.QueryOne("INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) "
-                  "VALUES (?, ?, ?, ?, ?) RETURNING id",
-                  {user_id, n, Sha256Hex(token), token.substr(0, 9), FormatTimestamp(clock.Now())}));
+      tx.QueryOne(
+          "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) "
+          "VALUES (?, ?, ?, ?, ?) RETURNING id",
+          {user_id, n, Sha256Hex(token), token.substr(0, 9), FormatTimestamp(clock.Now())}));
   Json out = {{"id", r.Int("id")}, {"name", n}, {"prefix", token.substr(0, 9)}};
   STIO_RETURN_IF_ERROR(RecordAudit(tx, actor, clock, "create", "api_token",
                                    std::to_string(r.Int("id")), nullptr, out));

@@ -15,7 +15,8 @@
 
 namespace stio::domain {
 
-// Argon2id with the OWASP baseline (19 MiB, 2 passes, 1 lane), encoded with its parameters and salt.
+// Argon2id with the OWASP baseline (19 MiB, 2 passes, 1 lane), encoded with its parameters and
+// salt.
 Result<std::string> HashPassword(std::string_view password);
 bool VerifyPassword(std::string_view password, const std::string& encoded);
 // At least 10 bytes, at most 1024, valid UTF-8.
@@ -27,7 +28,8 @@ Result<Json> CreateUser(storage::Transaction& tx, const Actor& actor, const Cloc
                         const Json& input);
 Result<Json> UpdateUser(storage::Transaction& tx, const Actor& actor, const Clock& clock,
                         int64_t id, const Json& patch);
-Result<ListResult> ListUsers(storage::Transaction& tx, const Actor& actor, const ListParams& params);
+Result<ListResult> ListUsers(storage::Transaction& tx, const Actor& actor,
+                             const ListParams& params);
 Result<int64_t> CountUsers(storage::Transaction& tx);
 
 struct LoginResult {

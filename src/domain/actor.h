@@ -18,8 +18,8 @@ Result<Role> ParseRole(std::string_view name);  // "admin", "staff", "reviewer",
 
 struct Actor {
   Role role = Role::kPublic;
-  int64_t user_id = 0;  // 0 for the public and for the system
-  std::string email;    // "" for the public; "system" for the CLI's own seeding
+  int64_t user_id = 0;                     // 0 for the public and for the system
+  std::string email;                       // "" for the public; "system" for the CLI's own seeding
   std::optional<int64_t> organization_id;  // members only
   std::string remote_address;
 

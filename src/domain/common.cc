@@ -33,9 +33,9 @@ Result<std::string> OrderBy(const ListParams& params, std::span<const SortKey> a
     if (!names.empty()) names += ", ";
     names += k.name;
   }
-  return Status::InvalidArgument("cannot sort by '" + std::string(key) + "' (one of: " + names +
-                                     ", with '-' for descending)",
-                                 "sort");
+  return Status::InvalidArgument(
+      "cannot sort by '" + std::string(key) + "' (one of: " + names + ", with '-' for descending)",
+      "sort");
 }
 
 Result<std::vector<FieldValue>> CheckFields(const Json& input, std::span<const FieldSpec> specs,
@@ -63,7 +63,8 @@ Result<std::vector<FieldValue>> CheckFields(const Json& input, std::span<const F
       continue;
     }
     if (spec.kind == FieldSpec::Kind::kBool) {
-      if (!it->is_boolean()) return Status::InvalidArgument("'" + name + "' must be true or false", name);
+      if (!it->is_boolean())
+        return Status::InvalidArgument("'" + name + "' must be true or false", name);
       out.push_back({name, int64_t{it->get<bool>() ? 1 : 0}});
       continue;
     }
@@ -148,8 +149,8 @@ Status RecordAudit(storage::Transaction& tx, const Actor& actor, const Clock& cl
       .status();
 }
 
-Result<ListResult> ListAudit(storage::Transaction& tx, const Actor& actor,
-                             const AuditFilter& f, const ListParams& params) {
+Result<ListResult> ListAudit(storage::Transaction& tx, const Actor& actor, const AuditFilter& f,
+                             const ListParams& params) {
   STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kReadAudit));
   STIO_RETURN_IF_ERROR(CheckPaging(params));
   std::string where = " WHERE 1=1";
@@ -178,11 +179,11 @@ Result<ListResult> ListAudit(storage::Transaction& tx, const Actor& actor,
   std::vector<storage::Value> page_args = args;
   page_args.push_back(params.limit);
   page_args.push_back(params.offset);
-  STIO_ASSIGN_OR_RETURN(
-      auto rows, tx.Query("SELECT id, at, actor_email, action, entity_type, entity_id, "
-                          "before_json, after_json, remote_address FROM audit_log" +
-                              where + " ORDER BY id DESC LIMIT ? OFFSET ?",
-                          page_args));
+  STIO_ASSIGN_OR_RETURN(auto rows,
+                        tx.Query("SELECT id, at, actor_email, action, entity_type, entity_id, "
+                                 "before_json, after_json, remote_address FROM audit_log" +
+                                     where + " ORDER BY id DESC LIMIT ? OFFSET ?",
+                                 page_args));
   for (const storage::Row& r : rows) {
     Json item = {{"id", r.Int("id")},
                  {"at", r.Text("at")},

@@ -23,7 +23,7 @@ using Json = nlohmann::json;
 struct ListParams {
   int64_t limit = 50;  // 1..500
   int64_t offset = 0;
-  std::string sort;    // "name" or "-name"; validated against each list's allowed keys
+  std::string sort;  // "name" or "-name"; validated against each list's allowed keys
 };
 
 struct ListResult {
@@ -53,7 +53,7 @@ struct FieldSpec {
   bool required = false;
   size_t max_bytes = 500;
   bool multiline = false;
-  std::vector<std::string_view> choices = {};  // kEnum
+  std::vector<std::string_view> choices = {};                    // kEnum
   Result<std::string> (*normalize)(std::string_view) = nullptr;  // e.g. tax code, ORCID
 };
 

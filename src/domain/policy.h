@@ -16,27 +16,28 @@
 namespace stio::domain {
 
 enum class Permission {
-  kReadPublic,          // published registry data and reference data: everyone
-  kReadSelf,            // one's own account and tokens: any authenticated user
-  kWriteOrganization,   // create/delete organizations, certificates: staff, admin
-  kEditOrganization,    // edit one organization: staff, admin, member of that organization
-  kWritePerson,         // create/edit/delete people: staff, admin, member of the person's org
-  kReadContact,         // see hidden contact details: staff, admin, member of the person's org
-  kImportExport,        // bulk import and export: staff, admin
-  kManageUsers,         // users and roles: admin
-  kReadAudit,           // the audit log: admin
-  kManageMonitoring,    // data elements, indicators, validation rules, plans, targets: staff, admin
-  kEnterData,           // enter, edit and submit indicator values: staff, admin
-  kApproveData,         // approve, lock and reopen indicator values: staff, admin
-  kWriteIp,             // create/edit/delete IP assets and their events: staff, admin, member
-                        // of the owner organization
-  kReadUnpublishedIp,   // unpublished IP applications: staff, admin, member of the owner org
+  kReadPublic,         // published registry data and reference data: everyone
+  kReadSelf,           // one's own account and tokens: any authenticated user
+  kWriteOrganization,  // create/delete organizations, certificates: staff, admin
+  kEditOrganization,   // edit one organization: staff, admin, member of that organization
+  kWritePerson,        // create/edit/delete people: staff, admin, member of the person's org
+  kReadContact,        // see hidden contact details: staff, admin, member of the person's org
+  kImportExport,       // bulk import and export: staff, admin
+  kManageUsers,        // users and roles: admin
+  kReadAudit,          // the audit log: admin
+  kManageMonitoring,   // data elements, indicators, validation rules, plans, targets: staff, admin
+  kEnterData,          // enter, edit and submit indicator values: staff, admin
+  kApproveData,        // approve, lock and reopen indicator values: staff, admin
+  kWriteIp,            // create/edit/delete IP assets and their events: staff, admin, member
+                       // of the owner organization
+  kReadUnpublishedIp,  // unpublished IP applications: staff, admin, member of the owner org
 };
 
 std::string_view PermissionName(Permission p);
 
 // OK if `actor` may do `p` (on a resource of `owner_org`, when the permission is per-organization).
-// Unauthenticated -> Unauthenticated (401); authenticated but not allowed -> PermissionDenied (403).
+// Unauthenticated -> Unauthenticated (401); authenticated but not allowed -> PermissionDenied
+// (403).
 Status Authorize(const Actor& actor, Permission p, std::optional<int64_t> owner_org = std::nullopt);
 
 // Same decision as a bool, for shaping responses (e.g. hiding contact details).

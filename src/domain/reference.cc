@@ -59,16 +59,16 @@ Value OptInt(const std::string& s) {
 Status InsertUnit(storage::Transaction& tx, const std::string& era, const std::string& level,
                   const std::string& code, const std::string& name, const std::string& full_name,
                   const std::string& unit_type, Value province_code, Value district_code,
-                  Value successor, Value name_en, Value slug, Value area, Value population, Value quality_flag,
-                  Value extra) {
+                  Value successor, Value name_en, Value slug, Value area, Value population,
+                  Value quality_flag, Value extra) {
   return tx
       .Execute(
           "INSERT INTO admin_units (era, level, code, name, full_name, unit_type, province_code, "
           "district_code, successor_code, name_en, slug, area_km2, population, quality_flag, "
           "extra_json, match_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           {era, level, code, name, full_name, unit_type, std::move(province_code),
-           std::move(district_code), std::move(successor), std::move(name_en), std::move(slug), std::move(area),
-           std::move(population), std::move(quality_flag), std::move(extra),
+           std::move(district_code), std::move(successor), std::move(name_en), std::move(slug),
+           std::move(area), std::move(population), std::move(quality_flag), std::move(extra),
            text::MatchKey(full_name)})
       .status();
 }
@@ -91,18 +91,16 @@ Status LoadProvinces2025(storage::Transaction& tx, const Table& units, const Tab
     COL(slug, units, r, "slug");
     Json extra;
     for (const char* c : {"merged_from_codes", "merged_from_names", "unchanged",
-                          "admin_center_note", "communes_total", "n_phuong", "n_xa",
-                          "n_dac_khu"}) {
+                          "admin_center_note", "communes_total", "n_phuong", "n_xa", "n_dac_khu"}) {
       COL(v, units, r, c);
       extra[c] = v;
     }
     auto ap = area_pop.find(code);
     STIO_RETURN_IF_ERROR(InsertUnit(
         tx, "2025", "province", code, name, full_name, unit_type, code, Null{}, Null{},
-        OptText(name_en),
-        OptText(slug), ap == area_pop.end() ? Value(Null{}) : OptReal(ap->second.first),
-        ap == area_pop.end() ? Value(Null{}) : OptInt(ap->second.second), Null{},
-        extra.dump()));
+        OptText(name_en), OptText(slug),
+        ap == area_pop.end() ? Value(Null{}) : OptReal(ap->second.first),
+        ap == area_pop.end() ? Value(Null{}) : OptInt(ap->second.second), Null{}, extra.dump()));
   }
   return Status::Ok();
 }
@@ -181,9 +179,9 @@ Status LoadCommunesPre2025(storage::Transaction& tx, const Table& t) {
                                     Null{}, Null{}));
   }
   for (const auto& [code, np] : districts) {
-    STIO_RETURN_IF_ERROR(InsertUnit(tx, "pre2025", "district", code, np.first, np.first,
-                                    "district", np.second, Null{}, Null{}, Null{}, Null{}, Null{},
-                                    Null{}, Null{}, Null{}));
+    STIO_RETURN_IF_ERROR(InsertUnit(tx, "pre2025", "district", code, np.first, np.first, "district",
+                                    np.second, Null{}, Null{}, Null{}, Null{}, Null{}, Null{},
+                                    Null{}, Null{}));
   }
   return Status::Ok();
 }
@@ -221,8 +219,9 @@ Status LoadClassification(storage::Transaction& tx, const Table& t, const std::s
     COL(name_vi, t, r, "name_vi");
     COL(name_en, t, r, "name_en");
     auto lv = ParseInt(level);
-    if (!lv) return Status::DataLoss(scheme + ": bad level '" + level + "' at line " +
-                                     std::to_string(r.line));
+    if (!lv)
+      return Status::DataLoss(scheme + ": bad level '" + level + "' at line " +
+                              std::to_string(r.line));
     STIO_RETURN_IF_ERROR(tx.Execute("INSERT INTO classifications (scheme, code, level, "
                                     "parent_code, name_vi, name_en) VALUES (?, ?, ?, ?, ?, ?)",
                                     {scheme, code, *lv, OptText(parent), name_vi, OptText(name_en)})
@@ -425,8 +424,9 @@ Result<ListResult> ListAdminUnits(storage::Transaction& tx, const AdminUnitFilte
 Result<Json> GetAdminUnit(storage::Transaction& tx, const std::string& era,
                           const std::string& level, const std::string& code) {
   STIO_RETURN_IF_ERROR(CheckEraLevel(era, level));
-  auto row = tx.QueryOne(std::string(kUnitSelect) + " WHERE u.era = ? AND u.level = ? AND u.code = ?",
-                         {era, level, code});
+  auto row =
+      tx.QueryOne(std::string(kUnitSelect) + " WHERE u.era = ? AND u.level = ? AND u.code = ?",
+                  {era, level, code});
   if (!row.ok()) {
     if (row.status().code() == StatusCode::kNotFound) {
       return Status::NotFound("no " + level + " with code '" + code + "' on the " + era + " map");
@@ -435,7 +435,7 @@ Result<Json> GetAdminUnit(storage::Transaction& tx, const std::string& era,
   }
   Json j = UnitToJson(*row);
   Json extra = row->IsNull("extra_json") ? Json::object()
-                                          : Json::parse(row->Text("extra_json"), nullptr, false);
+                                         : Json::parse(row->Text("extra_json"), nullptr, false);
   if (era == "2025" && level == "province") {
     Json merged = Json::array();
     STIO_ASSIGN_OR_RETURN(auto olds, tx.Query("SELECT code, full_name FROM admin_units WHERE "
@@ -449,7 +449,7 @@ Result<Json> GetAdminUnit(storage::Transaction& tx, const std::string& era,
     j["merged_from"] = merged;
     for (const char* k : {"communes_total", "n_phuong", "n_xa", "n_dac_khu"}) {
       auto v = extra.is_object() && extra.contains(k) ? ParseInt(extra[k].get<std::string>())
-                                                       : std::nullopt;
+                                                      : std::nullopt;
       j[k] = v ? Json(*v) : Json();
     }
     j["admin_center_note"] = extra.value("admin_center_note", "");
@@ -470,10 +470,11 @@ Result<Json> GetAdminUnit(storage::Transaction& tx, const std::string& era,
                        {"note_vi", ToJson(r.at("note_vi"))}});
     }
     j["predecessors"] = preds;
-    if (extra.is_object() && extra.contains("admin_center")) j["admin_center"] = extra["admin_center"];
+    if (extra.is_object() && extra.contains("admin_center"))
+      j["admin_center"] = extra["admin_center"];
   } else if (era == "pre2025") {
-    STIO_ASSIGN_OR_RETURN(Json conv, ConvertAdminUnit(tx, level == "district" ? "district" : level,
-                                                      code));
+    STIO_ASSIGN_OR_RETURN(Json conv,
+                          ConvertAdminUnit(tx, level == "district" ? "district" : level, code));
     j["successors"] = conv["items"];
   }
   return j;
@@ -501,8 +502,10 @@ Result<Json> ConvertAdminUnit(storage::Transaction& tx, const std::string& level
                "AND p.code = c.new_province_code "
                "LEFT JOIN admin_units n ON n.era = '2025' AND n.level = 'commune' "
                "AND n.code = c.new_commune_code "
-               "WHERE " + column + " = ? GROUP BY c.new_province_code, c.new_commune_code, "
-               "c.merge_type ORDER BY c.new_province_code, c.new_commune_code",
+               "WHERE " +
+                   column +
+                   " = ? GROUP BY c.new_province_code, c.new_commune_code, "
+                   "c.merge_type ORDER BY c.new_province_code, c.new_commune_code",
                {std::string(Trim(old_code))}));
   Json items = Json::array();
   for (const auto& r : rows) {
@@ -540,9 +543,9 @@ Status CheckCommune(storage::Transaction& tx, const std::string& commune_code,
                                    "commune_code");
   }
   if (province_code && rows[0].Text("province_code") != *province_code) {
-    return Status::InvalidArgument("commune '" + commune_code + "' is not in province '" +
-                                       *province_code + "'",
-                                   "commune_code");
+    return Status::InvalidArgument(
+        "commune '" + commune_code + "' is not in province '" + *province_code + "'",
+        "commune_code");
   }
   return Status::Ok();
 }
@@ -564,9 +567,9 @@ Status CheckClassificationCode(storage::Transaction& tx, const std::string& sche
                                             "AND code = ?",
                                             {scheme, code}));
   if (rows.empty()) {
-    return Status::InvalidArgument(
-        "unknown " + std::string(scheme == "fos" ? "field of science" : "VSIC") + " code '" +
-        code + "'");
+    return Status::InvalidArgument("unknown " +
+                                   std::string(scheme == "fos" ? "field of science" : "VSIC") +
+                                   " code '" + code + "'");
   }
   return Status::Ok();
 }

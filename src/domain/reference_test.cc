@@ -34,11 +34,12 @@ class ReferenceTest : public ::testing::Test {
 
   int64_t Count(const std::string& sql) {
     int64_t n = -1;
-    Status s = storage::WithTransaction(*db_, storage::TxMode::kRead, [&](storage::Transaction& tx) {
-      STIO_ASSIGN_OR_RETURN(storage::Row r, tx.QueryOne(sql));
-      n = r.Int("n");
-      return Status::Ok();
-    });
+    Status s =
+        storage::WithTransaction(*db_, storage::TxMode::kRead, [&](storage::Transaction& tx) {
+          STIO_ASSIGN_OR_RETURN(storage::Row r, tx.QueryOne(sql));
+          n = r.Int("n");
+          return Status::Ok();
+        });
     EXPECT_TRUE(s.ok()) << s.ToString();
     return n;
   }
@@ -47,10 +48,11 @@ class ReferenceTest : public ::testing::Test {
     ListParams p;
     p.limit = limit;
     Result<ListResult> out = Status::Internal("unset");
-    Status s = storage::WithTransaction(*db_, storage::TxMode::kRead, [&](storage::Transaction& tx) {
-      out = ListAdminUnits(tx, f, p);
-      return Status::Ok();
-    });
+    Status s =
+        storage::WithTransaction(*db_, storage::TxMode::kRead, [&](storage::Transaction& tx) {
+          out = ListAdminUnits(tx, f, p);
+          return Status::Ok();
+        });
     EXPECT_TRUE(s.ok());
     return out;
   }

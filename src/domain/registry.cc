@@ -17,7 +17,11 @@ using storage::Value;
 using Kind = FieldSpec::Kind;
 
 const FieldSpec kOrganizationFields[] = {
-    {"kind", Kind::kEnum, true, 40, false,
+    {"kind",
+     Kind::kEnum,
+     true,
+     40,
+     false,
      {"enterprise", "research_institute", "university", "state_agency", "startup", "other"}},
     {"name", Kind::kText, true, 300},
     {"name_en", Kind::kText, false, 300},
@@ -68,8 +72,9 @@ Status CheckOrganizationRefs(storage::Transaction& tx, const std::vector<FieldVa
   if (auto vsic = TextOf(f, "vsic_code")) {
     // VSIC 2018 codes are 1 to 5 levels: a section letter, or 2 to 5 digits whose first two are
     // a division. Only levels 1-2 ship in data/, so deeper codes are checked by their division.
-    bool digits = vsic->size() >= 2 && vsic->size() <= 5 &&
-                  std::all_of(vsic->begin(), vsic->end(), [](char c) { return c >= '0' && c <= '9'; });
+    bool digits =
+        vsic->size() >= 2 && vsic->size() <= 5 &&
+        std::all_of(vsic->begin(), vsic->end(), [](char c) { return c >= '0' && c <= '9'; });
     bool section = vsic->size() == 1 && (*vsic)[0] >= 'A' && (*vsic)[0] <= 'U';
     if (!digits && !section) {
       return Status::InvalidArgument("a VSIC 2018 code is a section letter A-U or 2 to 5 digits",
@@ -94,8 +99,8 @@ Status CheckTaxCodeFree(storage::Transaction& tx, const std::vector<FieldValue>&
   for (const auto& r : rows) {
     if (!self || r.Int("id") != *self) {
       return Status::AlreadyExists("an organization with tax code " + *tax +
-                                       " is already registered (id " +
-                                       std::to_string(r.Int("id")) + ")",
+                                       " is already registered (id " + std::to_string(r.Int("id")) +
+                                       ")",
                                    "tax_code");
     }
   }
@@ -128,10 +133,10 @@ Result<int64_t> InsertRow(storage::Transaction& tx, std::string_view table,
   };
   for (const FieldValue& f : fields) add(f.name, f.value);
   for (auto& [c, v] : extra) add(c, std::move(v));
-  STIO_ASSIGN_OR_RETURN(storage::Row r,
-                        tx.QueryOne("INSERT INTO " + std::string(table) + " (" + cols +
-                                        ") VALUES (" + marks + ") RETURNING id",
-                                    args));
+  STIO_ASSIGN_OR_RETURN(
+      storage::Row r, tx.QueryOne("INSERT INTO " + std::string(table) + " (" + cols + ") VALUES (" +
+                                      marks + ") RETURNING id",
+                                  args));
   return r.Int("id");
 }
 
@@ -168,7 +173,8 @@ constexpr std::string_view kOrgSelect =
     " ORDER BY CASE status WHEN 'active' THEN 0 WHEN 'suspended' THEN 1 ELSE 2 END, s.id DESC "
     " LIMIT 1) AS certificate_status "
     "FROM organizations o "
-    "LEFT JOIN admin_units p ON p.era = '2025' AND p.level = 'province' AND p.code = o.province_code "
+    "LEFT JOIN admin_units p ON p.era = '2025' AND p.level = 'province' AND p.code = "
+    "o.province_code "
     "LEFT JOIN admin_units c ON c.era = '2025' AND c.level = 'commune' AND c.code = o.commune_code";
 
 Json OrganizationJson(const storage::Row& r) {
@@ -179,8 +185,8 @@ Json OrganizationJson(const storage::Row& r) {
 }
 
 Result<Json> LoadOrganizationJson(storage::Transaction& tx, int64_t id) {
-  auto row = tx.QueryOne(std::string(kOrgSelect) + " WHERE o.id = ? AND o.deleted_at IS NULL",
-                         {id});
+  auto row =
+      tx.QueryOne(std::string(kOrgSelect) + " WHERE o.id = ? AND o.deleted_at IS NULL", {id});
   if (!row.ok()) {
     if (row.status().code() == StatusCode::kNotFound) {
       return Status::NotFound("organization " + std::to_string(id) + " does not exist");
@@ -225,8 +231,7 @@ Result<Json> UpdateOrganization(storage::Transaction& tx, const Actor& actor, co
   if (before["province_code"].is_string()) stored_province = before["province_code"];
   STIO_RETURN_IF_ERROR(CheckOrganizationRefs(tx, fields, stored_province));
   STIO_RETURN_IF_ERROR(CheckTaxCodeFree(tx, fields, id));
-  std::vector<std::pair<std::string, Value>> extra = {
-      {"updated_at", FormatTimestamp(clock.Now())}};
+  std::vector<std::pair<std::string, Value>> extra = {{"updated_at", FormatTimestamp(clock.Now())}};
   if (auto name = TextOf(fields, "name")) extra.push_back({"match_key", text::MatchKey(*name)});
   STIO_RETURN_IF_ERROR(UpdateRow(tx, "organizations", id, version, fields, std::move(extra)));
   STIO_ASSIGN_OR_RETURN(Json after, LoadOrganizationJson(tx, id));
@@ -294,8 +299,8 @@ Result<ListResult> ListOrganizations(storage::Transaction& tx, const Actor& acto
   out.total = n.Int("n");
   args.push_back(params.limit);
   args.push_back(params.offset);
-  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kOrgSelect) + where + " ORDER BY " +
-                                                order + ", o.id LIMIT ? OFFSET ?",
+  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kOrgSelect) + where + " ORDER BY " + order +
+                                                ", o.id LIMIT ? OFFSET ?",
                                             args));
   for (const auto& r : rows) out.items.push_back(OrganizationJson(r));
   return out;
@@ -323,10 +328,11 @@ const FieldSpec kCertificateEventFields[] = {
 }  // namespace
 
 Result<Json> GetCertificate(storage::Transaction& tx, int64_t certificate_id) {
-  auto row = tx.QueryOne("SELECT c.*, o.name AS organization_name FROM st_certificates c "
-                         "JOIN organizations o ON o.id = c.organization_id "
-                         "WHERE c.id = ? AND o.deleted_at IS NULL",
-                         {certificate_id});
+  auto row = tx.QueryOne(
+      "SELECT c.*, o.name AS organization_name FROM st_certificates c "
+      "JOIN organizations o ON o.id = c.organization_id "
+      "WHERE c.id = ? AND o.deleted_at IS NULL",
+      {certificate_id});
   if (!row.ok()) {
     if (row.status().code() == StatusCode::kNotFound) {
       return Status::NotFound("certificate " + std::to_string(certificate_id) + " does not exist");
@@ -351,11 +357,10 @@ Result<Json> IssueCertificate(storage::Transaction& tx, const Actor& actor, cons
   STIO_ASSIGN_OR_RETURN(auto fields, CheckFields(input, kCertificateFields, true));
   const std::string number = *TextOf(fields, "number");
   const std::string issued_on = *TextOf(fields, "issued_on");
-  STIO_ASSIGN_OR_RETURN(auto dup, tx.Query("SELECT id FROM st_certificates WHERE number = ?",
-                                           {number}));
+  STIO_ASSIGN_OR_RETURN(auto dup,
+                        tx.Query("SELECT id FROM st_certificates WHERE number = ?", {number}));
   if (!dup.empty()) {
-    return Status::AlreadyExists("certificate number " + number + " is already recorded",
-                                 "number");
+    return Status::AlreadyExists("certificate number " + number + " is already recorded", "number");
   }
   if (issued_on > FormatDate(clock.Now())) {
     return Status::InvalidArgument("a certificate cannot be issued in the future", "issued_on");
@@ -403,7 +408,8 @@ Result<Json> AddCertificateEvent(storage::Transaction& tx, const Actor& actor, c
     }
     next = "active";
   } else if (action == "revoke") {
-    if (status == "revoked") return Status::FailedPrecondition("the certificate is already revoked");
+    if (status == "revoked")
+      return Status::FailedPrecondition("the certificate is already revoked");
     next = "revoked";
   } else if (action == "amend") {
     if (status == "revoked") {
@@ -411,11 +417,11 @@ Result<Json> AddCertificateEvent(storage::Transaction& tx, const Actor& actor, c
     }
   }
   std::string last_date = before["issued_on"];
-  for (const Json& e : before["events"]) last_date = std::max(last_date, e["date"].get<std::string>());
+  for (const Json& e : before["events"])
+    last_date = std::max(last_date, e["date"].get<std::string>());
   if (date < last_date) {
-    return Status::FailedPrecondition("the date " + date + " precedes the last event (" +
-                                      last_date + ")",
-                                      "date");
+    return Status::FailedPrecondition(
+        "the date " + date + " precedes the last event (" + last_date + ")", "date");
   }
   if (date > FormatDate(clock.Now())) {
     return Status::InvalidArgument("an event cannot be dated in the future", "date");
@@ -509,9 +515,8 @@ Result<std::vector<std::string>> StringList(const Json& input, const std::string
   if (it == input.end() || it->is_null()) return out;
   if (!it->is_array()) return Status::InvalidArgument("'" + name + "' must be a list", name);
   if (it->size() > max_items) {
-    return Status::InvalidArgument("'" + name + "' has more than " + std::to_string(max_items) +
-                                       " entries",
-                                   name);
+    return Status::InvalidArgument(
+        "'" + name + "' has more than " + std::to_string(max_items) + " entries", name);
   }
   std::set<std::string> seen;
   for (const Json& v : *it) {
@@ -525,11 +530,12 @@ Result<std::vector<std::string>> StringList(const Json& input, const std::string
 }
 
 Result<Json> LoadPersonJson(storage::Transaction& tx, const Actor& actor, int64_t id) {
-  auto row = tx.QueryOne("SELECT pe.*, o.name AS organization_name, p.full_name AS province_name "
-                         "FROM people pe LEFT JOIN organizations o ON o.id = pe.organization_id "
-                         "LEFT JOIN admin_units p ON p.era = '2025' AND p.level = 'province' "
-                         "AND p.code = pe.province_code WHERE pe.id = ? AND pe.deleted_at IS NULL",
-                         {id});
+  auto row = tx.QueryOne(
+      "SELECT pe.*, o.name AS organization_name, p.full_name AS province_name "
+      "FROM people pe LEFT JOIN organizations o ON o.id = pe.organization_id "
+      "LEFT JOIN admin_units p ON p.era = '2025' AND p.level = 'province' "
+      "AND p.code = pe.province_code WHERE pe.id = ? AND pe.deleted_at IS NULL",
+      {id});
   if (!row.ok()) {
     if (row.status().code() == StatusCode::kNotFound) {
       return Status::NotFound("person " + std::to_string(id) + " does not exist");
@@ -594,9 +600,8 @@ Status CheckPersonRefs(storage::Transaction& tx, const std::vector<FieldValue>& 
                                               {*orcid}));
     for (const auto& r : rows) {
       if (!self || r.Int("id") != *self) {
-        return Status::AlreadyExists("ORCID iD " + *orcid + " belongs to person " +
-                                         std::to_string(r.Int("id")),
-                                     "orcid");
+        return Status::AlreadyExists(
+            "ORCID iD " + *orcid + " belongs to person " + std::to_string(r.Int("id")), "orcid");
       }
     }
   }
@@ -614,14 +619,13 @@ Result<Json> CreatePerson(storage::Transaction& tx, const Actor& actor, const Cl
   STIO_ASSIGN_OR_RETURN(auto keywords, StringList(input, "keywords", 50, 100));
   STIO_RETURN_IF_ERROR(CheckPersonRefs(tx, fields, codes, std::nullopt));
   const std::string now = FormatTimestamp(clock.Now());
-  STIO_ASSIGN_OR_RETURN(
-      int64_t id,
-      InsertRow(tx, "people", fields,
-                {{"organization_id", org ? Value(*org) : Value(Null{})},
-                 {"keywords", Json(keywords).dump()},
-                 {"match_key", text::MatchKey(*TextOf(fields, "full_name"))},
-                 {"created_at", now},
-                 {"updated_at", now}}));
+  STIO_ASSIGN_OR_RETURN(int64_t id,
+                        InsertRow(tx, "people", fields,
+                                  {{"organization_id", org ? Value(*org) : Value(Null{})},
+                                   {"keywords", Json(keywords).dump()},
+                                   {"match_key", text::MatchKey(*TextOf(fields, "full_name"))},
+                                   {"created_at", now},
+                                   {"updated_at", now}}));
   STIO_RETURN_IF_ERROR(WriteFields(tx, id, codes));
   STIO_ASSIGN_OR_RETURN(Json after, LoadPersonJson(tx, Actor::System(), id));
   STIO_RETURN_IF_ERROR(
@@ -654,7 +658,8 @@ Result<Json> UpdatePerson(storage::Transaction& tx, const Actor& actor, const Cl
     STIO_ASSIGN_OR_RETURN(auto keywords, StringList(patch, "keywords", 50, 100));
     extra.push_back({"keywords", Json(keywords).dump()});
   }
-  if (auto name = TextOf(fields, "full_name")) extra.push_back({"match_key", text::MatchKey(*name)});
+  if (auto name = TextOf(fields, "full_name"))
+    extra.push_back({"match_key", text::MatchKey(*name)});
   STIO_RETURN_IF_ERROR(UpdateRow(tx, "people", id, version, fields, std::move(extra)));
   if (patch.contains("fields")) STIO_RETURN_IF_ERROR(WriteFields(tx, id, codes));
   STIO_ASSIGN_OR_RETURN(Json after, LoadPersonJson(tx, Actor::System(), id));
@@ -706,8 +711,9 @@ Result<ListResult> ListPeople(storage::Transaction& tx, const Actor& actor, cons
     args.push_back(*f.province_code);
   }
   if (f.field) {
-    where += " AND EXISTS (SELECT 1 FROM person_fields pf WHERE pf.person_id = pe.id AND "
-             "pf.field_code LIKE ? ESCAPE '\\')";
+    where +=
+        " AND EXISTS (SELECT 1 FROM person_fields pf WHERE pf.person_id = pe.id AND "
+        "pf.field_code LIKE ? ESCAPE '\\')";
     args.push_back(LikeContains(*f.field).substr(1));
   }
   ListResult out;

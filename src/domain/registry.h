@@ -19,8 +19,8 @@ struct OrganizationFilter {
   std::optional<std::string> q;
   std::optional<std::string> kind;
   std::optional<std::string> province_code;
-  std::optional<std::string> vsic;       // prefix match: "62" finds 620, 6201, ...
-  std::optional<bool> certified;         // has an active S&T enterprise certificate
+  std::optional<std::string> vsic;  // prefix match: "62" finds 620, 6201, ...
+  std::optional<bool> certified;    // has an active S&T enterprise certificate
 };
 
 Result<Json> CreateOrganization(storage::Transaction& tx, const Actor& actor, const Clock& clock,

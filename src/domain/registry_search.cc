@@ -35,7 +35,6 @@ std::string JoinPresent(const std::vector<std::string>& parts, std::string_view 
   return Join(present, sep);
 }
 
-
 // The columns a search document is made of, for one or many records.
 constexpr std::string_view kOrganizationDocSelect =
     "SELECT o.id, o.kind, o.name, o.short_name, o.name_en, o.description, o.address, o.tax_code, "
@@ -66,12 +65,11 @@ struct PersonField {
 search::Document OrganizationDoc(const storage::Row& r) {
   search::Document d;
   d.id = "organization:" + std::to_string(r.Int("id"));
-  d.fields = {{"title", JoinPresent({Text(r, "name"), Text(r, "short_name"), Text(r, "name_en")},
-                                    " · ")},
-              {"body", JoinPresent({OrgKindVi(Text(r, "kind")), Text(r, "description"),
-                                    Text(r, "address"), Text(r, "province_name"),
-                                    Text(r, "vsic_name"), Text(r, "tax_code")},
-                                   "\n")}};
+  d.fields = {
+      {"title", JoinPresent({Text(r, "name"), Text(r, "short_name"), Text(r, "name_en")}, " · ")},
+      {"body", JoinPresent({OrgKindVi(Text(r, "kind")), Text(r, "description"), Text(r, "address"),
+                            Text(r, "province_name"), Text(r, "vsic_name"), Text(r, "tax_code")},
+                           "\n")}};
   d.attributes = {{"type", "organization"}, {"kind", Text(r, "kind")}};
   if (!r.IsNull("province_code")) d.attributes.push_back({"province", Text(r, "province_code")});
   d.attributes.push_back({"certified", r.Int("certified") ? "yes" : "no"});
@@ -117,13 +115,14 @@ Status RegistrySearch::IndexOrganization(storage::Transaction& tx, int64_t id) {
 }
 
 Status RegistrySearch::IndexPerson(storage::Transaction& tx, int64_t id) {
-  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kPersonDocSelect) + " AND pe.id = ?", {id}));
+  STIO_ASSIGN_OR_RETURN(auto rows,
+                        tx.Query(std::string(kPersonDocSelect) + " AND pe.id = ?", {id}));
   if (rows.empty()) {
     index_->Delete("person:" + std::to_string(id));
     return Status::Ok();
   }
-  STIO_ASSIGN_OR_RETURN(auto frows,
-                        tx.Query(std::string(kPersonFieldsSelect) + " WHERE f.person_id = ?", {id}));
+  STIO_ASSIGN_OR_RETURN(
+      auto frows, tx.Query(std::string(kPersonFieldsSelect) + " WHERE f.person_id = ?", {id}));
   std::vector<PersonField> fields;
   for (const auto& f : frows) fields.push_back({f.Text("field_code"), f.Text("name_vi", "")});
   return index_->Upsert(PersonDoc(rows[0], fields));
@@ -236,22 +235,26 @@ Result<Json> RegistrySearch::Search(storage::Database& db, const SearchRequest& 
       if (!id) continue;
       Json item = {{"type", type}, {"id", *id}, {"score", h.score}};
       if (type == "organization") {
-        auto row = tx.QueryOne("SELECT o.name, o.kind, p.full_name AS province_name FROM "
-                               "organizations o LEFT JOIN admin_units p ON p.era = '2025' AND "
-                               "p.level = 'province' AND p.code = o.province_code WHERE o.id = ?",
-                               {*id});
+        auto row = tx.QueryOne(
+            "SELECT o.name, o.kind, p.full_name AS province_name FROM "
+            "organizations o LEFT JOIN admin_units p ON p.era = '2025' AND "
+            "p.level = 'province' AND p.code = o.province_code WHERE o.id = ?",
+            {*id});
         if (!row.ok()) continue;
         item["title"] = row->Text("name");
-        item["subtitle"] = JoinPresent({OrgKindVi(row->Text("kind")), row->Text("province_name", "")}, " · ");
+        item["subtitle"] =
+            JoinPresent({OrgKindVi(row->Text("kind")), row->Text("province_name", "")}, " · ");
         item["url"] = "#/organizations/" + std::to_string(*id);
       } else {
-        auto row = tx.QueryOne("SELECT pe.full_name, pe.title, o.name AS organization_name FROM "
-                               "people pe LEFT JOIN organizations o ON o.id = pe.organization_id "
-                               "WHERE pe.id = ?",
-                               {*id});
+        auto row = tx.QueryOne(
+            "SELECT pe.full_name, pe.title, o.name AS organization_name FROM "
+            "people pe LEFT JOIN organizations o ON o.id = pe.organization_id "
+            "WHERE pe.id = ?",
+            {*id});
         if (!row.ok()) continue;
         item["title"] = row->Text("full_name");
-        item["subtitle"] = JoinPresent({row->Text("title", ""), row->Text("organization_name", "")}, " · ");
+        item["subtitle"] =
+            JoinPresent({row->Text("title", ""), row->Text("organization_name", "")}, " · ");
         item["url"] = "#/people/" + std::to_string(*id);
       }
       Json snippets = Json::object();
@@ -269,8 +272,12 @@ Result<Json> RegistrySearch::Search(storage::Database& db, const SearchRequest& 
     for (const auto& v : values) list.push_back({{"value", v.value}, {"count", v.count}});
     facets[key] = list;
   }
-  return Json{{"items", items},          {"total", r.total},        {"total_exact", r.total_exact},
-              {"limit", req.limit},      {"offset", req.offset},    {"facets", facets},
+  return Json{{"items", items},
+              {"total", r.total},
+              {"total_exact", r.total_exact},
+              {"limit", req.limit},
+              {"offset", req.offset},
+              {"facets", facets},
               {"suggestion", r.suggestion}};
 }
 

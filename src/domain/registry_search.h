@@ -24,13 +24,13 @@ namespace stio::domain {
 
 struct SearchRequest {
   std::string q;
-  std::optional<std::string> type;           // "organization" | "person"
+  std::optional<std::string> type;  // "organization" | "person"
   std::optional<std::string> province_code;
-  std::optional<std::string> kind;           // organization kind
-  std::optional<std::string> field;          // field-of-science code (any level)
+  std::optional<std::string> kind;   // organization kind
+  std::optional<std::string> field;  // field-of-science code (any level)
   std::optional<bool> expert;
-  std::optional<bool> certified;             // organizations with an active S&T certificate
-  bool prefix = false;                       // search-as-you-type on the last word
+  std::optional<bool> certified;  // organizations with an active S&T certificate
+  bool prefix = false;            // search-as-you-type on the last word
   bool explain = false;
   int64_t limit = 20;
   int64_t offset = 0;

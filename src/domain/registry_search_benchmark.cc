@@ -87,10 +87,14 @@ int main(int argc, char** argv) {
   long n = 1000000;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--corpus") corpus = v;
-    else if (k == "--db") db_path = v;
-    else if (k == "--orgs") n = std::stol(v);
-    else return Fail("unknown option " + k);
+    if (k == "--corpus")
+      corpus = v;
+    else if (k == "--db")
+      db_path = v;
+    else if (k == "--orgs")
+      n = std::stol(v);
+    else
+      return Fail("unknown option " + k);
   }
   auto samples = ReadCorpus(corpus, 50000);
   if (samples.empty()) return Fail("cannot read the corpus " + corpus);
@@ -104,21 +108,22 @@ int main(int argc, char** argv) {
 
   // Load N rows (not timed: this is the database a department would already have).
   auto t0 = Clock::now();
-  Status s = stio::storage::WithTransaction(**db, stio::storage::TxMode::kWrite,
-                                            [&](stio::storage::Transaction& tx) {
-    const std::string now = stio::FormatTimestamp(stio::Clock::Real().Now());
-    for (long i = 0; i < n; ++i) {
-      const Sample& x = samples[static_cast<size_t>(i) % samples.size()];
-      std::string name = x.title + " " + std::to_string(i);
-      STIO_RETURN_IF_ERROR(
-          tx.Execute("INSERT INTO organizations (kind, name, description, province_code, "
-                     "match_key, created_at, updated_at) VALUES ('enterprise', ?, ?, ?, ?, ?, ?)",
-                     {name, x.text, std::string(i % 2 ? "01" : "79"),
-                      stio::text::MatchKey(name), now, now})
-              .status());
-    }
-    return Status::Ok();
-  });
+  Status s = stio::storage::WithTransaction(
+      **db, stio::storage::TxMode::kWrite, [&](stio::storage::Transaction& tx) {
+        const std::string now = stio::FormatTimestamp(stio::Clock::Real().Now());
+        for (long i = 0; i < n; ++i) {
+          const Sample& x = samples[static_cast<size_t>(i) % samples.size()];
+          std::string name = x.title + " " + std::to_string(i);
+          STIO_RETURN_IF_ERROR(
+              tx.Execute(
+                    "INSERT INTO organizations (kind, name, description, province_code, "
+                    "match_key, created_at, updated_at) VALUES ('enterprise', ?, ?, ?, ?, ?, ?)",
+                    {name, x.text, std::string(i % 2 ? "01" : "79"), stio::text::MatchKey(name),
+                     now, now})
+                  .status());
+        }
+        return Status::Ok();
+      });
   if (!s.ok()) return Fail(s.ToString());
   std::printf("loaded %ld organizations in %.1f s (%zu distinct corpus texts)\n", n, Seconds(t0),
               samples.size());

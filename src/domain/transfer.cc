@@ -11,13 +11,11 @@ namespace stio::domain {
 namespace {
 
 constexpr std::string_view kOrganizationColumns[] = {
-    "kind",          "name",         "name_en", "short_name", "tax_code",
-    "vsic_code",     "province_code", "commune_code", "address", "website",
-    "email",         "phone",         "founded_on",   "description"};
+    "kind",         "name",    "name_en", "short_name", "tax_code", "vsic_code",  "province_code",
+    "commune_code", "address", "website", "email",      "phone",    "founded_on", "description"};
 constexpr std::string_view kPeopleColumns[] = {
-    "full_name", "title",          "organization_id", "position", "orcid",
-    "email",     "phone",          "is_expert",       "contact_public", "province_code",
-    "bio",       "fields",         "keywords"};
+    "full_name", "title",          "organization_id", "position", "orcid",  "email",   "phone",
+    "is_expert", "contact_public", "province_code",   "bio",      "fields", "keywords"};
 
 // Written by Export for reference, ignored by Import (the database assigns them), so that an
 // exported file imports as it is.
@@ -82,16 +80,15 @@ Json ImportReport::ToJson() const {
 Result<Entity> ParseEntity(std::string_view name) {
   if (name == "organizations") return Entity::kOrganizations;
   if (name == "people") return Entity::kPeople;
-  return Status::InvalidArgument("unknown entity '" + std::string(name) +
-                                     "' (expected organizations or people)",
-                                 "entity");
+  return Status::InvalidArgument(
+      "unknown entity '" + std::string(name) + "' (expected organizations or people)", "entity");
 }
 
 Result<Format> ParseFormat(std::string_view name) {
   if (name == "csv") return Format::kCsv;
   if (name == "json") return Format::kJson;
-  return Status::InvalidArgument("unknown format '" + std::string(name) + "' (expected csv or json)",
-                                 "format");
+  return Status::InvalidArgument(
+      "unknown format '" + std::string(name) + "' (expected csv or json)", "format");
 }
 
 Result<ImportReport> Import(storage::Transaction& tx, const Actor& actor, const Clock& clock,
@@ -146,7 +143,8 @@ Result<ImportReport> Import(storage::Transaction& tx, const Actor& actor, const 
       std::string cell(Trim(row.fields[i]));
       if (cell.empty() || IsExportOnly(header[i])) continue;
       // Undo the formula guard that Export adds ('=SUM(...) -> =SUM(...)), so files round-trip.
-      if (cell.size() > 1 && cell[0] == '\'' && std::string_view("=+-@").find(cell[1]) != std::string_view::npos) {
+      if (cell.size() > 1 && cell[0] == '\'' &&
+          std::string_view("=+-@").find(cell[1]) != std::string_view::npos) {
         cell.erase(0, 1);
       }
       Result<Json> v = CellToJson(entity, header[i], cell);
@@ -175,9 +173,8 @@ Result<std::string> Export(storage::Transaction& tx, const Actor& actor, Entity 
   ListParams page;
   page.limit = 500;
   while (true) {
-    Result<ListResult> r = entity == Entity::kOrganizations
-                               ? ListOrganizations(tx, actor, {}, page)
-                               : ListPeople(tx, actor, {}, page);
+    Result<ListResult> r = entity == Entity::kOrganizations ? ListOrganizations(tx, actor, {}, page)
+                                                            : ListPeople(tx, actor, {}, page);
     if (!r.ok()) return r.status();
     for (auto& it : r->items) items.push_back(std::move(it));
     page.offset += page.limit;
@@ -200,7 +197,8 @@ Result<std::string> Export(storage::Transaction& tx, const Actor& actor, Entity 
       } else if (v.is_string()) {
         // Phone numbers (+84...) are data, not formulas; every other text is guarded against
         // spreadsheet formula injection.
-        cells.push_back(h == "phone" ? v.get<std::string>() : CsvGuardFormula(v.get<std::string>()));
+        cells.push_back(h == "phone" ? v.get<std::string>()
+                                     : CsvGuardFormula(v.get<std::string>()));
       } else if (v.is_array()) {
         std::vector<std::string> parts;
         for (const Json& p : v) parts.push_back(p.is_string() ? p.get<std::string>() : p.dump());

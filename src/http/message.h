@@ -25,9 +25,9 @@ class Headers {
 };
 
 struct Request {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // raw request target: path and query, as received
-  std::string path;    // percent-decoded path without the query string
+  std::string method;                             // "GET", "POST", ...
+  std::string target;                             // raw request target: path and query, as received
+  std::string path;                               // percent-decoded path without the query string
   std::multimap<std::string, std::string> query;  // percent-decoded query parameters
   Headers headers;
   std::string body;
@@ -49,7 +49,8 @@ struct Response {
   std::string body;
 
   static Response Json(int status, std::string body);
-  static Response Text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response Text(int status, std::string body,
+                       std::string content_type = "text/plain; charset=utf-8");
 };
 
 // Percent-decodes `s` ('+' becomes a space when `plus_as_space`). Invalid escapes stay literal.

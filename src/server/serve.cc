@@ -75,8 +75,8 @@ std::string FindWebRoot() {
 }
 
 Result<std::unique_ptr<storage::Database>> OpenDatabase(const std::string& path,
-                                                         const std::string& data_dir_in,
-                                                         bool create, std::ostream& log) {
+                                                        const std::string& data_dir_in, bool create,
+                                                        std::ostream& log) {
   const std::string data_dir = data_dir_in.empty() ? FindDataDir() : data_dir_in;
   if (data_dir.empty()) {
     return Status::NotFound("cannot find the reference data folder (data/); pass --data DIR");
@@ -115,8 +115,7 @@ Result<std::string> EnsureAdmin(storage::Database& db, const ServeOptions& o) {
     STIO_ASSIGN_OR_RETURN(int64_t users, domain::CountUsers(tx));
     if (users > 0) return Status::Ok();
     password = RandomToken(12);
-    return domain::CreateUser(tx, domain::Actor::System("stio serve (first start)"),
-                              Clock::Real(),
+    return domain::CreateUser(tx, domain::Actor::System("stio serve (first start)"), Clock::Real(),
                               {{"email", o.admin_email},
                                {"display_name", "Quản trị viên"},
                                {"role", "admin"},

@@ -37,8 +37,8 @@ std::string FindWebRoot();
 // the reference data from `data_dir` (found automatically if empty). Used by serve and by every
 // CLI command that needs a database.
 Result<std::unique_ptr<storage::Database>> OpenDatabase(const std::string& path,
-                                                         const std::string& data_dir, bool create,
-                                                         std::ostream& log);
+                                                        const std::string& data_dir, bool create,
+                                                        std::ostream& log);
 
 // Blocks until shutdown. Returns 0 on a clean stop.
 int RunServe(const ServeOptions& options, std::ostream& out, std::ostream& err);

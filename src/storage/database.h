@@ -181,7 +181,8 @@ class Database {
 
 // Opens (creating if allowed) an SQLite database at `path` with WAL, foreign keys and the busy
 // timeout set on every connection.
-Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const OpenOptions& options = {});
+Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path,
+                                             const OpenOptions& options = {});
 
 // Replaces the database file at `db_path` by the backup at `backup_path` after checking that the
 // backup is an SQLite database that passes `PRAGMA integrity_check`. The database must not be open.

@@ -169,8 +169,10 @@ std::vector<Case> Cases(const Seed& seed) {
       {"POST", v1 + "/data-elements", Permission::kManageMonitoring, false,
        fixed(v1 + "/data-elements"),
        [](T t) {
-         return json{{"code", "NEW_" + std::to_string(t.n)}, {"name_vi", "Mới"},
-                     {"aggregation", "sum"}, {"value_type", "integer"}}
+         return json{{"code", "NEW_" + std::to_string(t.n)},
+                     {"name_vi", "Mới"},
+                     {"aggregation", "sum"},
+                     {"value_type", "integer"}}
              .dump();
        }},
       {"GET", v1 + "/data-elements/{code}", Permission::kReadPublic, false,
@@ -179,11 +181,10 @@ std::vector<Case> Cases(const Seed& seed) {
        [=](T t) { return v1 + "/data-elements/" + t.element; },
        json_body({{"name_en", "Renamed"}})},
       {"GET", v1 + "/indicators", Permission::kReadPublic, false, fixed(v1 + "/indicators")},
-      {"POST", v1 + "/indicators", Permission::kManageMonitoring, false,
-       fixed(v1 + "/indicators"),
+      {"POST", v1 + "/indicators", Permission::kManageMonitoring, false, fixed(v1 + "/indicators"),
        [](T t) {
-         return json{{"code", "NEWI_" + std::to_string(t.n)}, {"name_vi", "Mới"},
-                     {"numerator", t.element}}
+         return json{
+             {"code", "NEWI_" + std::to_string(t.n)}, {"name_vi", "Mới"}, {"numerator", t.element}}
              .dump();
        }},
       {"GET", v1 + "/indicators/{code}", Permission::kReadPublic, false,
@@ -199,15 +200,14 @@ std::vector<Case> Cases(const Seed& seed) {
       {"POST", v1 + "/validation-rules", Permission::kManageMonitoring, false,
        fixed(v1 + "/validation-rules"),
        [](T t) {
-         return json{{"code", "R_" + std::to_string(t.n)}, {"data_element", t.element},
-                     {"min_value", 0}}
+         return json{
+             {"code", "R_" + std::to_string(t.n)}, {"data_element", t.element}, {"min_value", 0}}
              .dump();
        }},
       {"GET", v1 + "/data-values", Permission::kReadPublic, false, fixed(v1 + "/data-values")},
       {"POST", v1 + "/data-values", Permission::kEnterData, false, fixed(v1 + "/data-values"),
        [](T t) {
-         return json{{"data_element", t.element}, {"unit", "38"}, {"period", "2024"},
-                     {"value", 5}}
+         return json{{"data_element", t.element}, {"unit", "38"}, {"period", "2024"}, {"value", 5}}
              .dump();
        }},
       {"POST", v1 + "/data-values/{id}/submit", Permission::kEnterData, false,
@@ -222,8 +222,11 @@ std::vector<Case> Cases(const Seed& seed) {
       {"GET", v1 + "/plans", Permission::kReadPublic, false, fixed(v1 + "/plans?province_code=92")},
       {"POST", v1 + "/plans", Permission::kManageMonitoring, false, fixed(v1 + "/plans"),
        [](T t) {
-         return json{{"code", "NEWP-" + std::to_string(t.n)}, {"name", "Kế hoạch mới"},
-                     {"period_from", 2026}, {"period_to", 2030}, {"province_code", "38"}}
+         return json{{"code", "NEWP-" + std::to_string(t.n)},
+                     {"name", "Kế hoạch mới"},
+                     {"period_from", 2026},
+                     {"period_to", 2030},
+                     {"province_code", "38"}}
              .dump();
        }},
       {"GET", v1 + "/plans/{id}", Permission::kReadPublic, false,
@@ -331,11 +334,11 @@ class AuthzMatrixTest : public ApiFixture {
                                                       {"aggregation", "sum"},
                                                       {"value_type", "number"}})
                                .status());
-      STIO_RETURN_IF_ERROR(domain::CreateIndicator(tx, system, Clock::Real(),
-                                                   {{"code", t.indicator},
-                                                    {"name_vi", "Chỉ tiêu thử"},
-                                                    {"numerator", t.element}})
-                               .status());
+      STIO_RETURN_IF_ERROR(
+          domain::CreateIndicator(
+              tx, system, Clock::Real(),
+              {{"code", t.indicator}, {"name_vi", "Chỉ tiêu thử"}, {"numerator", t.element}})
+              .status());
       const char* steps[] = {"submit", "approve", "lock"};
       for (int i = 0; i < 4; ++i) {
         STIO_ASSIGN_OR_RETURN(json v, domain::EnterValue(tx, system, Clock::Real(),
@@ -345,9 +348,9 @@ class AuthzMatrixTest : public ApiFixture {
                                                           {"value", 10 + i}}));
         t.value[i] = v["id"];
         for (int s = 0; s < i; ++s) {
-          STIO_RETURN_IF_ERROR(domain::ChangeValueStatus(tx, system, Clock::Real(), t.value[i],
-                                                         steps[s], nullptr)
-                                   .status());
+          STIO_RETURN_IF_ERROR(
+              domain::ChangeValueStatus(tx, system, Clock::Real(), t.value[i], steps[s], nullptr)
+                  .status());
         }
       }
       STIO_ASSIGN_OR_RETURN(json plan, domain::CreatePlan(tx, system, Clock::Real(),
@@ -357,17 +360,16 @@ class AuthzMatrixTest : public ApiFixture {
                                                            {"period_to", 2025},
                                                            {"province_code", "38"}}));
       t.plan = plan["id"];
-      STIO_ASSIGN_OR_RETURN(json target,
-                            domain::CreateTarget(tx, system, Clock::Real(), t.plan,
-                                                 {{"text_vi", "Chỉ tiêu thử"},
-                                                  {"indicator", t.indicator},
-                                                  {"baseline_value", 10},
-                                                  {"baseline_year", 2020},
-                                                  {"target_value", 20},
-                                                  {"target_year", 2025}}));
+      STIO_ASSIGN_OR_RETURN(json target, domain::CreateTarget(tx, system, Clock::Real(), t.plan,
+                                                              {{"text_vi", "Chỉ tiêu thử"},
+                                                               {"indicator", t.indicator},
+                                                               {"baseline_value", 10},
+                                                               {"baseline_year", 2020},
+                                                               {"target_value", 20},
+                                                               {"target_year", 2025}}));
       t.plan_target = target["id"];
-      STIO_ASSIGN_OR_RETURN(json ip, domain::CreateIpAsset(
-                                         tx, system, Clock::Real(),
+      STIO_ASSIGN_OR_RETURN(
+          json ip, domain::CreateIpAsset(tx, system, Clock::Real(),
                                          {{"kind", "patent"},
                                           {"title", "Sáng chế thử"},
                                           {"application_number", "1-2020-" + std::to_string(n)},
