@@ -7,6 +7,7 @@
 #include <string>
 
 #include "api/api.h"
+#include "api/handler_util.h"
 #include "api/problem.h"
 #include "core/strings.h"
 #include "domain/ip.h"
@@ -17,38 +18,6 @@ using domain::Permission;
 using nlohmann::json;
 
 namespace {
-
-Result<domain::ListParams> Paging(const http::Request& req) {
-  domain::ListParams p;
-  if (auto v = req.Query("limit")) {
-    auto n = ParseInt(*v);
-    if (!n) return Status::InvalidArgument("limit must be an integer", "limit");
-    p.limit = *n;
-  }
-  if (auto v = req.Query("offset")) {
-    auto n = ParseInt(*v);
-    if (!n) return Status::InvalidArgument("offset must be an integer", "offset");
-    p.offset = *n;
-  }
-  if (auto v = req.Query("sort")) p.sort = *v;
-  return p;
-}
-
-Result<int64_t> IdParam(const http::Request& req) {
-  auto it = req.params.find("id");
-  auto n = it == req.params.end() ? std::nullopt : ParseInt(it->second);
-  if (!n || *n <= 0) {
-    return Status::NotFound("'" + (it == req.params.end() ? "" : it->second) +
-                            "' is not a record id");
-  }
-  return *n;
-}
-
-std::optional<std::string> NonEmpty(const http::Request& req, const std::string& name) {
-  auto v = req.Query(name);
-  if (!v || Trim(*v).empty()) return std::nullopt;
-  return std::string(Trim(*v));
-}
 
 Result<std::optional<int64_t>> IntQuery(const http::Request& req, const std::string& name) {
   auto v = NonEmpty(req, name);
@@ -63,37 +32,6 @@ Result<bool> BoolQuery(const http::Request& req, const std::string& name) {
   if (!v || *v == "false" || *v == "0") return false;
   if (*v == "true" || *v == "1") return true;
   return Status::InvalidArgument(name + " must be true or false", name);
-}
-
-http::Response Run(Context& ctx, storage::TxMode mode, int ok_status,
-                   const std::function<Result<json>(storage::Transaction&)>& fn) {
-  Result<json> out = Status::Internal("no result");
-  Status s = storage::WithTransaction(ctx.db, mode, [&](storage::Transaction& tx) {
-    out = fn(tx);
-    return out.status();
-  });
-  if (!s.ok()) return Problem(s);
-  if (ok_status == 204) {
-    http::Response r;
-    r.status = 204;
-    return r;
-  }
-  return JsonResponse(ok_status, *out);
-}
-
-http::Response ReadJson(Context& ctx,
-                        const std::function<Result<json>(storage::Transaction&)>& fn) {
-  return Run(ctx, storage::TxMode::kRead, 200, fn);
-}
-
-http::Response WriteJson(
-    Context& ctx, int ok_status,
-    const std::function<Result<json>(storage::Transaction&, const json&)>& fn) {
-  Result<json> parsed = ctx.JsonBody();
-  if (!parsed.ok()) return Problem(parsed.status());
-  const json body = std::move(parsed).value();
-  return Run(ctx, storage::TxMode::kWrite, ok_status,
-             [&](storage::Transaction& tx) { return fn(tx, body); });
 }
 
 }  // namespace
