@@ -107,6 +107,67 @@ const storage::Value* FindField(const std::vector<FieldValue>& fields, std::stri
   return nullptr;
 }
 
+std::optional<std::string> TextOf(const std::vector<FieldValue>& fields, std::string_view name) {
+  const storage::Value* v = FindField(fields, name);
+  if (!v || !std::holds_alternative<std::string>(*v)) return std::nullopt;
+  return std::get<std::string>(*v);
+}
+
+Result<int64_t> VersionOf(const Json& patch) {
+  auto it = patch.find("version");
+  if (it == patch.end()) return int64_t{-1};
+  if (!it->is_number_integer()) {
+    return Status::InvalidArgument("'version' must be an integer", "version");
+  }
+  return it->get<int64_t>();
+}
+
+Columns ToColumns(const std::vector<FieldValue>& fields, Columns extra) {
+  Columns cols;
+  for (const FieldValue& f : fields) cols.emplace_back(f.name, f.value);
+  for (auto& e : extra) cols.push_back(std::move(e));
+  return cols;
+}
+
+Result<int64_t> InsertRecord(storage::Transaction& tx, std::string_view table,
+                             const Columns& cols) {
+  std::string names, marks;
+  std::vector<storage::Value> args;
+  for (const auto& [c, v] : cols) {
+    names += (names.empty() ? "" : ", ") + c;
+    marks += marks.empty() ? "?" : ", ?";
+    args.push_back(v);
+  }
+  STIO_ASSIGN_OR_RETURN(storage::Row r,
+                        tx.QueryOne("INSERT INTO " + std::string(table) + " (" + names +
+                                        ") VALUES (" + marks + ") RETURNING id",
+                                    args));
+  return r.Int("id");
+}
+
+Status UpdateRecord(storage::Transaction& tx, std::string_view table, int64_t id,
+                    int64_t expected_version, const Columns& cols) {
+  std::string sets;
+  std::vector<storage::Value> args;
+  for (const auto& [c, v] : cols) {
+    sets += c + " = ?, ";
+    args.push_back(v);
+  }
+  sets += "version = version + 1";
+  std::string sql = "UPDATE " + std::string(table) + " SET " + sets + " WHERE id = ?";
+  args.push_back(id);
+  if (expected_version >= 0) {
+    sql += " AND version = ?";
+    args.push_back(expected_version);
+  }
+  STIO_ASSIGN_OR_RETURN(int64_t changed, tx.Execute(sql, args));
+  if (changed == 0) {
+    return Status::Aborted("the record was changed by someone else (version " +
+                           std::to_string(expected_version) + " is stale); reload and retry");
+  }
+  return Status::Ok();
+}
+
 Json ToJson(const storage::Value& v) {
   return std::visit(
       [](const auto& x) -> Json {

@@ -74,6 +74,21 @@ Result<std::vector<FieldValue>> CheckFields(const Json& input, std::span<const F
 // Finds a checked value by name (nullptr if absent).
 const storage::Value* FindField(const std::vector<FieldValue>& fields, std::string_view name);
 
+// The text of a checked field, if present and not cleared.
+std::optional<std::string> TextOf(const std::vector<FieldValue>& fields, std::string_view name);
+// The optional "version" of a PATCH body (-1 if absent); not an integer -> InvalidArgument.
+Result<int64_t> VersionOf(const Json& patch);
+
+// Column name -> value, for the two statements below. Names come from code, never from input.
+using Columns = std::vector<std::pair<std::string, storage::Value>>;
+Columns ToColumns(const std::vector<FieldValue>& fields, Columns extra = {});
+// INSERT INTO table (columns) VALUES (...) RETURNING id.
+Result<int64_t> InsertRecord(storage::Transaction& tx, std::string_view table, const Columns& cols);
+// UPDATE table SET columns..., version = version + 1 WHERE id = ? [AND version = ?]; a stale
+// `expected_version` (>= 0) -> Aborted (409).
+Status UpdateRecord(storage::Transaction& tx, std::string_view table, int64_t id,
+                    int64_t expected_version, const Columns& cols);
+
 // Converts a storage value to JSON (Null -> null).
 Json ToJson(const storage::Value& v);
 // A row as a JSON object of all its columns.

@@ -54,12 +54,6 @@ Result<std::string> NormalizeCode(std::string_view s) {
   return std::string(s);
 }
 
-std::optional<std::string> TextOf(const std::vector<FieldValue>& f, std::string_view name) {
-  const Value* v = FindField(f, name);
-  if (!v || !std::holds_alternative<std::string>(*v)) return std::nullopt;
-  return std::get<std::string>(*v);
-}
-
 // A JSON number field: absent -> nullopt; null -> Null; otherwise a finite double.
 Result<std::optional<Value>> NumberField(const Json& input, const std::string& name) {
   auto it = input.find(name);
@@ -69,58 +63,6 @@ Result<std::optional<Value>> NumberField(const Json& input, const std::string& n
   double d = it->get<double>();
   if (!std::isfinite(d)) return Status::InvalidArgument("'" + name + "' must be finite", name);
   return std::optional<Value>(Value(d));
-}
-
-Result<int64_t> VersionOf(const Json& patch) {
-  auto it = patch.find("version");
-  if (it == patch.end()) return int64_t{-1};
-  if (!it->is_number_integer()) {
-    return Status::InvalidArgument("'version' must be an integer", "version");
-  }
-  return it->get<int64_t>();
-}
-
-Result<int64_t> Insert(storage::Transaction& tx, std::string_view table,
-                       const std::vector<std::pair<std::string, Value>>& cols) {
-  std::string names, marks;
-  std::vector<Value> args;
-  for (const auto& [c, v] : cols) {
-    if (!names.empty()) {
-      names += ", ";
-      marks += ", ";
-    }
-    names += c;
-    marks += "?";
-    args.push_back(v);
-  }
-  STIO_ASSIGN_OR_RETURN(storage::Row r,
-                        tx.QueryOne("INSERT INTO " + std::string(table) + " (" + names +
-                                        ") VALUES (" + marks + ") RETURNING id",
-                                    args));
-  return r.Int("id");
-}
-
-Status Update(storage::Transaction& tx, std::string_view table, int64_t id, int64_t version,
-              const std::vector<std::pair<std::string, Value>>& cols) {
-  std::string sets;
-  std::vector<Value> args;
-  for (const auto& [c, v] : cols) {
-    sets += c + " = ?, ";
-    args.push_back(v);
-  }
-  sets += "version = version + 1";
-  std::string sql = "UPDATE " + std::string(table) + " SET " + sets + " WHERE id = ?";
-  args.push_back(id);
-  if (version >= 0) {
-    sql += " AND version = ?";
-    args.push_back(version);
-  }
-  STIO_ASSIGN_OR_RETURN(int64_t changed, tx.Execute(sql, args));
-  if (changed == 0) {
-    return Status::Aborted("the record was changed by someone else (version " +
-                           std::to_string(version) + " is stale); reload and retry");
-  }
-  return Status::Ok();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -433,7 +375,7 @@ Result<Json> CreateDataElement(storage::Transaction& tx, const Actor& actor, con
   for (const auto& fv : f) cols.push_back({fv.name, fv.value});
   cols.push_back({"created_at", now});
   cols.push_back({"updated_at", now});
-  STIO_ASSIGN_OR_RETURN(int64_t id, Insert(tx, "data_elements", cols));
+  STIO_ASSIGN_OR_RETURN(int64_t id, InsertRecord(tx, "data_elements", cols));
   STIO_ASSIGN_OR_RETURN(Json after, GetDataElement(tx, code));
   STIO_RETURN_IF_ERROR(
       RecordAudit(tx, actor, clock, "create", "data_element", std::to_string(id), nullptr, after));
@@ -454,7 +396,7 @@ Result<Json> UpdateDataElement(storage::Transaction& tx, const Actor& actor, con
   for (const auto& fv : f) cols.push_back({fv.name, fv.value});
   cols.push_back({"updated_at", FormatTimestamp(clock.Now())});
   const int64_t id = before["id"];
-  STIO_RETURN_IF_ERROR(Update(tx, "data_elements", id, version, cols));
+  STIO_RETURN_IF_ERROR(UpdateRecord(tx, "data_elements", id, version, cols));
   STIO_ASSIGN_OR_RETURN(Json after, GetDataElement(tx, code));
   STIO_RETURN_IF_ERROR(
       RecordAudit(tx, actor, clock, "update", "data_element", std::to_string(id), before, after));
@@ -548,7 +490,7 @@ Result<Json> CreateIndicator(storage::Transaction& tx, const Actor& actor, const
   const std::string now = FormatTimestamp(clock.Now());
   cols.push_back({"created_at", now});
   cols.push_back({"updated_at", now});
-  STIO_ASSIGN_OR_RETURN(int64_t id, Insert(tx, "indicators", cols));
+  STIO_ASSIGN_OR_RETURN(int64_t id, InsertRecord(tx, "indicators", cols));
   STIO_ASSIGN_OR_RETURN(Json after, GetIndicator(tx, code));
   STIO_RETURN_IF_ERROR(
       RecordAudit(tx, actor, clock, "create", "indicator", std::to_string(id), nullptr, after));
@@ -574,7 +516,7 @@ Result<Json> UpdateIndicator(storage::Transaction& tx, const Actor& actor, const
   }
   cols.push_back({"updated_at", FormatTimestamp(clock.Now())});
   const int64_t id = before["id"];
-  STIO_RETURN_IF_ERROR(Update(tx, "indicators", id, version, cols));
+  STIO_RETURN_IF_ERROR(UpdateRecord(tx, "indicators", id, version, cols));
   STIO_ASSIGN_OR_RETURN(Json after, GetIndicator(tx, code));
   STIO_RETURN_IF_ERROR(
       RecordAudit(tx, actor, clock, "update", "indicator", std::to_string(id), before, after));
@@ -652,7 +594,7 @@ Result<Json> CreateValidationRule(storage::Transaction& tx, const Actor& actor, 
       auto dup, tx.Query("SELECT id FROM validation_rules WHERE code = ?", {*TextOf(f, "code")}));
   if (!dup.empty()) return Status::AlreadyExists("the rule code is already used", "code");
   cols.push_back({"created_at", FormatTimestamp(clock.Now())});
-  STIO_ASSIGN_OR_RETURN(int64_t id, Insert(tx, "validation_rules", cols));
+  STIO_ASSIGN_OR_RETURN(int64_t id, InsertRecord(tx, "validation_rules", cols));
   STIO_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT * FROM validation_rules WHERE id = ?", {id}));
   Json after = RowToJson(row);
   STIO_RETURN_IF_ERROR(RecordAudit(tx, actor, clock, "create", "validation_rule",
@@ -881,20 +823,21 @@ Result<Json> EnterValue(storage::Transaction& tx, const Actor& actor, const Cloc
                                     {value, source, note, int64_t{outlier}, actor.email, now, id})
                              .status());
   } else {
-    STIO_ASSIGN_OR_RETURN(id, Insert(tx, "data_values",
-                                     {{"data_element_id", element_id},
-                                      {"era", unit.era},
-                                      {"level", unit.level},
-                                      {"unit_code", unit.code},
-                                      {"period", pstr},
-                                      {"value", value},
-                                      {"source", source},
-                                      {"note", note},
-                                      {"outlier", int64_t{outlier}},
-                                      {"status", "draft"},
-                                      {"entered_by", actor.email.empty() ? "system" : actor.email},
-                                      {"created_at", now},
-                                      {"updated_at", now}}));
+    STIO_ASSIGN_OR_RETURN(
+        id, InsertRecord(tx, "data_values",
+                         {{"data_element_id", element_id},
+                          {"era", unit.era},
+                          {"level", unit.level},
+                          {"unit_code", unit.code},
+                          {"period", pstr},
+                          {"value", value},
+                          {"source", source},
+                          {"note", note},
+                          {"outlier", int64_t{outlier}},
+                          {"status", "draft"},
+                          {"entered_by", actor.email.empty() ? "system" : actor.email},
+                          {"created_at", now},
+                          {"updated_at", now}}));
   }
   STIO_ASSIGN_OR_RETURN(Json after, LoadValue(tx, id));
   STIO_RETURN_IF_ERROR(RecordAudit(tx, actor, clock, before.is_null() ? "create" : "update",

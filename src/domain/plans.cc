@@ -47,12 +47,6 @@ constexpr std::string_view kTargetExtra[] = {"baseline_value", "baseline_year", 
                                              "target_year",    "direction",     "budget_vnd",
                                              "version"};
 
-std::optional<std::string> TextOf(const std::vector<FieldValue>& f, std::string_view name) {
-  const Value* v = FindField(f, name);
-  if (!v || !std::holds_alternative<std::string>(*v)) return std::nullopt;
-  return std::get<std::string>(*v);
-}
-
 // Numbers: real (finite) or year (1900..2100); absent -> not added; null -> Null.
 Status Numbers(const Json& in, std::initializer_list<std::pair<const char*, bool>> names,
                std::vector<std::pair<std::string, Value>>& cols) {
@@ -78,53 +72,6 @@ Status Numbers(const Json& in, std::initializer_list<std::pair<const char*, bool
     } else {
       cols.push_back({name, d});
     }
-  }
-  return Status::Ok();
-}
-
-Result<int64_t> VersionOf(const Json& patch) {
-  auto it = patch.find("version");
-  if (it == patch.end()) return int64_t{-1};
-  if (!it->is_number_integer())
-    return Status::InvalidArgument("'version' must be an integer", "version");
-  return it->get<int64_t>();
-}
-
-Result<int64_t> Insert(storage::Transaction& tx, std::string_view table,
-                       const std::vector<std::pair<std::string, Value>>& cols) {
-  std::string names, marks;
-  std::vector<Value> args;
-  for (const auto& [c, v] : cols) {
-    names += (names.empty() ? "" : ", ") + c;
-    marks += marks.empty() ? "?" : ", ?";
-    args.push_back(v);
-  }
-  STIO_ASSIGN_OR_RETURN(storage::Row r,
-                        tx.QueryOne("INSERT INTO " + std::string(table) + " (" + names +
-                                        ") VALUES (" + marks + ") RETURNING id",
-                                    args));
-  return r.Int("id");
-}
-
-Status Update(storage::Transaction& tx, std::string_view table, int64_t id, int64_t version,
-              const std::vector<std::pair<std::string, Value>>& cols) {
-  std::string sets;
-  std::vector<Value> args;
-  for (const auto& [c, v] : cols) {
-    sets += c + " = ?, ";
-    args.push_back(v);
-  }
-  sets += "version = version + 1";
-  std::string sql = "UPDATE " + std::string(table) + " SET " + sets + " WHERE id = ?";
-  args.push_back(id);
-  if (version >= 0) {
-    sql += " AND version = ?";
-    args.push_back(version);
-  }
-  STIO_ASSIGN_OR_RETURN(int64_t changed, tx.Execute(sql, args));
-  if (changed == 0) {
-    return Status::Aborted("the record was changed by someone else (version " +
-                           std::to_string(version) + " is stale); reload and retry");
   }
   return Status::Ok();
 }
@@ -297,7 +244,7 @@ Result<Json> CreatePlan(storage::Transaction& tx, const Actor& actor, const Cloc
   const std::string now = FormatTimestamp(clock.Now());
   cols.push_back({"created_at", now});
   cols.push_back({"updated_at", now});
-  STIO_ASSIGN_OR_RETURN(int64_t id, Insert(tx, "plans", cols));
+  STIO_ASSIGN_OR_RETURN(int64_t id, InsertRecord(tx, "plans", cols));
   STIO_ASSIGN_OR_RETURN(Json after, LoadPlanRow(tx, id));
   STIO_RETURN_IF_ERROR(
       RecordAudit(tx, actor, clock, "create", "plan", std::to_string(id), nullptr, after));
@@ -326,7 +273,7 @@ Result<Json> UpdatePlan(storage::Transaction& tx, const Actor& actor, const Cloc
     if (!dup.empty()) return Status::AlreadyExists("a plan with this code exists", "code");
   }
   cols.push_back({"updated_at", FormatTimestamp(clock.Now())});
-  STIO_RETURN_IF_ERROR(Update(tx, "plans", id, version, cols));
+  STIO_RETURN_IF_ERROR(UpdateRecord(tx, "plans", id, version, cols));
   STIO_ASSIGN_OR_RETURN(Json after, LoadPlanRow(tx, id));
   STIO_RETURN_IF_ERROR(
       RecordAudit(tx, actor, clock, "update", "plan", std::to_string(id), before, after));
@@ -402,7 +349,7 @@ Result<Json> CreateTarget(storage::Transaction& tx, const Actor& actor, const Cl
   cols.push_back({"plan_id", plan_id});
   cols.push_back({"created_at", now});
   cols.push_back({"updated_at", now});
-  STIO_ASSIGN_OR_RETURN(int64_t id, Insert(tx, "plan_targets", cols));
+  STIO_ASSIGN_OR_RETURN(int64_t id, InsertRecord(tx, "plan_targets", cols));
   STIO_ASSIGN_OR_RETURN(Json after, LoadTarget(tx, id));
   STIO_RETURN_IF_ERROR(
       RecordAudit(tx, actor, clock, "create", "plan_target", std::to_string(id), nullptr, after));
@@ -416,7 +363,7 @@ Result<Json> UpdateTarget(storage::Transaction& tx, const Actor& actor, const Cl
   STIO_ASSIGN_OR_RETURN(int64_t version, VersionOf(patch));
   STIO_ASSIGN_OR_RETURN(auto cols, TargetColumns(tx, patch, false));
   cols.push_back({"updated_at", FormatTimestamp(clock.Now())});
-  STIO_RETURN_IF_ERROR(Update(tx, "plan_targets", id, version, cols));
+  STIO_RETURN_IF_ERROR(UpdateRecord(tx, "plan_targets", id, version, cols));
   STIO_ASSIGN_OR_RETURN(Json after, LoadTarget(tx, id));
   STIO_RETURN_IF_ERROR(
       RecordAudit(tx, actor, clock, "update", "plan_target", std::to_string(id), before, after));

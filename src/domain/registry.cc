@@ -54,12 +54,6 @@ const FieldSpec kPersonFields[] = {
 constexpr std::string_view kPersonExtra[] = {"organization_id", "fields", "keywords", "version"};
 constexpr std::string_view kVersionOnly[] = {"version"};
 
-std::optional<std::string> TextOf(const std::vector<FieldValue>& f, std::string_view name) {
-  const Value* v = FindField(f, name);
-  if (!v || !std::holds_alternative<std::string>(*v)) return std::nullopt;
-  return std::get<std::string>(*v);
-}
-
 // Checks references to other tables (units, classifications) for the fields present.
 Status CheckOrganizationRefs(storage::Transaction& tx, const std::vector<FieldValue>& f,
                              const std::optional<std::string>& stored_province) {
@@ -107,66 +101,6 @@ Status CheckTaxCodeFree(storage::Transaction& tx, const std::vector<FieldValue>&
   return Status::Ok();
 }
 
-Result<int64_t> VersionOf(const Json& patch) {
-  auto it = patch.find("version");
-  if (it == patch.end()) return int64_t{-1};
-  if (!it->is_number_integer()) {
-    return Status::InvalidArgument("'version' must be an integer", "version");
-  }
-  return it->get<int64_t>();
-}
-
-// INSERT INTO table (checked fields..., extra columns...) VALUES (...) RETURNING id.
-Result<int64_t> InsertRow(storage::Transaction& tx, std::string_view table,
-                          const std::vector<FieldValue>& fields,
-                          std::vector<std::pair<std::string, Value>> extra) {
-  std::string cols, marks;
-  std::vector<Value> args;
-  auto add = [&](const std::string& col, Value v) {
-    if (!cols.empty()) {
-      cols += ", ";
-      marks += ", ";
-    }
-    cols += col;
-    marks += "?";
-    args.push_back(std::move(v));
-  };
-  for (const FieldValue& f : fields) add(f.name, f.value);
-  for (auto& [c, v] : extra) add(c, std::move(v));
-  STIO_ASSIGN_OR_RETURN(
-      storage::Row r, tx.QueryOne("INSERT INTO " + std::string(table) + " (" + cols + ") VALUES (" +
-                                      marks + ") RETURNING id",
-                                  args));
-  return r.Int("id");
-}
-
-// UPDATE table SET fields..., extra..., version = version + 1 WHERE id = ? [AND version = ?].
-Status UpdateRow(storage::Transaction& tx, std::string_view table, int64_t id,
-                 int64_t expected_version, const std::vector<FieldValue>& fields,
-                 std::vector<std::pair<std::string, Value>> extra) {
-  std::string sets;
-  std::vector<Value> args;
-  auto add = [&](const std::string& col, Value v) {
-    sets += col + " = ?, ";
-    args.push_back(std::move(v));
-  };
-  for (const FieldValue& f : fields) add(f.name, f.value);
-  for (auto& [c, v] : extra) add(c, std::move(v));
-  sets += "version = version + 1";
-  std::string sql = "UPDATE " + std::string(table) + " SET " + sets + " WHERE id = ?";
-  args.push_back(id);
-  if (expected_version >= 0) {
-    sql += " AND version = ?";
-    args.push_back(expected_version);
-  }
-  STIO_ASSIGN_OR_RETURN(int64_t changed, tx.Execute(sql, args));
-  if (changed == 0) {
-    return Status::Aborted("the record was changed by someone else (version " +
-                           std::to_string(expected_version) + " is stale); reload and retry");
-  }
-  return Status::Ok();
-}
-
 constexpr std::string_view kOrgSelect =
     "SELECT o.*, p.full_name AS province_name, c.full_name AS commune_name, "
     "(SELECT status FROM st_certificates s WHERE s.organization_id = o.id "
@@ -205,11 +139,12 @@ Result<Json> CreateOrganization(storage::Transaction& tx, const Actor& actor, co
   STIO_RETURN_IF_ERROR(CheckOrganizationRefs(tx, fields, std::nullopt));
   STIO_RETURN_IF_ERROR(CheckTaxCodeFree(tx, fields, std::nullopt));
   const std::string now = FormatTimestamp(clock.Now());
-  STIO_ASSIGN_OR_RETURN(int64_t id,
-                        InsertRow(tx, "organizations", fields,
-                                  {{"match_key", text::MatchKey(*TextOf(fields, "name"))},
-                                   {"created_at", now},
-                                   {"updated_at", now}}));
+  STIO_ASSIGN_OR_RETURN(
+      int64_t id,
+      InsertRecord(tx, "organizations",
+                   ToColumns(fields, {{"match_key", text::MatchKey(*TextOf(fields, "name"))},
+                                      {"created_at", now},
+                                      {"updated_at", now}})));
   STIO_ASSIGN_OR_RETURN(Json after, LoadOrganizationJson(tx, id));
   STIO_RETURN_IF_ERROR(
       RecordAudit(tx, actor, clock, "create", "organization", std::to_string(id), nullptr, after));
@@ -233,7 +168,8 @@ Result<Json> UpdateOrganization(storage::Transaction& tx, const Actor& actor, co
   STIO_RETURN_IF_ERROR(CheckTaxCodeFree(tx, fields, id));
   std::vector<std::pair<std::string, Value>> extra = {{"updated_at", FormatTimestamp(clock.Now())}};
   if (auto name = TextOf(fields, "name")) extra.push_back({"match_key", text::MatchKey(*name)});
-  STIO_RETURN_IF_ERROR(UpdateRow(tx, "organizations", id, version, fields, std::move(extra)));
+  STIO_RETURN_IF_ERROR(
+      UpdateRecord(tx, "organizations", id, version, ToColumns(fields, std::move(extra))));
   STIO_ASSIGN_OR_RETURN(Json after, LoadOrganizationJson(tx, id));
   STIO_RETURN_IF_ERROR(
       RecordAudit(tx, actor, clock, "update", "organization", std::to_string(id), before, after));
@@ -370,11 +306,12 @@ Result<Json> IssueCertificate(storage::Transaction& tx, const Actor& actor, cons
                                    "issued_on");
   }
   const std::string now = FormatTimestamp(clock.Now());
-  STIO_ASSIGN_OR_RETURN(int64_t id, InsertRow(tx, "st_certificates", fields,
-                                              {{"organization_id", organization_id},
-                                               {"status", std::string("active")},
-                                               {"status_since", issued_on},
-                                               {"created_at", now}}));
+  STIO_ASSIGN_OR_RETURN(int64_t id,
+                        InsertRecord(tx, "st_certificates",
+                                     ToColumns(fields, {{"organization_id", organization_id},
+                                                        {"status", std::string("active")},
+                                                        {"status_since", issued_on},
+                                                        {"created_at", now}})));
   STIO_RETURN_IF_ERROR(
       tx.Execute("INSERT INTO st_certificate_events (certificate_id, action, date, reason, "
                  "decision_number, actor_email, created_at) VALUES (?, 'issue', ?, NULL, ?, ?, ?)",
@@ -619,13 +556,14 @@ Result<Json> CreatePerson(storage::Transaction& tx, const Actor& actor, const Cl
   STIO_ASSIGN_OR_RETURN(auto keywords, StringList(input, "keywords", 50, 100));
   STIO_RETURN_IF_ERROR(CheckPersonRefs(tx, fields, codes, std::nullopt));
   const std::string now = FormatTimestamp(clock.Now());
-  STIO_ASSIGN_OR_RETURN(int64_t id,
-                        InsertRow(tx, "people", fields,
-                                  {{"organization_id", org ? Value(*org) : Value(Null{})},
-                                   {"keywords", Json(keywords).dump()},
-                                   {"match_key", text::MatchKey(*TextOf(fields, "full_name"))},
-                                   {"created_at", now},
-                                   {"updated_at", now}}));
+  STIO_ASSIGN_OR_RETURN(
+      int64_t id,
+      InsertRecord(tx, "people",
+                   ToColumns(fields, {{"organization_id", org ? Value(*org) : Value(Null{})},
+                                      {"keywords", Json(keywords).dump()},
+                                      {"match_key", text::MatchKey(*TextOf(fields, "full_name"))},
+                                      {"created_at", now},
+                                      {"updated_at", now}})));
   STIO_RETURN_IF_ERROR(WriteFields(tx, id, codes));
   STIO_ASSIGN_OR_RETURN(Json after, LoadPersonJson(tx, Actor::System(), id));
   STIO_RETURN_IF_ERROR(
@@ -660,7 +598,8 @@ Result<Json> UpdatePerson(storage::Transaction& tx, const Actor& actor, const Cl
   }
   if (auto name = TextOf(fields, "full_name"))
     extra.push_back({"match_key", text::MatchKey(*name)});
-  STIO_RETURN_IF_ERROR(UpdateRow(tx, "people", id, version, fields, std::move(extra)));
+  STIO_RETURN_IF_ERROR(
+      UpdateRecord(tx, "people", id, version, ToColumns(fields, std::move(extra))));
   if (patch.contains("fields")) STIO_RETURN_IF_ERROR(WriteFields(tx, id, codes));
   STIO_ASSIGN_OR_RETURN(Json after, LoadPersonJson(tx, Actor::System(), id));
   STIO_RETURN_IF_ERROR(
