@@ -77,15 +77,80 @@ std::array<float, kMaxFields> Index::Impl::Averages() const {
   return a;
 }
 
-uint32_t Index::Impl::TermId(std::string_view key, bool& inserted) {
-  const uint32_t id = terms.Insert(key, inserted);
+uint32_t Index::Impl::InternSyllable(std::string_view exact, std::string_view folded) {
+  bool inserted;
+  const uint32_t sid = syllables.Insert(exact, inserted);
+  if (!inserted) return sid;
+  fold.push_back(sid);
+  if (folded != exact) {
+    // A folded form has no diacritics, so it folds to itself (and is never a marked exact form).
+    const uint32_t fsid = syllables.Insert(folded, inserted);
+    if (inserted) fold.push_back(fsid);
+    fold[sid] = fsid;
+  }
+  return sid;
+}
+
+void Index::Impl::RegisterTerm(uint32_t tid) {
+  const uint64_t key = terms.KeyOf(tid);
+  const auto a = static_cast<uint32_t>(key >> 32);
+  if (static_cast<uint32_t>(key) != kNoSyllable) return;  // pairs: nothing to derive
+  if (Unmarked(a)) {
+    folded_vocab.emplace(std::string(syllables.Name(a)), tid);
+  } else {
+    const uint32_t ftid = terms.Find(TermTable::Key(fold[a], kNoSyllable));
+    if (ftid != TermTable::kNone) variants[ftid].push_back(tid);
+  }
+}
+
+uint32_t Index::Impl::AddTerm(uint32_t a, uint32_t b) {
+  bool inserted;
+  const uint32_t tid = terms.Insert(TermTable::Key(a, b), inserted);
   if (inserted) {
     lists.emplace_back();
-    if (key[0] == kFoldedPrefix && key.find(' ') == std::string::npos) {
-      folded_vocab.emplace(std::string(key.substr(1)), id);
-    }
+    RegisterTerm(tid);
   }
-  return id;
+  return tid;
+}
+
+uint32_t Index::Impl::FindTerm(std::string_view key) const {
+  if (key.empty()) return TermTable::kNone;
+  const bool folded = key[0] == kFoldedPrefix;
+  if (folded) key.remove_prefix(1);
+  const size_t sp = key.find(' ');
+  const uint32_t a = syllables.Find(key.substr(0, sp));
+  if (a == TermDict::kNone) return TermTable::kNone;
+  uint32_t b = kNoSyllable;
+  if (sp != std::string_view::npos) {
+    b = syllables.Find(key.substr(sp + 1));
+    if (b == TermDict::kNone) return TermTable::kNone;
+  }
+  // Folded keys name unmarked syllables; exact keys are indexed only when something is marked.
+  const bool unmarked = Unmarked(a) && (b == kNoSyllable || Unmarked(b));
+  if (folded != unmarked) return TermTable::kNone;
+  return terms.Find(TermTable::Key(a, b));
+}
+
+std::string Index::Impl::TermName(uint32_t tid) const {
+  const uint64_t key = terms.KeyOf(tid);
+  const auto a = static_cast<uint32_t>(key >> 32);
+  const auto b = static_cast<uint32_t>(key);
+  std::string out;
+  if (Unmarked(a) && (b == kNoSyllable || Unmarked(b))) out.push_back(kFoldedPrefix);
+  out += syllables.Name(a);
+  if (b != kNoSyllable) {
+    out.push_back(' ');
+    out += syllables.Name(b);
+  }
+  return out;
+}
+
+uint32_t Index::Impl::FoldedTermOf(uint32_t tid) const {
+  const uint64_t key = terms.KeyOf(tid);
+  const auto a = static_cast<uint32_t>(key >> 32);
+  const auto b = static_cast<uint32_t>(key);
+  if (Unmarked(a) && (b == kNoSyllable || Unmarked(b))) return TermTable::kNone;
+  return terms.Find(TermTable::Key(fold[a], b == kNoSyllable ? b : fold[b]));
 }
 
 Index::Index(IndexOptions options) : options_(std::move(options)), impl_(std::make_unique<Impl>()) {
@@ -144,6 +209,46 @@ double PseudoTf(const Index::Impl& im, const IndexOptions& o, const Posting& p,
 
 }  // namespace
 
+namespace {
+
+// The terms of one document with their per-field frequencies: a small open-addressing table over
+// TermTable keys, reused from document to document (it lives in Impl, under the writer lock).
+struct DocTerms {
+  struct Entry {
+    uint64_t key;
+    std::array<uint16_t, kMaxFields> tf;
+  };
+  std::vector<Entry> entries;  // in order of first occurrence
+  std::vector<uint32_t> slots;
+
+  void Reset(size_t max_keys) {
+    entries.clear();
+    size_t n = 64;
+    while (n < 2 * max_keys) n *= 2;
+    slots.assign(n, 0xFFFFFFFFu);
+  }
+  void Bump(uint64_t key, size_t f) {
+    uint64_t h = key * 0x9E3779B97F4A7C15ULL;
+    h ^= h >> 29;
+    for (size_t i = h & (slots.size() - 1);; i = (i + 1) & (slots.size() - 1)) {
+      uint32_t& s = slots[i];
+      if (s == 0xFFFFFFFFu) {
+        s = static_cast<uint32_t>(entries.size());
+        entries.push_back({key, {}});
+        entries.back().tf[f] = 1;
+        return;
+      }
+      if (entries[s].key == key) {
+        uint16_t& tf = entries[s].tf[f];
+        if (tf < 0xFFFF) ++tf;
+        return;
+      }
+    }
+  }
+};
+
+}  // namespace
+
 Status Index::Upsert(const Document& doc) {
   if (doc.id.empty()) return Status::InvalidArgument("document id is empty", "id");
   DocRecord rec;
@@ -160,45 +265,38 @@ Status Index::Upsert(const Document& doc) {
   rec.numbers = doc.numbers;
 
   // Analysis happens before taking the lock: it is the expensive part.
-  struct TermTf {
-    std::array<uint16_t, kMaxFields> tf{};
-    std::string folded_key;  // for exact keys: the folded key they belong to
-  };
-  std::unordered_map<std::string, TermTf> terms;
-  size_t total_bytes = 0;
-  for (const std::string& t : rec.texts) total_bytes += t.size();
-  terms.reserve(total_bytes / 2 + 16);  // about 4 keys per syllable of ~5 bytes, half distinct
+  std::array<std::vector<text::Token>, kMaxFields> toks;
   std::array<uint32_t, kMaxFields> lens{};
-  auto bump = [&](const std::string& key, size_t f, const std::string* folded_key) {
-    TermTf& t = terms[key];
-    if (t.tf[f] < 0xFFFF) ++t.tf[f];
-    if (folded_key && t.folded_key.empty()) t.folded_key = *folded_key;
-  };
+  size_t ntoks = 0;
   for (size_t f = 0; f < impl_->nf; ++f) {
-    const std::vector<text::Token> toks = text::Analyze(rec.texts[f]);
-    lens[f] = static_cast<uint32_t>(toks.size());
-    std::string prev_exact, prev_folded;
-    bool prev_marks = false;
-    for (size_t i = 0; i < toks.size(); ++i) {
-      const text::Token& t = toks[i];
-      const std::string fk = FoldedKey(t.folded);
-      bump(fk, f, nullptr);
-      if (t.has_diacritics()) bump(t.exact, f, &fk);
-      if (i > 0) {
-        const std::string fpair = FoldedKey(prev_folded + " " + t.folded);
-        bump(fpair, f, nullptr);
-        if (prev_marks || t.has_diacritics()) bump(prev_exact + " " + t.exact, f, &fpair);
-      }
-      prev_exact = t.exact;
-      prev_folded = t.folded;
-      prev_marks = t.has_diacritics();
-    }
+    toks[f] = text::Analyze(rec.texts[f]);
+    lens[f] = static_cast<uint32_t>(toks[f].size());
+    ntoks += toks[f].size();
   }
 
   std::unique_lock lock(mu_);
   Impl& im = *impl_;
-  if (auto it = im.id_to_doc.find(doc.id); it != im.id_to_doc.end()) KillDoc(im, it->second);
   if (im.docs.size() >= Cursor::kEnd - 1) return Status::ResourceExhausted("index is full");
+  // Syllables to ids, then the document's terms (folded before exact, so that a new exact
+  // syllable finds its folded term already created).
+  thread_local DocTerms dt;
+  dt.Reset(4 * ntoks);
+  for (size_t f = 0; f < im.nf; ++f) {
+    uint32_t prev = kNoSyllable, prev_fold = kNoSyllable;
+    for (const text::Token& t : toks[f]) {
+      const uint32_t sid = im.InternSyllable(t.exact, t.folded);
+      const uint32_t fsid = im.fold[sid];
+      dt.Bump(TermTable::Key(fsid, kNoSyllable), f);
+      if (sid != fsid) dt.Bump(TermTable::Key(sid, kNoSyllable), f);
+      if (prev != kNoSyllable) {
+        dt.Bump(TermTable::Key(prev_fold, fsid), f);
+        if (prev != prev_fold || sid != fsid) dt.Bump(TermTable::Key(prev, sid), f);
+      }
+      prev = sid;
+      prev_fold = fsid;
+    }
+  }
+  if (auto it = im.id_to_doc.find(doc.id); it != im.id_to_doc.end()) KillDoc(im, it->second);
   const auto d = static_cast<uint32_t>(im.docs.size());
   for (const auto& [k, v] : rec.attributes) {
     std::string key = k;
@@ -215,19 +313,16 @@ Status Index::Upsert(const Document& doc) {
   im.id_to_doc[doc.id] = d;
   const std::array<float, kMaxFields> avg = im.Averages();
   std::vector<Posting> sealed;
-  for (auto& [key, t] : terms) {
-    bool inserted, unused;
-    const uint32_t tid = im.TermId(key, inserted);
-    if (inserted && !t.folded_key.empty()) {
-      im.variants[im.TermId(t.folded_key, unused)].push_back(tid);
-    }
+  for (const DocTerms::Entry& e : dt.entries) {
+    const uint32_t tid =
+        im.AddTerm(static_cast<uint32_t>(e.key >> 32), static_cast<uint32_t>(e.key));
     PostingList& pl = im.lists[tid];
     Posting p;
     p.doc = d;
-    p.tf = t.tf;
+    p.tf = e.tf;
     if (pl.Append(p, im.nf)) {
       double mx = 0;
-      if (DecodeBlock(pl, pl.blocks.size(), im.nf, sealed)) {
+      if (DecodeBlock(pl, pl.num_blocks(), im.nf, sealed)) {
         for (const Posting& q : sealed) mx = std::max(mx, PseudoTf(im, options_, q, avg));
       }
       pl.SealTail(static_cast<float>(mx * 1.0001), avg);
@@ -353,21 +448,22 @@ void Searcher::Parse() {
 
 double Searcher::UpperBound(const Clause& c) const {
   double mx = 0;
-  for (const BlockMeta& b : c.list->blocks) {
+  for (size_t i = 0; i < c.list->num_blocks(); ++i) {
+    const BlockMeta& b = c.list->block(i);
     float scale = 1;
     for (size_t f = 0; f < im_.nf; ++f) scale = std::max(scale, avg_[f] / b.avg[f]);
     mx = std::max(mx, static_cast<double>(b.max_pseudo_tf) * scale);
   }
   std::vector<Posting> tail;
-  if (DecodeBlock(*c.list, c.list->blocks.size(), im_.nf, tail)) {
+  if (DecodeBlock(*c.list, c.list->num_blocks(), im_.nf, tail)) {
     for (const Posting& p : tail) mx = std::max(mx, PseudoTf(im_, o_, p, avg_));
   }
   return c.weight * mx * (o_.k1 + 1) / (mx + o_.k1);
 }
 
 void Searcher::AddClause(const std::string& key, double weight, uint32_t group, std::string label) {
-  const uint32_t tid = im_.terms.Find(key);
-  if (tid == TermDict::kNone) return;
+  const uint32_t tid = im_.FindTerm(key);
+  if (tid == TermTable::kNone) return;
   const PostingList& pl = im_.lists[tid];
   if (pl.count == 0) return;
   Clause c{&pl, weight * Idf(pl.count), 0, group, std::move(label)};
@@ -426,7 +522,7 @@ void Searcher::BuildClauses() {
       std::sort(cands.rbegin(), cands.rend());
       if (cands.size() > kMaxPrefixExpansions) cands.resize(kMaxPrefixExpansions);
       for (auto [count, tid] : cands) {
-        const std::string key(im_.terms.Name(tid));
+        const std::string key = im_.TermName(tid);
         const bool whole = key.compare(1, std::string::npos, qt.tok.folded) == 0;
         double pw = w * (whole ? 1.0 : kPrefixWeight);
         if (marks) pw *= q_.ranking.folded_weight;
@@ -775,8 +871,8 @@ std::string Searcher::Suggest() const {
       f.emplace_back(qt.tok.exact, 0);
     } else {
       any_plain = true;
-      const uint32_t ftid = im_.terms.Find(FoldedKey(qt.tok.folded));
-      if (ftid != TermDict::kNone) {
+      const uint32_t ftid = im_.FindTerm(FoldedKey(qt.tok.folded));
+      if (ftid != TermTable::kNone) {
         double rest = im_.lists[ftid].count;
         std::vector<std::pair<double, uint32_t>> vs;
         if (auto v = im_.variants.find(ftid); v != im_.variants.end()) {
@@ -787,7 +883,7 @@ std::string Searcher::Suggest() const {
         }
         std::sort(vs.rbegin(), vs.rend());
         if (vs.size() > 5) vs.resize(5);
-        for (auto [c, tid] : vs) f.emplace_back(std::string(im_.terms.Name(tid)), std::log1p(c));
+        for (auto [c, tid] : vs) f.emplace_back(im_.TermName(tid), std::log1p(c));
         if (rest > 0) f.emplace_back(qt.tok.folded, std::log1p(rest));
       }
       if (f.empty()) f.emplace_back(qt.tok.folded, 0);
@@ -796,8 +892,8 @@ std::string Searcher::Suggest() const {
   }
   if (!any_plain) return {};
   auto pair_count = [&](const std::string& a, const std::string& b) {
-    const uint32_t tid = im_.terms.Find(a + " " + b);
-    return tid == TermDict::kNone ? 0.0 : std::log1p(im_.lists[tid].count);
+    const uint32_t tid = im_.FindTerm(a + " " + b);
+    return tid == TermTable::kNone ? 0.0 : std::log1p(im_.lists[tid].count);
   };
   std::vector<std::vector<double>> score(forms.size());
   std::vector<std::vector<size_t>> back(forms.size());

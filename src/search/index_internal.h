@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -15,10 +16,17 @@
 
 namespace stio::search {
 
-// Dictionary keys: an exact syllable "công", a folded one "\x01cong", an exact pair "công nghệ", a
-// folded pair "\x01cong nghe". Tokens never contain spaces or U+0001, so keys cannot collide.
-// Exact keys are only indexed when they differ from the folded form.
+// Terms. Every distinct syllable form (exact "công", folded "cong") gets a syllable id (sid) once;
+// fold[sid] is the sid of its folded form (itself when the form has no diacritics). A term is a
+// syllable or an adjacent pair of syllables, keyed by their sids (TermTable). Which kind of term a
+// key is follows from the sids, so the two kinds cannot collide:
+//   - (s):      the folded syllable when s is unmarked (fold[s] == s), else the exact syllable;
+//   - (a, b):   the folded pair when both are unmarked, else the exact pair.
+// Exact terms are only indexed when they differ from the folded form, exactly as with the string
+// keys of the query side and of the on-disk format: "công", "\x01cong", "công nghệ",
+// "\x01cong nghe" (FindTerm/TermName translate). Tokens never contain spaces or U+0001.
 inline constexpr char kFoldedPrefix = '\x01';
+inline constexpr uint32_t kNoSyllable = 0xFFFFFFFFu;
 
 struct DocRecord {
   std::string id;
@@ -35,17 +43,32 @@ struct Index::Impl {
   std::array<double, kMaxFields> len_sum{};  // over live documents
   size_t live = 0;
   std::unordered_map<std::string, uint32_t> id_to_doc;  // live documents only
-  TermDict terms;
-  std::vector<PostingList> lists;
-  std::map<std::string, uint32_t> folded_vocab;  // folded syllable (no prefix) → term id
-  // Folded term id → exact term ids seen with that folding (syllables and pairs).
+  TermDict syllables;                                   // syllable form → sid
+  std::vector<uint32_t> fold;                           // sid → sid of its folded form
+  TermTable terms;                                      // (sid[, sid]) → term id
+  ChunkedVector<PostingList> lists;                     // by term id
+  std::map<std::string, uint32_t> folded_vocab;  // folded syllable → term id (prefixes, typos)
+  // Folded syllable term id → exact syllable term ids seen with that folding.
   std::unordered_map<uint32_t, std::vector<uint32_t>> variants;
   // "key\x1fvalue" → internal ids in increasing order (dead ones included; checked at query time).
   std::unordered_map<std::string, std::vector<uint32_t>> attr_docs;
   text::Stopwords stopwords;  // parsed from IndexOptions::stopwords
 
   std::array<float, kMaxFields> Averages() const;
-  uint32_t TermId(std::string_view key, bool& inserted);  // creates if missing
+
+  bool Unmarked(uint32_t sid) const { return fold[sid] == sid; }
+  // Adds a syllable form (and its folded form) if missing; returns its sid.
+  uint32_t InternSyllable(std::string_view exact, std::string_view folded);
+  // Returns the term id of (a, b), creating the term (and its list) if missing. A new exact
+  // single-syllable term is registered under its folded term, which must exist already.
+  uint32_t AddTerm(uint32_t a, uint32_t b);
+  // Derives folded_vocab and variants for a term just added.
+  void RegisterTerm(uint32_t tid);
+  // The string key ("công", "\x01cong", "công nghệ", "\x01cong nghe") ↔ term id.
+  uint32_t FindTerm(std::string_view key) const;  // TermTable::kNone if not indexed
+  std::string TermName(uint32_t tid) const;
+  // For an exact term, the folded term it belongs to (kNone for folded terms or when missing).
+  uint32_t FoldedTermOf(uint32_t tid) const;
 };
 
 }  // namespace stio::search

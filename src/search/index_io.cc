@@ -14,8 +14,7 @@ namespace stio::search {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'T', 'I', 'O', 'S', 'R', 'C', 'H'};
-constexpr uint32_t kVersion = 1;
-constexpr uint32_t kNoParent = 0;
+constexpr uint32_t kVersion = 2;
 
 class Writer {
  public:
@@ -56,6 +55,13 @@ class Reader {
     p_ += n;
     return true;
   }
+  // Returns a pointer to the next n bytes and skips them, or null if there are fewer.
+  const uint8_t* Skip(size_t n) {
+    if (static_cast<size_t>(end_ - p_) < n) return nullptr;
+    const uint8_t* q = p_;
+    p_ += n;
+    return q;
+  }
   bool done() const { return p_ == end_; }
 
  private:
@@ -93,28 +99,31 @@ Status Index::Save(const std::string& dir) const {
     w.U32(static_cast<uint32_t>(r.numbers.size()));
     for (const auto& [k, v] : r.numbers) w.Str(k), w.I64(v);
   }
-  // Parent (folded) term of each exact term, +1; 0 for none.
-  std::vector<uint32_t> parent(im.terms.size(), kNoParent);
-  for (const auto& [folded, exacts] : im.variants) {
-    for (uint32_t e : exacts) parent[e] = folded + 1;
+  w.U32(static_cast<uint32_t>(im.syllables.size()));
+  for (uint32_t sid = 0; sid < im.syllables.size(); ++sid) {
+    w.Str(im.syllables.Name(sid));
+    w.U32(im.fold[sid]);
   }
   w.U32(static_cast<uint32_t>(im.terms.size()));
   for (uint32_t t = 0; t < im.terms.size(); ++t) {
     const PostingList& pl = im.lists[t];
-    w.Str(im.terms.Name(t));
-    w.U32(parent[t]);
+    const uint64_t key = im.terms.KeyOf(t);
+    const auto second = static_cast<uint32_t>(key);
+    w.U32(static_cast<uint32_t>(key >> 32));
+    w.U32(second == kNoSyllable ? 0 : second + 1);
     w.U32(pl.count);
-    w.U32(static_cast<uint32_t>(pl.blocks.size()));
-    for (const BlockMeta& b : pl.blocks) {
+    w.U32(static_cast<uint32_t>(pl.num_blocks()));
+    for (size_t i = 0; i < pl.num_blocks(); ++i) {
+      const BlockMeta& b = pl.block(i);
       w.U32(b.last_doc);
       w.U32(b.offset);
       w.F32(b.max_pseudo_tf);
       for (size_t f = 0; f < im.nf; ++f) w.F32(b.avg[f]);
     }
     w.U32(pl.last_doc);
-    w.U32(pl.tail_offset);
-    w.U32(static_cast<uint32_t>(pl.bytes.size()));
-    w.Raw(pl.bytes.data(), pl.bytes.size());
+    w.U32(pl.tail_offset());
+    w.U32(static_cast<uint32_t>(pl.size()));
+    w.Raw(pl.data(), pl.size());
   }
   const uint32_t crc = static_cast<uint32_t>(
       crc32(0, reinterpret_cast<const Bytef*>(w.out().data()), static_cast<uInt>(w.out().size())));
@@ -139,9 +148,13 @@ Result<std::unique_ptr<Index>> Index::Load(const std::string& dir) {
   const std::string path = dir + "/index.stio";
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound("no index at " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string data = ss.str();
+  std::string data;
+  in.seekg(0, std::ios::end);
+  const std::streamoff file_size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (file_size < 0) return Status::Internal("cannot read " + path);
+  data.resize(static_cast<size_t>(file_size));
+  if (!in.read(data.data(), file_size)) return Status::Internal("cannot read " + path);
   auto corrupt = [&](const std::string& what) {
     return Status::DataLoss("corrupt index " + path + ": " + what);
   };
@@ -201,53 +214,78 @@ Result<std::unique_ptr<Index>> Index::Load(const std::string& dir) {
       for (uint32_t f = 0; f < nf; ++f) im.len_sum[f] += im.lens[d * nf + f];
     }
   }
+  uint32_t nsyl;
+  if (!r.U32(nsyl)) return corrupt("syllable count");
+  im.fold.resize(nsyl);
+  for (uint32_t sid = 0; sid < nsyl; ++sid) {
+    std::string name;
+    if (!r.Str(name) || name.empty() || !r.U32(im.fold[sid]) || im.fold[sid] >= nsyl) {
+      return corrupt("syllable");
+    }
+    if (name.find(' ') != std::string::npos || name[0] == kFoldedPrefix) return corrupt("syllable");
+    bool inserted;
+    if (im.syllables.Insert(name, inserted) != sid || !inserted)
+      return corrupt("duplicate syllable");
+  }
+  for (uint32_t sid = 0; sid < nsyl; ++sid) {
+    if (!im.Unmarked(im.fold[sid])) return corrupt("syllable folding");
+  }
   uint32_t nterms;
   if (!r.U32(nterms)) return corrupt("term count");
-  im.lists.resize(nterms);
   std::vector<Posting> buf;
   for (uint32_t t = 0; t < nterms; ++t) {
-    PostingList& pl = im.lists[t];
-    uint32_t parent, nblocks, nbytes;
-    std::string name;
-    if (!r.Str(name) || name.empty() || !r.U32(parent) || !r.U32(pl.count) || !r.U32(nblocks)) {
-      return corrupt("term");
-    }
-    if (parent > nterms) return corrupt("term parent");
-    if (parent != kNoParent) im.variants[parent - 1].push_back(t);
+    PostingList& pl = im.lists.emplace_back();
+    uint32_t a, b, nblocks, nbytes, tail_offset;
+    if (!r.U32(a) || !r.U32(b) || !r.U32(pl.count) || !r.U32(nblocks)) return corrupt("term");
+    if (a >= nsyl || b > nsyl) return corrupt("term syllables");
     bool inserted;
-    if (im.terms.Insert(name, inserted) != t || !inserted) return corrupt("duplicate term");
-    if (name[0] == kFoldedPrefix && name.find(' ') == std::string::npos) {
-      im.folded_vocab.emplace(name.substr(1), t);
+    if (im.terms.Insert(TermTable::Key(a, b == 0 ? kNoSyllable : b - 1), inserted) != t ||
+        !inserted) {
+      return corrupt("duplicate term");
     }
-    pl.blocks.resize(nblocks);
-    for (BlockMeta& b : pl.blocks) {
-      if (!r.U32(b.last_doc) || !r.U32(b.offset) || !r.F32(b.max_pseudo_tf))
+    const std::string name = im.TermName(t);
+    if (nblocks > pl.count / kBlockSize) return corrupt("posting count of " + name);
+    std::vector<BlockMeta> blocks(nblocks);
+    for (BlockMeta& bm : blocks) {
+      if (!r.U32(bm.last_doc) || !r.U32(bm.offset) || !r.F32(bm.max_pseudo_tf))
         return corrupt("block");
       for (uint32_t f = 0; f < nf; ++f) {
-        if (!r.F32(b.avg[f]) || !(b.avg[f] > 0)) return corrupt("block");
+        if (!r.F32(bm.avg[f]) || !(bm.avg[f] > 0)) return corrupt("block");
       }
     }
-    if (!r.U32(pl.last_doc) || !r.U32(pl.tail_offset) || !r.U32(nbytes)) {
+    if (!r.U32(pl.last_doc) || !r.U32(tail_offset) || !r.U32(nbytes)) {
       return corrupt("postings");
     }
-    pl.bytes.resize(nbytes);
-    if (!r.Raw(pl.bytes.data(), nbytes)) return corrupt("postings");
+    const uint8_t* bytes = r.Skip(nbytes);
+    if (!bytes) return corrupt("postings");
+    if (nblocks == 0 && tail_offset != 0) return corrupt("tail of " + name);
+    pl.Assign(bytes, nbytes, std::move(blocks), tail_offset);
     if (pl.count < nblocks * kBlockSize || pl.tail_count() >= kBlockSize || pl.count == 0 ||
-        pl.tail_offset > nbytes) {
+        tail_offset > nbytes) {
       return corrupt("posting count of " + name);
     }
     // Validate: every block decodes, documents increase and exist, skip entries agree.
-    for (size_t b = 0; b <= nblocks; ++b) {
-      if (!DecodeBlock(pl, b, nf, buf)) return corrupt("postings of " + name);
+    for (size_t bl = 0; bl <= nblocks; ++bl) {
+      if (!DecodeBlock(pl, bl, nf, buf)) return corrupt("postings of " + name);
       if (buf.empty()) continue;
       if (buf.back().doc >= ndocs) return corrupt("postings of " + name);
-      if (b < nblocks && buf.back().doc != pl.blocks[b].last_doc)
+      if (bl < nblocks && buf.back().doc != pl.block(bl).last_doc)
         return corrupt("skips of " + name);
-      if (b == nblocks && buf.back().doc != pl.last_doc) return corrupt("last doc of " + name);
+      if (bl == nblocks && buf.back().doc != pl.last_doc) return corrupt("last doc of " + name);
     }
-    if (pl.tail_count() == 0 && pl.last_doc != pl.blocks.back().last_doc) {
+    if (pl.tail_count() == 0 && pl.last_doc != pl.block(nblocks - 1).last_doc) {
       return corrupt("last doc of " + name);
     }
+  }
+  // Prefix/typo vocabulary and diacritics variants, in term id order (as when building).
+  for (uint32_t t = 0; t < nterms; ++t) {
+    const uint32_t ft = im.FoldedTermOf(t);
+    const uint64_t key = im.terms.KeyOf(t);
+    if (static_cast<uint32_t>(key) == kNoSyllable &&
+        !im.Unmarked(static_cast<uint32_t>(key >> 32)) && ft == TermTable::kNone) {
+      return corrupt("exact term without folded term");
+    }
+    im.RegisterTerm(t);
   }
   if (!r.done()) return corrupt("trailing bytes");
   return index;

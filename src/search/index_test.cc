@@ -1,6 +1,7 @@
 #include "search/index.h"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <atomic>
 #include <filesystem>
@@ -323,6 +324,54 @@ TEST(IndexPersistenceTest, SaveLoadRoundTripAndCorruption) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes.substr(0, 10);
   EXPECT_FALSE(Index::Load(dir).ok());
   EXPECT_EQ(Index::Load(dir + "/missing").status().code(), StatusCode::kNotFound);
+  std::filesystem::remove_all(dir);
+}
+
+// Format 2 stores syllables and terms as ids; everything derived from the term names (prefix
+// completion, typo candidates, diacritics variants, explanations) must survive Save/Load, and a
+// version-1 file must be refused cleanly.
+TEST(IndexPersistenceTest, DerivedVocabularySurvivesLoadAndVersion1IsRefused) {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("stio_index_v2_" + std::to_string(getpid())))
+          .string();
+  auto index = std::move(Index::Create({})).value();
+  ASSERT_TRUE(index->Upsert(Doc("a", "Công nghệ sinh học", "hòa bình, thuỷ lợi")).ok());
+  ASSERT_TRUE(index->Upsert(Doc("b", "Cống nghe", "chuyển đổi số quốc gia")).ok());
+  ASSERT_TRUE(index->Upsert(Doc("c", "", "công nghệ thông tin")).ok());
+  ASSERT_TRUE(index->Save(dir).ok());
+  auto loaded = Index::Load(dir);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  for (const char* text : {"côn", "cong nghe sinh hoc", "chuyen doii", "\"công nghệ\"", "hoà bình",
+                           "thủy", "quoc gi"}) {
+    Query q;
+    q.text = text;
+    q.prefix_last = true;
+    q.explain = true;
+    q.mode = MatchMode::kAny;
+    auto a = index->Search(q);
+    auto b = (*loaded)->Search(q);
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_FALSE(a->hits.empty()) << text;
+    EXPECT_EQ(Ids(*a), Ids(*b)) << text;
+    EXPECT_EQ(a->suggestion, b->suggestion) << text;
+    for (size_t i = 0; i < a->hits.size() && i < b->hits.size(); ++i) {
+      EXPECT_EQ(a->hits[i].explanation, b->hits[i].explanation) << text;
+      EXPECT_EQ(a->hits[i].score, b->hits[i].score) << text;
+    }
+  }
+  Query q;
+  q.text = "cong nghe sinh hoc";
+  EXPECT_EQ((*loaded)->Search(q)->suggestion, "công nghệ sinh học");
+  // A well-formed version-1 header (valid checksum) is refused, not misread.
+  std::string v1 = std::string("STIOSRCH") + '\x01';
+  const auto crc = static_cast<uint32_t>(
+      crc32(0, reinterpret_cast<const Bytef*>(v1.data()), static_cast<uInt>(v1.size())));
+  v1.append(reinterpret_cast<const char*>(&crc), 4);
+  std::ofstream(dir + "/index.stio", std::ios::binary | std::ios::trunc) << v1;
+  auto old = Index::Load(dir);
+  ASSERT_FALSE(old.ok());
+  EXPECT_EQ(old.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(old.status().message().find("unsupported version"), std::string::npos);
   std::filesystem::remove_all(dir);
 }
 

@@ -1,5 +1,11 @@
 #include "search/postings.h"
 
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <utility>
+
 namespace stio::search {
 
 void PutVarint(std::vector<uint8_t>& out, uint32_t v) {
@@ -21,37 +27,130 @@ bool GetVarint(const uint8_t*& p, const uint8_t* end, uint32_t& v) {
   return false;
 }
 
+PostingList& PostingList::operator=(PostingList&& o) noexcept {
+  if (this == &o) return *this;
+  Free();
+  count = o.count;
+  last_doc = o.last_doc;
+  size_ = o.size_;
+  cap_ = o.cap_;
+  u_ = o.u_;
+  o.count = o.last_doc = o.size_ = o.cap_ = 0;
+  o.u_ = U{};
+  return *this;
+}
+
+void PostingList::Free() {
+  if (cap_ != 0) {
+    std::free(u_.big.ptr);
+    delete u_.big.ext;
+  }
+  cap_ = 0;
+  size_ = 0;
+  u_ = U{};
+}
+
+size_t PostingList::HeapBytes() const {
+  if (cap_ == 0) return 0;
+  size_t n = cap_;
+  if (u_.big.ext) n += sizeof(Ext) + u_.big.ext->blocks.capacity() * sizeof(BlockMeta);
+  return n;
+}
+
+void PostingList::Reserve(size_t n) {
+  if (n <= (cap_ == 0 ? kInlineBytes : cap_)) return;
+  size_t cap = cap_ == 0 ? 32 : cap_ + cap_ / 2;
+  while (cap < n) cap += cap / 2;
+  if (cap > 0xFFFFFFFFu) throw std::bad_alloc();
+  if (cap_ == 0) {
+    auto* p = static_cast<uint8_t*>(std::malloc(cap));
+    if (!p) throw std::bad_alloc();
+    std::memcpy(p, u_.small, size_);
+    u_.big.ptr = p;
+    u_.big.ext = nullptr;
+  } else {
+    auto* p = static_cast<uint8_t*>(std::realloc(u_.big.ptr, cap));
+    if (!p) throw std::bad_alloc();
+    u_.big.ptr = p;
+  }
+  cap_ = static_cast<uint32_t>(cap);
+}
+
+PostingList::Ext& PostingList::ext() {
+  Reserve(kInlineBytes + 1);  // blocks live only on heap lists
+  if (!u_.big.ext) u_.big.ext = new Ext;
+  return *u_.big.ext;
+}
+
+namespace {
+
+uint8_t* EncodeVarint(uint8_t* p, uint32_t v) {
+  while (v >= 0x80) {
+    *p++ = static_cast<uint8_t>(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<uint8_t>(v);
+  return p;
+}
+
+}  // namespace
+
 bool PostingList::Append(const Posting& p, size_t num_fields) {
-  PutVarint(bytes, count == 0 ? p.doc : p.doc - last_doc);
-  for (size_t f = 0; f < num_fields; ++f) PutVarint(bytes, p.tf[f]);
+  uint8_t buf[5 * (kMaxFields + 1)];
+  uint8_t* e = EncodeVarint(buf, count == 0 ? p.doc : p.doc - last_doc);
+  for (size_t f = 0; f < num_fields; ++f) e = EncodeVarint(e, p.tf[f]);
+  const auto n = static_cast<size_t>(e - buf);
+  Reserve(size_ + n);
+  std::memcpy((cap_ == 0 ? u_.small : u_.big.ptr) + size_, buf, n);
+  size_ += static_cast<uint32_t>(n);
   last_doc = p.doc;
   ++count;
   return tail_count() == kBlockSize;
 }
 
 void PostingList::SealTail(float max_pseudo_tf, const std::array<float, kMaxFields>& avg) {
+  Ext& e = ext();
   BlockMeta meta;
-  meta.offset = tail_offset;
+  meta.offset = e.tail_offset;
   meta.last_doc = last_doc;
   meta.max_pseudo_tf = max_pseudo_tf;
   meta.avg = avg;
-  blocks.push_back(meta);
-  tail_offset = static_cast<uint32_t>(bytes.size());
+  e.blocks.push_back(meta);
+  e.tail_offset = size_;
+}
+
+void PostingList::Assign(const uint8_t* bytes, size_t n, std::vector<BlockMeta> blocks,
+                         uint32_t tail_offset) {
+  const uint32_t c = count, l = last_doc;
+  Free();
+  count = c;
+  last_doc = l;
+  if (n > kInlineBytes || !blocks.empty()) {
+    Reserve(std::max(n, kInlineBytes + 1));
+  }
+  if (n) std::memcpy(cap_ == 0 ? u_.small : u_.big.ptr, bytes, n);
+  size_ = static_cast<uint32_t>(n);
+  if (!blocks.empty()) {
+    Ext& e = ext();
+    e.blocks = std::move(blocks);
+    e.tail_offset = tail_offset;
+  }
 }
 
 bool DecodeBlock(const PostingList& list, size_t block, size_t num_fields,
                  std::vector<Posting>& out) {
-  const bool tail = block == list.blocks.size();
+  const size_t nb = list.num_blocks();
+  const bool tail = block == nb;
   const size_t n = tail ? list.tail_count() : kBlockSize;
-  const uint32_t begin = tail ? list.tail_offset : list.blocks[block].offset;
-  const uint32_t end_off = tail                             ? list.bytes.size()
-                           : block + 1 < list.blocks.size() ? list.blocks[block + 1].offset
-                                                            : list.tail_offset;
-  if (begin > end_off || end_off > list.bytes.size()) return false;
+  const uint32_t begin = tail ? list.tail_offset() : list.block(block).offset;
+  const size_t end_off = tail             ? list.size()
+                         : block + 1 < nb ? list.block(block + 1).offset
+                                          : list.tail_offset();
+  if (begin > end_off || end_off > list.size()) return false;
   out.resize(n);
-  const uint8_t* p = list.bytes.data() + begin;
-  const uint8_t* end = list.bytes.data() + end_off;
-  uint32_t prev = block == 0 ? 0 : list.blocks[block - 1].last_doc;
+  const uint8_t* p = list.data() + begin;
+  const uint8_t* end = list.data() + end_off;
+  uint32_t prev = block == 0 ? 0 : list.block(block - 1).last_doc;
   for (size_t i = 0; i < n; ++i) {
     uint32_t delta;
     if (!GetVarint(p, end, delta)) return false;
@@ -69,7 +168,6 @@ bool DecodeBlock(const PostingList& list, size_t block, size_t num_fields,
 }
 
 Cursor::Cursor(const PostingList* list, size_t num_fields) : list_(list), num_fields_(num_fields) {
-  buf_.reserve(kBlockSize);
   LoadBlock(0);
 }
 
@@ -78,8 +176,8 @@ void Cursor::LoadBlock(size_t b) {
   i_ = 0;
   // Lists are validated when loaded from disk, so a decode failure would be a bug; end the list
   // rather than read garbage.
-  if (b > list_->blocks.size() || !DecodeBlock(*list_, b, num_fields_, buf_) || buf_.empty()) {
-    block_ = list_->blocks.size();
+  if (b > list_->num_blocks() || !DecodeBlock(*list_, b, num_fields_, buf_) || buf_.empty()) {
+    block_ = list_->num_blocks();
     buf_.clear();
     doc_ = kEnd;
     return;
@@ -87,11 +185,8 @@ void Cursor::LoadBlock(size_t b) {
   doc_ = buf_[0].doc;
 }
 
-void Cursor::Next() {
-  if (doc_ == kEnd) return;
-  if (++i_ < buf_.size()) {
-    doc_ = buf_[i_].doc;
-  } else if (block_ < list_->blocks.size()) {
+void Cursor::NextBlock() {
+  if (block_ < list_->num_blocks()) {
     LoadBlock(block_ + 1);
   } else {
     doc_ = kEnd;
@@ -100,9 +195,10 @@ void Cursor::Next() {
 
 void Cursor::NextGeq(uint32_t target) {
   if (doc_ == kEnd || doc_ >= target) return;
-  if (block_ < list_->blocks.size() && list_->blocks[block_].last_doc < target) {
+  const size_t nb = list_->num_blocks();
+  if (block_ < nb && list_->block(block_).last_doc < target) {
     size_t b = block_ + 1;
-    while (b < list_->blocks.size() && list_->blocks[b].last_doc < target) ++b;
+    while (b < nb && list_->block(b).last_doc < target) ++b;
     LoadBlock(b);
     if (doc_ == kEnd) return;
   }

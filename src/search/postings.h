@@ -5,12 +5,17 @@
 // skip entry (BlockMeta: last document, byte offset, score upper bound); the postings after the
 // last full block are the "tail", which absorbs appends (documents always get increasing internal
 // ids, so an add only ever appends).
+//
+// Memory: an index holds millions of lists, most of them with one or two postings (rare syllable
+// pairs), so a PostingList is 32 bytes and keeps up to kInlineBytes of postings inside itself; a
+// longer list moves its bytes to the heap (growing by 1.5×), and only lists with at least one full
+// block allocate the block table.
 // Thread-safety: none here; Index guards lists with its own lock.
 #pragma once
 
 #include <array>
 #include <cstdint>
-#include <string>
+#include <memory>
 #include <vector>
 
 namespace stio::search {
@@ -25,7 +30,7 @@ struct Posting {
 
 struct BlockMeta {
   uint32_t last_doc = 0;
-  uint32_t offset = 0;  // into PostingList::bytes
+  uint32_t offset = 0;  // into the list's bytes
   // Max over the block of sum_f w_f * tf_f / norm_f, where norm_f = 1 - b_f + b_f * len / avg_f was
   // computed with the average field lengths of the moment (`avg`). When averages change later the
   // bound stays safe after scaling by max_f max(1, avg_now_f / avg_f) (norm is monotone in avg).
@@ -33,25 +38,65 @@ struct BlockMeta {
   std::array<float, kMaxFields> avg{};
 };
 
-struct PostingList {
-  std::vector<uint8_t> bytes;
-  std::vector<BlockMeta> blocks;
-  uint32_t count = 0;        // postings, including ones of deleted documents
-  uint32_t last_doc = 0;     // of the last posting (valid if count > 0)
-  uint32_t tail_offset = 0;  // where the tail starts in `bytes`
+class PostingList {
+ public:
+  static constexpr size_t kInlineBytes = 16;
 
-  uint32_t tail_count() const { return count - static_cast<uint32_t>(blocks.size() * kBlockSize); }
+  PostingList() = default;
+  ~PostingList() { Free(); }
+  PostingList(const PostingList&) = delete;
+  PostingList& operator=(const PostingList&) = delete;
+  PostingList(PostingList&& o) noexcept { *this = std::move(o); }
+  PostingList& operator=(PostingList&& o) noexcept;
+
+  uint32_t count = 0;     // postings, including ones of deleted documents
+  uint32_t last_doc = 0;  // of the last posting (valid if count > 0)
+
+  const uint8_t* data() const { return cap_ == 0 ? u_.small : u_.big.ptr; }
+  size_t size() const { return size_; }
+  size_t num_blocks() const { return cap_ == 0 || !u_.big.ext ? 0 : u_.big.ext->blocks.size(); }
+  const BlockMeta& block(size_t b) const { return u_.big.ext->blocks[b]; }
+  // Where the tail starts in the bytes.
+  uint32_t tail_offset() const { return cap_ == 0 || !u_.big.ext ? 0 : u_.big.ext->tail_offset; }
+  uint32_t tail_count() const { return count - static_cast<uint32_t>(num_blocks() * kBlockSize); }
+  // Heap bytes owned by this list (beyond sizeof(PostingList)).
+  size_t HeapBytes() const;
+
   // Appends a posting; REQUIRES: p.doc > last_doc or count == 0. Returns true when the tail is
   // full and the caller must seal it with SealTail.
   bool Append(const Posting& p, size_t num_fields);
   void SealTail(float max_pseudo_tf, const std::array<float, kMaxFields>& avg);
+
+  // Replaces the whole content (Load, tests). Nothing is validated here.
+  void Assign(const uint8_t* bytes, size_t n, std::vector<BlockMeta> blocks, uint32_t tail_offset);
+  std::vector<uint8_t> CopyBytes() const { return {data(), data() + size_}; }
+
+ private:
+  struct Ext {
+    std::vector<BlockMeta> blocks;
+    uint32_t tail_offset = 0;
+  };
+  void Free();
+  void Reserve(size_t n);
+  Ext& ext();
+
+  uint32_t size_ = 0;
+  uint32_t cap_ = 0;  // heap capacity; 0 while the bytes are inline
+  union U {
+    uint8_t small[kInlineBytes];
+    struct {
+      uint8_t* ptr;
+      Ext* ext;  // null until the first block is sealed
+    } big;
+  } u_{};
 };
+static_assert(sizeof(PostingList) == 32);
 
 void PutVarint(std::vector<uint8_t>& out, uint32_t v);
 // Returns false on truncated or over-long input.
 bool GetVarint(const uint8_t*& p, const uint8_t* end, uint32_t& v);
 
-// Decodes block `block` (block == blocks.size() means the tail) into `out`. Returns false if the
+// Decodes block `block` (block == num_blocks() means the tail) into `out`. Returns false if the
 // bytes are corrupt.
 bool DecodeBlock(const PostingList& list, size_t block, size_t num_fields,
                  std::vector<Posting>& out);
@@ -63,18 +108,51 @@ class Cursor {
   Cursor(const PostingList* list, size_t num_fields);
   uint32_t doc() const { return doc_; }
   const Posting& posting() const { return buf_[i_]; }
-  void Next();
+  void Next() {
+    if (doc_ == kEnd) return;
+    if (++i_ < buf_.size()) {
+      doc_ = buf_[i_].doc;
+    } else {
+      NextBlock();
+    }
+  }
   // Moves to the first posting with doc >= target.
   void NextGeq(uint32_t target);
+  // The block the cursor is in (num_blocks() for the tail).
+  size_t block() const { return block_; }
+  const PostingList* list() const { return list_; }
 
  private:
+  void NextBlock();
   void LoadBlock(size_t b);
   const PostingList* list_;
   size_t num_fields_;
-  size_t block_ = 0;  // current block; blocks.size() means the tail
+  size_t block_ = 0;  // current block; num_blocks() means the tail
   std::vector<Posting> buf_;
   size_t i_ = 0;
   uint32_t doc_ = kEnd;
+};
+
+// A fixed-size-chunk vector: elements never move once created and growth never copies (lists and
+// term keys number in the millions; a doubling std::vector would briefly hold 3× their size).
+template <class T, size_t kChunk = 1 << 16>
+class ChunkedVector {
+ public:
+  T& operator[](size_t i) { return chunks_[i / kChunk][i % kChunk]; }
+  const T& operator[](size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
+  size_t size() const { return size_; }
+  T& emplace_back() {
+    if (size_ == chunks_.size() * kChunk) chunks_.push_back(std::make_unique<T[]>(kChunk));
+    return (*this)[size_++];
+  }
+  void resize(size_t n) {
+    while (size_ < n) emplace_back();
+  }
+  size_t MemoryBytes() const { return chunks_.size() * kChunk * sizeof(T); }
+
+ private:
+  std::vector<std::unique_ptr<T[]>> chunks_;
+  size_t size_ = 0;
 };
 
 }  // namespace stio::search

@@ -37,7 +37,7 @@ TEST(PostingsTest, CursorMatchesReferenceAcrossBlocks) {
     p.tf[1] = static_cast<uint16_t>(i % 5);
     if (pl.Append(p, 2)) pl.SealTail(1.0f, {1, 1});
   }
-  ASSERT_EQ(pl.blocks.size(), 1000 / kBlockSize);
+  ASSERT_EQ(pl.num_blocks(), 1000 / kBlockSize);
   Cursor c(&pl, 2);
   for (size_t i = 0; i < docs.size(); ++i, c.Next()) {
     ASSERT_EQ(c.doc(), docs[i]);
@@ -65,10 +65,41 @@ TEST(PostingsTest, CorruptBytesFailToDecode) {
   std::vector<Posting> out;
   ASSERT_TRUE(DecodeBlock(pl, 0, 1, out));
   EXPECT_EQ(out.size(), 10u);
-  pl.bytes.pop_back();
+  std::vector<uint8_t> bytes = pl.CopyBytes();
+  bytes.pop_back();
+  pl.Assign(bytes.data(), bytes.size(), {}, 0);
   EXPECT_FALSE(DecodeBlock(pl, 0, 1, out));
-  pl.bytes.assign(20, 0x80);
+  bytes.assign(20, 0x80);
+  pl.Assign(bytes.data(), bytes.size(), {}, 0);
   EXPECT_FALSE(DecodeBlock(pl, 0, 1, out));
+}
+
+// Short lists keep their bytes inline; the move to the heap (and moves of the list) must keep
+// every posting.
+TEST(PostingsTest, InlineToHeapAndMovesKeepPostings) {
+  PostingList pl;
+  std::vector<uint32_t> docs;
+  for (uint32_t i = 0; i < 300; ++i) {
+    Posting p;
+    p.doc = i * 1000 + 7;  // 2-byte deltas
+    p.tf[0] = static_cast<uint16_t>(i % 4);
+    p.tf[1] = static_cast<uint16_t>(300 + i);  // 2-byte frequencies
+    docs.push_back(p.doc);
+    if (pl.Append(p, 2)) pl.SealTail(1.0f, {1, 1});
+    if (i == 0) {
+      EXPECT_EQ(pl.HeapBytes(), 0u);  // inline
+    }
+    PostingList moved = std::move(pl);
+    pl = std::move(moved);
+    Cursor c(&pl, 2);
+    for (uint32_t j = 0; j <= i; ++j, c.Next()) {
+      ASSERT_EQ(c.doc(), docs[j]) << i;
+      ASSERT_EQ(c.posting().tf[1], 300 + j);
+    }
+    ASSERT_EQ(c.doc(), Cursor::kEnd);
+  }
+  EXPECT_GT(pl.HeapBytes(), 0u);
+  EXPECT_EQ(pl.num_blocks(), 2u);
 }
 
 TEST(PostingsTest, EmptyListIsExhausted) {

@@ -1,7 +1,7 @@
-// TermDict: the term dictionary, string → dense id, as an open-addressing hash table over an arena
-// of term bytes (1 MiB chunks). Compared with std::unordered_map<std::string, uint32_t> it needs
-// one allocation per 1 MiB of terms instead of one per term, and a lookup touches one slot and one
-// arena range, which is what matters with millions of syllable pairs. Thread-safety: none; Index
+// TermDict: string → dense id, as an open-addressing hash table over an arena of bytes (1 MiB
+// chunks); the index keeps its syllable forms in one. Compared with
+// std::unordered_map<std::string, uint32_t> it needs one allocation per 1 MiB of strings instead of
+// one per string, and a lookup touches one slot and one arena range. Thread-safety: none; Index
 // guards it.
 #pragma once
 
@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "search/postings.h"
 
 namespace stio::search {
 
@@ -93,6 +95,77 @@ class TermDict {
   std::vector<std::string> chunks_;
   std::vector<Span> spans_;
   std::vector<Slot> slots_;
+};
+
+}  // namespace stio::search
+
+namespace stio::search {
+
+// TermTable: the dictionary of terms as integer keys, key → dense id. A term is a syllable id and,
+// for an adjacent pair, the id of the second syllable: key = a << 32 | b, b = kNoSyllable for a
+// single syllable (see index_internal.h). Open addressing over 4-byte slots holding ids; keys live
+// in a chunked array by id, which is also what TermName reads. Thread-safety: none; Index guards
+// it.
+class TermTable {
+ public:
+  static constexpr uint32_t kNone = 0xFFFFFFFFu;
+
+  TermTable() { slots_.assign(1024, kNone); }
+
+  static uint64_t Key(uint32_t a, uint32_t b) { return static_cast<uint64_t>(a) << 32 | b; }
+
+  uint32_t Find(uint64_t key) const {
+    for (size_t i = Hash(key) & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      const uint32_t id = slots_[i];
+      if (id == kNone) return kNone;
+      if (keys_[id] == key) return id;
+    }
+  }
+
+  // Returns the id of `key`, adding it if missing; `inserted` tells which.
+  uint32_t Insert(uint64_t key, bool& inserted) {
+    if ((keys_.size() + 1) * 4 > slots_.size() * 3) Grow();
+    size_t i = Hash(key) & (slots_.size() - 1);
+    for (;; i = (i + 1) & (slots_.size() - 1)) {
+      const uint32_t id = slots_[i];
+      if (id == kNone) break;
+      if (keys_[id] == key) {
+        inserted = false;
+        return id;
+      }
+    }
+    const auto id = static_cast<uint32_t>(keys_.size());
+    keys_.emplace_back() = key;
+    slots_[i] = id;
+    inserted = true;
+    return id;
+  }
+
+  uint64_t KeyOf(uint32_t id) const { return keys_[id]; }
+  size_t size() const { return keys_.size(); }
+  size_t MemoryBytes() const { return keys_.MemoryBytes() + slots_.capacity() * sizeof(uint32_t); }
+
+ private:
+  static uint64_t Hash(uint64_t k) {
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ULL;
+    k ^= k >> 33;
+    return k;
+  }
+  void Grow() {
+    std::vector<uint32_t> next(slots_.size() * 2, kNone);
+    for (uint32_t id = 0; id < keys_.size(); ++id) {
+      size_t i = Hash(keys_[id]) & (next.size() - 1);
+      while (next[i] != kNone) i = (i + 1) & (next.size() - 1);
+      next[i] = id;
+    }
+    slots_.swap(next);
+  }
+
+  ChunkedVector<uint64_t> keys_;
+  std::vector<uint32_t> slots_;
 };
 
 }  // namespace stio::search
