@@ -14,6 +14,9 @@ import { usersPage } from './pages/users';
 import { searchPage } from './pages/search';
 import { importPage, tokensPage } from './pages/tools';
 import { piiPage, piiProvincePage } from './pages/pii';
+import { planPage, plansPage } from './pages/monitoring';
+import { indicatorsPage, lineagePage, seriesPage } from './pages/indicators';
+import { dataEntryPage } from './pages/dataentry';
 import { searchBox } from './components/searchbox';
 
 route('/', 'home', homePage);
@@ -37,6 +40,12 @@ route('/tokens', 'tokens', tokensPage);
 route('/import', 'import', importPage);
 route('/pii', 'pii', piiPage);
 route('/pii/:code', 'pii', piiProvincePage);
+route('/plans', 'monitoring', plansPage);
+route('/plans/:id', 'monitoring', planPage);
+route('/indicators', 'monitoring', indicatorsPage);
+route('/indicators/:code', 'monitoring', seriesPage);
+route('/lineage/:code', 'monitoring', lineagePage);
+route('/data-entry', 'monitoring', dataEntryPage);
 
 const NAV: [string, string, DictKey][] = [
   ['home', '#/', 'nav.home'],
@@ -44,6 +53,7 @@ const NAV: [string, string, DictKey][] = [
   ['organizations', '#/organizations', 'nav.organizations'],
   ['people', '#/people', 'nav.people'],
   ['pii', '#/pii', 'nav.pii'],
+  ['monitoring', '#/plans', 'nav.monitoring'],
   ['audit', '#/audit', 'nav.audit'],
   ['users', '#/users', 'nav.users'],
 ];
