@@ -778,6 +778,235 @@ export const tests = [
     },
   },
   {
+    name: 'monitoring data entry: server errors by field, a value entered then shown, submit → approve → lock, reopen needs a reason',
+    async run({ page, baseUrl, state }) {
+      await open(page, baseUrl, '/data-entry');
+      await page.waitForSelector('#entry-form');
+      await page.waitForFunction(() => document.querySelector('#f-data_element option[value="RD_STAFF"]'));
+      await page.waitForFunction(() => document.querySelector('#f-unit option[value="38"]'));
+      // registry-derived elements cannot be entered: offered but disabled
+      assert(await page.locator('#f-data_element option[value="ST_ENTERPRISES"]').isDisabled(), 'registry-derived element disabled');
+      await page.selectOption('#f-data_element', 'RD_STAFF');
+      await page.selectOption('#f-unit', '38');
+      // a value that is not a number is caught before sending
+      await page.fill('#f-period', '2024');
+      await page.fill('#f-value', 'nhiều');
+      await page.click('#entry-save');
+      await page.waitForFunction(() => document.querySelector('[data-error-for="value"]')?.textContent.trim());
+      assert((await text(page, '[data-error-for="value"]')).includes('số'), 'value error in Vietnamese');
+      // an impossible period: the server's problem+json is shown next to the period field
+      await page.fill('#f-period', '2024Q7');
+      await page.fill('#f-value', '1.900');
+      assert((await text(page, '#value-preview')).includes('1.900'), 'preview of the parsed number');
+      const [bad] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/api/v1/data-values') && r.request().method() === 'POST'),
+        page.click('#entry-save'),
+      ]);
+      assert(bad.status() === 400, `impossible period: HTTP ${bad.status()}`);
+      await page.waitForFunction(() => document.querySelector('[data-error-for="period"]')?.textContent.trim());
+      const perr = await text(page, '[data-error-for="period"]');
+      assert(perr.includes('2024Q7'), `period error next to the field: ${perr}`);
+      assert(await page.locator('#f-period').getAttribute('aria-invalid') === 'true', 'period marked invalid');
+      assert((await text(page, '[data-error-for="value"]')) === '', 'no stale value error');
+      // a good value (the source is a probe: shown as text)
+      await page.fill('#f-period', '2024');
+      await page.fill('#f-source', '<img src=x onerror="window.__xssMon=1">Niên giám thống kê');
+      const [ok] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/api/v1/data-values') && r.request().method() === 'POST'),
+        page.click('#entry-save'),
+      ]);
+      assert(ok.status() === 200 || ok.status() === 201, `enter value: HTTP ${ok.status()} ${await ok.text()}`);
+      const saved = await ok.json();
+      assert(saved.value === 1900 && saved.status === 'draft', `saved as a draft of 1900: ${JSON.stringify(saved)}`);
+      state.rdValueId = saved.id;
+      await page.waitForSelector(`#entry-result .entry-saved[data-id="${saved.id}"]`);
+      assert((await text(page, '#entry-result .saved-value')) === '1.900', 'saved value shown');
+      await page.waitForSelector('#entry-values tr[data-key="' + saved.id + '"]');
+      const row = await text(page, `#entry-values tr[data-key="${saved.id}"]`);
+      assert(row.includes('2024') && row.includes('1.900') && row.includes('Bản nháp') && row.includes('<img src=x'), `value listed: ${row}`);
+      assert(await page.locator('#entry-values img').count() === 0 && !(await page.evaluate(() => window.__xssMon)), 'source shown as text');
+      // the workflow, from the saved value's panel
+      for (const [action, label] of [['submit', 'Chờ duyệt'], ['approve', 'Đã duyệt'], ['lock', 'Đã khóa']]) {
+        const [r] = await Promise.all([
+          page.waitForResponse((x) => x.url().endsWith(`/data-values/${saved.id}/${action}`)),
+          page.click(`#entry-result button[data-action="${action}"]`),
+        ]);
+        assert(r.status() === 200, `${action}: HTTP ${r.status()}`);
+        await page.waitForFunction((l) => document.querySelector('#entry-result .entry-saved .badge')?.textContent === l, label);
+      }
+      await page.waitForFunction((id) => document.querySelector(`#entry-values tr[data-key="${id}"]`)?.textContent.includes('Đã khóa'), saved.id);
+      // a locked value cannot be overwritten: the server's 409 is shown
+      await page.fill('#f-value', '2000');
+      await page.click('#entry-save');
+      await page.waitForSelector('#entry-form .form-summary:not(.hidden)');
+      assert((await text(page, '#entry-form .form-summary')).includes('reopen'), 'locked value refused');
+      // reopen: without a reason the server names the field inside the dialog
+      await page.click(`#entry-values tr[data-key="${saved.id}"] button[data-action="reopen"]`);
+      await page.waitForSelector('dialog[open] #reopen-form');
+      await page.click('#reopen-confirm');
+      await page.waitForFunction(() => document.querySelector('dialog[open] [data-error-for="reason"]')?.textContent.trim());
+      assert((await text(page, 'dialog[open] [data-error-for="reason"]')).includes('reason'), 'reason required, by field');
+      await page.fill('dialog[open] textarea[name="reason"]', 'Sửa theo niên giám chính thức');
+      await page.click('#reopen-confirm');
+      await page.waitForSelector('dialog[open]', { state: 'detached' });
+      await page.waitForFunction(() => document.querySelector('#entry-result .entry-saved')?.dataset.status === 'draft');
+      assert((await text(page, '#entry-result .approvals')).includes('Sửa theo niên giám chính thức'), 'reopening reason in the history');
+      // submit and approve again, for the scorecard and the lineage below
+      for (const a of ['submit', 'approve']) {
+        await Promise.all([page.waitForResponse((x) => x.url().endsWith(`/data-values/${saved.id}/${a}`)), page.click(`#entry-result button[data-action="${a}"]`)]);
+        await page.waitForSelector(`#entry-result button[data-action="${a === 'submit' ? 'approve' : 'lock'}"]`);
+      }
+      // Earlier years and the population, as fixtures through the API.
+      for (const [y, v] of [[2021, 1600], [2022, 1700], [2023, 1800]]) {
+        const r = await apiCall(page, 'POST', '/data-values', { data_element: 'RD_STAFF', unit: '38', period: String(y), value: v, source: 'Cục Thống kê Thanh Hóa' });
+        assert(r.status === 200, `fixture RD_STAFF ${y}: ${r.status} ${JSON.stringify(r.body)}`);
+      }
+      for (const y of [2021, 2022, 2023, 2024]) {
+        const r = await apiCall(page, 'POST', '/data-values', { data_element: 'POPULATION', unit: '38', period: String(y), value: 3700000, source: 'Niên giám thống kê' });
+        assert(r.status === 200, `fixture POPULATION ${y}: ${r.status}`);
+      }
+      const pop = await apiCall(page, 'POST', '/data-values', { data_element: 'POPULATION', unit: '01', period: '2024', value: 8700000 });
+      const rd = await apiCall(page, 'POST', '/data-values', { data_element: 'RD_STAFF', unit: '01', period: '2024', value: 40000 });
+      assert(pop.status === 200 && rd.status === 200, 'fixtures for Hà Nội');
+    },
+  },
+  {
+    name: 'plan scorecard: targets with baseline, latest, target and status; review flags and the reviewers\' questions; Sóc Trăng carried over to Cần Thơ',
+    async run({ page, baseUrl, outDir }) {
+      await open(page, baseUrl, '/plans');
+      await waitCount(page, '.results tbody tr', 2);
+      const list = await text(page, '.results tbody');
+      assert(list.includes('Thanh Hóa') && list.includes('Sóc Trăng'), `both shipped plans listed: ${list.slice(0, 200)}`);
+      await page.click('.results a.plan-link:has-text("Thanh Hóa")');
+      await page.waitForSelector('#scorecard tr.target-row');
+      assert(await page.locator('#scorecard tr.target-row').count() === 11, 'eleven targets');
+      const th4 = page.locator('#scorecard tr.target-row', { hasText: 'TH4' });
+      const th4Text = (await th4.textContent()) ?? '';
+      assert(th4Text.includes('7 người trên 1 vạn dân') && th4Text.includes('5,14') && th4Text.includes('2024') && th4Text.includes('2025'), `TH4 row: ${th4Text}`);
+      assert(await th4.locator('[data-status]').getAttribute('data-status') === 'off_track', 'TH4 off track');
+      assert((await th4.locator('[data-status]').textContent()) === 'Chậm, khó đạt', 'status label in Vietnamese');
+      const th3 = page.locator('#scorecard tr.target-row', { hasText: 'TH3' });
+      assert(await th3.locator('[data-status]').getAttribute('data-status') === 'no_data', 'TH3 has no data');
+      // review flags next to each target
+      const th4Id = (await th4.getAttribute('id')).replace('target-', '');
+      const detail = page.locator(`#target-${th4Id} + tr.target-detail`);
+      assert((await detail.locator('[data-flag="no_legal_basis"]').getAttribute('class')).includes('flag-missing'), 'no legal basis flagged');
+      assert((await detail.locator('[data-flag="no_budget"]').textContent()).includes('chưa có'), 'no budget flagged');
+      const th2 = page.locator('#scorecard tr.target-row', { hasText: 'TH2' });
+      const th2Id = (await th2.getAttribute('id')).replace('target-', '');
+      assert((await page.locator(`#target-${th2Id} + tr.target-detail [data-flag="no_data_source"]`).getAttribute('class')).includes('flag-ok'), 'TH2 has a data source');
+      await page.click(`#target-${th4Id} + tr.target-detail details.target-more summary`);
+      const more = await text(page, `#target-${th4Id} + tr.target-detail details.target-more`);
+      assert(more.includes('CAGR') && more.includes('/năm'), `feasibility detail: ${more}`);
+      // the reviewers' questions
+      assert(await page.locator('#q-legal').getAttribute('data-count') === '11', 'all 11 lack a legal basis');
+      assert((await text(page, '#q-legal')).includes('11/11'), 'legal basis question answered');
+      const dup = await text(page, '#q-duplicates');
+      assert(dup.includes('ST_ENTERPRISES_N') && dup.includes('TH1') && dup.includes('TH2'), `duplicates: ${dup}`);
+      assert((await text(page, '#q-realistic')).includes('TH4'), 'off-track target named under "realistic?"');
+      assert(await page.locator('#status-summary [data-status="off_track"] .status-count').textContent() !== '0', 'summary counts off track');
+      await page.screenshot({ path: path.join(outDir, 'plan-scorecard.png'), fullPage: true });
+      // Sóc Trăng's plan is carried over to Cần Thơ
+      await open(page, baseUrl, '/plans?province=92');
+      await waitCount(page, '.results tbody tr', 1);
+      assert((await text(page, '.results tbody')).includes('Sóc Trăng'), 'Cần Thơ lists Sóc Trăng\'s plan');
+      await page.click('.results a.plan-link');
+      await page.waitForSelector('#carried-over');
+      assert((await text(page, '#carried-over')).includes('Cần Thơ'), 'carried over to Cần Thơ');
+      await page.waitForSelector('#scorecard tr.target-row');
+      assert((await text(page, '#scorecard')).includes('12'), 'Sóc Trăng target of 12 researchers shown');
+      // phone width: cards, no sideways scrolling
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.reload();
+      await page.waitForSelector('#scorecard tr.target-row');
+      const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(sideways <= 1, `scorecard on a phone: ${sideways}px sideways`);
+      await page.screenshot({ path: path.join(outDir, 'plan-scorecard-phone.png'), fullPage: true });
+      await page.setViewportSize({ width: 1366, height: 900 });
+    },
+  },
+  {
+    name: 'indicator series: SVG line chart with target line and projection from the scorecard, province map and ranking',
+    async run({ page, baseUrl, outDir }) {
+      await open(page, baseUrl, '/plans');
+      await page.click('.results a.plan-link:has-text("Thanh Hóa")');
+      await page.waitForSelector('#scorecard tr.target-row');
+      await page.locator('#scorecard tr.target-row', { hasText: 'TH4' }).locator('a[data-testid="series-link"]').click();
+      await page.waitForFunction(() => location.hash.startsWith('#/indicators/RD_STAFF_PER_10K?') && location.hash.includes('target='));
+      await page.waitForSelector('svg.series-chart path.chart-line');
+      const d = await page.locator('svg.series-chart path.chart-line').getAttribute('d');
+      assert(/^M[\d.]+ [\d.]+(L[\d.]+ [\d.]+){3,}/.test(d), `a line through 4 years: ${d}`);
+      assert(await page.locator('svg.series-chart circle.chart-point').count() === 4, '4 observed points');
+      assert(await page.locator('svg.series-chart [data-testid="target-line"]').count() === 1, 'target line');
+      assert(await page.locator('svg.series-chart [data-testid="projection"]').count() === 1, 'projection on trend');
+      assert((await text(page, '#target-info')).includes('Mục tiêu 2025: 7'), 'target named');
+      assert((await text(page, '#target-info')).includes('Dự báo 2025'), 'projection named');
+      assert((await page.locator('svg.series-chart').getAttribute('aria-label')).includes('Nhân lực R&D'), 'chart labelled');
+      const rows = await text(page, '#series-chart table tbody');
+      assert(rows.includes('5,14') && rows.includes('1.900'), `series table: ${rows.slice(0, 200)}`);
+      // map and ranking of the provinces
+      await waitCount(page, '#province-ranking svg.province-map path.province', 34, true);
+      await waitCount(page, '#ranking tbody tr', 2);
+      const first = await text(page, '#ranking tbody tr:first-child');
+      assert(first.includes('Hà Nội') && first.includes('46'), `Hà Nội first (40000 / 8.7M × 10 000): ${first}`);
+      assert((await text(page, '#ranking tbody tr:nth-child(2)')).includes('Thanh Hóa'), 'Thanh Hóa second');
+      const fill = await page.locator('#province-ranking path.province[data-code="38"]').getAttribute('fill');
+      assert(fill.startsWith('#'), `Thanh Hóa coloured: ${fill}`);
+      assert((await page.locator('#province-ranking path.province[data-code="92"]').getAttribute('fill')).startsWith('url('), 'no-data hatched');
+      // CSV of the series
+      const href = await page.locator('#series-csv').getAttribute('href');
+      const csv = await page.evaluate(async (u) => (await fetch(u)).text(), href);
+      assert(csv.startsWith('indicator,unit,period,value') && csv.includes('RD_STAFF_PER_10K,38,2024,5.13'), `csv: ${csv.slice(0, 160)}`);
+      await page.screenshot({ path: path.join(outDir, 'indicator-series.png'), fullPage: true });
+      // the whole nation, from the unit picker
+      await page.selectOption('#series-unit', '2025:VN');
+      await page.click('#series-apply');
+      await page.waitForFunction(() => location.hash.includes('unit=VN'));
+      await page.waitForFunction(() => document.querySelector('#series-chart h2')?.textContent.includes('Cả nước'));
+      await page.waitForSelector('svg.series-chart path.chart-line');
+      // phone
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.reload();
+      await page.waitForSelector('svg.series-chart path.chart-line');
+      await waitCount(page, '#province-ranking svg.province-map path.province', 34, true);
+      const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(sideways <= 1, `series on a phone: ${sideways}px sideways`);
+      await page.screenshot({ path: path.join(outDir, 'indicator-series-phone.png'), fullPage: true });
+      await page.setViewportSize({ width: 1366, height: 900 });
+    },
+  },
+  {
+    name: 'lineage: from a figure to the value records and the registry records behind it',
+    async run({ page, baseUrl, state }) {
+      await open(page, baseUrl, '/indicators/RD_STAFF_PER_10K?unit=38&from=2020&to=2025');
+      await page.waitForSelector('#series-chart a.value-link');
+      await page.locator('#series-chart tr[data-key="2024"] a.value-link').click();
+      await page.waitForFunction(() => location.hash.startsWith('#/lineage/RD_STAFF_PER_10K') && location.hash.includes('period=2024'));
+      await page.waitForSelector('#lineage-value');
+      assert((await text(page, '#lineage-value')) === '5,14', `figure: ${await text(page, '#lineage-value')}`);
+      const rd = page.locator('section.lineage-element[data-code="RD_STAFF"]');
+      await rd.locator('tbody tr').first().waitFor();
+      const rec = (await rd.locator(`tr[data-key="${state.rdValueId}"]`).textContent()) ?? '';
+      assert(rec.includes('#' + state.rdValueId) && rec.includes('1.900') && rec.includes('Đã duyệt') && rec.includes('Thanh Hóa'), `record behind the figure: ${rec}`);
+      assert(rec.includes('<img src=x'), 'source shown as text');
+      const popText = (await page.locator('section.lineage-element[data-code="POPULATION"]').textContent()) ?? '';
+      assert(popText.includes('3.700.000') && popText.includes('Niên giám thống kê'), `population record: ${popText.slice(0, 200)}`);
+      // a registry-derived count lists the organizations behind it
+      const stamp = Date.now().toString(36);
+      const org = await apiCall(page, 'POST', '/organizations', { kind: 'enterprise', name: `Công ty KH&CN Nguồn Gốc ${stamp}`, province_code: '38' });
+      assert(org.status === 201, `org fixture: ${org.status}`);
+      const day = new Date(Date.now() - 40 * 86400000).toISOString().slice(0, 10);
+      const cert = await apiCall(page, 'POST', `/organizations/${org.body.id}/certificates`, { number: `${stamp}/DNKHCN`, issued_on: day });
+      assert(cert.status === 201 || cert.status === 200, `certificate fixture: ${cert.status}`);
+      const year = new Date().getFullYear();
+      await open(page, baseUrl, `/lineage/ST_ENTERPRISES_N?unit=38&period=${year}`);
+      await page.waitForSelector('section.lineage-element[data-code="ST_ENTERPRISES"] .lineage-orgs a');
+      await page.waitForFunction((n) => [...document.querySelectorAll('.lineage-orgs a')].some((a) => a.textContent.includes(n)), `Nguồn Gốc ${stamp}`);
+      assert((await page.locator('.lineage-orgs a', { hasText: stamp }).getAttribute('href')) === `#/organizations/${org.body.id}`, 'links to the organization');
+      assert(Number(await text(page, '#lineage-value')) >= 1, 'count at least 1');
+    },
+  },
+  {
     name: 'phone viewport (390x844): collapsed menu, tables as cards',
     async run({ page, baseUrl }) {
       await page.setViewportSize({ width: 390, height: 844 });

@@ -1,7 +1,10 @@
 // Unit tests of the pure helpers (run by run.mjs, bundled with esbuild for Node).
 import { fold, fmtDate, fmtDateTime, fmtNum, parseDate, unitType } from '../../src/format';
 import { orcidValid, dateValid, TAX_CODE_RE } from '../../src/validate';
-import { quantileBreaks, density } from '../../src/components/map';
+import { quantileBreaks, density, valueBreaks } from '../../src/components/map';
+import { niceTicks, periodTime, digitsFor } from '../../src/components/linechart';
+import { parseNumber } from '../../src/pages/dataentry';
+import { formulaText } from '../../src/pages/indicators';
 import { validateOrg } from '../../src/pages/organizations';
 import { parseSnippet, unescapeEntities, itemHref } from '../../src/search';
 
@@ -77,5 +80,40 @@ export const cases: Case[] = [
   ['search result links stay inside the app', () => {
     eq(itemHref({ type: 'organization', id: 3, title: '', url: '#/organizations/3' }), '#/organizations/3');
     eq(itemHref({ type: 'person', id: 4, title: '', url: 'javascript:alert(1)' }), '#/people/4');
+  }],
+  ['chart: periods on a time axis, round ticks', () => {
+    eq(periodTime('2024'), 2024);
+    eq(periodTime('2024Q3'), 2024.5);
+    eq(periodTime('202401'), 2024);
+    eq(periodTime('2024Q5'), null);
+    eq(periodTime('202413'), null);
+    eq(niceTicks(0, 7.3), [0, 2, 4, 6, 8]);
+    eq(niceTicks(0, 100), [0, 20, 40, 60, 80, 100]);
+    eq(niceTicks(4.3, 4.3).length > 1, true);
+    eq(digitsFor(5.14), 2); eq(digitsFor(45.9), 1); eq(digitsFor(3700000), 0);
+  }],
+  ['indicator map classes work for small values too', () => {
+    const b = valueBreaks([0.4, 0.9, 1.3, 2.2, 4.3, 5.1, 7.7], 5);
+    for (let i = 1; i < b.length; i++) if (!(b[i] > b[i - 1])) throw new Error('breaks not increasing: ' + b);
+    if (b.length < 3) throw new Error('too few classes: ' + b);
+    eq(valueBreaks([5.14], 7), []);
+  }],
+  ['numbers typed the Vietnamese or the English way', () => {
+    eq(parseNumber('1.900', 'vi'), 1900);
+    eq(parseNumber('1.900', 'en'), 1.9);
+    eq(parseNumber('4,5', 'vi'), 4.5);
+    eq(parseNumber('1,234', 'en'), 1234);
+    eq(parseNumber('1.234.567,8', 'vi'), 1234567.8);
+    eq(parseNumber('1,234,567.8', 'en'), 1234567.8);
+    eq(parseNumber(' -12 ', 'vi'), -12);
+    eq(parseNumber('90.6', 'vi'), 90.6);
+    eq(parseNumber('abc', 'vi'), null);
+    eq(parseNumber('1.2.3', 'en'), null);
+    eq(parseNumber('', 'vi'), null);
+  }],
+  ['formula text', () => {
+    eq(formulaText({ numerator: 'RD_STAFF', denominator: 'POPULATION', factor: 10000 }), 'RD_STAFF / POPULATION × 10.000');
+    eq(formulaText({ numerator: 'ST_ENTERPRISES', denominator: null, factor: 1 }), 'ST_ENTERPRISES');
+    eq(formulaText({ numerator: 'A + B', denominator: 'C', factor: 100 }), '(A + B) / C × 100');
   }],
 ];
