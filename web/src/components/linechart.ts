@@ -74,7 +74,7 @@ export function seriesChart(points: ChartPoint[], opts: ChartOpts = {}): SVGSVGE
   const f = (n: number) => n.toFixed(1);
 
   const svg = s('svg', {
-    class: 'series-chart', viewBox: `0 0 ${W} ${H}`, role: 'img', preserveAspectRatio: 'xMidYMid meet',
+    class: 'series-chart', viewBox: `0 0 ${W} ${H}`, role: 'group', preserveAspectRatio: 'xMidYMid meet',
     'aria-label': opts.ariaLabel ?? t('mon.chartAria', { n: withValue.length }),
   });
   const tickDigits = ticks.length > 1 ? Math.max(0, -Math.floor(Math.log10(Math.abs(ticks[1] - ticks[0]) || 1))) : 0;
