@@ -83,8 +83,10 @@ http::Response SearchHandler(Api& api, Context& ctx) {
   r.q = ctx.req.Query("q").value_or("");
   if (!IsValidUtf8(r.q)) return Problem(Status::InvalidArgument("q is not valid UTF-8", "q"));
   r.type = NonEmpty(ctx.req, "type");
-  if (r.type && *r.type != "organization" && *r.type != "person") {
-    return Problem(Status::InvalidArgument("type must be organization or person", "type"));
+  if (r.type && *r.type != "organization" && *r.type != "person" && *r.type != "offer" &&
+      *r.type != "need") {
+    return Problem(
+        Status::InvalidArgument("type must be organization, person, offer or need", "type"));
   }
   r.province_code = NonEmpty(ctx.req, "province_code");
   r.kind = NonEmpty(ctx.req, "kind");
@@ -474,6 +476,7 @@ void Api::AddRoutes() {
   AddMonitoringRoutes();
   AddIndexRoutes();
   AddIpRoutes();
+  AddExchangeRoutes();
 }
 
 }  // namespace stio::api

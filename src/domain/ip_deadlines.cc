@@ -82,6 +82,25 @@ int64_t DaysFromCivil(const CivilDate& d) {
   return era * 146097 + doe - 719468;
 }
 
+CivilDate CivilFromDays(int64_t n) {
+  // H. Hinnant's civil_from_days.
+  n += 719468;
+  const int64_t era = (n >= 0 ? n : n - 146096) / 146097;
+  const int64_t doe = n - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  CivilDate out;
+  out.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  out.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  out.year = static_cast<int>(yoe + era * 400 + (out.month <= 2 ? 1 : 0));
+  return out;
+}
+
+CivilDate AddDays(const CivilDate& d, int64_t days) {
+  return CivilFromDays(DaysFromCivil(d) + days);
+}
+
 int64_t DaysBetween(const CivilDate& from, const CivilDate& to) {
   return DaysFromCivil(to) - DaysFromCivil(from);
 }

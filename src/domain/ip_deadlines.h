@@ -32,6 +32,8 @@ CivilDate AddMonths(const CivilDate& d, int months);  // clamps the day to the m
 CivilDate AddYears(const CivilDate& d, int years);    // 29 Feb -> 28 Feb in common years
 int64_t DaysFromCivil(const CivilDate& d);            // days since 1970-01-01
 int64_t DaysBetween(const CivilDate& from, const CivilDate& to);  // to - from
+CivilDate CivilFromDays(int64_t days);                            // inverse of DaysFromCivil
+CivilDate AddDays(const CivilDate& d, int64_t days);
 
 // One kind of right, as read from the rules file.
 struct IpRule {

@@ -37,6 +37,12 @@ TEST(CalendarTest, MonthEndsAndLeapYears) {
   EXPECT_EQ(DaysBetween(D("2100-02-28"), D("2100-03-01")), 1);  // 2100 is not a leap year
   EXPECT_EQ(DaysBetween(D("2000-02-28"), D("2000-03-01")), 2);  // 2000 is
   EXPECT_EQ(DaysFromCivil(D("1970-01-01")), 0);
+  EXPECT_EQ(F(AddDays(D("2025-11-22"), 90)), "2026-02-20");
+  EXPECT_EQ(F(AddDays(D("2024-02-28"), 1)), "2024-02-29");
+  EXPECT_EQ(F(AddDays(D("2000-01-01"), -1)), "1999-12-31");
+  for (const char* s : {"1900-03-01", "1969-12-31", "2024-02-29", "2100-12-31"}) {
+    EXPECT_EQ(F(CivilFromDays(DaysFromCivil(D(s)))), s);
+  }
   EXPECT_FALSE(ParseCivilDate("2025-02-29").ok());
   EXPECT_FALSE(ParseCivilDate("2025-13-01").ok());
   EXPECT_FALSE(ParseCivilDate("2025-1-01").ok());

@@ -60,6 +60,16 @@ std::string_view PermissionName(Permission p) {
       return "write_ip";
     case Permission::kReadUnpublishedIp:
       return "read_unpublished_ip";
+    case Permission::kWriteListing:
+      return "write_listing";
+    case Permission::kReviewListings:
+      return "review_listings";
+    case Permission::kRequestIntroduction:
+      return "request_introduction";
+    case Permission::kWriteTransfer:
+      return "write_transfer";
+    case Permission::kManageSettings:
+      return "manage_settings";
   }
   return "unknown";
 }
@@ -97,6 +107,16 @@ bool Allowed(const Actor& a, Permission p, std::optional<int64_t> owner_org) {
       return staff || own_org;
     case Permission::kReadUnpublishedIp:
       return staff || own_org;
+    case Permission::kWriteListing:
+      return staff || own_org;
+    case Permission::kReviewListings:
+      return staff || a.role == Role::kReviewer;
+    case Permission::kRequestIntroduction:
+      return staff || (a.role == Role::kMember && a.organization_id.has_value());
+    case Permission::kWriteTransfer:
+      return staff || own_org;
+    case Permission::kManageSettings:
+      return a.role == Role::kAdmin;
   }
   return false;
 }

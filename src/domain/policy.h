@@ -31,6 +31,14 @@ enum class Permission {
   kWriteIp,            // create/edit/delete IP assets and their events: staff, admin, member
                        // of the owner organization
   kReadUnpublishedIp,  // unpublished IP applications: staff, admin, member of the owner org
+  kWriteListing,       // create/edit/submit/renew/withdraw exchange offers and needs, see their
+                       // drafts and answer introductions: staff, admin, member of the owner org
+  kReviewListings,     // the exchange review queue (publish, return with reasons): reviewer,
+                       // staff, admin
+  kRequestIntroduction,  // ask for an introduction to a listing's owner: any signed-in user with
+                         // an organization, and staff
+  kWriteTransfer,        // transfer contracts and their follow-up: staff, admin, member of a party
+  kManageSettings,       // settings such as the listing period: admin
 };
 
 std::string_view PermissionName(Permission p);

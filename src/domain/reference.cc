@@ -74,8 +74,15 @@ Status InsertUnit(storage::Transaction& tx, const std::string& era, const std::s
 }
 
 // provinces_2025.csv joined with population/provinces_2025_area_population.csv.
-Status LoadProvinces2025(storage::Transaction& tx, const Table& units, const Table& pop) {
-  std::map<std::string, std::pair<std::string, std::string>> area_pop;
+Status LoadProvinces2025(storage::Transaction& tx, const Table& units, const Table& pop,
+                         const Table& centroids) {
+  std::map<std::string, std::pair<std::string, std::string>> area_pop, lat_lon;
+  for (const CsvRecord& r : centroids.csv.rows) {
+    COL(code, centroids, r, "code");
+    COL(lat, centroids, r, "lat");
+    COL(lon, centroids, r, "lon");
+    lat_lon[code] = {lat, lon};
+  }
   for (const CsvRecord& r : pop.csv.rows) {
     COL(code, pop, r, "code");
     COL(area, pop, r, "area_km2");
@@ -94,6 +101,14 @@ Status LoadProvinces2025(storage::Transaction& tx, const Table& units, const Tab
                           "admin_center_note", "communes_total", "n_phuong", "n_xa", "n_dac_khu"}) {
       COL(v, units, r, c);
       extra[c] = v;
+    }
+    if (auto ll = lat_lon.find(code); ll != lat_lon.end()) {
+      auto lat = ParseDouble(ll->second.first), lon = ParseDouble(ll->second.second);
+      if (!lat || !lon || *lat < 0 || *lat > 30 || *lon < 95 || *lon > 120) {
+        return Status::DataLoss("province " + code + ": centroid out of Vietnam's range");
+      }
+      extra["lat"] = *lat;
+      extra["lon"] = *lon;
     }
     auto ap = area_pop.find(code);
     STIO_RETURN_IF_ERROR(InsertUnit(
@@ -244,10 +259,11 @@ Result<ReferenceLoadReport> LoadReferenceData(storage::Database& db, const std::
                                               const Clock& clock) {
   const std::vector<Dataset> datasets = {
       {"provinces_2025",
-       {"admin-units/provinces_2025.csv", "population/provinces_2025_area_population.csv"},
+       {"admin-units/provinces_2025.csv", "population/provinces_2025_area_population.csv",
+        "geo/province_centroids_2025.csv"},
        "DELETE FROM admin_units WHERE era = '2025' AND level = 'province'",
        [](storage::Transaction& tx, const std::vector<Table>& t) {
-         return LoadProvinces2025(tx, t[0], t[1]);
+         return LoadProvinces2025(tx, t[0], t[1], t[2]);
        }},
       {"communes_2025",
        {"admin-units/communes_2025.csv", "population/communes_2025_area_population.csv"},

@@ -3,7 +3,10 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/clock.h"
 #include "core/strings.h"
+#include "domain/exchange.h"
+#include "domain/ip_deadlines.h"
 
 namespace stio::domain {
 namespace {
@@ -102,7 +105,42 @@ search::Document PersonDoc(const storage::Row& r, const std::vector<PersonField>
   return d;
 }
 
+search::Document ListingDocument(const ListingDoc& l) {
+  search::Document d;
+  d.id = l.kind + ":" + std::to_string(l.id);
+  d.fields = {
+      {"title", l.title},
+      {"body", JoinPresent({l.summary, l.keywords, l.description, l.organization_name}, "\n")}};
+  d.attributes = {{"type", l.kind}};
+  std::set<std::string> codes;
+  for (const std::string& f : l.fields) {
+    codes.insert(f.substr(0, 1));
+    codes.insert(f.substr(0, 3));
+    codes.insert(f);
+  }
+  for (const std::string& c : codes) d.attributes.push_back({"field", c});
+  for (const std::string& c : l.ipc) d.attributes.push_back({"ipc", c.substr(0, 4)});
+  if (!l.province_code.empty()) d.attributes.push_back({"province", l.province_code});
+  d.numbers = {{"expires", l.expires_day}};
+  return d;
+}
+
+int64_t TodayDays() {
+  auto d = ParseCivilDate(FormatDate(std::chrono::system_clock::now()));
+  return d.ok() ? DaysFromCivil(*d) : 0;
+}
+
 }  // namespace
+
+Status RegistrySearch::IndexListing(storage::Transaction& tx, int64_t id) {
+  STIO_ASSIGN_OR_RETURN(auto doc, LoadListingDoc(tx, id));
+  if (!doc) {
+    index_->Delete("offer:" + std::to_string(id));
+    index_->Delete("need:" + std::to_string(id));
+    return Status::Ok();
+  }
+  return index_->Upsert(ListingDocument(*doc));
+}
 
 Status RegistrySearch::IndexOrganization(storage::Transaction& tx, int64_t id) {
   STIO_ASSIGN_OR_RETURN(auto rows,
@@ -151,6 +189,8 @@ Result<std::unique_ptr<RegistrySearch>> RegistrySearch::Build(storage::Database&
       auto it = fields.find(r.Int("id"));
       return rs->index_->Upsert(PersonDoc(r, it == fields.end() ? kNone : it->second));
     }));
+    STIO_RETURN_IF_ERROR(ForEachListingDoc(
+        tx, [&](const ListingDoc& l) { return rs->index_->Upsert(ListingDocument(l)); }));
     return Status::Ok();
   });
   STIO_RETURN_IF_ERROR(s);
@@ -166,13 +206,14 @@ Status RegistrySearch::CatchUp(storage::Database& db) {
                                    "ORDER BY id",
                                    {since}));
     if (rows.empty()) return Status::Ok();
-    std::set<int64_t> orgs, people;
+    std::set<int64_t> orgs, people, listings;
     for (const auto& r : rows) {
       const std::string type = r.Text("entity_type");
       auto id = ParseInt(r.Text("entity_id", ""));
       if (!id) continue;
       if (type == "organization") orgs.insert(*id);
       if (type == "person") people.insert(*id);
+      if (type == "listing") listings.insert(*id);
       if (type == "certificate") {
         // A certificate changes its organization's "certified" facet.
         auto org = tx.Query("SELECT organization_id FROM st_certificates WHERE id = ?", {*id});
@@ -186,8 +227,14 @@ Status RegistrySearch::CatchUp(storage::Database& db) {
                                                    "= ?",
                                                    {id}));
       for (const auto& m : members) people.insert(m.Int("id"));
+      // Listings carry it too.
+      STIO_ASSIGN_OR_RETURN(auto owned, tx.Query("SELECT id FROM exchange_listings WHERE "
+                                                 "organization_id = ? AND status = 'published'",
+                                                 {id}));
+      for (const auto& m : owned) listings.insert(m.Int("id"));
     }
     for (int64_t id : people) STIO_RETURN_IF_ERROR(IndexPerson(tx, id));
+    for (int64_t id : listings) STIO_RETURN_IF_ERROR(IndexListing(tx, id));
     last_audit_id_ = rows.back().Int("id");
     return Status::Ok();
   });
@@ -214,6 +261,8 @@ Result<Json> RegistrySearch::Search(storage::Database& db, const SearchRequest& 
   q.explain = req.explain;
   q.facets = {"type", "province", "kind", "field", "expert", "certified"};
   if (req.type) q.filters.push_back({"type", *req.type});
+  // Offers and needs are shown until their expiry date; other entities have no such date.
+  const int64_t today = TodayDays();
   if (req.province_code) q.filters.push_back({"province", *req.province_code});
   if (req.kind) q.filters.push_back({"kind", *req.kind});
   if (req.field) q.filters.push_back({"field", *req.field});
@@ -234,7 +283,23 @@ Result<Json> RegistrySearch::Search(storage::Database& db, const SearchRequest& 
       auto id = ParseInt(h.id.substr(colon + 1));
       if (!id) continue;
       Json item = {{"type", type}, {"id", *id}, {"score", h.score}};
-      if (type == "organization") {
+      if (type == "offer" || type == "need") {
+        auto row = tx.QueryOne(
+            "SELECT l.title, l.expires_at, l.status, o.name AS organization_name, p.full_name AS "
+            "province_name FROM exchange_listings l JOIN organizations o ON o.id = "
+            "l.organization_id LEFT JOIN admin_units p ON p.era = '2025' AND p.level = "
+            "'province' AND p.code = l.province_code WHERE l.id = ?",
+            {*id});
+        if (!row.ok() || row->Text("status") != "published") continue;
+        auto expires = ParseCivilDate(row->Text("expires_at"));
+        if (!expires.ok() || DaysFromCivil(*expires) < today) continue;
+        item["title"] = row->Text("title");
+        item["subtitle"] =
+            JoinPresent({type == "offer" ? "công nghệ chào bán" : "nhu cầu công nghệ",
+                         row->Text("organization_name"), row->Text("province_name", "")},
+                        " · ");
+        item["url"] = "#/exchange/" + std::to_string(*id);
+      } else if (type == "organization") {
         auto row = tx.QueryOne(
             "SELECT o.name, o.kind, p.full_name AS province_name FROM "
             "organizations o LEFT JOIN admin_units p ON p.era = '2025' AND "

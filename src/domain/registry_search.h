@@ -1,5 +1,6 @@
-// Full-text search over every registry entity (organizations and people today; each new entity
-// adds a Document builder here), on stio's own engine (search/index.h).
+// Full-text search over every registry entity (organizations, people, and the published offers
+// and needs of the technology exchange; each new entity adds a Document builder here), on stio's
+// own engine (search/index.h). The exchange's matching (exchange_match.cc) queries the same index.
 //
 // The index lives in memory and is built from the database at start. It is kept current from the
 // audit log, which every write goes through: before each search, entries newer than the last one
@@ -24,7 +25,7 @@ namespace stio::domain {
 
 struct SearchRequest {
   std::string q;
-  std::optional<std::string> type;  // "organization" | "person"
+  std::optional<std::string> type;  // "organization" | "person" | "offer" | "need"
   std::optional<std::string> province_code;
   std::optional<std::string> kind;   // organization kind
   std::optional<std::string> field;  // field-of-science code (any level)
@@ -49,12 +50,16 @@ class RegistrySearch {
   //  "offset", "facets": {"type": [{"value","count"}], ...}, "suggestion"}
   Result<Json> Search(storage::Database& db, const SearchRequest& request);
 
+  // A raw query on the index (the caller has called CatchUp). Hits are "type:id".
+  Result<search::SearchResult> Query(const search::Query& q) const { return index_->Search(q); }
+
   size_t size() const { return index_->size(); }
 
  private:
   RegistrySearch() = default;
   Status IndexOrganization(storage::Transaction& tx, int64_t id);
   Status IndexPerson(storage::Transaction& tx, int64_t id);
+  Status IndexListing(storage::Transaction& tx, int64_t id);
 
   std::unique_ptr<search::Index> index_;
   std::mutex catch_up_mu_;

@@ -4,6 +4,7 @@
 
 #include "core/csv.h"
 #include "core/strings.h"
+#include "domain/exchange.h"
 #include "domain/policy.h"
 #include "domain/registry.h"
 
@@ -17,6 +18,31 @@ constexpr std::string_view kPeopleColumns[] = {
     "full_name", "title",          "organization_id", "position", "orcid",  "email",   "phone",
     "is_expert", "contact_public", "province_code",   "bio",      "fields", "keywords"};
 
+constexpr std::string_view kListingColumns[] = {"kind",
+                                                "title",
+                                                "summary",
+                                                "description",
+                                                "fields",
+                                                "ipc",
+                                                "keywords",
+                                                "transfer_modes",
+                                                "trl",
+                                                "trl_min",
+                                                "price_vnd",
+                                                "price_negotiable",
+                                                "budget_min_vnd",
+                                                "budget_max_vnd",
+                                                "deadline",
+                                                "accepted_result",
+                                                "sector_vsic",
+                                                "organization_id",
+                                                "contact_name",
+                                                "contact_email",
+                                                "contact_phone",
+                                                "province_code",
+                                                "source",
+                                                "submit"};
+
 // Written by Export for reference, ignored by Import (the database assigns them), so that an
 // exported file imports as it is.
 constexpr std::string_view kExportOnlyColumns[] = {"id", "created_at", "updated_at"};
@@ -28,11 +54,42 @@ bool IsExportOnly(std::string_view column) {
 
 std::span<const std::string_view> ColumnsOf(Entity e) {
   if (e == Entity::kOrganizations) return kOrganizationColumns;
+  if (e == Entity::kListings) return kListingColumns;
   return kPeopleColumns;
 }
 
 // Converts one CSV cell to the JSON the create functions take. Empty cells are left out.
 Result<Json> CellToJson(Entity entity, const std::string& column, const std::string& cell) {
+  if (entity == Entity::kListings) {
+    if (column == "fields" || column == "ipc" || column == "keywords" ||
+        column == "transfer_modes") {
+      Json list = Json::array();
+      for (const std::string& part : Split(cell, ';')) {
+        std::string t(Trim(part));
+        if (!t.empty()) list.push_back(t);
+      }
+      return list;
+    }
+    if (column == "trl" || column == "trl_min" || column == "price_vnd" ||
+        column == "budget_min_vnd" || column == "budget_max_vnd" || column == "organization_id") {
+      std::string digits;
+      for (char ch : cell) {
+        if (ch != '.' && ch != ' ')
+          digits += ch;  // 1.500.000.000 as Vietnamese spreadsheets write it
+      }
+      auto v = ParseInt(digits);
+      if (!v) return Status::InvalidArgument("'" + cell.substr(0, 40) + "' is not a whole number");
+      return Json(*v);
+    }
+    if (column == "price_negotiable" || column == "submit") {
+      std::string v = AsciiLower(cell);
+      if (v == "true" || v == "1" || v == "yes" || v == "x" || v == "có") return Json(true);
+      if (v == "false" || v == "0" || v == "no" || v == "không") return Json(false);
+      return Status::InvalidArgument("'" + cell.substr(0, 40) +
+                                     "' is not true/false (or có/không)");
+    }
+    return Json(cell);
+  }
   if (entity == Entity::kPeople) {
     if (column == "organization_id") {
       auto v = ParseInt(cell);
@@ -60,6 +117,7 @@ Result<Json> CellToJson(Entity entity, const std::string& column, const std::str
 Result<Json> Create(storage::Transaction& tx, const Actor& actor, const Clock& clock, Entity e,
                     const Json& input) {
   if (e == Entity::kOrganizations) return CreateOrganization(tx, actor, clock, input);
+  if (e == Entity::kListings) return CreateListing(tx, actor, clock, input);
   return CreatePerson(tx, actor, clock, input);
 }
 
@@ -169,6 +227,9 @@ Result<ImportReport> Import(storage::Transaction& tx, const Actor& actor, const 
 Result<std::string> Export(storage::Transaction& tx, const Actor& actor, Entity entity,
                            Format format) {
   STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kImportExport));
+  if (entity == Entity::kListings) {
+    return Status::InvalidArgument("listings are exported from GET /api/v1/exchange/listings");
+  }
   Json items = Json::array();
   ListParams page;
   page.limit = 500;

@@ -24,7 +24,9 @@ struct ImportReport {
   Json ToJson() const;
 };
 
-enum class Entity { kOrganizations, kPeople };
+// Listings are the exchange's offers and needs (exchange.h); they import through their own route
+// and export through the listing list.
+enum class Entity { kOrganizations, kPeople, kListings };
 Result<Entity> ParseEntity(std::string_view name);  // "organizations" | "people"
 enum class Format { kCsv, kJson };
 Result<Format> ParseFormat(std::string_view name);  // "csv" | "json"

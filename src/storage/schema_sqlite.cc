@@ -393,11 +393,190 @@ CREATE TABLE ip_events (
 CREATE INDEX ip_events_asset ON ip_events (asset_id, date);
 )sql";
 
+// Technology exchange (issue 4): offers and needs with their review lifecycle and attachments,
+// introductions between parties (connections), technology transfer contracts and their follow-up,
+// S&T task proposals made from unmet needs; and, for every module, in-app notifications, an e-mail
+// outbox and settings.
+constexpr std::string_view kV5Exchange = R"sql(
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE exchange_listings (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('offer', 'need')),
+  title TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  description TEXT,
+  fields TEXT NOT NULL DEFAULT '[]',          -- JSON list of field-of-science codes
+  ipc TEXT NOT NULL DEFAULT '[]',             -- JSON list of IPC symbols
+  keywords TEXT NOT NULL DEFAULT '[]',        -- JSON list of words
+  transfer_modes TEXT NOT NULL DEFAULT '[]',  -- offers: modes offered; needs: modes accepted
+  ip_asset_ids TEXT NOT NULL DEFAULT '[]',    -- offers: linked IP assets
+  trl INTEGER CHECK (trl BETWEEN 1 AND 9),          -- offers: readiness of the technology
+  trl_min INTEGER CHECK (trl_min BETWEEN 1 AND 9),  -- needs: the lowest readiness accepted
+  price_vnd INTEGER CHECK (price_vnd >= 0),         -- offers; NULL with price_negotiable
+  price_negotiable INTEGER NOT NULL DEFAULT 0,
+  budget_min_vnd INTEGER CHECK (budget_min_vnd >= 0),  -- needs
+  budget_max_vnd INTEGER CHECK (budget_max_vnd >= 0),
+  deadline TEXT,                 -- needs: wanted by
+  accepted_result TEXT,          -- needs: what result they would accept
+  sector_vsic TEXT,              -- needs: the enterprise's sector
+  organization_id INTEGER NOT NULL REFERENCES organizations (id),
+  contact_name TEXT,
+  contact_email TEXT,
+  contact_phone TEXT,
+  province_code TEXT,
+  status TEXT NOT NULL CHECK (status IN ('draft', 'submitted', 'returned', 'published', 'expired',
+                                         'withdrawn')),
+  review_note TEXT,
+  reviewed_by TEXT,
+  reviewed_at TEXT,
+  submitted_at TEXT,
+  published_at TEXT,
+  expires_at TEXT,
+  withdrawn_at TEXT,
+  source TEXT,  -- where an imported listing came from
+  match_key TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted_at TEXT
+);
+CREATE INDEX exchange_listings_status ON exchange_listings (kind, status, expires_at);
+CREATE INDEX exchange_listings_org ON exchange_listings (organization_id);
+
+CREATE TABLE exchange_attachments (
+  id INTEGER PRIMARY KEY,
+  listing_id INTEGER NOT NULL REFERENCES exchange_listings (id),
+  file_name TEXT NOT NULL,
+  media_type TEXT NOT NULL,  -- from the content, never from the name
+  size_bytes INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  content BLOB NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  deleted_at TEXT
+);
+CREATE INDEX exchange_attachments_listing ON exchange_attachments (listing_id);
+
+CREATE TABLE transfer_contracts (
+  id INTEGER PRIMARY KEY,
+  connection_id INTEGER,
+  offer_id INTEGER REFERENCES exchange_listings (id),
+  transferor_organization_id INTEGER REFERENCES organizations (id),
+  transferor_name TEXT NOT NULL,
+  transferee_organization_id INTEGER REFERENCES organizations (id),
+  transferee_name TEXT NOT NULL,
+  object TEXT NOT NULL,
+  form TEXT NOT NULL CHECK (form IN ('independent', 'investment_project', 'capital_contribution',
+                                     'franchise', 'ip_rights', 'equipment')),
+  rights TEXT NOT NULL CHECK (rights IN ('ownership', 'use')),
+  direction TEXT NOT NULL CHECK (direction IN ('domestic', 'into_vietnam', 'out_of_vietnam')),
+  state_capital INTEGER NOT NULL DEFAULT 0,
+  registration_required INTEGER NOT NULL,
+  registration_number TEXT,
+  registration_date TEXT,
+  value_vnd INTEGER CHECK (value_vnd >= 0),
+  signed_date TEXT NOT NULL,
+  fields TEXT NOT NULL DEFAULT '[]',
+  province_code TEXT,
+  status TEXT NOT NULL CHECK (status IN ('signed', 'registered', 'in_effect', 'completed',
+                                         'terminated')),
+  note TEXT,
+  created_by TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted_at TEXT
+);
+CREATE INDEX transfer_contracts_province ON transfer_contracts (province_code, signed_date);
+
+CREATE TABLE transfer_followups (
+  id INTEGER PRIMARY KEY,
+  contract_id INTEGER NOT NULL REFERENCES transfer_contracts (id),
+  period TEXT NOT NULL,  -- YYYY, YYYYQn or YYYYMM after the transfer
+  revenue_change_vnd INTEGER,
+  productivity_change_pct REAL,
+  jobs_created INTEGER,
+  products TEXT,
+  note TEXT,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (contract_id, period)
+);
+
+CREATE TABLE exchange_connections (
+  id INTEGER PRIMARY KEY,
+  listing_id INTEGER NOT NULL REFERENCES exchange_listings (id),
+  requester_user_id INTEGER NOT NULL REFERENCES users (id),
+  requester_organization_id INTEGER REFERENCES organizations (id),
+  requester_listing_id INTEGER REFERENCES exchange_listings (id),
+  message TEXT,
+  status TEXT NOT NULL CHECK (status IN ('requested', 'accepted', 'declined', 'meeting', 'nda',
+                                         'contract', 'closed', 'cancelled')),
+  decline_reason TEXT CHECK (decline_reason IN ('price', 'stage', 'fit', 'timing', 'other')),
+  decline_note TEXT,
+  contract_id INTEGER REFERENCES transfer_contracts (id),
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX exchange_connections_listing ON exchange_connections (listing_id);
+CREATE INDEX exchange_connections_requester ON exchange_connections (requester_user_id,
+                                                                      created_at);
+
+CREATE TABLE task_proposals (
+  id INTEGER PRIMARY KEY,
+  need_id INTEGER NOT NULL REFERENCES exchange_listings (id),
+  title TEXT NOT NULL,
+  proposal_json TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('draft', 'exported')),
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE notifications (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER REFERENCES users (id),
+  organization_id INTEGER REFERENCES organizations (id),
+  kind TEXT NOT NULL,
+  subject_type TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  body TEXT,
+  created_at TEXT NOT NULL,
+  read_at TEXT,
+  CHECK (user_id IS NOT NULL OR organization_id IS NOT NULL)
+);
+CREATE INDEX notifications_user ON notifications (user_id, id);
+CREATE INDEX notifications_org ON notifications (organization_id, id);
+
+CREATE TABLE email_outbox (
+  id INTEGER PRIMARY KEY,
+  to_address TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  notification_id INTEGER REFERENCES notifications (id),
+  created_at TEXT NOT NULL,
+  sent_at TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT
+);
+CREATE INDEX email_outbox_pending ON email_outbox (sent_at, id);
+)sql";
+
 constexpr Migration kSqliteMigrations[] = {
     {1, "reference data: administrative units, conversion, classifications", kV1Reference},
     {2, "registry and accounts: organizations, certificates, people, users, audit", kV2Accounts},
     {3, "monitoring: data elements, indicators, values, approvals, plans, targets", kV3Monitoring},
     {4, "intellectual property: assets, events, deadline rules", kV4Ip},
+    {5, "technology exchange: listings, connections, contracts, notifications, outbox",
+     kV5Exchange},
 };
 
 }  // namespace

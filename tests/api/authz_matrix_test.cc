@@ -13,8 +13,10 @@
 #include "api/api_fixture.h"
 #include "core/clock.h"
 #include "domain/accounts.h"
+#include "domain/exchange.h"
 #include "domain/indicators.h"
 #include "domain/ip.h"
+#include "domain/notifications.h"
 #include "domain/plans.h"
 #include "domain/policy.h"
 #include "domain/registry.h"
@@ -40,7 +42,15 @@ struct Target {
   int64_t plan = 0;
   int64_t plan_target = 0;
   int64_t ip_asset = 0;  // a published, granted patent of `org`, filed 2020-01-10
+  // Exchange: a published offer of `org` with one attachment, a draft of `org`, a published offer
+  // and a published need of another organization, an introduction that the member-own-org user
+  // asked for to that need, a transfer contract of `org`, a task proposal, an outbox e-mail.
+  int64_t offer = 0, draft = 0, attachment = 0, other_offer = 0, need = 0, connection = 0;
+  int64_t contract = 0, proposal = 0, outbox = 0;
 };
+
+// The smallest valid PNG header (content sniffing needs only the signature).
+const std::string kPng = std::string("\x89PNG\r\n\x1a\n", 8) + std::string(24, '\0');
 
 struct Case {
   std::string method;
@@ -297,6 +307,103 @@ std::vector<Case> Cases(const Seed& seed) {
       {"POST", v1 + "/index/robustness", Permission::kReadPublic, false,
        fixed(v1 + "/index/robustness"),
        json_body({{"framework", "HDI"}, {"values", HdiRows()}, {"runs", 20}, {"seed", 7}})},
+      // Technology exchange
+      {"GET", v1 + "/exchange/listings", Permission::kReadPublic, false,
+       fixed(v1 + "/exchange/listings?kind=offer")},
+      {"POST", v1 + "/exchange/listings", Permission::kWriteListing, true,
+       fixed(v1 + "/exchange/listings"),
+       [](T t) {
+         return json{{"kind", "need"},
+                     {"title", "Cần công nghệ " + std::to_string(t.n)},
+                     {"summary", "Mô tả nhu cầu"},
+                     {"organization_id", t.org}}
+             .dump();
+       }},
+      {"GET", v1 + "/exchange/listings/{id}", Permission::kReadPublic, false,
+       [=](T t) { return v1 + "/exchange/listings/" + Id(t.offer); }},
+      {"PATCH", v1 + "/exchange/listings/{id}", Permission::kWriteListing, true,
+       [=](T t) { return v1 + "/exchange/listings/" + Id(t.draft); },
+       json_body({{"summary", "Tóm tắt mới"}})},
+      {"DELETE", v1 + "/exchange/listings/{id}", Permission::kWriteListing, true,
+       [=](T t) { return v1 + "/exchange/listings/" + Id(t.draft); }},
+      {"POST", v1 + "/exchange/listings/{id}/{action}", Permission::kWriteListing, true,
+       [=](T t) { return v1 + "/exchange/listings/" + Id(t.offer) + "/withdraw"; }},
+      {"GET", v1 + "/exchange/listings/{id}/matches", Permission::kReadPublic, false,
+       [=](T t) { return v1 + "/exchange/listings/" + Id(t.need) + "/matches"; }},
+      {"GET", v1 + "/exchange/review-queue", Permission::kReviewListings, false,
+       fixed(v1 + "/exchange/review-queue")},
+      {"POST", v1 + "/exchange/listings/{id}/attachments", Permission::kWriteListing, true,
+       [=](T t) {
+         return v1 + "/exchange/listings/" + Id(t.offer) + "/attachments?filename=a.png";
+       },
+       [](T) { return kPng; }, "image/png"},
+      {"GET", v1 + "/exchange/listings/{id}/attachments/{attachment}", Permission::kReadPublic,
+       false,
+       [=](T t) {
+         return v1 + "/exchange/listings/" + Id(t.offer) + "/attachments/" + Id(t.attachment);
+       }},
+      {"DELETE", v1 + "/exchange/listings/{id}/attachments/{attachment}", Permission::kWriteListing,
+       true,
+       [=](T t) {
+         return v1 + "/exchange/listings/" + Id(t.offer) + "/attachments/" + Id(t.attachment);
+       }},
+      {"POST", v1 + "/exchange/listings/{id}/introductions", Permission::kRequestIntroduction,
+       false,
+       [=](T t) { return v1 + "/exchange/listings/" + Id(t.other_offer) + "/introductions"; },
+       json_body({{"message", "Xin được giới thiệu"}})},
+      {"POST", v1 + "/exchange/listings/{id}/task-proposal", Permission::kWriteTransfer, false,
+       [=](T t) { return v1 + "/exchange/listings/" + Id(t.need) + "/task-proposal"; }},
+      {"GET", v1 + "/exchange/task-proposals", Permission::kWriteTransfer, false,
+       fixed(v1 + "/exchange/task-proposals")},
+      {"GET", v1 + "/exchange/task-proposals/{id}", Permission::kWriteTransfer, false,
+       [=](T t) { return v1 + "/exchange/task-proposals/" + Id(t.proposal); }},
+      {"GET", v1 + "/exchange/connections", Permission::kReadSelf, false,
+       fixed(v1 + "/exchange/connections?box=sent")},
+      {"GET", v1 + "/exchange/connections/{id}", Permission::kWriteTransfer, true,
+       [=](T t) { return v1 + "/exchange/connections/" + Id(t.connection); }},
+      {"POST", v1 + "/exchange/connections/{id}/{action}", Permission::kWriteTransfer, true,
+       [=](T t) { return v1 + "/exchange/connections/" + Id(t.connection) + "/cancel"; }},
+      {"GET", v1 + "/exchange/contracts", Permission::kReadSelf, false,
+       fixed(v1 + "/exchange/contracts")},
+      {"POST", v1 + "/exchange/contracts", Permission::kWriteTransfer, true,
+       fixed(v1 + "/exchange/contracts"),
+       [](T t) {
+         return json{{"transferor_organization_id", t.org},
+                     {"transferee_name", "Công ty Nhận"},
+                     {"object", "Quy trình sấy"},
+                     {"form", "independent"},
+                     {"rights", "use"},
+                     {"signed_date", "2025-01-10"},
+                     {"value_vnd", 500000000}}
+             .dump();
+       }},
+      {"GET", v1 + "/exchange/contracts/{id}", Permission::kWriteTransfer, true,
+       [=](T t) { return v1 + "/exchange/contracts/" + Id(t.contract); }},
+      {"PATCH", v1 + "/exchange/contracts/{id}", Permission::kWriteTransfer, true,
+       [=](T t) { return v1 + "/exchange/contracts/" + Id(t.contract); },
+       json_body({{"note", "Đã bàn giao"}})},
+      {"POST", v1 + "/exchange/contracts/{id}/followups", Permission::kWriteTransfer, true,
+       [=](T t) { return v1 + "/exchange/contracts/" + Id(t.contract) + "/followups"; },
+       json_body({{"period", "2025"}, {"jobs_created", 4}})},
+      {"GET", v1 + "/exchange/stats", Permission::kReadPublic, false,
+       fixed(v1 + "/exchange/stats?province_code=38")},
+      {"POST", v1 + "/exchange/import", Permission::kImportExport, false,
+       fixed(v1 + "/exchange/import?format=csv"),
+       [](T t) {
+         return "kind,title,summary,organization_id\r\noffer,Nhập " + std::to_string(t.n) +
+                ",Tóm tắt," + std::to_string(t.org) + "\r\n";
+       },
+       "text/csv"},
+      {"GET", v1 + "/notifications", Permission::kReadSelf, false,
+       fixed(v1 + "/notifications?unread=true")},
+      {"POST", v1 + "/notifications/read", Permission::kReadSelf, false,
+       fixed(v1 + "/notifications/read")},
+      {"GET", v1 + "/outbox", Permission::kImportExport, false, fixed(v1 + "/outbox")},
+      {"POST", v1 + "/outbox/{id}/sent", Permission::kImportExport, false,
+       [=](T t) { return v1 + "/outbox/" + Id(t.outbox) + "/sent"; }},
+      {"GET", v1 + "/settings", Permission::kReadPublic, false, fixed(v1 + "/settings")},
+      {"PATCH", v1 + "/settings", Permission::kManageSettings, false, fixed(v1 + "/settings"),
+       json_body({{"exchange.listing_days", 120}})},
   };
 }
 
@@ -379,6 +486,74 @@ class AuthzMatrixTest : public ApiFixture {
                                           {"classes", {"A01B 1/00"}},
                                           {"published", true}}));
       t.ip_asset = ip["id"];
+      // Exchange records.
+      auto listing = [&](int64_t org, const char* kind, bool publish) -> Result<int64_t> {
+        STIO_ASSIGN_OR_RETURN(json l, domain::CreateListing(tx, system, Clock::Real(),
+                                                            {{"kind", kind},
+                                                             {"title", "Công nghệ sấy thử"},
+                                                             {"summary", "Sấy nông sản"},
+                                                             {"organization_id", org},
+                                                             {"submit", publish}}));
+        if (publish) {
+          STIO_RETURN_IF_ERROR(
+              domain::ListingAction(tx, system, Clock::Real(), l["id"], "publish", json(), nullptr)
+                  .status());
+        }
+        return l["id"].get<int64_t>();
+      };
+      STIO_ASSIGN_OR_RETURN(t.offer, listing(t.org, "offer", true));
+      STIO_ASSIGN_OR_RETURN(t.draft, listing(t.org, "offer", false));
+      STIO_ASSIGN_OR_RETURN(
+          json att, domain::AddAttachment(tx, system, Clock::Real(), t.offer, "anh.png", kPng));
+      t.attachment = att["id"];
+      STIO_ASSIGN_OR_RETURN(
+          json other, domain::CreateOrganization(
+                          tx, system, Clock::Real(),
+                          {{"kind", "enterprise"}, {"name", "Bên Khác " + std::to_string(n)}}));
+      STIO_ASSIGN_OR_RETURN(t.other_offer, listing(other["id"], "offer", true));
+      STIO_ASSIGN_OR_RETURN(t.need, listing(other["id"], "need", true));
+      // Written directly: the per-user daily limit on requests would stop the domain call here.
+      STIO_ASSIGN_OR_RETURN(
+          storage::Row c,
+          tx.QueryOne("INSERT INTO exchange_connections (listing_id, requester_user_id, "
+                      "requester_organization_id, status, created_at, updated_at) VALUES (?, ?, "
+                      "?, 'requested', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z') "
+                      "RETURNING id",
+                      {t.need, seed().user_id.at(Who::kMemberOwn), t.org}));
+      t.connection = c.Int("id");
+      STIO_ASSIGN_OR_RETURN(json k, domain::CreateContract(tx, system, Clock::Real(),
+                                                           {{"transferor_organization_id", t.org},
+                                                            {"transferee_name", "Công ty Nhận"},
+                                                            {"object", "Quy trình sấy"},
+                                                            {"form", "independent"},
+                                                            {"rights", "use"},
+                                                            {"signed_date", "2025-03-01"}}));
+      t.contract = k["id"];
+      STIO_ASSIGN_OR_RETURN(json need2, domain::CreateListing(tx, system, Clock::Real(),
+                                                              {{"kind", "need"},
+                                                               {"title", "Nhu cầu đã đề xuất"},
+                                                               {"summary", "Sấy"},
+                                                               {"organization_id", other["id"]},
+                                                               {"submit", true}}));
+      STIO_RETURN_IF_ERROR(
+          domain::ListingAction(tx, system, Clock::Real(), need2["id"], "publish", json(), nullptr)
+              .status());
+      STIO_ASSIGN_OR_RETURN(json proposal,
+                            domain::CreateTaskProposal(tx, system, Clock::Real(), need2["id"]));
+      t.proposal = proposal["id"];
+      domain::NewNotification note;
+      note.organization_id = t.org;
+      note.kind = "test";
+      note.subject_type = "listing";
+      note.subject_id = std::to_string(t.offer);
+      note.title = "Thử";
+      note.extra_emails = {"hop-thu@example.vn"};
+      STIO_ASSIGN_OR_RETURN(int64_t nid, domain::Notify(tx, Clock::Real(), note));
+      STIO_ASSIGN_OR_RETURN(storage::Row ob,
+                            tx.QueryOne("SELECT MIN(id) AS id FROM email_outbox WHERE "
+                                        "notification_id = ?",
+                                        {nid}));
+      t.outbox = ob.Int("id");
       return json();
     });
     t.user = seed().user_id.at(Who::kReviewer);
@@ -444,6 +619,7 @@ TEST_F(AuthzMatrixTest, EveryRouteAgainstEveryRole) {
       } else if (c.method == "GET") {
         EXPECT_EQ(AuditCount(), audit_before) << "a read wrote to the audit log";
       } else if (res.status < 300 && c.pattern != "/api/v1/auth/logout" &&
+                 c.pattern != "/api/v1/notifications/read" &&  // reading mail is not audited
                  c.pattern.rfind("/api/v1/index/", 0) != 0) {  // index POSTs only compute
         EXPECT_GT(AuditCount(), audit_before) << "a write is missing from the audit log";
       }
