@@ -18,6 +18,10 @@ import { planPage, plansPage } from './pages/monitoring';
 import { indicatorsPage, lineagePage, seriesPage } from './pages/indicators';
 import { dataEntryPage } from './pages/dataentry';
 import { searchBox } from './components/searchbox';
+import { exchangePage, listingPage } from './pages/exchange';
+import { listingFormPage, minePage } from './pages/exchange-mine';
+import { reviewPage, statsPage } from './pages/exchange-review';
+import { bell, notificationsPage, refreshUnread } from './components/bell';
 
 route('/', 'home', homePage);
 route('/units', 'units', unitsPage);
@@ -46,12 +50,22 @@ route('/indicators', 'monitoring', indicatorsPage);
 route('/indicators/:code', 'monitoring', seriesPage);
 route('/lineage/:code', 'monitoring', lineagePage);
 route('/data-entry', 'monitoring', dataEntryPage);
+// The exchange: fixed paths before /exchange/:id.
+route('/exchange', 'exchange', exchangePage);
+route('/exchange/mine', 'exchange', minePage);
+route('/exchange/new', 'exchange', listingFormPage);
+route('/exchange/review', 'exchange', reviewPage);
+route('/exchange/stats', 'exchange', statsPage);
+route('/exchange/:id/edit', 'exchange', listingFormPage);
+route('/exchange/:id', 'exchange', listingPage);
+route('/notifications', 'notifications', notificationsPage);
 
 const NAV: [string, string, DictKey][] = [
   ['home', '#/', 'nav.home'],
   ['units', '#/units', 'nav.units'],
   ['organizations', '#/organizations', 'nav.organizations'],
   ['people', '#/people', 'nav.people'],
+  ['exchange', '#/exchange', 'nav.exchange'],
   ['pii', '#/pii', 'nav.pii'],
   ['monitoring', '#/plans', 'nav.monitoring'],
   ['audit', '#/audit', 'nav.audit'],
@@ -129,7 +143,7 @@ function buildHeader(): HTMLElement {
       toggle,
       nav,
       search,
-      h('div', { class: 'header-tools' }, langBtn, userArea)));
+      h('div', { class: 'header-tools' }, langBtn, me ? bell() : null, userArea)));
 }
 
 function buildFooter(): HTMLElement {
@@ -137,6 +151,7 @@ function buildFooter(): HTMLElement {
 }
 
 let renderSeq = 0;
+let unreadPath = '';
 let ctrl: AbortController | null = null;
 async function renderRoute(): Promise<void> {
   const seq = ++renderSeq;
@@ -158,6 +173,7 @@ async function renderRoute(): Promise<void> {
   const focusId = active && main.contains(active) && active.id ? active.id : '';
   const caret = focusId && typeof active!.selectionStart === 'number' ? active!.selectionStart : null;
   if (!focusId) main.replaceChildren(loading());
+  if (path !== unreadPath) { unreadPath = path; refreshUnread(); }
   try {
     const node = await m.route.view({ params: m.params, query, path }, ctrl.signal);
     if (seq !== renderSeq) return;
