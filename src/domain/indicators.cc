@@ -216,7 +216,8 @@ const std::set<std::string>& RegistryKinds() {
 
 Status CheckDerivedFrom(const std::optional<std::string>& d) {
   if (!d) return Status::Ok();
-  if (*d == "registry:st_enterprises_active" || *d == "registry:organizations") {
+  if (*d == "registry:st_enterprises_active" || *d == "registry:organizations" ||
+      *d == "registry:transfer_contracts" || *d == "registry:transfer_contracts_value") {
     return Status::Ok();
   }
   const std::string prefix = "registry:organizations:";
@@ -224,8 +225,9 @@ Status CheckDerivedFrom(const std::optional<std::string>& d) {
     return Status::Ok();
   }
   return Status::InvalidArgument(
-      "derived_from must be registry:st_enterprises_active, registry:organizations or "
-      "registry:organizations:<kind>",
+      "derived_from must be registry:st_enterprises_active, registry:organizations, "
+      "registry:organizations:<kind>, registry:transfer_contracts or "
+      "registry:transfer_contracts_value",
       "derived_from");
 }
 
@@ -977,7 +979,7 @@ struct Figure {
   std::optional<double> value;
   std::string reason;  // why there is no value
   std::vector<int64_t> value_ids;
-  std::set<int64_t> organizations, certificates;
+  std::set<int64_t> organizations, certificates, contracts;
   int parts = 1;
   int parts_with_data = 0;
   bool provisional = false;
@@ -988,6 +990,7 @@ void Absorb(Figure& into, const Figure& f) {
   into.value_ids.insert(into.value_ids.end(), f.value_ids.begin(), f.value_ids.end());
   into.organizations.insert(f.organizations.begin(), f.organizations.end());
   into.certificates.insert(f.certificates.begin(), f.certificates.end());
+  into.contracts.insert(f.contracts.begin(), f.contracts.end());
   into.provisional = into.provisional || f.provisional;
   into.newest = std::max(into.newest, f.newest);
 }
@@ -1270,6 +1273,7 @@ class Engine {
       return f;
     }
     const std::string end = p.EndDate();
+    if (el.derived_from.rfind("registry:transfer_contracts", 0) == 0) return Contracts(el, u, p);
     std::string where = " WHERE o.deleted_at IS NULL";
     std::vector<Value> args;
     if (u.level == "province") {
@@ -1327,6 +1331,49 @@ class Engine {
     STIO_ASSIGN_OR_RETURN(auto rows, tx_.Query("SELECT o.id FROM organizations o" + where, args));
     for (const auto& r : rows) f.organizations.insert(r.Int("id"));
     f.value = static_cast<double>(f.organizations.size());
+    return f;
+  }
+
+  // Technology transfer contracts signed in the period (a flow, unlike the registry's stocks):
+  // their number, or their total value in VND. Terminated and deleted contracts do not count; a
+  // unit with no contract ever recorded has no data rather than zero.
+  Result<Figure> Contracts(const ElementDef& el, const UnitRef& u, const Period& p) {
+    Figure f;
+    std::string where = " WHERE k.deleted_at IS NULL";
+    std::vector<Value> args;
+    if (u.level == "province") {
+      where += " AND k.province_code = ?";
+      args.push_back(u.code);
+    } else if (u.level == "commune") {
+      f.reason = "transfer contracts are recorded per province";
+      return f;
+    }
+    STIO_ASSIGN_OR_RETURN(
+        storage::Row known,
+        tx_.QueryOne("SELECT COUNT(*) AS n FROM transfer_contracts k" + where, args));
+    if (known.Int("n") == 0) {
+      f.reason = "no technology transfer contract is recorded for " + u.code;
+      return f;
+    }
+    f.parts_with_data = 1;
+    args.push_back(p.StartDate());
+    args.push_back(p.EndDate());
+    STIO_ASSIGN_OR_RETURN(auto rows,
+                          tx_.Query("SELECT k.id, k.value_vnd, k.updated_at FROM "
+                                    "transfer_contracts k" +
+                                        where +
+                                        " AND k.status != 'terminated' AND k.signed_date >= ? "
+                                        "AND k.signed_date <= ?",
+                                    args));
+    double value = 0;
+    for (const auto& r : rows) {
+      f.contracts.insert(r.Int("id"));
+      value += static_cast<double>(r.Int("value_vnd"));
+      f.newest = std::max(f.newest, r.Text("updated_at"));
+    }
+    f.value = el.derived_from == "registry:transfer_contracts_value"
+                  ? value
+                  : static_cast<double>(rows.size());
     return f;
   }
 
@@ -1471,7 +1518,8 @@ Result<Json> IndicatorLineage(storage::Transaction& tx, const std::string& code,
         {"values", values},
         {"organizations",
          Json(std::vector<int64_t>(f.organizations.begin(), f.organizations.end()))},
-        {"certificates", Json(std::vector<int64_t>(f.certificates.begin(), f.certificates.end()))}};
+        {"certificates", Json(std::vector<int64_t>(f.certificates.begin(), f.certificates.end()))},
+        {"contracts", Json(std::vector<int64_t>(f.contracts.begin(), f.contracts.end()))}};
     if (!f.value) e["reason"] = f.reason;
     elements.push_back(std::move(e));
   }

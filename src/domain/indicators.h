@@ -16,6 +16,8 @@
 //                                    end of the period (replaying the certificate events)
 //   registry:organizations[:KIND]    organizations (of one kind), founded by the end of the period
 //                                    or with no founding date
+//   registry:transfer_contracts      technology transfer contracts signed in the period (exchange)
+//   registry:transfer_contracts_value  their total value in VND
 // and every figure can list the records behind it (lineage). A unit of which the registry holds no
 // organization at all has no value (not zero).
 //

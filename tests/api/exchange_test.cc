@@ -389,6 +389,21 @@ TEST_F(ExchangeTest, ContractsFollowTheLawOnRegistration) {
   json d = k;
   d["direction"] = "domestic";
   EXPECT_EQ(Post(Who::kMemberOwn, url, d, 201)["registration_required"], false);
+  // Contracts feed the province's indicators (data elements derived from the exchange).
+  Post(Who::kStaff, "/api/v1/indicators",
+       {{"code", "TTC_VALUE"}, {"name_vi", "Giá trị CGCN"}, {"numerator", "TT_CONTRACT_VALUE"}},
+       201);
+  json series = Body(
+      Call(Who::kPublic, "GET", "/api/v1/indicators/TTC_VALUE/series?unit=01&from=2024&to=2025"));
+  ASSERT_TRUE(series["points"].is_array()) << series;
+  json y2025;
+  for (const json& pt : series["points"]) {
+    if (pt["period"] == "2025") y2025 = pt;
+  }
+  EXPECT_EQ(y2025["value"], 6000000000.0) << series;
+  json lineage =
+      Body(Call(Who::kPublic, "GET", "/api/v1/indicators/TTC_VALUE/lineage?unit=01&period=2025"));
+  ASSERT_EQ(lineage["elements"][0]["contracts"].size(), 2u) << lineage;
 }
 
 TEST_F(ExchangeTest, UnmetNeedBecomesATaskProposal) {
