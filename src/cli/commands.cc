@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "analytics/index_tool.h"
@@ -10,7 +11,10 @@
 #include "core/clock.h"
 #include "core/strings.h"
 #include "domain/accounts.h"
+#include "domain/exchange.h"
+#include "domain/notifications.h"
 #include "domain/registry.h"
+#include "domain/registry_search.h"
 #include "domain/transfer.h"
 #include "search/ir_tool.h"
 #include "server/serve.h"
@@ -38,7 +42,11 @@ Commands:
   org            list, show, create, update or delete organizations
   person         list, show, create, update or delete people and experts
   certificate    issue an S&T enterprise certificate, or record an event on one
-  import         import organizations or people from CSV or JSON (all or nothing)
+  exchange       technology offers and needs: list, show, create, lifecycle actions, matches,
+                 expire overdue listings (exchange list | show | create | submit | publish |
+                 return | renew | withdraw | match | expire | stats)
+  outbox         e-mails waiting to be sent (outbox list | sent | failed)
+  import         import organizations, people or exchange listings from CSV or JSON (all or nothing)
   export         export organizations or people as CSV or JSON
   ir             build and evaluate search indexes (ir index | ir run | ir eval)
   index          compute, explain and simulate composite indices such as the PII
@@ -96,7 +104,7 @@ Prints a new bearer API token for the user with e-mail E. Send it as
 )";
 
 constexpr char kImportHelp[] =
-    R"(Usage: stio import --db PATH --entity organizations|people --file FILE [--format csv|json] [--as E]
+    R"(Usage: stio import --db PATH --entity organizations|people|listings --file FILE [--format csv|json] [--as E]
 
 Imports every record of FILE in one transaction. If any row is wrong, every wrong row is reported
 (line, column, reason) and nothing is written. CSV: UTF-8 with or without BOM, a header row with
@@ -550,11 +558,191 @@ int Certificate(const std::string& verb, const Args& a, std::ostream& out, std::
   return 0;
 }
 
+constexpr char kExchangeHelp[] = R"(Usage: stio exchange COMMAND --db PATH [options]
+
+Commands:
+  list      [--kind offer|need] [--status S] [--q TEXT] [--province CODE] [--limit N]
+            [--offset N] [--output json]
+  show      --id N
+  create    --json '{...}' | --file FILE.json      (a draft; "submit": true submits it)
+  submit | publish | renew | withdraw   --id N [--note TEXT]
+  return    --id N --note TEXT                     (back to the owner with the reasons)
+  match     --id N [--limit N]                     (ranked counterparts and experts, with reasons)
+  expire                                           (mark overdue listings expired, remind owners)
+  stats     [--province CODE]
+
+Acts as the system unless --as E names a user (whose permissions then apply).
+)";
+
+constexpr char kOutboxHelp[] = R"(Usage: stio outbox COMMAND --db PATH [options]
+
+Commands:
+  list      [--all] [--limit N]      e-mails not yet sent (with --all: every e-mail), as JSON
+  sent      --id N                   record that e-mail N was delivered
+  failed    --id N --error TEXT      record a failed delivery attempt
+
+stio does not send mail itself: a relay reads this outbox, sends and marks each e-mail.
+)";
+
+int Exchange(const std::string& verb, const Args& a, std::ostream& out, std::ostream& err) {
+  const std::string cmd = "exchange " + verb;
+  if (Status s = a.Only({"db", "data", "as", "id", "json", "file", "q", "kind", "status",
+                         "province", "limit", "offset", "output", "note"});
+      !s.ok()) {
+    return Fail(err, cmd, s, kUsage);
+  }
+  static const std::set<std::string> kActions = {"submit", "publish", "return", "renew",
+                                                 "withdraw"};
+  static const std::set<std::string> kVerbs = {"list",   "show",  "create",  "match",
+                                               "expire", "stats", "submit",  "publish",
+                                               "return", "renew", "withdraw"};
+  if (!kVerbs.count(verb)) {
+    err << "stio exchange: unknown command '" << verb << "' (see `stio exchange --help`)\n";
+    return kUsage;
+  }
+  domain::ListParams p;
+  for (auto [name, target] : {std::pair{"limit", &p.limit}, std::pair{"offset", &p.offset}}) {
+    if (auto v = a.Get(name)) {
+      auto n = ParseInt(*v);
+      if (!n) {
+        return Fail(err, cmd,
+                    Status::InvalidArgument("--" + std::string(name) + " must be a number"),
+                    kUsage);
+      }
+      *target = *n;
+    }
+  }
+  std::optional<int64_t> id;
+  if (verb == "show" || verb == "match" || kActions.count(verb)) {
+    auto n = IdOption(a);
+    if (!n.ok()) return Fail(err, cmd, n.status(), kUsage);
+    id = *n;
+  }
+  std::optional<domain::Json> input;
+  if (verb == "create") {
+    auto j = JsonInput(a);
+    if (!j.ok()) return Fail(err, cmd, j.status(), kUsage);
+    input = *j;
+  }
+  auto db = Open(a, /*create=*/false, err);
+  if (!db.ok()) return FailOpen(err, cmd, db.status());
+  auto actor = ActorFor(**db, a);
+  if (!actor.ok()) return Fail(err, cmd, actor.status());
+  const Clock& clock = Clock::Real();
+  std::unique_ptr<domain::RegistrySearch> search;
+  if (verb == "match" || verb == "publish") {
+    const std::string data = a.Get("data").value_or(server::FindDataDir());
+    std::ifstream sw(data + "/nlp-vi/stopwords_vi.txt", std::ios::binary);
+    std::ostringstream ss;
+    ss << sw.rdbuf();
+    auto built = domain::RegistrySearch::Build(**db, ss.str());
+    if (!built.ok()) return Fail(err, cmd, built.status());
+    search = std::move(built).value();
+  }
+  domain::Json result;
+  bool is_list = false;
+  const bool write = verb == "create" || verb == "expire" || kActions.count(verb);
+  Status s = storage::WithTransaction(
+      **db, write ? storage::TxMode::kWrite : storage::TxMode::kRead,
+      [&](storage::Transaction& tx) -> Status {
+        if (verb == "list") {
+          is_list = true;
+          domain::ListingFilter f;
+          f.kind = a.Get("kind");
+          f.status = a.Get("status");
+          f.q = a.Get("q");
+          f.province_code = a.Get("province");
+          STIO_ASSIGN_OR_RETURN(auto r, domain::ListListings(tx, *actor, clock, f, p));
+          result = r.ToJson();
+        } else if (verb == "show") {
+          STIO_ASSIGN_OR_RETURN(result, domain::GetListing(tx, *actor, clock, *id));
+        } else if (verb == "create") {
+          STIO_ASSIGN_OR_RETURN(result, domain::CreateListing(tx, *actor, clock, *input));
+        } else if (verb == "match") {
+          domain::MatchOptions o;
+          if (a.Get("limit")) o.limit = p.limit;
+          STIO_ASSIGN_OR_RETURN(result, domain::MatchListing(tx, *search, *actor, clock, *id, o));
+        } else if (verb == "expire") {
+          STIO_ASSIGN_OR_RETURN(result, domain::ExpireListings(tx, clock));
+        } else if (verb == "stats") {
+          domain::ExchangeStatsQuery q;
+          q.province_code = a.Get("province");
+          STIO_ASSIGN_OR_RETURN(result, domain::ExchangeStats(tx, clock, q));
+        } else {
+          domain::Json body = domain::Json::object();
+          if (auto n = a.Get("note")) body["note"] = *n;
+          STIO_ASSIGN_OR_RETURN(
+              result, domain::ListingAction(tx, *actor, clock, *id, verb, body, search.get()));
+        }
+        return Status::Ok();
+      });
+  if (!s.ok()) return Fail(err, cmd, s);
+  if (is_list && a.Get("output").value_or("table") != "json") {
+    for (const auto& item : result["items"]) {
+      out << item["id"] << "\t" << item["kind"].get<std::string>() << "\t"
+          << item["status"].get<std::string>() << "\t" << item["title"].get<std::string>() << "\n";
+    }
+    err << result["items"].size() << " of " << result["total"] << "\n";
+    return 0;
+  }
+  out << result.dump(2, ' ', false, domain::Json::error_handler_t::replace) << "\n";
+  return 0;
+}
+
+int Outbox(const std::string& verb, const Args& a, std::ostream& out, std::ostream& err) {
+  const std::string cmd = "outbox " + verb;
+  if (Status s = a.Only({"db", "data", "as", "id", "all", "limit", "error"}); !s.ok()) {
+    return Fail(err, cmd, s, kUsage);
+  }
+  if (verb != "list" && verb != "sent" && verb != "failed") {
+    err << "stio outbox: unknown command '" << verb << "' (list, sent, failed)\n";
+    return kUsage;
+  }
+  std::optional<int64_t> id;
+  std::optional<std::string> error;
+  if (verb != "list") {
+    auto n = IdOption(a);
+    if (!n.ok()) return Fail(err, cmd, n.status(), kUsage);
+    id = *n;
+  }
+  if (verb == "failed") {
+    auto e = a.Require("error");
+    if (!e.ok()) return Fail(err, cmd, e.status(), kUsage);
+    error = *e;
+  }
+  domain::ListParams p;
+  p.limit = 500;
+  if (auto v = a.Get("limit")) {
+    auto n = ParseInt(*v);
+    if (!n) return Fail(err, cmd, Status::InvalidArgument("--limit must be a number"), kUsage);
+    p.limit = *n;
+  }
+  auto db = Open(a, /*create=*/false, err);
+  if (!db.ok()) return FailOpen(err, cmd, db.status());
+  auto actor = ActorFor(**db, a);
+  if (!actor.ok()) return Fail(err, cmd, actor.status());
+  domain::Json result;
+  Status s = storage::WithTransaction(
+      **db, verb == "list" ? storage::TxMode::kRead : storage::TxMode::kWrite,
+      [&](storage::Transaction& tx) -> Status {
+        if (verb == "list") {
+          STIO_ASSIGN_OR_RETURN(auto r, domain::ListOutbox(tx, *actor, !a.Has("all"), p));
+          result = r.ToJson();
+        } else {
+          STIO_ASSIGN_OR_RETURN(result, domain::MarkOutbox(tx, *actor, Clock::Real(), *id, error));
+        }
+        return Status::Ok();
+      });
+  if (!s.ok()) return Fail(err, cmd, s);
+  out << result.dump(2, ' ', false, domain::Json::error_handler_t::replace) << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int Main(const std::vector<std::string>& argv, std::istream& in, std::ostream& out,
          std::ostream& err) {
-  auto parsed = Args::Parse(argv, {"secure-cookies", "quiet"});
+  auto parsed = Args::Parse(argv, {"secure-cookies", "quiet", "all"});
   if (!parsed.ok()) return Fail(err, "", parsed.status(), kUsage);
   const Args& a = *parsed;
   const auto& w = a.words();
@@ -587,8 +775,8 @@ int Main(const std::vector<std::string>& argv, std::istream& in, std::ostream& o
     out << "stio 0.1.0\n";
     return 0;
   }
-  const bool two_words =
-      cmd == "user" || cmd == "token" || cmd == "org" || cmd == "person" || cmd == "certificate";
+  const bool two_words = cmd == "user" || cmd == "token" || cmd == "org" || cmd == "person" ||
+                         cmd == "certificate" || cmd == "exchange" || cmd == "outbox";
   if (w.size() > 2 || (w.size() == 2 && !two_words)) {
     err << "stio: unexpected argument '" << w.back() << "'\n";
     return kUsage;
@@ -614,6 +802,14 @@ int Main(const std::vector<std::string>& argv, std::istream& in, std::ostream& o
       return help ? 0 : kUsage;
     }
     return Records(cmd, w[1], a, out, err);
+  }
+  if (cmd == "exchange" || cmd == "outbox") {
+    const char* text = cmd == "exchange" ? kExchangeHelp : kOutboxHelp;
+    if (help || w.size() < 2) {
+      (help ? out : err) << text;
+      return help ? 0 : kUsage;
+    }
+    return cmd == "exchange" ? Exchange(w[1], a, out, err) : Outbox(w[1], a, out, err);
   }
   if (cmd == "certificate") {
     if (help || w.size() < 2) {

@@ -138,8 +138,10 @@ Json ImportReport::ToJson() const {
 Result<Entity> ParseEntity(std::string_view name) {
   if (name == "organizations") return Entity::kOrganizations;
   if (name == "people") return Entity::kPeople;
+  if (name == "listings") return Entity::kListings;
   return Status::InvalidArgument(
-      "unknown entity '" + std::string(name) + "' (expected organizations or people)", "entity");
+      "unknown entity '" + std::string(name) + "' (expected organizations, people or listings)",
+      "entity");
 }
 
 Result<Format> ParseFormat(std::string_view name) {

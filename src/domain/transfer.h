@@ -27,7 +27,7 @@ struct ImportReport {
 // Listings are the exchange's offers and needs (exchange.h); they import through their own route
 // and export through the listing list.
 enum class Entity { kOrganizations, kPeople, kListings };
-Result<Entity> ParseEntity(std::string_view name);  // "organizations" | "people"
+Result<Entity> ParseEntity(std::string_view name);  // "organizations" | "people" | "listings"
 enum class Format { kCsv, kJson };
 Result<Format> ParseFormat(std::string_view name);  // "csv" | "json"
 

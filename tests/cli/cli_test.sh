@@ -240,6 +240,50 @@ printf 'this is not a database' >"$T/garbage.bak"
 run "restore from garbage" 1 "$STIO" restore --db "$RESTORED" --from "$T/garbage.bak"
 expect_eq "a failed restore leaves the database" "$(count "$RESTORED" "SELECT COUNT(*) FROM organizations WHERE deleted_at IS NULL")" 3
 
+# --- Technology exchange and the outbox ---------------------------------------------------------
+XDB="$T/exchange.db"
+run "migrate for the exchange" 0 "$STIO" migrate --db "$XDB" --data "$DATA"
+run "exchange org a" 0 "$STIO" org create --db "$XDB" --data "$DATA" \
+  --json '{"kind": "research_institute", "name": "Viện Cơ điện", "province_code": "01"}'
+XA=$(jq -r .id "$T/out")
+run "exchange org b" 0 "$STIO" org create --db "$XDB" --data "$DATA" \
+  --json '{"kind": "enterprise", "name": "Công ty Nông sản", "province_code": "92"}'
+XB=$(jq -r .id "$T/out")
+run "exchange create offer" 0 "$STIO" exchange create --db "$XDB" --data "$DATA" --json \
+  "{\"kind\": \"offer\", \"title\": \"Công nghệ sấy lạnh nông sản\", \"summary\": \"Máy sấy bơm nhiệt giữ màu trái cây\", \"organization_id\": $XA, \"trl\": 7, \"fields\": [\"402\"], \"contact_email\": \"lab@vien.example.vn\"}"
+XO=$(jq -r .id "$T/out")
+expect_eq "a new listing is a draft" "$(jq -r .status "$T/out")" draft
+run "exchange publish a draft" 1 "$STIO" exchange publish --db "$XDB" --data "$DATA" --id "$XO"
+expect_in "exchange publish a draft" "$T/err" "only from submitted"
+run "exchange return without a note" 1 "$STIO" exchange return --db "$XDB" --data "$DATA" --id "$XO"
+run "exchange submit" 0 "$STIO" exchange submit --db "$XDB" --data "$DATA" --id "$XO"
+run "exchange publish" 0 "$STIO" exchange publish --db "$XDB" --data "$DATA" --id "$XO"
+expect_eq "exchange publish" "$(jq -r .status "$T/out")" published
+printf 'kind,title,summary,organization_id,trl_min,fields,budget_max_vnd,submit\nneed,Cần công nghệ sấy trái cây,Sấy xoài giữ màu,%s,6,402,1.000.000.000,có\nneed,,Thiếu tên,%s,,,,\n' "$XB" "$XB" >"$T/needs.csv"
+run "import listings with a bad row" 1 "$STIO" import --db "$XDB" --data "$DATA" --entity listings --file "$T/needs.csv"
+expect_in "import listings with a bad row" "$T/err" "needs.csv:3: title"
+head -2 "$T/needs.csv" >"$T/needs-ok.csv"
+run "import listings" 0 "$STIO" import --db "$XDB" --data "$DATA" --entity listings --file "$T/needs-ok.csv"
+XN=$(count "$XDB" "SELECT id FROM exchange_listings WHERE kind = 'need'")
+run "exchange publish the need" 0 "$STIO" exchange publish --db "$XDB" --data "$DATA" --id "$XN"
+run "exchange match" 0 "$STIO" exchange match --db "$XDB" --data "$DATA" --id "$XN"
+expect_eq "exchange match finds the offer" "$(jq -r '.offers[0].id' "$T/out")" "$XO"
+expect_in "exchange match explains" "$T/out" "trl_ok"
+run "exchange list" 0 "$STIO" exchange list --db "$XDB" --data "$DATA" --kind offer
+expect_in "exchange list" "$T/out" "Công nghệ sấy lạnh nông sản"
+run "exchange expire (nothing due)" 0 "$STIO" exchange expire --db "$XDB" --data "$DATA"
+expect_eq "exchange expire" "$(jq -r .expired "$T/out")" 0
+run "exchange unknown command" 2 "$STIO" exchange frobnicate --db "$XDB" --data "$DATA"
+run "exchange show without --id" 2 "$STIO" exchange show --db "$XDB" --data "$DATA"
+run "outbox list" 0 "$STIO" outbox list --db "$XDB" --data "$DATA"
+MAIL=$(jq -r '[.items[] | select(.to_address == "lab@vien.example.vn")][0].id' "$T/out")
+[[ "$MAIL" =~ ^[0-9]+$ ]] && pass || fail "the match e-mail to the offer's contact is not in the outbox"
+run "outbox failed" 0 "$STIO" outbox failed --db "$XDB" --data "$DATA" --id "$MAIL" --error "timeout"
+run "outbox sent" 0 "$STIO" outbox sent --db "$XDB" --data "$DATA" --id "$MAIL"
+expect_eq "outbox sent" "$(jq -r .attempts "$T/out")" 2
+run "outbox sent twice" 1 "$STIO" outbox sent --db "$XDB" --data "$DATA" --id "$MAIL"
+run "outbox failed without --error" 2 "$STIO" outbox failed --db "$XDB" --data "$DATA" --id "$MAIL"
+
 # --- Serve, briefly -------------------------------------------------------------------------
 "$STIO" serve --listen 127.0.0.1:0 --db "$DB" --data "$DATA" --quiet >"$T/serve.out" 2>"$T/serve.err" &
 SERVER_PID=$!
