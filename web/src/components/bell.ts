@@ -14,15 +14,14 @@ type NotifList = ListResponse<Notification> & { unread: number };
 
 let unread = 0;
 let outsideListener = false;
-const badges = new Set<HTMLElement>();
+// The header (and so the bell) is rebuilt often: only the latest bell's badge is kept.
+let badge: HTMLElement | null = null;
 function showCount(n: number): void {
   unread = n;
-  for (const b of badges) {
-    if (!b.isConnected) { badges.delete(b); continue; }
-    b.textContent = n > 99 ? '99+' : String(n);
-    b.hidden = n === 0;
-    b.closest('button')?.setAttribute('aria-label', t('notif.bellAria', { n }));
-  }
+  if (!badge) return;
+  badge.textContent = n > 99 ? '99+' : String(n);
+  badge.hidden = n === 0;
+  badge.parentElement?.setAttribute('aria-label', t('notif.bellAria', { n }));
 }
 
 /** Asks the server for the unread count (on sign-in and on every page change). */
@@ -51,7 +50,6 @@ function item(n: Notification, onOpen?: () => void): HTMLElement {
 
 export function bell(): HTMLElement {
   const count = h('span', { class: 'bell-count', hidden: true, 'aria-hidden': 'true' });
-  badges.add(count);
   const panel = h('div', { class: 'bell-panel', id: 'bell-panel', hidden: true });
   const btn = h('button', {
     type: 'button', class: 'bell-btn', id: 'bell', 'aria-haspopup': 'true', 'aria-expanded': 'false', 'aria-controls': 'bell-panel',
@@ -88,6 +86,7 @@ export function bell(): HTMLElement {
       if (p && !p.hidden) { p.hidden = true; document.getElementById('bell')?.setAttribute('aria-expanded', 'false'); }
     });
   }
+  badge = count;
   showCount(unread);
   refreshUnread();
   return h('div', { class: 'bell-wrap' }, btn, panel);

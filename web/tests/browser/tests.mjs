@@ -99,6 +99,37 @@ async function apiCall(page, method, p, body) {
   }, [method, p, body ?? null]);
 }
 
+/** Signs out from whatever page (a new tab starts blank). */
+async function signOut(page, baseUrl) {
+  if (!page.url().startsWith(baseUrl)) await open(page, baseUrl, '/');
+  await page.waitForSelector('#user-menu, #login-link');
+  if (await page.locator('#user-menu').count()) await logout(page);
+}
+
+/** Two organizations, a member of each and a reviewer, created once through the admin API. */
+async function exchangeFixture({ page, baseUrl, state }) {
+  if (state.exchange) return state.exchange;
+  if (!page.url().startsWith(baseUrl)) await open(page, baseUrl, '/');
+  const stamp = 'sx' + Date.now().toString(36);
+  const pw = 'Mật-khẩu-thử-nghiệm-1';
+  const orgA = await apiCall(page, 'POST', '/organizations', { kind: 'research_institute', name: `Viện Màng Lọc ${stamp}`, province_code: '01' });
+  const orgB = await apiCall(page, 'POST', '/organizations', { kind: 'enterprise', name: `Công ty Thủy Sản ${stamp}`, province_code: '79' });
+  assert(orgA.status === 201 && orgB.status === 201, `organizations: ${orgA.status} ${orgB.status}`);
+  const user = async (who, role, org) => {
+    const u = { email: `${who}.${stamp}@example.vn`, password: pw };
+    const r = await apiCall(page, 'POST', '/users', { email: u.email, display_name: `${who} ${stamp}`, role, organization_id: org ?? undefined, password: pw });
+    assert(r.status === 201, `user ${who}: ${r.status} ${JSON.stringify(r.body)}`);
+    return u;
+  };
+  state.exchange = {
+    stamp, contactEmail: `lienhe.${stamp}@example.vn`,
+    memberA: await user('thanhvien-a', 'member', orgA.body.id),
+    memberB: await user('thanhvien-b', 'member', orgB.body.id),
+    reviewer: await user('thamdinh', 'reviewer', null),
+  };
+  return state.exchange;
+}
+
 const foldText = (x) => x.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase();
 
 export const tests = [
@@ -1004,6 +1035,189 @@ export const tests = [
       await page.waitForFunction((n) => [...document.querySelectorAll('.lineage-orgs a')].some((a) => a.textContent.includes(n)), `Nguồn Gốc ${stamp}`);
       assert((await page.locator('.lineage-orgs a', { hasText: stamp }).getAttribute('href')) === `#/organizations/${org.body.id}`, 'links to the organization');
       assert(Number(await text(page, '#lineage-value')) >= 1, 'count at least 1');
+    },
+  },
+  // ---------- technology exchange (issue 4) ----------
+  {
+    name: 'exchange: a member creates an offer via the form (server error by field, attachment) and submits it; a reviewer publishes it; the public catalogue shows it without contacts; a <script> title is text',
+    async run(ctx) {
+      const { page, baseUrl, email, password } = ctx;
+      const fx = await exchangeFixture(ctx);
+      const stamp = fx.stamp;
+      const title = `Màng lọc sinh học MBR ${stamp} <script>window.__xss=1</script><img src=x onerror="window.__xss=2">`;
+      await signOut(page, baseUrl);
+      await login(page, baseUrl, fx.memberA.email, fx.memberA.password);
+      await open(page, baseUrl, '/exchange/new?kind=offer');
+      await page.waitForSelector('#listing-form[data-kind="offer"]');
+      await page.fill('#f-title', title);
+      await page.fill('#f-summary', `Hệ thống màng sinh học MBR xử lý nước thải công nghiệp ${stamp}`);
+      await page.selectOption('#f-trl', '7');
+      await page.check('#listing-form input[name="price_negotiable"]');
+      await page.check('#listing-form input[name="transfer_modes"][value="licence"]');
+      await page.check('#listing-form input[name="fields"][value="207"]');
+      await page.fill('#f-contact_name', 'Ông Liên Hệ');
+      await page.fill('#f-contact_email', 'khong-phai-email');
+      await page.fill('#f-contact_phone', '0912345678');
+      // The server's error comes back next to its field.
+      const [bad] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/api/v1/exchange/listings') && r.request().method() === 'POST'),
+        page.click('#listing-submit'),
+      ]);
+      assert(bad.status() === 400, `bad e-mail: HTTP ${bad.status()}`);
+      await page.waitForFunction(() => (document.querySelector('[data-error-for="contact_email"]')?.textContent || '').length > 0);
+      await page.fill('#f-contact_email', fx.contactEmail);
+      const [ok] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/api/v1/exchange/listings') && r.request().method() === 'POST'),
+        page.click('#listing-submit'),
+      ]);
+      assert(ok.status() === 201, `create offer: HTTP ${ok.status()} ${await ok.text()}`);
+      await page.waitForFunction(() => /^#\/exchange\/\d+$/.test(location.hash));
+      const id = Number((await page.evaluate(() => location.hash)).split('/').pop());
+      fx.offerId = id;
+      await page.waitForSelector('.listing-badges [data-status="submitted"]');
+      assert((await text(page, 'h1')).includes('<script>'), 'the title shows its <script> as text');
+      // Attach a PNG (judged by content); a text file called .pdf is refused.
+      const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+      await Promise.all([
+        page.waitForResponse((r) => r.url().includes(`/exchange/listings/${id}/attachments`) && r.request().method() === 'POST' && r.status() === 201),
+        page.setInputFiles('#ex-file', { name: 'sơ đồ.png', mimeType: 'image/png', buffer: png }),
+      ]);
+      await page.waitForSelector('#attachments a.attachment-link');
+      const href = await page.getAttribute('#attachments a.attachment-link', 'href');
+      assert(new RegExp(`/api/v1/exchange/listings/${id}/attachments/\\d+$`).test(href), `download link: ${href}`);
+      await page.setInputFiles('#ex-file', { name: 'gia.pdf', mimeType: 'application/pdf', buffer: Buffer.from('not really a pdf') });
+      await page.waitForFunction(() => (document.getElementById('ex-file-error')?.textContent || '').length > 0);
+      assert(await page.locator('#attachments a.attachment-link').count() === 1, 'the refused file is not listed');
+      // The reviewer publishes it from the queue.
+      await signOut(page, baseUrl);
+      await login(page, baseUrl, fx.reviewer.email, fx.reviewer.password);
+      await open(page, baseUrl, '/exchange/review');
+      const item = page.locator(`.review-item[data-id="${id}"]`);
+      await item.waitFor();
+      assert((await item.locator('.result-title').textContent()).includes('<img src=x'), 'queue shows the title as text');
+      await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith(`/exchange/listings/${id}/publish`) && r.status() === 200),
+        item.locator('button[data-action="publish"]').click(),
+      ]);
+      // The public catalogue: found by a word of its title, no contact details, share link.
+      await signOut(page, baseUrl);
+      await open(page, baseUrl, `/exchange?q=${stamp}`);
+      const card = page.locator(`.listing-card[data-id="${id}"]`);
+      await card.waitFor();
+      assert((await card.locator('.listing-link').textContent()).includes('<script>window.__xss=1</script>'), 'card title as text');
+      assert(await card.locator('.share-link').getAttribute('href') === `#/exchange/${id}`, 'share link is the listing address');
+      assert((await card.locator('.share-link').getAttribute('data-share')).endsWith(`/#/exchange/${id}`), 'share URL');
+      let body = await page.textContent('main');
+      assert(!body.includes(fx.contactEmail) && !body.includes('0912345678') && !body.includes('Ông Liên Hệ'), 'no contact details in the catalogue');
+      // Filters: kind and field keep it; "needs" only does not.
+      await open(page, baseUrl, `/exchange?q=${stamp}&kind=offer&field=2&trl=6&mode=licence`);
+      await page.locator(`.listing-card[data-id="${id}"]`).waitFor();
+      await open(page, baseUrl, `/exchange?q=${stamp}&kind=need`);
+      await page.waitForSelector('#ex-count');
+      assert(await page.locator(`.listing-card[data-id="${id}"]`).count() === 0, 'kind=need filters the offer out');
+      await open(page, baseUrl, `/exchange/${id}`);
+      await page.waitForSelector('#contact .contact-hidden');
+      await page.waitForSelector('#intro');
+      body = await page.textContent('main');
+      assert(!body.includes(fx.contactEmail) && !body.includes('0912345678'), 'no contact details on the public page');
+      assert(await page.evaluate(() => window.__xss) === undefined, 'window.__xss was set: script injection!');
+      assert(await page.locator('main img').count() === 0, 'an <img> was injected');
+      await login(page, baseUrl, email, password);
+    },
+  },
+  {
+    name: 'exchange: a need lists the offer among its matches with reasons; another member asks for an introduction; the owner sees it in the bell and accepts; contacts then show',
+    async run(ctx) {
+      const { page, baseUrl, email, password } = ctx;
+      const fx = await exchangeFixture(ctx);
+      assert(fx.offerId, 'needs the offer of the previous test');
+      // Member B writes a need (API), staff publishes it.
+      await signOut(page, baseUrl);
+      await login(page, baseUrl, fx.memberB.email, fx.memberB.password);
+      const need = await apiCall(page, 'POST', '/exchange/listings', {
+        kind: 'need', title: `Cần màng sinh học MBR xử lý nước thải ${fx.stamp}`, summary: `Nhà máy cần công nghệ màng sinh học xử lý nước thải ${fx.stamp}`,
+        fields: ['207'], trl_min: 6, budget_max_vnd: 2000000000, transfer_modes: ['licence'], submit: true,
+      });
+      assert(need.status === 201, `create need: ${need.status} ${JSON.stringify(need.body)}`);
+      await signOut(page, baseUrl);
+      await login(page, baseUrl, email, password);
+      const pub = await apiCall(page, 'POST', `/exchange/listings/${need.body.id}/publish`, {});
+      assert(pub.status === 200, `publish need: ${pub.status}`);
+      await signOut(page, baseUrl);
+      await login(page, baseUrl, fx.memberB.email, fx.memberB.password);
+      // The need's page: the offer among the matches, with a score bar and reasons in words.
+      await open(page, baseUrl, `/exchange/${need.body.id}`);
+      const m = page.locator(`#matches .match[data-id="${fx.offerId}"]`);
+      await m.waitFor();
+      const pct = Number(await m.locator('[role="meter"]').getAttribute('aria-valuenow'));
+      assert(pct > 0 && pct <= 100, `score bar ${pct}`);
+      const reasons = await m.locator('.reason').allTextContents();
+      assert(reasons.some((r) => r.includes('TRL 7')) && reasons.some((r) => r.includes('207')), `reasons: ${reasons}`);
+      assert((await m.locator('.match-link').textContent()).includes('<script>'), 'matched title as text');
+      // Ask for an introduction to the offer.
+      await open(page, baseUrl, `/exchange/${fx.offerId}`);
+      await page.waitForSelector('#intro-form');
+      await page.fill('#intro-form textarea[name="message"]', 'Chúng tôi muốn tìm hiểu <b>công nghệ</b> này');
+      await page.waitForFunction((nid) => !!document.querySelector(`#intro-form select option[value="${nid}"]`), need.body.id);
+      await page.selectOption('#intro-form select[name="requester_listing_id"]', String(need.body.id));
+      const [req] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith(`/exchange/listings/${fx.offerId}/introductions`)),
+        page.click('#intro-send'),
+      ]);
+      assert(req.status() === 201, `introduction: HTTP ${req.status()} ${await req.text()}`);
+      await page.waitForSelector('#intro-sent');
+      // The owner: the bell counts it, the connection is accepted from "my connections".
+      await signOut(page, baseUrl);
+      await login(page, baseUrl, fx.memberA.email, fx.memberA.password);
+      await page.waitForFunction(() => { const c = document.querySelector('#bell .bell-count'); return c && !c.hidden && Number(c.textContent) >= 1; });
+      await page.click('#bell');
+      await page.waitForSelector('#bell-panel .notif[data-kind="exchange.intro_requested"]');
+      const notif = await text(page, '#bell-panel .notif[data-kind="exchange.intro_requested"] .notif-title');
+      assert(notif.includes('Yêu cầu kết nối') && !notif.includes('New introduction'), `notification in Vietnamese: ${notif}`);
+      await page.click('#bell-panel .notif[data-kind="exchange.intro_requested"] a');
+      await page.waitForFunction(() => location.hash.startsWith('#/exchange/mine?tab=connections'));
+      const conn = page.locator('.conn-card[data-status="requested"]', { hasText: fx.stamp });
+      await conn.waitFor();
+      assert((await conn.locator('.conn-message').textContent()).includes('<b>công nghệ</b>'), 'message as text');
+      assert(!(await conn.textContent()).includes(fx.memberB.email), 'requester e-mail hidden before acceptance');
+      await Promise.all([
+        page.waitForResponse((r) => /\/exchange\/connections\/\d+\/accept$/.test(r.url()) && r.status() === 200),
+        conn.locator('button[data-action="accept"]').click(),
+      ]);
+      const accepted = page.locator('.conn-card[data-status="accepted"]', { hasText: fx.stamp });
+      await accepted.waitFor();
+      assert((await accepted.locator('.conn-contacts').textContent()).includes(fx.memberB.email), 'requester contact after acceptance');
+      assert(await accepted.locator('button[data-action="meeting"]').count() === 1, 'next step: meeting');
+      // The requester now sees the owner's contact on the offer page.
+      await signOut(page, baseUrl);
+      await login(page, baseUrl, fx.memberB.email, fx.memberB.password);
+      await open(page, baseUrl, `/exchange/${fx.offerId}`);
+      await page.waitForSelector('#contact dl');
+      assert((await text(page, '#contact')).includes(fx.contactEmail), 'contact shown to the accepted requester');
+      await signOut(page, baseUrl);
+      await login(page, baseUrl, email, password);
+    },
+  },
+  {
+    name: 'exchange statistics: SVG bar charts by month, bars by field, province map; header fits with the bell',
+    async run({ page, baseUrl }) {
+      await open(page, baseUrl, '/exchange/stats');
+      await waitCount(page, '#stats-month svg.bar-chart rect.bar', 4);
+      await waitCount(page, '#stats-province svg.province-map path.province', 34, true);
+      await waitCount(page, '#stats-field .hbar-row', 1);
+      const offers = Number((await text(page, '.ex-stats [data-stat="offers_published"] .stat-value')).replace(/\D/g, ''));
+      assert(offers >= 1, `offers published: ${offers}`);
+      assert(await page.locator('#bell').count() === 1, 'the bell is in the header');
+      for (const width of [1181, 1280, 1366]) {
+        await page.setViewportSize({ width, height: 900 });
+        const over = await page.evaluate(() => {
+          const n = document.querySelector('.nav-list');
+          const hd = document.querySelector('.header-inner');
+          return Math.max(n.scrollWidth - n.clientWidth, hd.scrollWidth - hd.clientWidth);
+        });
+        assert(over <= 1, `header overflows by ${over}px at ${width}px`);
+      }
+      await page.setViewportSize({ width: 1366, height: 900 });
     },
   },
   {

@@ -7,6 +7,10 @@ import { parseNumber } from '../../src/pages/dataentry';
 import { formulaText } from '../../src/pages/indicators';
 import { validateOrg } from '../../src/pages/organizations';
 import { parseSnippet, unescapeEntities, itemHref } from '../../src/search';
+import {
+  bilingual, catalogueHref, compactVnd, connectionActions, contractParties, fillMonths, listingActions, listingBody, listingPatch,
+  monthLabel, nextStep, notificationHref, parseVnd, reasonText, scorePct, shareUrl, type MonthStat,
+} from '../../src/exchange';
 
 type Case = [string, () => void];
 function eq(a: unknown, b: unknown, msg = ''): void {
@@ -115,5 +119,79 @@ export const cases: Case[] = [
     eq(formulaText({ numerator: 'RD_STAFF', denominator: 'POPULATION', factor: 10000 }), 'RD_STAFF / POPULATION × 10.000');
     eq(formulaText({ numerator: 'ST_ENTERPRISES', denominator: null, factor: 1 }), 'ST_ENTERPRISES');
     eq(formulaText({ numerator: 'A + B', denominator: 'C', factor: 100 }), '(A + B) / C × 100');
+  }],
+  ['exchange: sums in dong as typed (vi and en separators), short money', () => {
+    eq(parseVnd('1.500.000.000'), 1500000000);
+    eq(parseVnd('1,500,000,000'), 1500000000);
+    eq(parseVnd(' 2 000 000 đ'), 2000000);
+    eq(parseVnd('250000'), 250000);
+    eq(parseVnd(''), null);
+    eq(Number.isNaN(parseVnd('1,5 tỷ')), true);
+    eq(Number.isNaN(parseVnd('1.50.000')), true);
+    eq(Number.isNaN(parseVnd('-5')), true);
+    eq(compactVnd(1500000000, 'vi'), '1,5 tỷ đ');
+    eq(compactVnd(250000000, 'en'), '250 m VND');
+    eq(compactVnd(null, 'vi'), '—');
+  }],
+  ['exchange: lifecycle actions by status and role', () => {
+    eq(listingActions('draft', { owner: true, reviewer: false }), ['submit', 'withdraw']);
+    eq(listingActions('returned', { owner: true, reviewer: false }), ['submit', 'withdraw']);
+    eq(listingActions('published', { owner: true, reviewer: false }), ['renew', 'withdraw']);
+    eq(listingActions('expired', { owner: true, reviewer: true }), ['renew', 'withdraw']);
+    eq(listingActions('submitted', { owner: false, reviewer: true }), ['publish', 'return']);
+    eq(listingActions('withdrawn', { owner: true, reviewer: true }), []);
+    eq(listingActions('published', { owner: false, reviewer: false }), []);
+  }],
+  ['exchange: connection steps cannot be skipped; who may do what', () => {
+    eq(['requested', 'accepted', 'meeting', 'nda', 'contract', 'closed'].map(nextStep), [null, 'meeting', 'nda', 'contract', 'close', null]);
+    const c = { status: 'requested', requester_user_id: 7, owner_organization_id: 3 };
+    eq(connectionActions(c, { userId: 1, orgId: 3, staff: false }), ['accept', 'decline']);
+    eq(connectionActions(c, { userId: 7, orgId: 5, staff: false }), ['cancel']);
+    eq(connectionActions(c, { userId: 9, orgId: 5, staff: false }), []);
+    eq(connectionActions({ ...c, status: 'nda' }, { userId: 7, orgId: 5, staff: false }), ['contract', 'cancel']);
+    eq(connectionActions({ ...c, status: 'contract' }, { userId: 1, orgId: 3, staff: false }), ['close']);
+    eq(connectionActions({ ...c, status: 'declined' }, { userId: 1, orgId: null, staff: true }), []);
+  }],
+  ['exchange: contract parties follow the kind of listing', () => {
+    eq(contractParties({ listing_kind: 'offer', owner_organization_id: 1, requester_organization_id: 2 }), { transferor_organization_id: 1, transferee_organization_id: 2 });
+    eq(contractParties({ listing_kind: 'need', owner_organization_id: 1, requester_organization_id: 2 }), { transferor_organization_id: 2, transferee_organization_id: 1 });
+    eq(contractParties({ listing_kind: 'offer', owner_organization_id: 1, requester_organization_id: null }), { transferor_organization_id: 1, transferee_organization_id: null });
+  }],
+  ['exchange: bilingual notification texts, links, reasons, scores', () => {
+    eq(bilingual('Tin "A / B" cần chỉnh sửa / Listing returned for changes', 'vi'), 'Tin "A / B" cần chỉnh sửa');
+    eq(bilingual('Tin "A / B" cần chỉnh sửa / Listing returned for changes', 'en'), 'Listing returned for changes');
+    eq(bilingual('Chỉ tiếng Việt', 'en'), 'Chỉ tiếng Việt');
+    eq(notificationHref({ subject_type: 'listing', subject_id: '12' }), '#/exchange/12');
+    eq(notificationHref({ subject_type: 'connection', subject_id: '5' }), '#/exchange/mine?tab=connections&connection=5');
+    eq(notificationHref({ subject_type: 'listing', subject_id: '1/../x' }), '#/notifications');
+    eq(reasonText({ code: 'trl_ok', vi: 'TRL đạt', en: 'TRL meets' }, 'en'), 'TRL meets');
+    eq(reasonText({ code: 'x', vi: 'Việt', en: '' }, 'en'), 'Việt');
+    eq([scorePct(0.913), scorePct(1.4), scorePct(-1), scorePct(NaN)], [91, 100, 0, 0]);
+    eq(shareUrl('https://stio.example.vn/', 42), 'https://stio.example.vn/#/exchange/42');
+    eq(catalogueHref({ q: 'màng', kind: '', offset: 0, trl: '6' }), '#/exchange?q=m%C3%A0ng&trl=6');
+  }],
+  ['exchange: listing body by kind, client errors, patch of changes only', () => {
+    const offer = listingBody('offer', { title: ' Màng lọc ', summary: 'Tóm tắt', trl: '7', price_vnd: '1.000.000', budget_max_vnd: '5' }, { fields: ['207'] }, false);
+    eq(offer.errors, []);
+    eq([offer.body.title, offer.body.trl, offer.body.price_vnd, offer.body.price_negotiable, 'budget_max_vnd' in offer.body], ['Màng lọc', 7, 1000000, false, false]);
+    const both = listingBody('offer', { title: 'a', summary: 'b', price_vnd: '5' }, {}, true);
+    eq(both.errors, [['price_negotiable', 'ex.err.priceBoth']]);
+    const need = listingBody('need', { title: '', summary: 'b', trl_min: '12', budget_min_vnd: '9', budget_max_vnd: '3', trl: '5' }, {}, false);
+    eq(need.errors, [['title', 'err.required'], ['trl_min', 'ex.err.trl'], ['budget_min_vnd', 'ex.err.budgetOrder']]);
+    eq('trl' in need.body, false);
+    const bad = listingBody('need', { title: 'a', summary: 'b', budget_max_vnd: '1,5 tỷ' }, {}, false);
+    eq(bad.errors, [['budget_max_vnd', 'ex.err.money']]);
+    eq(listingPatch({ title: 'A', summary: 'S', fields: ['207'], description: null, price_negotiable: false },
+      { kind: 'offer', title: 'A', summary: 'S2', fields: ['207'], description: null, keywords: [], price_negotiable: true }),
+    { summary: 'S2', price_negotiable: true });
+  }],
+  ['exchange: months filled between the first and the last, labels', () => {
+    const z = { offers_published: 0, needs_published: 0, introductions: 0, introductions_accepted: 0, contracts: 0, contract_value_vnd: 0 };
+    const rows: MonthStat[] = [{ ...z, month: '2026-02', contracts: 1 }, { ...z, month: '2025-11', offers_published: 2 }];
+    const f = fillMonths(rows);
+    eq(f.map((m) => m.month), ['2025-11', '2025-12', '2026-01', '2026-02']);
+    eq(f.map((m) => m.offers_published + m.contracts), [2, 0, 0, 1]);
+    eq(fillMonths([]), []);
+    eq(monthLabel('2026-02'), '02/2026');
   }],
 ];
