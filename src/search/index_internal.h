@@ -30,7 +30,6 @@ inline constexpr uint32_t kNoSyllable = 0xFFFFFFFFu;
 
 struct DocRecord {
   std::string id;
-  bool alive = true;
   std::vector<std::string> texts;  // per field, in IndexOptions order (cleared on delete)
   std::vector<std::pair<std::string, std::string>> attributes;
   std::vector<std::pair<std::string, int64_t>> numbers;
@@ -39,6 +38,7 @@ struct DocRecord {
 struct Index::Impl {
   size_t nf = 0;
   std::vector<DocRecord> docs;               // by internal id
+  std::vector<uint8_t> alive;                // by internal id (dense: read for every candidate)
   std::vector<uint32_t> lens;                // docs.size() * nf field lengths in tokens
   std::array<double, kMaxFields> len_sum{};  // over live documents
   size_t live = 0;

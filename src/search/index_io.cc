@@ -1,6 +1,7 @@
 // Save/Load of search::Index; the format is described in index_format.md.
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -89,9 +90,10 @@ Status Index::Save(const std::string& dir) const {
   for (size_t d = 0; d < im.docs.size(); ++d) {
     const DocRecord& r = im.docs[d];
     w.Str(r.id);
-    w.U32(r.alive ? 1 : 0);
+    const bool alive = im.alive[d] != 0;
+    w.U32(alive ? 1 : 0);
     for (size_t f = 0; f < im.nf; ++f) {
-      w.Str(r.alive ? std::string_view(r.texts[f]) : std::string_view());
+      w.Str(alive ? std::string_view(r.texts[f]) : std::string_view());
       w.U32(im.lens[d * im.nf + f]);
     }
     w.U32(static_cast<uint32_t>(r.attributes.size()));
@@ -184,12 +186,13 @@ Result<std::unique_ptr<Index>> Index::Load(const std::string& dir) {
   uint32_t ndocs;
   if (!r.U32(ndocs)) return corrupt("document count");
   im.docs.resize(ndocs);
+  im.alive.resize(ndocs);
   im.lens.resize(static_cast<size_t>(ndocs) * nf);
   for (uint32_t d = 0; d < ndocs; ++d) {
     DocRecord& rec = im.docs[d];
     uint32_t alive, n;
     if (!r.Str(rec.id) || !r.U32(alive)) return corrupt("document");
-    rec.alive = alive != 0;
+    im.alive[d] = alive != 0;
     rec.texts.resize(nf);
     for (uint32_t f = 0; f < nf; ++f) {
       if (!r.Str(rec.texts[f]) || !r.U32(im.lens[d * nf + f])) return corrupt("document text");
@@ -208,7 +211,7 @@ Result<std::unique_ptr<Index>> Index::Load(const std::string& dir) {
       if (!r.Str(k) || !r.I64(v)) return corrupt("numbers");
       rec.numbers.emplace_back(std::move(k), v);
     }
-    if (rec.alive) {
+    if (im.alive[d]) {
       if (!im.id_to_doc.emplace(rec.id, d).second) return corrupt("duplicate live id");
       ++im.live;
       for (uint32_t f = 0; f < nf; ++f) im.len_sum[f] += im.lens[d * nf + f];
@@ -232,6 +235,8 @@ Result<std::unique_ptr<Index>> Index::Load(const std::string& dir) {
   }
   uint32_t nterms;
   if (!r.U32(nterms)) return corrupt("term count");
+  // At least a few bytes per term follow: do not let a corrupt count reserve gigabytes.
+  im.terms.Reserve(std::min<size_t>(nterms, data.size() / 4));
   std::vector<Posting> buf;
   for (uint32_t t = 0; t < nterms; ++t) {
     PostingList& pl = im.lists.emplace_back();
@@ -279,10 +284,9 @@ Result<std::unique_ptr<Index>> Index::Load(const std::string& dir) {
   }
   // Prefix/typo vocabulary and diacritics variants, in term id order (as when building).
   for (uint32_t t = 0; t < nterms; ++t) {
-    const uint32_t ft = im.FoldedTermOf(t);
     const uint64_t key = im.terms.KeyOf(t);
-    if (static_cast<uint32_t>(key) == kNoSyllable &&
-        !im.Unmarked(static_cast<uint32_t>(key >> 32)) && ft == TermTable::kNone) {
+    if (static_cast<uint32_t>(key) != kNoSyllable) continue;  // pairs: nothing derived
+    if (!im.Unmarked(static_cast<uint32_t>(key >> 32)) && im.FoldedTermOf(t) == TermTable::kNone) {
       return corrupt("exact term without folded term");
     }
     im.RegisterTerm(t);

@@ -272,6 +272,50 @@ TEST(IndexPruningTest, MaxScoreEqualsExhaustive) {
   }
 }
 
+// Windowed block-max MaxScore: more documents than one window (4096), skewed term frequencies (so
+// that some windows can be skipped and some clauses become non-essential), deletes and a filter.
+// The pruned top-k must equal the exhaustive one.
+TEST(IndexPruningTest, WindowedMaxScoreEqualsExhaustiveAcrossWindows) {
+  const std::vector<std::string> words = {"công", "nghệ", "sinh", "học",   "thông", "tin", "hòa",
+                                          "bình", "khoa", "phát", "triển", "mới",   "vệ",  "tinh",
+                                          "lúa",  "gạo",  "xuất", "khẩu",  "cà",    "phê"};
+  std::mt19937 rng(7);
+  auto index = std::move(Index::Create({})).value();
+  for (int i = 0; i < 11000; ++i) {
+    std::string body;
+    const int len = 3 + rng() % 30;
+    for (int w = 0; w < len; ++w) {
+      // Zipf-like: low indexes are common, high ones rare (and clustered in a few id ranges).
+      size_t k = rng() % 4 ? rng() % 6 : rng() % words.size();
+      if (k >= 16 && (i / 1000) % 3 != 0) k = rng() % 6;
+      body += words[k] + " ";
+    }
+    ASSERT_TRUE(
+        index->Upsert(Doc("d" + std::to_string(i), "", body, {{"g", std::to_string(i % 4)}})).ok());
+    if (i % 11 == 0) (void)index->Delete("d" + std::to_string(i / 3));
+  }
+  for (const char* text : {"công nghệ", "lúa gạo xuất khẩu", "cà phê sinh học", "ve tinh",
+                           "khoa học công nghệ thông tin phát triển mới", "phê"}) {
+    for (bool filtered : {false, true}) {
+      Query q;
+      q.text = text;
+      q.mode = MatchMode::kAny;
+      q.k = 10;
+      q.suggest = false;
+      if (filtered) q.filters = {{"g", "1"}, {"g", "2"}};
+      auto pruned = index->Search(q);
+      q.facets = {"g"};
+      auto full = index->Search(q);
+      ASSERT_TRUE(pruned.ok() && full.ok());
+      ASSERT_EQ(pruned->hits.size(), full->hits.size()) << text;
+      for (size_t i = 0; i < pruned->hits.size(); ++i) {
+        EXPECT_EQ(pruned->hits[i].id, full->hits[i].id) << text << " rank " << i;
+        EXPECT_NEAR(pruned->hits[i].score, full->hits[i].score, 1e-9);
+      }
+    }
+  }
+}
+
 TEST(IndexPersistenceTest, SaveLoadRoundTripAndCorruption) {
   const std::string dir =
       (std::filesystem::temp_directory_path() / ("stio_index_test_" + std::to_string(getpid())))

@@ -137,59 +137,98 @@ void PostingList::Assign(const uint8_t* bytes, size_t n, std::vector<BlockMeta> 
   }
 }
 
-bool DecodeBlock(const PostingList& list, size_t block, size_t num_fields,
-                 std::vector<Posting>& out) {
+int DecodeBlockInto(const PostingList& list, size_t block, size_t num_fields, uint32_t* docs,
+                    uint16_t* tfs) {
   const size_t nb = list.num_blocks();
+  if (block > nb) return -1;
   const bool tail = block == nb;
   const size_t n = tail ? list.tail_count() : kBlockSize;
+  if (n > kBlockSize) return -1;
   const uint32_t begin = tail ? list.tail_offset() : list.block(block).offset;
   const size_t end_off = tail             ? list.size()
                          : block + 1 < nb ? list.block(block + 1).offset
                                           : list.tail_offset();
-  if (begin > end_off || end_off > list.size()) return false;
-  out.resize(n);
+  if (begin > end_off || end_off > list.size()) return -1;
   const uint8_t* p = list.data() + begin;
   const uint8_t* end = list.data() + end_off;
   uint32_t prev = block == 0 ? 0 : list.block(block - 1).last_doc;
   for (size_t i = 0; i < n; ++i) {
     uint32_t delta;
-    if (!GetVarint(p, end, delta)) return false;
-    if (delta == 0 && (block > 0 || i > 0)) return false;  // documents strictly increase
-    if (prev + delta < prev) return false;                 // overflow
-    out[i].doc = prev + delta;
-    prev = out[i].doc;
+    if (p < end && *p < 0x80) {
+      delta = *p++;
+    } else if (!GetVarint(p, end, delta)) {
+      return -1;
+    }
+    if (delta == 0 && (block > 0 || i > 0)) return -1;  // documents strictly increase
+    if (prev + delta < prev) return -1;                 // overflow
+    prev += delta;
+    docs[i] = prev;
     for (size_t f = 0; f < num_fields; ++f) {
       uint32_t tf;
-      if (!GetVarint(p, end, tf)) return false;
-      out[i].tf[f] = static_cast<uint16_t>(tf);
+      if (p < end && *p < 0x80) {
+        tf = *p++;
+      } else if (!GetVarint(p, end, tf)) {
+        return -1;
+      }
+      tfs[i * num_fields + f] = static_cast<uint16_t>(tf);
     }
   }
-  return p == end;
+  return p == end ? static_cast<int>(n) : -1;
+}
+
+bool DecodeBlock(const PostingList& list, size_t block, size_t num_fields,
+                 std::vector<Posting>& out) {
+  std::array<uint32_t, kBlockSize> docs;
+  std::array<uint16_t, kBlockSize * kMaxFields> tfs;
+  const int n = DecodeBlockInto(list, block, num_fields, docs.data(), tfs.data());
+  if (n < 0) return false;
+  out.resize(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    out[i].doc = docs[i];
+    out[i].tf.fill(0);
+    for (size_t f = 0; f < num_fields; ++f) out[i].tf[f] = tfs[i * num_fields + f];
+  }
+  return true;
 }
 
 Cursor::Cursor(const PostingList* list, size_t num_fields) : list_(list), num_fields_(num_fields) {
-  LoadBlock(0);
+  EnterBlock(0, 0);
 }
 
-void Cursor::LoadBlock(size_t b) {
+void Cursor::EnterBlock(size_t b, uint32_t base) {
+  const size_t nb = list_->num_blocks();
+  if (b > nb) return End();
+  const uint32_t begin = b == nb ? list_->tail_offset() : list_->block(b).offset;
+  const size_t end = b == nb      ? list_->size()
+                     : b + 1 < nb ? list_->block(b + 1).offset
+                                  : list_->tail_offset();
+  // Lists are validated when loaded from disk, so bad offsets would be a bug; end the list rather
+  // than read garbage.
+  if (begin >= end || end > list_->size()) return End();
   block_ = b;
-  i_ = 0;
-  // Lists are validated when loaded from disk, so a decode failure would be a bug; end the list
-  // rather than read garbage.
-  if (b > list_->num_blocks() || !DecodeBlock(*list_, b, num_fields_, buf_) || buf_.empty()) {
-    block_ = list_->num_blocks();
-    buf_.clear();
-    doc_ = kEnd;
-    return;
-  }
-  doc_ = buf_[0].doc;
+  p_ = list_->data() + begin;
+  end_ = list_->data() + end;
+  doc_ = base;
+  Decode();
 }
 
-void Cursor::NextBlock() {
-  if (block_ < list_->num_blocks()) {
-    LoadBlock(block_ + 1);
-  } else {
-    doc_ = kEnd;
+void Cursor::Decode() {
+  uint32_t delta;
+  if (*p_ < 0x80) {
+    delta = *p_++;
+  } else if (!GetVarint(p_, end_, delta)) {
+    return End();
+  }
+  if (doc_ + delta < doc_) return End();
+  doc_ += delta;
+  for (size_t f = 0; f < num_fields_; ++f) {
+    uint32_t tf;
+    if (p_ < end_ && *p_ < 0x80) {
+      tf = *p_++;
+    } else if (!GetVarint(p_, end_, tf)) {
+      return End();
+    }
+    tf_[f] = static_cast<uint16_t>(tf);
   }
 }
 
@@ -198,11 +237,11 @@ void Cursor::NextGeq(uint32_t target) {
   const size_t nb = list_->num_blocks();
   if (block_ < nb && list_->block(block_).last_doc < target) {
     size_t b = block_ + 1;
+    if (shallow_ > b && list_->block(shallow_ - 1).last_doc < target) b = shallow_;
     while (b < nb && list_->block(b).last_doc < target) ++b;
-    LoadBlock(b);
-    if (doc_ == kEnd) return;
+    EnterBlock(b, list_->block(b - 1).last_doc);
   }
-  while (doc_ != kEnd && doc_ < target) Next();
+  while (doc_ < target) Next();
 }
 
 }  // namespace stio::search

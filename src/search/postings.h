@@ -101,36 +101,65 @@ bool GetVarint(const uint8_t*& p, const uint8_t* end, uint32_t& v);
 bool DecodeBlock(const PostingList& list, size_t block, size_t num_fields,
                  std::vector<Posting>& out);
 
-// A forward cursor. doc() == kEnd when exhausted. Safe to move (e.g. in a std::vector).
+// Decodes block `block` (as DecodeBlock) into docs[0..n) and tfs[i * num_fields + f]; returns the
+// number of postings, or -1 if the bytes are corrupt. docs and tfs must hold kBlockSize postings.
+int DecodeBlockInto(const PostingList& list, size_t block, size_t num_fields, uint32_t* docs,
+                    uint16_t* tfs);
+
+// A forward cursor. doc() == kEnd when exhausted. It decodes one posting at a time (no block
+// buffer): a probe that lands in a block decodes only up to its target, and a Cursor is small.
 class Cursor {
  public:
   static constexpr uint32_t kEnd = 0xFFFFFFFFu;
   Cursor(const PostingList* list, size_t num_fields);
   uint32_t doc() const { return doc_; }
-  const Posting& posting() const { return buf_[i_]; }
+  // Term frequencies of the current posting, one per field.
+  const uint16_t* tf() const { return tf_.data(); }
+  Posting posting() const {
+    Posting p;
+    p.doc = doc_;
+    for (size_t f = 0; f < num_fields_; ++f) p.tf[f] = tf_[f];
+    return p;
+  }
   void Next() {
     if (doc_ == kEnd) return;
-    if (++i_ < buf_.size()) {
-      doc_ = buf_[i_].doc;
-    } else {
-      NextBlock();
+    if (p_ == end_) {
+      EnterBlock(block_ + 1, doc_);
+      return;
     }
+    Decode();
   }
   // Moves to the first posting with doc >= target.
   void NextGeq(uint32_t target);
   // The block the cursor is in (num_blocks() for the tail).
   size_t block() const { return block_; }
+  // The block that would hold `target` (num_blocks() for the tail), found from the skip entries
+  // without decoding anything; later NextGeq calls start their skipping there.
+  size_t ShallowAdvance(uint32_t target) {
+    const size_t nb = list_->num_blocks();
+    if (shallow_ < block_) shallow_ = block_;
+    while (shallow_ < nb && list_->block(shallow_).last_doc < target) ++shallow_;
+    return shallow_;
+  }
   const PostingList* list() const { return list_; }
 
  private:
-  void NextBlock();
-  void LoadBlock(size_t b);
+  // Positions the cursor on the first posting of block b (base: the document before it).
+  void EnterBlock(size_t b, uint32_t base);
+  // Decodes the posting at p_ (relative to doc_).
+  void Decode();
+  void End() {
+    doc_ = kEnd;
+    p_ = end_ = nullptr;
+  }
   const PostingList* list_;
   size_t num_fields_;
-  size_t block_ = 0;  // current block; num_blocks() means the tail
-  std::vector<Posting> buf_;
-  size_t i_ = 0;
+  size_t block_ = 0;            // current block; num_blocks() means the tail
+  size_t shallow_ = 0;          // every block before it ends before the last ShallowAdvance target
+  const uint8_t* p_ = nullptr;  // next posting in the current block
+  const uint8_t* end_ = nullptr;  // end of the current block's bytes
   uint32_t doc_ = kEnd;
+  std::array<uint16_t, kMaxFields> tf_{};
 };
 
 // A fixed-size-chunk vector: elements never move once created and growth never copies (lists and

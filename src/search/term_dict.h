@@ -141,6 +141,15 @@ class TermTable {
     return id;
   }
 
+  // Sizes the table for n terms (avoids rehashing while loading).
+  void Reserve(size_t n) {
+    size_t want = slots_.size();
+    while (n * 4 > want * 3) want *= 2;
+    if (want == slots_.size()) return;
+    slots_.assign(want, kNone);
+    for (uint32_t id = 0; id < keys_.size(); ++id) Place(id);
+  }
+
   uint64_t KeyOf(uint32_t id) const { return keys_[id]; }
   size_t size() const { return keys_.size(); }
   size_t MemoryBytes() const { return keys_.MemoryBytes() + slots_.capacity() * sizeof(uint32_t); }
@@ -154,14 +163,14 @@ class TermTable {
     k ^= k >> 33;
     return k;
   }
+  void Place(uint32_t id) {
+    size_t i = Hash(keys_[id]) & (slots_.size() - 1);
+    while (slots_[i] != kNone) i = (i + 1) & (slots_.size() - 1);
+    slots_[i] = id;
+  }
   void Grow() {
-    std::vector<uint32_t> next(slots_.size() * 2, kNone);
-    for (uint32_t id = 0; id < keys_.size(); ++id) {
-      size_t i = Hash(keys_[id]) & (next.size() - 1);
-      while (next[i] != kNone) i = (i + 1) & (next.size() - 1);
-      next[i] = id;
-    }
-    slots_.swap(next);
+    slots_.assign(slots_.size() * 2, kNone);
+    for (uint32_t id = 0; id < keys_.size(); ++id) Place(id);
   }
 
   ChunkedVector<uint64_t> keys_;
