@@ -1199,6 +1199,70 @@ export const tests = [
     },
   },
   {
+    name: 'exchange: a connection goes meeting → NDA → contract (form, value) → closed; declining needs a reason',
+    async run(ctx) {
+      const { page, baseUrl, email, password } = ctx;
+      const fx = await exchangeFixture(ctx);
+      assert(fx.offerId, 'needs the offer of the earlier tests');
+      await signOut(page, baseUrl);
+      await login(page, baseUrl, fx.memberA.email, fx.memberA.password);
+      await open(page, baseUrl, '/exchange/mine?tab=connections&box=received');
+      const card = () => page.locator('.conn-card', { hasText: fx.memberB.email });
+      await card().waitFor();
+      for (const [action, next] of [['meeting', 'meeting'], ['nda', 'nda']]) {
+        await Promise.all([
+          page.waitForResponse((r) => r.url().endsWith(`/${action}`) && r.status() === 200),
+          card().locator(`button[data-action="${action}"]`).click(),
+        ]);
+        await page.locator(`.conn-card[data-status="${next}"]`, { hasText: fx.memberB.email }).waitFor();
+      }
+      await card().locator('button[data-action="contract"]').click();
+      const form = card().locator('form.contract-form');
+      await form.waitFor();
+      await form.locator('input[name="value_vnd"]').fill('1,5 tỷ');
+      await form.locator('button[data-action="contract-confirm"]').click();
+      await page.waitForFunction(() => (document.querySelector('.contract-form [data-error-for="value_vnd"]')?.textContent || '').length > 0);
+      await form.locator('input[name="value_vnd"]').fill('1.500.000.000');
+      const [k] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/contract')),
+        form.locator('button[data-action="contract-confirm"]').click(),
+      ]);
+      assert(k.status() === 200, `contract step: HTTP ${k.status()} ${await k.text()}`);
+      await page.locator('.conn-card[data-status="contract"]', { hasText: fx.memberB.email }).waitFor();
+      await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/close') && r.status() === 200),
+        card().locator('button[data-action="close"]').click(),
+      ]);
+      await page.locator('.conn-card[data-status="closed"]', { hasText: fx.memberB.email }).waitFor();
+      // Staff ask too; the owner declines, and "other" needs a note.
+      await signOut(page, baseUrl);
+      await login(page, baseUrl, email, password);
+      const r = await apiCall(page, 'POST', `/exchange/listings/${fx.offerId}/introductions`, { message: 'Sở KH&CN đề nghị kết nối' });
+      assert(r.status === 201, `staff introduction: ${r.status} ${JSON.stringify(r.body)}`);
+      await signOut(page, baseUrl);
+      await login(page, baseUrl, fx.memberA.email, fx.memberA.password);
+      await open(page, baseUrl, '/exchange/mine?tab=connections&box=received&status=requested');
+      const req = page.locator(`.conn-card[data-connection="${r.body.id}"]`);
+      await req.waitFor();
+      await req.locator('button[data-action="decline"]').click();
+      const df = req.locator('form.decline-form');
+      await df.locator('select[name="reason"]').selectOption('other');
+      await df.locator('button[data-action="decline-confirm"]').click();
+      await page.waitForFunction(() => (document.querySelector('.decline-form [data-error-for="note"]')?.textContent || '').length > 0);
+      await df.locator('textarea[name="note"]').fill('Đã chuyển giao độc quyền cho đơn vị khác');
+      await Promise.all([
+        page.waitForResponse((x) => x.url().endsWith(`/connections/${r.body.id}/decline`) && x.status() === 200),
+        df.locator('button[data-action="decline-confirm"]').click(),
+      ]);
+      await open(page, baseUrl, '/exchange/mine?tab=connections&box=received&status=declined');
+      const d = page.locator(`.conn-card[data-connection="${r.body.id}"] .decline-info`);
+      await d.waitFor();
+      assert((await d.textContent()).includes('Lý do khác') && (await d.textContent()).includes('độc quyền'), `decline shown: ${await d.textContent()}`);
+      await signOut(page, baseUrl);
+      await login(page, baseUrl, email, password);
+    },
+  },
+  {
     name: 'exchange statistics: SVG bar charts by month, bars by field, province map; header fits with the bell',
     async run({ page, baseUrl }) {
       await open(page, baseUrl, '/exchange/stats');
@@ -1207,6 +1271,8 @@ export const tests = [
       await waitCount(page, '#stats-field .hbar-row', 1);
       const offers = Number((await text(page, '.ex-stats [data-stat="offers_published"] .stat-value')).replace(/\D/g, ''));
       assert(offers >= 1, `offers published: ${offers}`);
+      const contracts = Number((await text(page, '.ex-stats [data-stat="contracts"] .stat-value')).replace(/\D/g, ''));
+      assert(contracts >= 1, `contracts: ${contracts}`);
       assert(await page.locator('#bell').count() === 1, 'the bell is in the header');
       for (const width of [1181, 1280, 1366]) {
         await page.setViewportSize({ width, height: 900 });
