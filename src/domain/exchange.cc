@@ -786,6 +786,29 @@ Result<Json> ExpireListings(storage::Transaction& tx, const Clock& clock) {
   return Json{{"expired", overdue.size()}, {"reminded", soon.size()}};
 }
 
+Result<std::map<int64_t, Json>> PublishedListings(storage::Transaction& tx, const Clock& clock,
+                                                  const std::vector<int64_t>& ids) {
+  std::map<int64_t, Json> out;
+  const std::string today = Today(clock);
+  for (size_t start = 0; start < ids.size(); start += 200) {
+    const size_t n = std::min<size_t>(200, ids.size() - start);
+    std::string marks;
+    std::vector<Value> args = {today};
+    for (size_t i = 0; i < n; ++i) {
+      marks += i ? ", ?" : "?";
+      args.push_back(ids[start + i]);
+    }
+    STIO_ASSIGN_OR_RETURN(
+        auto rows, tx.Query("SELECT l.*, o.name AS organization_name FROM exchange_listings l JOIN "
+                            "organizations o ON o.id = l.organization_id WHERE l.deleted_at IS "
+                            "NULL AND l.status = 'published' AND l.expires_at >= ? AND l.id IN (" +
+                                marks + ")",
+                            args));
+    for (const auto& r : rows) out[r.Int("id")] = ListingJson(r, today, false);
+  }
+  return out;
+}
+
 // --- Attachments
 
 std::string SniffMediaType(std::string_view b) {

@@ -28,8 +28,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "domain/common.h"
@@ -160,6 +162,11 @@ struct ExchangeStatsQuery {
 };
 Result<Json> ExchangeStats(storage::Transaction& tx, const Clock& clock,
                            const ExchangeStatsQuery& q);
+
+// The published, current listings among `ids` as the public sees them (no contact details, no
+// attachments), in one query: for the matcher.
+Result<std::map<int64_t, Json>> PublishedListings(storage::Transaction& tx, const Clock& clock,
+                                                  const std::vector<int64_t>& ids);
 
 // The listing as the search index sees it (published and current only; nullopt otherwise), for
 // registry_search.cc.

@@ -294,12 +294,19 @@ Result<Json> MatchListing(storage::Transaction& tx, RegistrySearch& search, cons
   double top = 0;
   for (const auto& h : r.hits) top = std::max(top, h.score);
 
+  std::vector<int64_t> ids;
+  for (const auto& h : r.hits) {
+    if (auto cid = ParseInt(h.id.substr(h.id.find(':') + 1)); cid && *cid != id)
+      ids.push_back(*cid);
+  }
+  STIO_ASSIGN_OR_RETURN(auto listings, PublishedListings(tx, clock, ids));
   std::vector<Candidate> cands;
   for (const auto& h : r.hits) {
     auto cid = ParseInt(h.id.substr(h.id.find(':') + 1));
     if (!cid || *cid == id) continue;
-    Result<Json> l = GetListing(tx, actor, clock, *cid);
-    if (!l.ok() || (*l)["status"] != "published") continue;
+    auto found = listings.find(*cid);
+    if (found == listings.end()) continue;
+    const Json* l = &found->second;
     if ((*l)["organization_id"] == self["organization_id"]) continue;
     Candidate c;
     c.id = *cid;
