@@ -118,6 +118,8 @@ Json ListingJson(const storage::Row& r, const std::string& today, bool contacts)
   j["status"] = EffectiveStatus(r, today);
   if (!contacts) {
     for (auto c : kContactColumns) j.erase(std::string(c));
+    // Who wrote and who reviewed it, and the review's words, are internal too.
+    for (const char* c : {"created_by", "reviewed_by", "review_note", "source"}) j.erase(c);
     j["contacts_hidden"] = true;
   }
   if (j["kind"] == "offer") {
@@ -446,7 +448,7 @@ Status NotifyMatches(storage::Transaction& tx, const Actor& actor, const Clock& 
                     "Tin \"" + r.Text("title") + "\" đã đăng; có " + std::to_string(items.size()) +
                         " " + (offer ? "nhu cầu" : "công nghệ") + " phù hợp / Published with " +
                         std::to_string(items.size()) + " matches",
-                    "/exchange/" + std::to_string(r.Int("id")) + "/matches"));
+                    "#/exchange/" + std::to_string(r.Int("id"))));
   }
   (void)notified;
   return Status::Ok();
@@ -763,7 +765,7 @@ Result<Json> ExpireListings(storage::Transaction& tx, const Clock& clock) {
     STIO_RETURN_IF_ERROR(
         NotifyOwner(tx, clock, r, "exchange.expired",
                     "Tin \"" + r.Text("title") + "\" đã hết hạn / Your listing expired",
-                    "Gia hạn để tin tiếp tục hiển thị / Renew it to show it again: /exchange/" +
+                    "Gia hạn để tin tiếp tục hiển thị / Renew it to show it again: #/exchange/" +
                         std::to_string(r.Int("id"))));
   }
   // Reminders 14 days ahead, once per listing and expiry date.
@@ -780,7 +782,7 @@ Result<Json> ExpireListings(storage::Transaction& tx, const Clock& clock) {
     STIO_RETURN_IF_ERROR(
         NotifyOwner(tx, clock, r, "exchange.expiring",
                     "Tin \"" + r.Text("title") + "\" sắp hết hạn / Your listing expires soon",
-                    "Hết hạn ngày / Expires on " + r.Text("expires_at") + ": /exchange/" +
+                    "Hết hạn ngày / Expires on " + r.Text("expires_at") + ": #/exchange/" +
                         std::to_string(r.Int("id"))));
   }
   return Json{{"expired", overdue.size()}, {"reminded", soon.size()}};

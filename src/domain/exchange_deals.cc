@@ -422,6 +422,16 @@ Result<Json> ConnectionAction(storage::Transaction& tx, const Actor& actor, cons
       } else if (body.is_object() && body.contains("contract") && body["contract"].is_object()) {
         Json k = body["contract"];
         k["connection_id"] = id;
+        // The parties default to the connection's: for an offer its owner transfers to the
+        // requester; for a need the requester transfers to its owner.
+        const bool offer = c.Text("listing_kind") == "offer";
+        const std::optional<int64_t> owner = c.Int("owner_organization_id");
+        const std::optional<int64_t> requester = c.OptInt("requester_organization_id");
+        auto fill = [&](const char* id_key, const char* name_key, std::optional<int64_t> org) {
+          if (!k.contains(id_key) && !k.contains(name_key) && org) k[id_key] = *org;
+        };
+        fill("transferor_organization_id", "transferor_name", offer ? owner : requester);
+        fill("transferee_organization_id", "transferee_name", offer ? requester : owner);
         STIO_ASSIGN_OR_RETURN(Json created, CreateContract(tx, actor, clock, k));
         contract_id = created["id"].get<int64_t>();
       } else {
@@ -447,8 +457,8 @@ Result<Json> ConnectionAction(storage::Transaction& tx, const Actor& actor, cons
       "Kết nối \"" + c.Text("listing_title") + "\": " + next + " / Connection " + next;
   std::string note =
       next == "declined" ? after.Text("decline_reason") + ". " + after.Text("decline_note") : "";
-  STIO_RETURN_IF_ERROR(NotifyParty(tx, clock, after, to_owner, "exchange.connection_" + next, title,
-                                   note + "/exchange/connections/" + std::to_string(id)));
+  STIO_RETURN_IF_ERROR(
+      NotifyParty(tx, clock, after, to_owner, "exchange.connection_" + next, title, note));
   return ConnectionJson(actor, after);
 }
 
@@ -819,7 +829,7 @@ Result<Json> CreateTaskProposal(storage::Transaction& tx, const Actor& actor, co
       {"thoi_han", need.value("deadline", Json())},
       {"don_vi_de_xuat", need["organization_name"]},
       {"dia_chi_ung_dung", need.value("province_code", Json())},
-      {"nguon", {{"listing_id", need_id}, {"url", "/exchange/" + std::to_string(need_id)}}},
+      {"nguon", {{"listing_id", need_id}, {"url", "#/exchange/" + std::to_string(need_id)}}},
       {"ghi_chu",
        "Đề xuất đặt hàng lập từ nhu cầu công nghệ chưa được đáp ứng trên sàn; cần Hội đồng tư "
        "vấn xác định nhiệm vụ. / Draft order proposal made from an unmet technology need; to be "

@@ -214,6 +214,14 @@ const std::set<std::string>& RegistryKinds() {
   return kinds;
 }
 
+const std::set<std::string>& IpKinds() {
+  static const std::set<std::string> kinds = {
+      "patent",          "utility_solution",   "industrial_design",       "trademark",
+      "collective_mark", "certification_mark", "geographical_indication", "plant_variety",
+      "layout_design"};
+  return kinds;
+}
+
 Status CheckDerivedFrom(const std::optional<std::string>& d) {
   if (!d) return Status::Ok();
   if (*d == "registry:st_enterprises_active" || *d == "registry:organizations" ||
@@ -224,10 +232,17 @@ Status CheckDerivedFrom(const std::optional<std::string>& d) {
   if (d->rfind(prefix, 0) == 0 && RegistryKinds().count(d->substr(prefix.size()))) {
     return Status::Ok();
   }
+  for (const std::string ip : {"registry:ip_applications", "registry:ip_grants"}) {
+    if (*d == ip) return Status::Ok();
+    if (d->rfind(ip + ":", 0) == 0 && IpKinds().count(d->substr(ip.size() + 1))) {
+      return Status::Ok();
+    }
+  }
   return Status::InvalidArgument(
       "derived_from must be registry:st_enterprises_active, registry:organizations, "
-      "registry:organizations:<kind>, registry:transfer_contracts or "
-      "registry:transfer_contracts_value",
+      "registry:organizations:<kind>, registry:transfer_contracts, "
+      "registry:transfer_contracts_value, registry:ip_applications[:<kind>] or "
+      "registry:ip_grants[:<kind>]",
       "derived_from");
 }
 
@@ -979,7 +994,7 @@ struct Figure {
   std::optional<double> value;
   std::string reason;  // why there is no value
   std::vector<int64_t> value_ids;
-  std::set<int64_t> organizations, certificates, contracts;
+  std::set<int64_t> organizations, certificates, contracts, ip_assets;
   int parts = 1;
   int parts_with_data = 0;
   bool provisional = false;
@@ -991,6 +1006,7 @@ void Absorb(Figure& into, const Figure& f) {
   into.organizations.insert(f.organizations.begin(), f.organizations.end());
   into.certificates.insert(f.certificates.begin(), f.certificates.end());
   into.contracts.insert(f.contracts.begin(), f.contracts.end());
+  into.ip_assets.insert(f.ip_assets.begin(), f.ip_assets.end());
   into.provisional = into.provisional || f.provisional;
   into.newest = std::max(into.newest, f.newest);
 }
@@ -1274,6 +1290,7 @@ class Engine {
     }
     const std::string end = p.EndDate();
     if (el.derived_from.rfind("registry:transfer_contracts", 0) == 0) return Contracts(el, u, p);
+    if (el.derived_from.rfind("registry:ip_", 0) == 0) return IpFlow(el, u, p);
     std::string where = " WHERE o.deleted_at IS NULL";
     std::vector<Value> args;
     if (u.level == "province") {
@@ -1374,6 +1391,48 @@ class Engine {
     f.value = el.derived_from == "registry:transfer_contracts_value"
                   ? value
                   : static_cast<double>(rows.size());
+    return f;
+  }
+
+  // IP applications filed (by filing date) or rights granted (by grant date) in the period, of one
+  // kind or all, counted where the asset is placed (its province). A unit with no asset ever
+  // recorded has no data rather than zero.
+  Result<Figure> IpFlow(const ElementDef& el, const UnitRef& u, const Period& p) {
+    Figure f;
+    const bool grants = el.derived_from.rfind("registry:ip_grants", 0) == 0;
+    const std::string base = grants ? "registry:ip_grants" : "registry:ip_applications";
+    std::string where = " WHERE a.deleted_at IS NULL";
+    std::vector<Value> args;
+    if (u.level == "province") {
+      where += " AND a.province_code = ?";
+      args.push_back(u.code);
+    } else if (u.level == "commune") {
+      f.reason = "IP assets are placed per province";
+      return f;
+    }
+    if (el.derived_from.size() > base.size()) {
+      where += " AND a.kind = ?";
+      args.push_back(el.derived_from.substr(base.size() + 1));
+    }
+    STIO_ASSIGN_OR_RETURN(storage::Row known,
+                          tx_.QueryOne("SELECT COUNT(*) AS n FROM ip_assets a" + where, args));
+    if (known.Int("n") == 0) {
+      f.reason = "no IP asset of this kind is recorded for " + u.code;
+      return f;
+    }
+    f.parts_with_data = 1;
+    const std::string date = grants ? "a.grant_date" : "a.filing_date";
+    args.push_back(p.StartDate());
+    args.push_back(p.EndDate());
+    STIO_ASSIGN_OR_RETURN(
+        auto rows, tx_.Query("SELECT a.id, a.updated_at FROM ip_assets a" + where + " AND " + date +
+                                 " >= ? AND " + date + " <= ?",
+                             args));
+    for (const auto& r : rows) {
+      f.ip_assets.insert(r.Int("id"));
+      f.newest = std::max(f.newest, r.Text("updated_at"));
+    }
+    f.value = static_cast<double>(rows.size());
     return f;
   }
 
@@ -1519,7 +1578,8 @@ Result<Json> IndicatorLineage(storage::Transaction& tx, const std::string& code,
         {"organizations",
          Json(std::vector<int64_t>(f.organizations.begin(), f.organizations.end()))},
         {"certificates", Json(std::vector<int64_t>(f.certificates.begin(), f.certificates.end()))},
-        {"contracts", Json(std::vector<int64_t>(f.contracts.begin(), f.contracts.end()))}};
+        {"contracts", Json(std::vector<int64_t>(f.contracts.begin(), f.contracts.end()))},
+        {"ip_assets", Json(std::vector<int64_t>(f.ip_assets.begin(), f.ip_assets.end()))}};
     if (!f.value) e["reason"] = f.reason;
     elements.push_back(std::move(e));
   }

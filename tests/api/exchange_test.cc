@@ -104,6 +104,9 @@ TEST_F(ExchangeTest, LifecycleWithReviewAndVisibility) {
   EXPECT_FALSE(pub.contains("contact_email"));
   EXPECT_FALSE(pub.contains("contact_phone"));
   EXPECT_EQ(pub["contacts_hidden"], true);
+  for (const char* internal : {"created_by", "reviewed_by", "review_note"}) {
+    EXPECT_FALSE(pub.contains(internal)) << internal;  // regression: e-mails were public
+  }
   json list = Body(Call(Who::kPublic, "GET", "/api/v1/exchange/listings?kind=offer&field=4"));
   ASSERT_EQ(list["total"], 1);
   EXPECT_FALSE(list["items"][0].contains("contact_email"));
@@ -220,8 +223,7 @@ TEST_F(ExchangeTest, IntroductionsRevealContactsOnlyAfterAcceptance) {
   EXPECT_TRUE(IsProblem(Call(Who::kMemberOwn, "POST", cp + "/contract", "{}"), 400, "contract"));
   json k = Post(Who::kMemberOwn, cp + "/contract",
                 {{"contract",
-                  {{"transferor_organization_id", seed().org_a},
-                   {"transferee_organization_id", seed().org_b},
+                  {// The parties come from the connection (regression: they had to be given).
                    {"object", "Dây chuyền sấy bơm nhiệt 2 tấn/ngày"},
                    {"form", "equipment"},
                    {"rights", "use"},
@@ -230,6 +232,11 @@ TEST_F(ExchangeTest, IntroductionsRevealContactsOnlyAfterAcceptance) {
                 200);
   EXPECT_EQ(k["status"], "contract");
   ASSERT_TRUE(k["contract_id"].is_number_integer()) << k;
+  json kc =
+      Body(Call(Who::kMemberOther, "GET",
+                "/api/v1/exchange/contracts/" + std::to_string(k["contract_id"].get<int64_t>())));
+  EXPECT_EQ(kc["transferor_organization_id"], seed().org_a);
+  EXPECT_EQ(kc["transferee_organization_id"], seed().org_b);
   json g = Body(Call(Who::kMemberOther, "GET", cp));
   EXPECT_GE(g["history"].size(), 5u);
   json stats = Body(Call(Who::kPublic, "GET", "/api/v1/exchange/stats"));

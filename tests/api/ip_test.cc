@@ -294,5 +294,26 @@ TEST_F(IpTest, RulesAreReadableWithTheirSources) {
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM ip_rules"), 10);
 }
 
+// The IP registry feeds the province's indicators: applications by filing year, with lineage.
+TEST_F(IpTest, ApplicationsFeedIndicators) {
+  json a =
+      Post(Who::kMemberOwn, "/api/v1/ip/assets", Patent("1-2024-00777", seed().org_a, true), 201);
+  Post(Who::kStaff, "/api/v1/indicators",
+       {{"code", "PAT_APPS"}, {"name_vi", "Đơn sáng chế"}, {"numerator", "IP_PATENT_APPS"}}, 201);
+  json s = Body(
+      Call(Who::kPublic, "GET", "/api/v1/indicators/PAT_APPS/series?unit=01&from=2023&to=2024"));
+  ASSERT_EQ(s["points"].size(), 2u) << s;
+  EXPECT_EQ(s["points"][0]["value"], 0.0);
+  EXPECT_EQ(s["points"][1]["value"], 1.0);
+  json lin =
+      Body(Call(Who::kPublic, "GET", "/api/v1/indicators/PAT_APPS/lineage?unit=01&period=2024"));
+  EXPECT_EQ(lin["elements"][0]["ip_assets"], json::array({a["id"]}));
+  // A province without any asset has no figure (not zero).
+  json none = Body(
+      Call(Who::kPublic, "GET", "/api/v1/indicators/PAT_APPS/series?unit=38&from=2024&to=2024"));
+  ASSERT_EQ(none["points"].size(), 1u) << none;
+  EXPECT_TRUE(none["points"][0]["value"].is_null()) << none;
+}
+
 }  // namespace
 }  // namespace stio::apitest
