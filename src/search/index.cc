@@ -322,7 +322,29 @@ Status Index::Upsert(const Document& doc) {
   im.id_to_doc[doc.id] = d;
   const std::array<float, kMaxFields> avg = im.Averages();
   std::vector<Posting> sealed;
-  for (const DocTerms::Entry& e : dt.entries) {
+  // The term table and the lists are far larger than the caches: look the terms up as a pipeline
+  // with prefetches (slot, then key and list), so the misses overlap instead of queueing.
+  // Stages, kAhead terms apart: slot; key and list; the list's last bytes; the append itself.
+  constexpr size_t kAhead = 8;
+  const size_t nterms = dt.entries.size();
+  thread_local std::vector<uint32_t> guess;
+  guess.assign(nterms, TermTable::kNone);
+  for (size_t i = 0; i < nterms + 3 * kAhead; ++i) {
+    if (i < nterms) im.terms.PrefetchSlot(dt.entries[i].key);
+    if (i >= kAhead && i - kAhead < nterms) {
+      const size_t j = i - kAhead;
+      const uint32_t g = im.terms.PrefetchKey(dt.entries[j].key);
+      if (g < im.lists.size()) {
+        guess[j] = g;
+        __builtin_prefetch(&im.lists[g]);
+      }
+    }
+    if (i >= 2 * kAhead && i - 2 * kAhead < nterms && guess[i - 2 * kAhead] != TermTable::kNone) {
+      const PostingList& gl = im.lists[guess[i - 2 * kAhead]];
+      __builtin_prefetch(gl.data() + gl.size());
+    }
+    if (i < 3 * kAhead) continue;
+    const DocTerms::Entry& e = dt.entries[i - 3 * kAhead];
     const uint32_t tid =
         im.AddTerm(static_cast<uint32_t>(e.key >> 32), static_cast<uint32_t>(e.key));
     PostingList& pl = im.lists[tid];

@@ -101,7 +101,8 @@ bool PostingList::Append(const Posting& p, size_t num_fields) {
   for (size_t f = 0; f < num_fields; ++f) e = EncodeVarint(e, p.tf[f]);
   const auto n = static_cast<size_t>(e - buf);
   Reserve(size_ + n);
-  std::memcpy((cap_ == 0 ? u_.small : u_.big.ptr) + size_, buf, n);
+  uint8_t* dst = (cap_ == 0 ? u_.small : u_.big.ptr) + size_;
+  for (size_t i = 0; i < n; ++i) dst[i] = buf[i];  // a few bytes: no memcpy call
   size_ += static_cast<uint32_t>(n);
   last_doc = p.doc;
   ++count;

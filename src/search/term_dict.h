@@ -141,6 +141,17 @@ class TermTable {
     return id;
   }
 
+  // Prefetching for batches of lookups (one document's terms): stage 1 fetches the slot of `key`;
+  // stage 2, some lookups later, the key (and returns the id) the slot points at, if any.
+  void PrefetchSlot(uint64_t key) const {
+    __builtin_prefetch(&slots_[Hash(key) & (slots_.size() - 1)]);
+  }
+  uint32_t PrefetchKey(uint64_t key) const {
+    const uint32_t id = slots_[Hash(key) & (slots_.size() - 1)];
+    if (id != kNone) __builtin_prefetch(&keys_[id]);
+    return id;
+  }
+
   // Sizes the table for n terms (avoids rehashing while loading).
   void Reserve(size_t n) {
     size_t want = slots_.size();
