@@ -17,24 +17,49 @@ namespace {
 constexpr char kMagic[8] = {'S', 'T', 'I', 'O', 'S', 'R', 'C', 'H'};
 constexpr uint32_t kVersion = 2;
 
+// Streams to the file through a 1 MiB buffer, keeping the crc32 of everything written, so Save
+// never holds a second copy of the index in memory.
 class Writer {
  public:
+  explicit Writer(std::ofstream& out) : out_(out) { buf_.reserve(kFlushBytes + 64); }
   void U32(uint32_t v) {
-    std::vector<uint8_t> b;
-    PutVarint(b, v);
-    out_.append(reinterpret_cast<const char*>(b.data()), b.size());
+    uint8_t b[5];
+    size_t n = 0;
+    while (v >= 0x80) {
+      b[n++] = static_cast<uint8_t>(v | 0x80);
+      v >>= 7;
+    }
+    b[n++] = static_cast<uint8_t>(v);
+    Raw(b, n);
   }
-  void Raw(const void* p, size_t n) { out_.append(static_cast<const char*>(p), n); }
+  void Raw(const void* p, size_t n) {
+    buf_.append(static_cast<const char*>(p), n);
+    if (buf_.size() >= kFlushBytes) Flush();
+  }
   void F32(float f) { Raw(&f, 4); }
   void I64(int64_t v) { Raw(&v, 8); }
   void Str(std::string_view s) {
     U32(static_cast<uint32_t>(s.size()));
-    out_.append(s);
+    Raw(s.data(), s.size());
   }
-  std::string& out() { return out_; }
+  // Writes the crc32 of everything before it; returns false if any write failed.
+  bool Finish() {
+    Flush();
+    const uint32_t crc = static_cast<uint32_t>(crc_);
+    out_.write(reinterpret_cast<const char*>(&crc), 4);
+    return static_cast<bool>(out_.flush());
+  }
 
  private:
-  std::string out_;
+  static constexpr size_t kFlushBytes = 1 << 20;
+  void Flush() {
+    crc_ = crc32(crc_, reinterpret_cast<const Bytef*>(buf_.data()), static_cast<uInt>(buf_.size()));
+    out_.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+    buf_.clear();
+  }
+  std::ofstream& out_;
+  std::string buf_;
+  uLong crc_ = crc32(0, nullptr, 0);
 };
 
 class Reader {
@@ -73,9 +98,16 @@ class Reader {
 }  // namespace
 
 Status Index::Save(const std::string& dir) const {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::Internal("cannot create " + dir + ": " + ec.message());
+  const std::string tmp = dir + "/index.stio.tmp";
+  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+  if (!out) return Status::Internal("cannot write " + tmp);
+  // Readers go on while the file is written; writers wait (the index is streamed from memory).
   std::shared_lock lock(mu_);
   const Impl& im = *impl_;
-  Writer w;
+  Writer w(out);
   w.Raw(kMagic, 8);
   w.U32(kVersion);
   w.F32(options_.k1);
@@ -127,20 +159,10 @@ Status Index::Save(const std::string& dir) const {
     w.U32(static_cast<uint32_t>(pl.size()));
     w.Raw(pl.data(), pl.size());
   }
-  const uint32_t crc = static_cast<uint32_t>(
-      crc32(0, reinterpret_cast<const Bytef*>(w.out().data()), static_cast<uInt>(w.out().size())));
-  w.Raw(&crc, 4);
+  const bool written = w.Finish();
   lock.unlock();
-
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::Internal("cannot create " + dir + ": " + ec.message());
-  const std::string tmp = dir + "/index.stio.tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(w.out().data(), static_cast<std::streamsize>(w.out().size()));
-    if (!out.flush()) return Status::Internal("cannot write " + tmp);
-  }
+  out.close();
+  if (!written || !out) return Status::Internal("cannot write " + tmp);
   std::filesystem::rename(tmp, dir + "/index.stio", ec);
   if (ec) return Status::Internal("cannot rename " + tmp + ": " + ec.message());
   return Status::Ok();
