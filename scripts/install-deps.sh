@@ -9,6 +9,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 apt_packages=(
   g++ cmake ninja-build make pkg-config git ca-certificates curl python3
   libboost1.74-dev libsqlite3-dev sqlite3 nlohmann-json3-dev libargon2-dev libssl-dev zlib1g-dev
+  libxlsxwriter-dev unzip
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   clang libclang-rt-14-dev
   libxapian-dev
