@@ -15,7 +15,7 @@ namespace stio::search {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'T', 'I', 'O', 'S', 'R', 'C', 'H'};
-constexpr uint32_t kVersion = 2;
+constexpr uint32_t kVersion = 3;
 
 // Streams to the file through a 1 MiB buffer, keeping the crc32 of everything written, so Save
 // never holds a second copy of the index in memory.

@@ -372,9 +372,9 @@ TEST(IndexPersistenceTest, SaveLoadRoundTripAndCorruption) {
 }
 
 // Format 2 stores syllables and terms as ids; everything derived from the term names (prefix
-// completion, typo candidates, diacritics variants, explanations) must survive Save/Load, and a
-// version-1 file must be refused cleanly.
-TEST(IndexPersistenceTest, DerivedVocabularySurvivesLoadAndVersion1IsRefused) {
+// completion, typo candidates, diacritics variants, explanations) must survive Save/Load, and files
+// of earlier versions must be refused cleanly.
+TEST(IndexPersistenceTest, DerivedVocabularySurvivesLoadAndOldVersionsAreRefused) {
   const std::string dir =
       (std::filesystem::temp_directory_path() / ("stio_index_v2_" + std::to_string(getpid())))
           .string();
@@ -406,16 +406,18 @@ TEST(IndexPersistenceTest, DerivedVocabularySurvivesLoadAndVersion1IsRefused) {
   Query q;
   q.text = "cong nghe sinh hoc";
   EXPECT_EQ((*loaded)->Search(q)->suggestion, "công nghệ sinh học");
-  // A well-formed version-1 header (valid checksum) is refused, not misread.
-  std::string v1 = std::string("STIOSRCH") + '\x01';
-  const auto crc = static_cast<uint32_t>(
-      crc32(0, reinterpret_cast<const Bytef*>(v1.data()), static_cast<uInt>(v1.size())));
-  v1.append(reinterpret_cast<const char*>(&crc), 4);
-  std::ofstream(dir + "/index.stio", std::ios::binary | std::ios::trunc) << v1;
-  auto old = Index::Load(dir);
-  ASSERT_FALSE(old.ok());
-  EXPECT_EQ(old.status().code(), StatusCode::kDataLoss);
-  EXPECT_NE(old.status().message().find("unsupported version"), std::string::npos);
+  // Well-formed headers of earlier versions (valid checksum) are refused, not misread.
+  for (char version : {'\x01', '\x02'}) {
+    std::string v = std::string("STIOSRCH") + version;
+    const auto crc = static_cast<uint32_t>(
+        crc32(0, reinterpret_cast<const Bytef*>(v.data()), static_cast<uInt>(v.size())));
+    v.append(reinterpret_cast<const char*>(&crc), 4);
+    std::ofstream(dir + "/index.stio", std::ios::binary | std::ios::trunc) << v;
+    auto old = Index::Load(dir);
+    ASSERT_FALSE(old.ok());
+    EXPECT_EQ(old.status().code(), StatusCode::kDataLoss);
+    EXPECT_NE(old.status().message().find("unsupported version"), std::string::npos);
+  }
   std::filesystem::remove_all(dir);
 }
 

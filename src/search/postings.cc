@@ -84,6 +84,33 @@ PostingList::Ext& PostingList::ext() {
 
 namespace {
 
+// The frequencies of one posting (see postings.h); false if corrupt.
+inline bool DecodeTfs(const uint8_t*& p, const uint8_t* end, size_t num_fields, uint16_t* tf) {
+  uint32_t code;
+  if (p < end && *p < 0x80) {
+    code = *p++;
+  } else if (!GetVarint(p, end, code)) {
+    return false;
+  }
+  for (size_t f = 0; f < num_fields; ++f) tf[f] = 0;
+  if (!(code & 1)) {
+    const uint32_t v = code >> 1;
+    const uint32_t t = v / static_cast<uint32_t>(num_fields) + 1;
+    if (t > 0xFFFF) return false;
+    tf[v % num_fields] = static_cast<uint16_t>(t);
+    return true;
+  }
+  const uint32_t mask = code >> 1;
+  if (mask >> num_fields) return false;
+  for (size_t f = 0; f < num_fields; ++f) {
+    if (!(mask >> f & 1)) continue;
+    uint32_t t;
+    if (!GetVarint(p, end, t) || t > 0xFFFF) return false;
+    tf[f] = static_cast<uint16_t>(t);
+  }
+  return true;
+}
+
 uint8_t* EncodeVarint(uint8_t* p, uint32_t v) {
   while (v >= 0x80) {
     *p++ = static_cast<uint8_t>(v | 0x80);
@@ -96,9 +123,23 @@ uint8_t* EncodeVarint(uint8_t* p, uint32_t v) {
 }  // namespace
 
 bool PostingList::Append(const Posting& p, size_t num_fields) {
-  uint8_t buf[5 * (kMaxFields + 1)];
+  uint8_t buf[5 * (kMaxFields + 2)];
   uint8_t* e = EncodeVarint(buf, count == 0 ? p.doc : p.doc - last_doc);
-  for (size_t f = 0; f < num_fields; ++f) e = EncodeVarint(e, p.tf[f]);
+  // Frequencies: one code; a single field f with frequency t (the usual case) is all in it.
+  uint32_t mask = 0, single = 0;
+  for (size_t f = 0; f < num_fields; ++f) {
+    if (p.tf[f] == 0) continue;
+    mask |= 1u << f;
+    single = static_cast<uint32_t>((p.tf[f] - 1) * num_fields + f);
+  }
+  if (mask != 0 && (mask & (mask - 1)) == 0) {
+    e = EncodeVarint(e, single << 1);
+  } else {
+    e = EncodeVarint(e, mask << 1 | 1);
+    for (size_t f = 0; f < num_fields; ++f) {
+      if (mask >> f & 1) e = EncodeVarint(e, p.tf[f]);
+    }
+  }
   const auto n = static_cast<size_t>(e - buf);
   Reserve(size_ + n);
   uint8_t* dst = (cap_ == 0 ? u_.small : u_.big.ptr) + size_;
@@ -164,15 +205,7 @@ int DecodeBlockInto(const PostingList& list, size_t block, size_t num_fields, ui
     if (prev + delta < prev) return -1;                 // overflow
     prev += delta;
     docs[i] = prev;
-    for (size_t f = 0; f < num_fields; ++f) {
-      uint32_t tf;
-      if (p < end && *p < 0x80) {
-        tf = *p++;
-      } else if (!GetVarint(p, end, tf)) {
-        return -1;
-      }
-      tfs[i * num_fields + f] = static_cast<uint16_t>(tf);
-    }
+    if (!DecodeTfs(p, end, num_fields, tfs + i * num_fields)) return -1;
   }
   return p == end ? static_cast<int>(n) : -1;
 }
@@ -222,15 +255,7 @@ void Cursor::Decode() {
   }
   if (doc_ + delta < doc_) return End();
   doc_ += delta;
-  for (size_t f = 0; f < num_fields_; ++f) {
-    uint32_t tf;
-    if (p_ < end_ && *p_ < 0x80) {
-      tf = *p_++;
-    } else if (!GetVarint(p_, end_, tf)) {
-      return End();
-    }
-    tf_[f] = static_cast<uint16_t>(tf);
-  }
+  if (!DecodeTfs(p_, end_, num_fields_, tf_.data())) return End();
 }
 
 void Cursor::NextGeq(uint32_t target) {

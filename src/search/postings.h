@@ -1,10 +1,12 @@
 // Compressed posting lists with per-field term frequencies, and cursors over them.
 //
 // A list is one byte stream of postings in increasing document order: for each posting a varint
-// document delta and one varint frequency per field. Every kBlockSize postings form a block with a
-// skip entry (BlockMeta: last document, byte offset, score upper bound); the postings after the
-// last full block are the "tail", which absorbs appends (documents always get increasing internal
-// ids, so an add only ever appends).
+// document delta and a varint frequency code: (((tf - 1) * num_fields + field) << 1) when only one
+// field has the term (one byte for the usual small frequencies), else (field_mask << 1 | 1)
+// followed by one varint frequency per field in the mask. Every kBlockSize postings form a block
+// with a skip entry (BlockMeta: last document, byte offset, score upper bound); the postings after
+// the last full block are the "tail", which absorbs appends (documents always get increasing
+// internal ids, so an add only ever appends).
 //
 // Memory: an index holds millions of lists, most of them with one or two postings (rare syllable
 // pairs), so a PostingList is 32 bytes and keeps up to kInlineBytes of postings inside itself; a

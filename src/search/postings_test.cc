@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 namespace stio::search {
@@ -100,6 +101,46 @@ TEST(PostingsTest, InlineToHeapAndMovesKeepPostings) {
   }
   EXPECT_GT(pl.HeapBytes(), 0u);
   EXPECT_EQ(pl.num_blocks(), 2u);
+}
+
+// The frequency code: one field (small and large frequencies, first and last field), several
+// fields, saturated frequencies; cursors and DecodeBlock agree.
+TEST(PostingsTest, FrequencyCodesRoundTrip) {
+  for (size_t nf : {size_t{1}, size_t{2}, size_t{3}, kMaxFields}) {
+    PostingList pl;
+    std::vector<Posting> want;
+    std::mt19937 rng(static_cast<unsigned>(nf));
+    for (uint32_t i = 0; i < 300; ++i) {
+      Posting p;
+      p.doc = i * 3 + 1;
+      const uint16_t big[] = {1, 2, 31, 64, 200, 0xFFFF};
+      if (i % 3 == 0) {
+        p.tf[i % nf] = big[i % 6];
+      } else {
+        for (size_t f = 0; f < nf; ++f)
+          p.tf[f] = static_cast<uint16_t>(rng() % 3 ? 0 : big[rng() % 6]);
+        if (std::all_of(p.tf.begin(), p.tf.end(), [](uint16_t t) { return t == 0; }))
+          p.tf[nf - 1] = 7;
+      }
+      want.push_back(p);
+      if (pl.Append(p, nf)) pl.SealTail(1.0f, {});
+    }
+    Cursor c(&pl, nf);
+    std::vector<Posting> got, block;
+    for (size_t b = 0; b <= pl.num_blocks(); ++b) {
+      ASSERT_TRUE(DecodeBlock(pl, b, nf, block));
+      got.insert(got.end(), block.begin(), block.end());
+    }
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < want.size(); ++i, c.Next()) {
+      ASSERT_EQ(c.doc(), want[i].doc);
+      for (size_t f = 0; f < nf; ++f) {
+        ASSERT_EQ(c.tf()[f], want[i].tf[f]) << nf << " " << i << " " << f;
+        ASSERT_EQ(got[i].tf[f], want[i].tf[f]) << nf << " " << i << " " << f;
+      }
+    }
+    EXPECT_EQ(c.doc(), Cursor::kEnd);
+  }
 }
 
 TEST(PostingsTest, EmptyListIsExhausted) {
