@@ -82,8 +82,9 @@ class Api {
   void AddIndexRoutes();       // routes_index.cc
   void AddIpRoutes();          // routes_ip.cc
   void AddExchangeRoutes();    // routes_exchange.cc
-  // Expires overdue exchange listings, at most once an hour (routes_exchange.cc).
-  void SweepListings();
+  // Expires overdue exchange listings and sends due reminders, at most once an hour, from
+  // requests (routes_exchange.cc).
+  void Housekeeping();
   void Add(std::string method, std::string pattern, domain::Permission gate, std::string summary,
            RouteHandler handler);
   // Sets *route to the matched pattern (for metrics).
@@ -102,7 +103,7 @@ class Api {
   std::map<std::string, std::string> geo_cache_;    // name -> GeoJSON text, filled at start
   std::unique_ptr<domain::RegistrySearch> search_;  // null if it could not be built
   Status search_status_;                            // why, if so
-  std::atomic<int64_t> last_listing_sweep_{0};      // unix seconds of the last SweepListings
+  std::atomic<int64_t> last_housekeeping_{0};       // unix seconds of the last Housekeeping
 
   std::mutex metrics_mu_;
   std::map<std::string, uint64_t> request_counts_;  // GUARDED_BY(metrics_mu_) "method route status"

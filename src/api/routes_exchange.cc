@@ -7,10 +7,12 @@
 #include <string>
 
 #include "api/api.h"
+#include "api/exports.h"
 #include "api/handler_util.h"
 #include "api/problem.h"
 #include "core/strings.h"
 #include "domain/exchange.h"
+#include "domain/ip.h"
 #include "domain/notifications.h"
 #include "domain/transfer.h"
 
@@ -31,16 +33,17 @@ Result<std::optional<int64_t>> IntQuery(const http::Request& req, const std::str
 
 }  // namespace
 
-void Api::SweepListings() {
+void Api::Housekeeping() {
   // At most once an hour, from whichever request comes first: overdue listings become expired
-  // (audited, owners told) and owners are reminded two weeks ahead.
+  // (audited, owners told), owners are reminded of listings ending and of IP deadlines.
   const int64_t now = UnixSeconds(clock_.Now());
-  int64_t last = last_listing_sweep_.load();
-  if (now - last < 3600 || !last_listing_sweep_.compare_exchange_strong(last, now)) return;
+  int64_t last = last_housekeeping_.load();
+  if (now - last < 3600 || !last_housekeeping_.compare_exchange_strong(last, now)) return;
   Status s = storage::WithTransaction(db_, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
-    return domain::ExpireListings(tx, clock_).status();
+    STIO_RETURN_IF_ERROR(domain::ExpireListings(tx, clock_).status());
+    return domain::RemindIpDeadlines(tx, clock_).status();
   });
-  if (!s.ok()) last_listing_sweep_ = last;  // try again with the next request
+  if (!s.ok()) last_housekeeping_ = last;  // try again with the next request
 }
 
 void Api::AddExchangeRoutes() {
@@ -51,7 +54,7 @@ void Api::AddExchangeRoutes() {
   Add("GET", x + "/listings", kPublic,
       "Technology offers and needs (the public sees published ones; members also their own)",
       [this](Context& c) {
-        SweepListings();
+        Housekeeping();
         auto paging = Paging(c.req);
         if (!paging.ok()) return Problem(paging.status());
         auto org = IntQuery(c.req, "organization_id");
@@ -319,6 +322,11 @@ void Api::AddExchangeRoutes() {
       [](Context& c) {
         domain::ExchangeStatsQuery q{NonEmpty(c.req, "province_code"), NonEmpty(c.req, "from"),
                                      NonEmpty(c.req, "to")};
+        auto format = FormatParam(c.req, {"json", "xlsx"});
+        if (!format.ok()) return Problem(format.status());
+        auto lang = LangParam(c.req);
+        if (!lang.ok()) return Problem(lang.status());
+        if (*format == "xlsx") return ExchangeStatsXlsx(c, q, *lang);
         return ReadJson(
             c, [&](storage::Transaction& tx) { return domain::ExchangeStats(tx, c.clock, q); });
       });
@@ -351,7 +359,8 @@ void Api::AddExchangeRoutes() {
   // --- Shared: inbox, outbox, settings
   Add("GET", "/api/v1/notifications", kSignedIn,
       "My notifications and my organization's, newest first (unread=true for unread only)",
-      [](Context& c) {
+      [this](Context& c) {
+        Housekeeping();
         auto paging = Paging(c.req);
         if (!paging.ok()) return Problem(paging.status());
         auto unread = BoolParam(c.req, "unread");

@@ -148,6 +148,18 @@ void Api::AddIpRoutes() {
                                       *from, *to);
         });
       });
+  Add("POST", "/api/v1/ip/assets/{id}/exchange-listing", Permission::kWriteTransfer,
+      "List a free-to-use patent on the technology exchange (an offer submitted for review; staff)",
+      [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        return WriteJson(
+            c, 201,
+            [&](storage::Transaction& tx, const json& body) {
+              return domain::ListFreeToUseOnExchange(tx, c.actor, c.clock, *id, body);
+            },
+            /*optional_body=*/true);
+      });
   Add("GET", "/api/v1/ip/rules", kPublic,
       "The deadline rules per kind of right, with their legal sources", [](Context& c) {
         return ReadJson(c,

@@ -12,6 +12,7 @@
 #include "core/strings.h"
 #include "domain/accounts.h"
 #include "domain/exchange.h"
+#include "domain/ip.h"
 #include "domain/notifications.h"
 #include "domain/registry.h"
 #include "domain/registry_search.h"
@@ -46,6 +47,8 @@ Commands:
                  expire overdue listings (exchange list | show | create | submit | publish |
                  return | renew | withdraw | match | expire | stats)
   outbox         e-mails waiting to be sent (outbox list | sent | failed)
+  housekeeping   expire overdue exchange listings and send due reminders (listings ending, IP
+                 deadlines); the server also does it hourly
   import         import organizations, people or exchange listings from CSV or JSON (all or nothing)
   export         export organizations or people as CSV or JSON
   ir             build and evaluate search indexes (ir index | ir run | ir eval)
@@ -689,6 +692,28 @@ int Exchange(const std::string& verb, const Args& a, std::ostream& out, std::ost
   return 0;
 }
 
+constexpr char kHousekeepingHelp[] = R"(Usage: stio housekeeping --db PATH
+
+Marks overdue exchange listings expired, reminds owners of listings ending within two weeks and
+of IP deadlines (60, 30 and 7 days ahead, and when the grace period begins), each once. The
+server does the same at most hourly; run this from cron when the server is not running.
+)";
+
+int Housekeeping(const Args& a, std::ostream& out, std::ostream& err) {
+  if (Status s = a.Only({"db", "data"}); !s.ok()) return Fail(err, "housekeeping", s, kUsage);
+  auto db = Open(a, /*create=*/false, err);
+  if (!db.ok()) return FailOpen(err, "housekeeping", db.status());
+  domain::Json result;
+  Status s = storage::WithTransaction(**db, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
+    STIO_ASSIGN_OR_RETURN(result["listings"], domain::ExpireListings(tx, Clock::Real()));
+    STIO_ASSIGN_OR_RETURN(result["ip_deadlines"], domain::RemindIpDeadlines(tx, Clock::Real()));
+    return Status::Ok();
+  });
+  if (!s.ok()) return Fail(err, "housekeeping", s);
+  out << result.dump(2) << "\n";
+  return 0;
+}
+
 int Outbox(const std::string& verb, const Args& a, std::ostream& out, std::ostream& err) {
   const std::string cmd = "outbox " + verb;
   if (Status s = a.Only({"db", "data", "as", "id", "all", "limit", "error"}); !s.ok()) {
@@ -787,6 +812,9 @@ int Main(const std::vector<std::string>& argv, std::istream& in, std::ostream& o
   if (cmd == "restore") return with_help(kRestoreHelp, [&] { return Restore(a, out, err); });
   if (cmd == "import") return with_help(kImportHelp, [&] { return Import(a, out, err); });
   if (cmd == "export") return with_help(kExportHelp, [&] { return Export(a, out, err); });
+  if (cmd == "housekeeping") {
+    return with_help(kHousekeepingHelp, [&] { return Housekeeping(a, out, err); });
+  }
   if (cmd == "user" && w.size() == 2 && w[1] == "add") {
     return with_help(kUserAddHelp, [&] { return UserAdd(a, in, out, err); });
   }

@@ -9,6 +9,8 @@
 
 #include "core/crypto.h"
 #include "core/strings.h"
+#include "domain/exchange.h"
+#include "domain/notifications.h"
 #include "domain/policy.h"
 #include "domain/reference.h"
 #include "domain/validation.h"
@@ -885,6 +887,135 @@ Result<Json> ListIpDeadlines(storage::Transaction& tx, const Actor& actor, const
   return Json{{"from", FormatCivilDate(from)},   {"to", FormatCivilDate(to)},
               {"today", FormatCivilDate(today)}, {"at_risk_days", q.at_risk_days},
               {"assets_at_risk", at_risk},       {"items", std::move(items)}};
+}
+
+namespace {
+std::string DeadlineVi(const std::string& type) {
+  if (type == "annuity") return "Nộp phí duy trì hiệu lực";
+  if (type == "renewal") return "Gia hạn hiệu lực";
+  if (type == "examination_request") return "Yêu cầu thẩm định nội dung";
+  if (type == "expiry") return "Hết thời hạn bảo hộ";
+  if (type == "opposition_end") return "Hết hạn phản đối đơn";
+  if (type == "publication") return "Công bố đơn";
+  return type;
+}
+}  // namespace
+
+Result<Json> RemindIpDeadlines(storage::Transaction& tx, const Clock& clock) {
+  auto rules = ReadIpRules(tx);
+  if (!rules.ok()) return Json{{"reminded", 0}};  // no rules loaded: nothing to compute
+  const Actor system = Actor::System("system");
+  IpDeadlineQuery q;
+  const CivilDate today = Today(clock);
+  q.from = FormatCivilDate(AddMonths(today, -12));  // graces that began within a year
+  q.to = FormatCivilDate(AddDays(today, 60));
+  STIO_ASSIGN_OR_RETURN(Json cal, ListIpDeadlines(tx, system, clock, q));
+  int64_t reminded = 0;
+  for (const Json& d : cal["items"]) {
+    const Json& asset = d["asset"];
+    if (!asset["owner_organization_id"].is_number_integer()) continue;
+    const std::string type = d["type"];
+    // Actions the owner takes; the end of the term or of an opposition is not one.
+    if (type != "annuity" && type != "renewal" && type != "examination_request") continue;
+    const int64_t days = d["days_left"];
+    std::string step;
+    if (days < 0) {
+      if (!d.contains("grace_ends") || !d["grace_ends"].is_string() ||
+          d["grace_ends"].get<std::string>() < FormatCivilDate(today)) {
+        continue;  // past the grace too: the right is lapsing, the at-risk list shows it
+      }
+      step = "grace";
+    } else if (days <= 7) {
+      step = "7";
+    } else if (days <= 30) {
+      step = "30";
+    } else {
+      step = "60";
+    }
+    const std::string key = "ip:" + std::to_string(asset["id"].get<int64_t>()) + ":" + type + ":" +
+                            std::to_string(d.value("number", 0)) + ":" +
+                            d["due"].get<std::string>() + ":" + step;
+    STIO_ASSIGN_OR_RETURN(auto sent, tx.Query("SELECT 1 FROM reminders_sent WHERE key = ?", {key}));
+    if (!sent.empty()) continue;
+    const std::string what = DeadlineVi(type) + " — " + asset["title"].get<std::string>() + " (" +
+                             asset["application_number"].get<std::string>() + ")";
+    NewNotification n;
+    n.organization_id = asset["owner_organization_id"].get<int64_t>();
+    n.kind = "ip.deadline";
+    n.subject_type = "ip_asset";
+    n.subject_id = std::to_string(asset["id"].get<int64_t>());
+    if (step == "grace") {
+      n.title =
+          "Đã quá hạn, đang trong thời gian ân hạn: " + what + " / Overdue, in the grace period";
+      n.body = "Hạn / Due " + d["due"].get<std::string>() + "; ân hạn đến / grace until " +
+               d["grace_ends"].get<std::string>() + " (phí nộp muộn / late surcharge).";
+    } else {
+      n.title = "Còn " + std::to_string(days) + " ngày: " + what + " / " + std::to_string(days) +
+                " days left";
+      n.body = "Hạn / Due " + d["due"].get<std::string>() + ".";
+    }
+    if (d.contains("source") && d["source"].is_string()) {
+      n.body += " " + d["source"].get<std::string>();
+    }
+    STIO_ASSIGN_OR_RETURN(int64_t nid, Notify(tx, clock, n));
+    STIO_RETURN_IF_ERROR(tx.Execute("INSERT INTO reminders_sent (key, notification_id, sent_at) "
+                                    "VALUES (?, ?, ?)",
+                                    {key, nid, FormatTimestamp(clock.Now())})
+                             .status());
+    ++reminded;
+  }
+  return Json{{"reminded", reminded}};
+}
+
+Result<Json> ListFreeToUseOnExchange(storage::Transaction& tx, const Actor& actor,
+                                     const Clock& clock, int64_t asset_id, const Json& input) {
+  STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kWriteTransfer, std::nullopt));
+  if (!input.is_null() && !input.is_object()) {
+    return Status::InvalidArgument("the body is a JSON object: {\"organization_id\": n}");
+  }
+  STIO_ASSIGN_OR_RETURN(Json asset, GetIpAsset(tx, actor, clock, asset_id));
+  if (!asset["schedule"].is_object() || !asset["schedule"].value("free_to_use", false)) {
+    return Status::FailedPrecondition(
+        "only a patent or utility solution whose protection ended is free to use");
+  }
+  const std::string number = asset["grant_number"].is_string()
+                                 ? asset["grant_number"].get<std::string>()
+                                 : asset["application_number"].get<std::string>();
+  Json listing = {
+      {"kind", "offer"},
+      {"title", "Sáng chế tự do sử dụng: " + asset["title"].get<std::string>()},
+      {"summary",
+       "Văn bằng " + number +
+           " đã hết hiệu lực bảo hộ tại Việt Nam: ai cũng được khai thác, không phải trả phí "
+           "li-xăng. / The Vietnamese right has ended: anyone may use the invention, no licence "
+           "fee."},
+      {"ipc", asset["classes"]},
+      {"ip_asset_ids", {asset_id}},
+      {"price_vnd", 0},
+      {"transfer_modes", {"consulting"}},
+      {"keywords", {"tự do sử dụng", "hết hiệu lực"}},
+      {"source", "ip_asset:" + std::to_string(asset_id)},
+      {"submit", true}};
+  if (input.is_object() && input.contains("organization_id")) {
+    listing["organization_id"] = input["organization_id"];
+  } else if (asset["owner_organization_id"].is_number_integer()) {
+    listing["organization_id"] = asset["owner_organization_id"];
+  } else {
+    return Status::InvalidArgument(
+        "the asset has no owner organization: name the listing's organization (organization_id)",
+        "organization_id");
+  }
+  if (asset["province_code"].is_string()) listing["province_code"] = asset["province_code"];
+  // Once per asset.
+  STIO_ASSIGN_OR_RETURN(auto existing,
+                        tx.Query("SELECT id FROM exchange_listings WHERE source = ? AND "
+                                 "deleted_at IS NULL AND status != 'withdrawn'",
+                                 {"ip_asset:" + std::to_string(asset_id)}));
+  if (!existing.empty()) {
+    return Status::AlreadyExists("this asset is already listed (listing " +
+                                 std::to_string(existing[0].Int("id")) + ")");
+  }
+  return CreateListing(tx, actor, clock, listing);
 }
 
 Result<ListResult> FindFreeToUse(storage::Transaction& tx, const Actor& actor, const Clock& clock,

@@ -67,6 +67,17 @@ struct IpDeadlineQuery {
 Result<Json> ListIpDeadlines(storage::Transaction& tx, const Actor& actor, const Clock& clock,
                              const IpDeadlineQuery& query);
 
+// Reminds owner organizations of their IP deadlines (in-app and by e-mail through the outbox):
+// 60, 30 and 7 days before a due date, and once more when the grace period begins. Each reminder
+// is sent once (ledger `reminders_sent`). Returns {"reminded": n}.
+Result<Json> RemindIpDeadlines(storage::Transaction& tx, const Clock& clock);
+
+// A patent or utility solution that is free to use, listed on the technology exchange as an offer
+// (submitted for review; staff only): title, IPC classes and the link to the asset; price 0,
+// licence-free. `organization_id` (the listing's organization) defaults to the asset's owner.
+Result<Json> ListFreeToUseOnExchange(storage::Transaction& tx, const Actor& actor,
+                                     const Clock& clock, int64_t asset_id, const Json& input);
+
 // Patents and utility solutions whose term ended or that lapsed, by IPC prefix and province.
 Result<ListResult> FindFreeToUse(storage::Transaction& tx, const Actor& actor, const Clock& clock,
                                  const std::optional<std::string>& ipc_prefix,

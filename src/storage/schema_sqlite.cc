@@ -570,6 +570,15 @@ CREATE TABLE email_outbox (
 CREATE INDEX email_outbox_pending ON email_outbox (sent_at, id);
 )sql";
 
+// Reminders (IP deadlines first): which reminder was sent, so that each is sent once.
+constexpr std::string_view kV6Reminders = R"sql(
+CREATE TABLE reminders_sent (
+  key TEXT PRIMARY KEY,  -- e.g. ip:12:annuity:5:2026-03-05:30
+  notification_id INTEGER REFERENCES notifications (id),
+  sent_at TEXT NOT NULL
+);
+)sql";
+
 constexpr Migration kSqliteMigrations[] = {
     {1, "reference data: administrative units, conversion, classifications", kV1Reference},
     {2, "registry and accounts: organizations, certificates, people, users, audit", kV2Accounts},
@@ -577,6 +586,7 @@ constexpr Migration kSqliteMigrations[] = {
     {4, "intellectual property: assets, events, deadline rules", kV4Ip},
     {5, "technology exchange: listings, connections, contracts, notifications, outbox",
      kV5Exchange},
+    {6, "reminders: the ledger of reminders sent", kV6Reminders},
 };
 
 }  // namespace

@@ -47,6 +47,7 @@ struct Target {
   // asked for to that need, a transfer contract of `org`, a task proposal, an outbox e-mail.
   int64_t offer = 0, draft = 0, attachment = 0, other_offer = 0, need = 0, connection = 0;
   int64_t contract = 0, proposal = 0, outbox = 0;
+  int64_t free_patent = 0;  // a patent of `org` whose term ended (free to use)
 };
 
 // The smallest valid PNG header (content sniffing needs only the signature).
@@ -288,6 +289,8 @@ std::vector<Case> Cases(const Seed& seed) {
       {"GET", v1 + "/ip/stats", Permission::kReadPublic, false,
        fixed(v1 + "/ip/stats?province_code=01")},
       {"GET", v1 + "/ip/rules", Permission::kReadPublic, false, fixed(v1 + "/ip/rules")},
+      {"POST", v1 + "/ip/assets/{id}/exchange-listing", Permission::kWriteTransfer, false,
+       [=](T t) { return v1 + "/ip/assets/" + Id(t.free_patent) + "/exchange-listing"; }},
       // Innovation index: public reads and pure computations (nothing is written)
       {"GET", v1 + "/index/frameworks", Permission::kReadPublic, false,
        fixed(v1 + "/index/frameworks")},
@@ -486,6 +489,16 @@ class AuthzMatrixTest : public ApiFixture {
                                           {"classes", {"A01B 1/00"}},
                                           {"published", true}}));
       t.ip_asset = ip["id"];
+      STIO_ASSIGN_OR_RETURN(
+          json old, domain::CreateIpAsset(tx, system, Clock::Real(),
+                                          {{"kind", "patent"},
+                                           {"title", "Sáng chế hết hạn"},
+                                           {"application_number", "1-2000-" + std::to_string(n)},
+                                           {"filing_date", "2000-01-10"},
+                                           {"grant_date", "2003-05-01"},
+                                           {"owner_organization_id", t.org},
+                                           {"published", true}}));
+      t.free_patent = old["id"];
       // Exchange records.
       auto listing = [&](int64_t org, const char* kind, bool publish) -> Result<int64_t> {
         STIO_ASSIGN_OR_RETURN(json l, domain::CreateListing(tx, system, Clock::Real(),

@@ -5,6 +5,7 @@
 
 #include "api/api_fixture.h"
 #include "core/clock.h"
+#include "domain/ip.h"
 #include "domain/ip_deadlines.h"
 
 namespace stio::apitest {
@@ -313,6 +314,63 @@ TEST_F(IpTest, ApplicationsFeedIndicators) {
       Call(Who::kPublic, "GET", "/api/v1/indicators/PAT_APPS/series?unit=38&from=2024&to=2024"));
   ASSERT_EQ(none["points"].size(), 1u) << none;
   EXPECT_TRUE(none["points"][0]["value"].is_null()) << none;
+}
+
+// Owners are reminded of their deadlines once per step (60, 30, 7 days), in-app and by e-mail.
+TEST_F(IpTest, DeadlineRemindersAreSentOnce) {
+  json p = Patent("1-2020-00999", seed().org_a, true);
+  p["filing_date"] = YearsAgo(3);
+  p["grant_date"] = YearsAgo(1, -20);  // the grant's anniversary is 20 days away
+  p["paid_up_to"] = 1;
+  json a = Post(Who::kMemberOwn, "/api/v1/ip/assets", p, 201);
+  ASSERT_TRUE(a.contains("id")) << a;
+  bool soon = false;
+  for (const json& d : a["schedule"]["deadlines"]) {
+    if (d["type"] == "annuity" && d["due"].get<std::string>() <= YearsAgo(0, -60) &&
+        d["due"].get<std::string>() >= YearsAgo(0)) {
+      soon = true;
+    }
+  }
+  ASSERT_TRUE(soon) << a["schedule"];
+  json first = Seeded(
+      [&](storage::Transaction& tx) { return domain::RemindIpDeadlines(tx, Clock::Real()); });
+  json again = Seeded(
+      [&](storage::Transaction& tx) { return domain::RemindIpDeadlines(tx, Clock::Real()); });
+  EXPECT_GE(first["reminded"], 1);
+  EXPECT_EQ(again["reminded"], 0);
+  json inbox = Body(Call(Who::kMemberOwn, "GET", "/api/v1/notifications"));
+  bool found = false;
+  for (const json& n : inbox["items"]) {
+    if (n["kind"] == "ip.deadline" && n["subject_id"] == std::to_string(a["id"].get<int64_t>())) {
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found) << inbox;
+  EXPECT_GE(Scalar("SELECT COUNT(*) AS n FROM email_outbox o JOIN notifications n ON n.id = "
+                   "o.notification_id WHERE n.kind = 'ip.deadline'"),
+            1);
+}
+
+// A patent whose protection ended is listed on the exchange in one step (staff), once.
+TEST_F(IpTest, FreeToUsePatentGoesOnTheExchange) {
+  json p = Patent("1-2000-00042", seed().org_a, true);
+  p["filing_date"] = "2000-01-10";
+  p["grant_date"] = "2003-05-01";
+  json a = Post(Who::kStaff, "/api/v1/ip/assets", p, 201);
+  ASSERT_EQ(a["schedule"]["free_to_use"], true) << a["schedule"];
+  const std::string url = Asset(a["id"]) + "/exchange-listing";
+  EXPECT_TRUE(IsProblem(Call(Who::kMemberOwn, "POST", url), 403));
+  json l = Post(Who::kStaff, url, nullptr, 201);
+  EXPECT_EQ(l["kind"], "offer");
+  EXPECT_EQ(l["status"], "submitted");
+  EXPECT_EQ(l["price_vnd"], 0);
+  EXPECT_EQ(l["ip_asset_ids"], json::array({a["id"]}));
+  EXPECT_EQ(l["ipc"], json::array({"C05F 11/08", "A01B"}));
+  EXPECT_TRUE(IsProblem(Call(Who::kStaff, "POST", url), 409));
+  // One still protected is not free to use.
+  json live =
+      Post(Who::kStaff, "/api/v1/ip/assets", Patent("1-2024-00043", seed().org_a, true), 201);
+  EXPECT_TRUE(IsProblem(Call(Who::kStaff, "POST", Asset(live["id"]) + "/exchange-listing"), 409));
 }
 
 }  // namespace

@@ -273,6 +273,8 @@ run "exchange list" 0 "$STIO" exchange list --db "$XDB" --data "$DATA" --kind of
 expect_in "exchange list" "$T/out" "Công nghệ sấy lạnh nông sản"
 run "exchange expire (nothing due)" 0 "$STIO" exchange expire --db "$XDB" --data "$DATA"
 expect_eq "exchange expire" "$(jq -r .expired "$T/out")" 0
+run "housekeeping" 0 "$STIO" housekeeping --db "$XDB" --data "$DATA"
+expect_eq "housekeeping" "$(jq -r .listings.expired "$T/out")" 0
 run "exchange unknown command" 2 "$STIO" exchange frobnicate --db "$XDB" --data "$DATA"
 run "exchange show without --id" 2 "$STIO" exchange show --db "$XDB" --data "$DATA"
 run "outbox list" 0 "$STIO" outbox list --db "$XDB" --data "$DATA"
