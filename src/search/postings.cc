@@ -84,7 +84,8 @@ PostingList::Ext& PostingList::ext() {
 
 namespace {
 
-// The frequencies of one posting (see postings.h); false if corrupt.
+// The frequencies of one posting (see postings.h) into tf[0..num_fields); writes zeros up to
+// tf[kMaxFields - 1]. False if corrupt.
 inline bool DecodeTfs(const uint8_t*& p, const uint8_t* end, size_t num_fields, uint16_t* tf) {
   uint32_t code;
   if (p < end && *p < 0x80) {
@@ -92,12 +93,13 @@ inline bool DecodeTfs(const uint8_t*& p, const uint8_t* end, size_t num_fields, 
   } else if (!GetVarint(p, end, code)) {
     return false;
   }
-  for (size_t f = 0; f < num_fields; ++f) tf[f] = 0;
+  // Clear kMaxFields entries (a constant size: two stores, not a memset call per posting); the
+  // caller's buffer has room for them.
+  std::memset(tf, 0, kMaxFields * sizeof(uint16_t));
   if (!(code & 1)) {
-    const uint32_t v = code >> 1;
-    const uint32_t t = v / static_cast<uint32_t>(num_fields) + 1;
-    if (t > 0xFFFF) return false;
-    tf[v % num_fields] = static_cast<uint16_t>(t);
+    const uint32_t f = code >> 1 & 7, t = (code >> 4) + 1;
+    if (f >= num_fields || t > 0xFFFF) return false;
+    tf[f] = static_cast<uint16_t>(t);
     return true;
   }
   const uint32_t mask = code >> 1;
@@ -130,7 +132,7 @@ bool PostingList::Append(const Posting& p, size_t num_fields) {
   for (size_t f = 0; f < num_fields; ++f) {
     if (p.tf[f] == 0) continue;
     mask |= 1u << f;
-    single = static_cast<uint32_t>((p.tf[f] - 1) * num_fields + f);
+    single = static_cast<uint32_t>((p.tf[f] - 1) << 3 | f);
   }
   if (mask != 0 && (mask & (mask - 1)) == 0) {
     e = EncodeVarint(e, single << 1);

@@ -1,12 +1,12 @@
 // Compressed posting lists with per-field term frequencies, and cursors over them.
 //
 // A list is one byte stream of postings in increasing document order: for each posting a varint
-// document delta and a varint frequency code: (((tf - 1) * num_fields + field) << 1) when only one
-// field has the term (one byte for the usual small frequencies), else (field_mask << 1 | 1)
-// followed by one varint frequency per field in the mask. Every kBlockSize postings form a block
-// with a skip entry (BlockMeta: last document, byte offset, score upper bound); the postings after
-// the last full block are the "tail", which absorbs appends (documents always get increasing
-// internal ids, so an add only ever appends).
+// document delta and a varint frequency code: ((tf - 1) << 4 | field << 1) when only one field has
+// the term (one byte for frequencies up to 8), else (field_mask << 1 | 1) followed by one varint
+// frequency per field in the mask. (No division by the number of fields when decoding.) Every
+// kBlockSize postings form a block with a skip entry (BlockMeta: last document, byte offset, score
+// upper bound); the postings after the last full block are the "tail", which absorbs appends
+// (documents always get increasing internal ids, so an add only ever appends).
 //
 // Memory: an index holds millions of lists, most of them with one or two postings (rare syllable
 // pairs), so a PostingList is 32 bytes and keeps up to kInlineBytes of postings inside itself; a
@@ -104,7 +104,8 @@ bool DecodeBlock(const PostingList& list, size_t block, size_t num_fields,
                  std::vector<Posting>& out);
 
 // Decodes block `block` (as DecodeBlock) into docs[0..n) and tfs[i * num_fields + f]; returns the
-// number of postings, or -1 if the bytes are corrupt. docs and tfs must hold kBlockSize postings.
+// number of postings, or -1 if the bytes are corrupt. docs must hold kBlockSize entries and tfs
+// kBlockSize * kMaxFields.
 int DecodeBlockInto(const PostingList& list, size_t block, size_t num_fields, uint32_t* docs,
                     uint16_t* tfs);
 
