@@ -5,8 +5,10 @@
 #include "core/csv.h"
 #include "core/strings.h"
 #include "domain/exchange.h"
+#include "domain/ip.h"
 #include "domain/policy.h"
 #include "domain/registry.h"
+#include "text/normalize.h"
 
 namespace stio::domain {
 namespace {
@@ -43,6 +45,114 @@ constexpr std::string_view kListingColumns[] = {"kind",
                                                 "source",
                                                 "submit"};
 
+constexpr std::string_view kIpAssetColumns[] = {"kind",
+                                                "title",
+                                                "application_number",
+                                                "filing_date",
+                                                "priority_date",
+                                                "publication_date",
+                                                "grant_number",
+                                                "grant_date",
+                                                "owner_name",
+                                                "owner_organization_id",
+                                                "inventors",
+                                                "classes",
+                                                "status",
+                                                "province_code",
+                                                "key_product",
+                                                "ocop_product",
+                                                "published",
+                                                "paid_up_to",
+                                                "note"};
+
+// Headings of IP office and WIPO Publish exports (Vietnamese and English), compared without
+// accents or case, and the column each one means.
+constexpr std::pair<std::string_view, std::string_view> kIpAliases[] = {
+    {"loai", "kind"},
+    {"loai van bang", "kind"},
+    {"loai don", "kind"},
+    {"type", "kind"},
+    {"so don", "application_number"},
+    {"application number", "application_number"},
+    {"ngay nop don", "filing_date"},
+    {"ngay nop", "filing_date"},
+    {"filing date", "filing_date"},
+    {"ngay uu tien", "priority_date"},
+    {"priority date", "priority_date"},
+    {"ngay cong bo", "publication_date"},
+    {"publication date", "publication_date"},
+    {"so bang", "grant_number"},
+    {"so van bang", "grant_number"},
+    {"registration number", "grant_number"},
+    {"ngay cap", "grant_date"},
+    {"ngay cap bang", "grant_date"},
+    {"registration date", "grant_date"},
+    {"ten", "title"},
+    {"ten sang che", "title"},
+    {"ten giai phap", "title"},
+    {"ten nhan hieu", "title"},
+    {"nhan hieu", "title"},
+    {"ten kieu dang", "title"},
+    {"ten chi dan dia ly", "title"},
+    {"chu don", "owner_name"},
+    {"chu so huu", "owner_name"},
+    {"chu van bang", "owner_name"},
+    {"applicant", "owner_name"},
+    {"owner", "owner_name"},
+    {"tac gia", "inventors"},
+    {"inventor", "inventors"},
+    {"inventors", "inventors"},
+    {"phan loai", "classes"},
+    {"phan loai ipc", "classes"},
+    {"ipc", "classes"},
+    {"nhom san pham/dich vu", "classes"},
+    {"nhom", "classes"},
+    {"nice", "classes"},
+    {"locarno", "classes"},
+    {"tinh trang", "status"},
+    {"ma tinh", "province_code"},
+    {"san pham chu luc", "key_product"},
+    {"san pham ocop", "ocop_product"},
+    {"ghi chu", "note"},
+};
+
+// Kind names as IP offices write them.
+constexpr std::pair<std::string_view, std::string_view> kIpKindNames[] = {
+    {"sang che", "patent"},
+    {"bang doc quyen sang che", "patent"},
+    {"patent", "patent"},
+    {"giai phap huu ich", "utility_solution"},
+    {"bang doc quyen giai phap huu ich", "utility_solution"},
+    {"utility solution", "utility_solution"},
+    {"kieu dang cong nghiep", "industrial_design"},
+    {"industrial design", "industrial_design"},
+    {"nhan hieu", "trademark"},
+    {"trademark", "trademark"},
+    {"nhan hieu tap the", "collective_mark"},
+    {"collective mark", "collective_mark"},
+    {"nhan hieu chung nhan", "certification_mark"},
+    {"certification mark", "certification_mark"},
+    {"chi dan dia ly", "geographical_indication"},
+    {"geographical indication", "geographical_indication"},
+    {"giong cay trong", "plant_variety"},
+    {"plant variety", "plant_variety"},
+    {"thiet ke bo tri", "layout_design"},
+    {"thiet ke bo tri mach tich hop ban dan", "layout_design"},
+    {"layout design", "layout_design"},
+};
+
+// "05/03/2024" or "5/3/2024" (day first, as in Vietnam) -> "2024-03-05"; anything else as it is.
+std::string IsoDate(const std::string& cell) {
+  const auto parts = Split(cell, '/');
+  if (parts.size() != 3) return cell;
+  auto d = ParseInt(parts[0]), m = ParseInt(parts[1]), y = ParseInt(parts[2]);
+  if (!d || !m || !y || parts[2].size() != 4) return cell;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(*y), static_cast<int>(*m),
+                static_cast<int>(*d));
+  return buf;
+}
+
 // Written by Export for reference, ignored by Import (the database assigns them), so that an
 // exported file imports as it is.
 constexpr std::string_view kExportOnlyColumns[] = {"id", "created_at", "updated_at"};
@@ -55,11 +165,48 @@ bool IsExportOnly(std::string_view column) {
 std::span<const std::string_view> ColumnsOf(Entity e) {
   if (e == Entity::kOrganizations) return kOrganizationColumns;
   if (e == Entity::kListings) return kListingColumns;
+  if (e == Entity::kIpAssets) return kIpAssetColumns;
   return kPeopleColumns;
 }
 
 // Converts one CSV cell to the JSON the create functions take. Empty cells are left out.
 Result<Json> CellToJson(Entity entity, const std::string& column, const std::string& cell) {
+  if (entity == Entity::kIpAssets) {
+    if (column == "kind") {
+      const std::string key = text::MatchKey(cell);
+      for (const auto& [name, kind] : kIpKindNames) {
+        if (key == name) return Json(std::string(kind));
+      }
+      return Json(cell);  // a code already, or refused by CreateIpAsset naming the field
+    }
+    if (column.size() > 5 && column.substr(column.size() - 5) == "_date")
+      return Json(IsoDate(cell));
+    if (column == "owner_organization_id" || column == "paid_up_to") {
+      auto v = ParseInt(cell);
+      if (!v) return Status::InvalidArgument("'" + cell.substr(0, 40) + "' is not a whole number");
+      return Json(*v);
+    }
+    if (column == "inventors" || column == "classes") {
+      Json list = Json::array();
+      std::string normalized = cell;
+      for (char& ch : normalized) {
+        if (ch == ',' || ch == '\n') ch = ';';
+      }
+      for (const std::string& part : Split(normalized, ';')) {
+        std::string t(Trim(part));
+        if (!t.empty()) list.push_back(t);
+      }
+      return list;
+    }
+    if (column == "published") {
+      std::string v = AsciiLower(cell);
+      if (v == "true" || v == "1" || v == "yes" || v == "x" || v == "có") return Json(true);
+      if (v == "false" || v == "0" || v == "no" || v == "không") return Json(false);
+      return Status::InvalidArgument("'" + cell.substr(0, 40) +
+                                     "' is not true/false (or có/không)");
+    }
+    return Json(cell);
+  }
   if (entity == Entity::kListings) {
     if (column == "fields" || column == "ipc" || column == "keywords" ||
         column == "transfer_modes") {
@@ -118,6 +265,7 @@ Result<Json> Create(storage::Transaction& tx, const Actor& actor, const Clock& c
                     const Json& input) {
   if (e == Entity::kOrganizations) return CreateOrganization(tx, actor, clock, input);
   if (e == Entity::kListings) return CreateListing(tx, actor, clock, input);
+  if (e == Entity::kIpAssets) return CreateIpAsset(tx, actor, clock, input);
   return CreatePerson(tx, actor, clock, input);
 }
 
@@ -139,9 +287,10 @@ Result<Entity> ParseEntity(std::string_view name) {
   if (name == "organizations") return Entity::kOrganizations;
   if (name == "people") return Entity::kPeople;
   if (name == "listings") return Entity::kListings;
-  return Status::InvalidArgument(
-      "unknown entity '" + std::string(name) + "' (expected organizations, people or listings)",
-      "entity");
+  if (name == "ip-assets") return Entity::kIpAssets;
+  return Status::InvalidArgument("unknown entity '" + std::string(name) +
+                                     "' (expected organizations, people, listings or ip-assets)",
+                                 "entity");
 }
 
 Result<Format> ParseFormat(std::string_view name) {
@@ -183,7 +332,17 @@ Result<ImportReport> Import(storage::Transaction& tx, const Actor& actor, const 
   const CsvTable& csv = *parsed;
   const auto columns = ColumnsOf(entity);
   std::vector<std::string> header;
-  for (const std::string& h : csv.header) header.push_back(std::string(Trim(h)));
+  for (const std::string& h : csv.header) {
+    std::string name(Trim(h));
+    if (entity == Entity::kIpAssets) {
+      // An IP office's headings map to our columns.
+      const std::string key = text::MatchKey(name);
+      for (const auto& [alias, column] : kIpAliases) {
+        if (key == alias) name = std::string(column);
+      }
+    }
+    header.push_back(name);
+  }
   for (const std::string& h : header) {
     if (std::find(columns.begin(), columns.end(), h) == columns.end() && !IsExportOnly(h)) {
       report.errors.push_back({1, h, "unknown column '" + h + "'"});
@@ -229,8 +388,10 @@ Result<ImportReport> Import(storage::Transaction& tx, const Actor& actor, const 
 Result<std::string> Export(storage::Transaction& tx, const Actor& actor, Entity entity,
                            Format format) {
   STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kImportExport));
-  if (entity == Entity::kListings) {
-    return Status::InvalidArgument("listings are exported from GET /api/v1/exchange/listings");
+  if (entity == Entity::kListings || entity == Entity::kIpAssets) {
+    return Status::InvalidArgument(
+        "listings and IP assets are exported from their lists (GET /api/v1/exchange/listings, "
+        "/api/v1/ip/assets)");
   }
   Json items = Json::array();
   ListParams page;

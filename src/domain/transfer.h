@@ -26,8 +26,12 @@ struct ImportReport {
 
 // Listings are the exchange's offers and needs (exchange.h); they import through their own route
 // and export through the listing list.
-enum class Entity { kOrganizations, kPeople, kListings };
-Result<Entity> ParseEntity(std::string_view name);  // "organizations" | "people" | "listings"
+// IP assets import from our columns or from an IP office's export: Vietnamese or English
+// headings ("Số đơn", "Ngày nộp đơn", "Số bằng", "Chủ đơn", "Phân loại IPC"...), kind names
+// ("Sáng chế", "Nhãn hiệu tập thể"...) and day-first dates (05/03/2024) are understood.
+enum class Entity { kOrganizations, kPeople, kListings, kIpAssets };
+// "organizations" | "people" | "listings" | "ip-assets"
+Result<Entity> ParseEntity(std::string_view name);
 enum class Format { kCsv, kJson };
 Result<Format> ParseFormat(std::string_view name);  // "csv" | "json"
 

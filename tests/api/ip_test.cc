@@ -373,5 +373,42 @@ TEST_F(IpTest, FreeToUsePatentGoesOnTheExchange) {
   EXPECT_TRUE(IsProblem(Call(Who::kStaff, "POST", Asset(live["id"]) + "/exchange-listing"), 409));
 }
 
+// An IP office's export imports as it is (Vietnamese headings, kind names, day-first dates), all or
+// nothing, with every bad row reported.
+TEST_F(IpTest, ImportsAnIpOfficeExport) {
+  const std::string head =
+      "Loại,Số đơn,Ngày nộp đơn,Số bằng,Ngày cấp,Tên,Chủ đơn,Phân loại IPC,Tác giả\r\n";
+  const std::string good1 =
+      "Sáng chế,1-2019-01234,05/03/2019,1-0030001,12/08/2021,Quy trình ủ phân hữu cơ,Công ty A,"
+      "\"C05F 11/08, A01B\",Nguyễn Văn An; Trần Thị Bình\r\n";
+  const std::string good2 =
+      "Nhãn hiệu tập thể,4-2020-05678,01/02/2020,,,Gạo ST25 Sóc Trăng,Hội Nông dân,30,\r\n";
+  const std::string bad = "Bằng lạ,1-2019-09999,31/02/2019,,,X,Y,,\r\n";
+  const int64_t before = Scalar("SELECT COUNT(*) AS n FROM ip_assets");
+  HttpResponse r = Call(Who::kStaff, "POST", "/api/v1/import/ip-assets?format=csv",
+                        head + good1 + bad + good2, {{"Content-Type", "text/csv"}});
+  ASSERT_TRUE(IsProblem(r, 422)) << r.body;
+  json errors = Body(r)["errors"];
+  ASSERT_EQ(errors.size(), 1u) << errors;
+  EXPECT_EQ(errors[0]["line"], 3);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) AS n FROM ip_assets"), before);
+  HttpResponse ok = Call(Who::kStaff, "POST", "/api/v1/import/ip-assets?format=csv",
+                         head + good1 + good2, {{"Content-Type", "text/csv"}});
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(Body(ok)["inserted"], 2);
+  json list = Body(Call(Who::kStaff, "GET", "/api/v1/ip/assets?q=1-2019-01234"));
+  ASSERT_EQ(list["total"], 1) << list;
+  const json& a = list["items"][0];
+  EXPECT_EQ(a["kind"], "patent");
+  EXPECT_EQ(a["filing_date"], "2019-03-05");
+  EXPECT_EQ(a["grant_date"], "2021-08-12");
+  EXPECT_EQ(a["status"], "granted");
+  EXPECT_EQ(a["classes"], json::array({"C05F 11/08", "A01B"}));
+  EXPECT_EQ(a["inventors"], json::array({"Nguyễn Văn An", "Trần Thị Bình"}));
+  json marks = Body(Call(Who::kStaff, "GET", "/api/v1/ip/assets?kind=collective_mark"));
+  ASSERT_EQ(marks["total"], 1);
+  EXPECT_EQ(marks["items"][0]["classes"], json::array({"30"}));
+}
+
 }  // namespace
 }  // namespace stio::apitest
