@@ -22,6 +22,8 @@ import { exchangePage, listingPage } from './pages/exchange';
 import { listingFormPage, minePage } from './pages/exchange-mine';
 import { reviewPage, statsPage } from './pages/exchange-review';
 import { bell, notificationsPage, refreshUnread } from './components/bell';
+import { ipAssetPage, ipFormPage, ipPortfolioPage } from './pages/ip';
+import { ipDeadlinesPage, ipFreePage, ipStatsPage } from './pages/ip-tools';
 
 route('/', 'home', homePage);
 route('/units', 'units', unitsPage);
@@ -59,6 +61,14 @@ route('/exchange/stats', 'exchange', statsPage);
 route('/exchange/:id/edit', 'exchange', listingFormPage);
 route('/exchange/:id', 'exchange', listingPage);
 route('/notifications', 'notifications', notificationsPage);
+// Intellectual property: fixed paths before /ip/:id.
+route('/ip', 'ip', ipPortfolioPage);
+route('/ip/new', 'ip', ipFormPage);
+route('/ip/deadlines', 'ip', ipDeadlinesPage);
+route('/ip/free', 'ip', ipFreePage);
+route('/ip/stats', 'ip', ipStatsPage);
+route('/ip/:id/edit', 'ip', ipFormPage);
+route('/ip/:id', 'ip', ipAssetPage);
 
 const NAV: [string, string, DictKey][] = [
   ['home', '#/', 'nav.home'],
@@ -66,6 +76,7 @@ const NAV: [string, string, DictKey][] = [
   ['organizations', '#/organizations', 'nav.organizations'],
   ['people', '#/people', 'nav.people'],
   ['exchange', '#/exchange', 'nav.exchange'],
+  ['ip', '#/ip', 'nav.ip'],
   ['pii', '#/pii', 'nav.pii'],
   ['monitoring', '#/plans', 'nav.monitoring'],
   ['audit', '#/audit', 'nav.audit'],

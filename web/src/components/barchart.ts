@@ -13,13 +13,15 @@ export interface BarChartOpts {
   height?: number;
   /** Counts: whole-number ticks only. */
   integer?: boolean;
+  /** The axis reaches at least this value (default 1, or 4 for counts); small rates need less. */
+  minTop?: number;
 }
 
 export function barChart(categories: string[], series: BarSeries[], opts: BarChartOpts): HTMLElement {
   const W = opts.width ?? (typeof window !== 'undefined' ? Math.max(320, Math.min(720, window.innerWidth - 48)) : 720);
   const H = opts.height ?? (W < 480 ? 220 : 260);
   const all = series.flatMap((x) => x.values).filter((v) => Number.isFinite(v));
-  const max = Math.max(opts.integer ? 4 : 1, ...all);
+  const max = Math.max(opts.minTop ?? (opts.integer ? 4 : 1), ...all);
   const ticks = niceTicks(0, max, 4).filter((v) => !opts.integer || Number.isInteger(v));
   // Room on the left for the longest tick label (about 7 px a character at this size).
   const L = Math.max(36, Math.max(...ticks.map((v) => opts.format(v).length)) * 7 + 12), R = 12, T = 14, B = 40;

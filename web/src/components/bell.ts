@@ -9,6 +9,7 @@ import { currentUser } from '../session';
 import { empty, errorState, loading, needLogin, pageHeader, pager, toast, errorText } from '../ui';
 import { setQuery, type RouteCtx } from '../router';
 import { bilingual, notificationHref, type Notification } from '../exchange';
+import { ipReminderTitle } from '../ip';
 
 type NotifList = ListResponse<Notification> & { unread: number };
 
@@ -37,13 +38,16 @@ async function markRead(id?: number): Promise<void> {
 
 function item(n: Notification, onOpen?: () => void): HTMLElement {
   const lang = getLang();
-  const body = n.body ? bilingual(n.body.replace(/[\s:]*(—\s*)?\/exchange\/[\w/]+$/, '').trim(), lang) : '';
+  // IP deadline reminders: the body mixes both languages ("Hạn / Due …") and is shown as is; the
+  // title keeps the asset's name in English too.
+  const ip = n.kind === 'ip.deadline';
+  const body = !n.body ? '' : ip ? n.body : bilingual(n.body.replace(/[\s:]*(—\s*)?\/exchange\/[\w/]+$/, '').trim(), lang);
   return h('li', { class: 'notif' + (n.read_at ? '' : ' unread'), 'data-id': String(n.id), 'data-kind': n.kind },
     h('a', {
       href: notificationHref(n), class: 'notif-link',
       onclick: () => { if (!n.read_at) markRead(n.id).catch(() => undefined); onOpen?.(); },
     },
-    h('span', { class: 'notif-title' }, bilingual(n.title, lang)),
+    h('span', { class: 'notif-title' }, ip ? ipReminderTitle(n.title, lang) : bilingual(n.title, lang)),
     body ? h('span', { class: 'notif-body' }, body) : null,
     h('span', { class: 'notif-time muted small' }, fmtDateTime(n.created_at))));
 }

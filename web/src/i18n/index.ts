@@ -1,5 +1,10 @@
-import { vi, type DictKey } from './vi';
-import { en } from './en';
+import { vi as viBase, type DictKey as BaseKey } from './vi';
+import { en as enBase } from './en';
+import { ipVi, ipEn, type IpKey } from './ip';
+
+export type DictKey = BaseKey | IpKey;
+const vi: Record<DictKey, string> = { ...viBase, ...ipVi };
+const en: Record<DictKey, string> = { ...enBase, ...ipEn };
 
 export type Lang = 'vi' | 'en';
 const KEY = 'stio.lang';
@@ -31,4 +36,3 @@ export function tx(prefix: string, value: string | null | undefined): string {
   return k in vi ? t(k) : value;
 }
 
-export type { DictKey };

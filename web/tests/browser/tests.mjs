@@ -1,6 +1,7 @@
 // The browser test cases (run by run.mjs, in order; later ones rely on the login test's session).
 import fs from 'node:fs';
 import path from 'node:path';
+import { ipTests } from './ip-tests.mjs';
 
 function assert(cond, msg) { if (!cond) throw new Error(msg); }
 
@@ -1286,6 +1287,8 @@ export const tests = [
       await page.setViewportSize({ width: 1366, height: 900 });
     },
   },
+  // ---------- intellectual property (issue 7): ip-tests.mjs ----------
+  ...ipTests,
   {
     name: 'phone viewport (390x844): collapsed menu, tables as cards',
     async run({ page, baseUrl }) {
