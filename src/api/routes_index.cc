@@ -19,6 +19,7 @@
 #include "analytics/framework.h"
 #include "analytics/simulate.h"
 #include "api/api.h"
+#include "api/exports.h"
 #include "api/problem.h"
 #include "core/csv.h"
 #include "core/strings.h"
@@ -407,6 +408,10 @@ void Api::AddIndexRoutes() {
   Add("GET", "/api/v1/index/published", kPublic,
       "Published PII figures with their sources, by province, on both maps", [d](Context& c) {
         if (!d->published_status.ok()) return Problem(d->published_status);
+        auto format = FormatParam(c.req, {"json", "xlsx"});
+        if (!format.ok()) return Problem(format.status());
+        auto lang = LangParam(c.req);
+        if (!lang.ok()) return Problem(lang.status());
         std::optional<int> edition;
         if (auto v = NonEmpty(c.req, "edition")) {
           auto n = ParseInt(*v);
@@ -429,6 +434,10 @@ void Api::AddIndexRoutes() {
             auto& slot = latest[p.province_code];
             if (!slot || slot->edition_year < p.edition_year) slot = &p;
           }
+        }
+        if (*format == "xlsx") {
+          return XlsxDownload(PublishedPiiSheets(figures, {kPublishedCaveat, kMapChange}, *lang),
+                              edition ? "pii-" + std::to_string(*edition) : "pii");
         }
         json provinces = json::array();
         for (const auto& [code, prov] : d->provinces_2025) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "api/api.h"
+#include "api/exports.h"
 #include "api/handler_util.h"
 #include "api/problem.h"
 #include "core/csv.h"
@@ -116,11 +117,11 @@ void Api::AddMonitoringRoutes() {
         auto from = NonEmpty(c.req, "from");
         auto to = NonEmpty(c.req, "to");
         if (!from) return Problem(Status::InvalidArgument("from is required", "from"));
-        const std::string format = c.req.Query("format").value_or("json");
-        if (format != "json" && format != "csv") {
-          return Problem(Status::InvalidArgument("format must be json or csv", "format"));
-        }
-        if (format == "json") {
+        auto format = FormatParam(c.req, {"json", "csv", "xlsx"});
+        if (!format.ok()) return Problem(format.status());
+        auto lang = LangParam(c.req);
+        if (!lang.ok()) return Problem(lang.status());
+        if (*format == "json") {
           return ReadJson(c, [&](storage::Transaction& tx) {
             return domain::IndicatorSeries(tx, c.req.params["code"], *unit, *from,
                                            to.value_or(*from));
@@ -133,6 +134,11 @@ void Api::AddMonitoringRoutes() {
           return Status::Ok();
         });
         if (!s.ok()) return Problem(s);
+        if (*format == "xlsx") {
+          return XlsxDownload(SeriesSheets(series, *lang),
+                              series["indicator"]["code"].get<std::string>() + "-" +
+                                  series["unit"]["code"].get<std::string>());
+        }
         return SeriesCsv(series);
       });
   Add("GET", "/api/v1/indicators/{code}/lineage", kPublic,
@@ -257,8 +263,23 @@ void Api::AddMonitoringRoutes() {
       [](Context& c) {
         auto id = IdParam(c.req);
         if (!id.ok()) return Problem(id.status());
-        return ReadJson(
-            c, [&](storage::Transaction& tx) { return domain::PlanScorecard(tx, c.clock, *id); });
+        auto format = FormatParam(c.req, {"json", "xlsx"});
+        if (!format.ok()) return Problem(format.status());
+        auto lang = LangParam(c.req);
+        if (!lang.ok()) return Problem(lang.status());
+        if (*format == "json") {
+          return ReadJson(
+              c, [&](storage::Transaction& tx) { return domain::PlanScorecard(tx, c.clock, *id); });
+        }
+        json sc;
+        Status s = c.Read([&](storage::Transaction& tx) {
+          STIO_ASSIGN_OR_RETURN(sc, domain::PlanScorecard(tx, c.clock, *id));
+          return Status::Ok();
+        });
+        if (!s.ok()) return Problem(s);
+        std::string name = sc["plan"].value("code", "");
+        return XlsxDownload(ScorecardSheets(sc, *lang),
+                            "scorecard-" + (name.empty() ? std::to_string(*id) : name));
       });
 
   // --- The provincial operations centre
