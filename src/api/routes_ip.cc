@@ -11,6 +11,7 @@
 #include "api/problem.h"
 #include "core/strings.h"
 #include "domain/ip.h"
+#include "domain/ip_advice.h"
 
 namespace stio::api {
 
@@ -159,6 +160,107 @@ void Api::AddIpRoutes() {
               return domain::ListFreeToUseOnExchange(tx, c.actor, c.clock, *id, body);
             },
             /*optional_body=*/true);
+      });
+  Add("PUT", "/api/v1/ip/rules", Permission::kManageSettings,
+      "Replace the deadline rules (admin): checked like the data file; every asset must still "
+      "get a schedule",
+      [](Context& c) {
+        return WriteJson(c, 200, [&](storage::Transaction& tx, const json& body) {
+          return domain::UpdateIpRules(tx, c.actor, c.clock, body);
+        });
+      });
+
+  // --- Advice: articles, advisory requests, self-assessment
+  Add("GET", "/api/v1/ip/articles", kPublic, "IP guidance articles (q: words, kind: kind of right)",
+      [](Context& c) {
+        auto paging = Paging(c.req);
+        if (!paging.ok()) return Problem(paging.status());
+        return ReadJson(c, [&](storage::Transaction& tx) -> Result<json> {
+          STIO_ASSIGN_OR_RETURN(auto r, domain::ListArticles(tx, c.actor, NonEmpty(c.req, "q"),
+                                                             NonEmpty(c.req, "kind"), *paging));
+          return r.ToJson();
+        });
+      });
+  Add("POST", "/api/v1/ip/articles", Permission::kAdvise, "Write a guidance article (staff)",
+      [](Context& c) {
+        return WriteJson(c, 201, [&](storage::Transaction& tx, const json& body) {
+          return domain::CreateArticle(tx, c.actor, c.clock, body);
+        });
+      });
+  Add("GET", "/api/v1/ip/articles/{id}", kPublic, "One guidance article", [](Context& c) {
+    auto id = IdParam(c.req);
+    if (!id.ok()) return Problem(id.status());
+    return ReadJson(c,
+                    [&](storage::Transaction& tx) { return domain::GetArticle(tx, c.actor, *id); });
+  });
+  Add("PATCH", "/api/v1/ip/articles/{id}", Permission::kAdvise, "Edit a guidance article (staff)",
+      [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        return WriteJson(c, 200, [&](storage::Transaction& tx, const json& body) {
+          return domain::UpdateArticle(tx, c.actor, c.clock, *id, body);
+        });
+      });
+  Add("GET", "/api/v1/ip/advice", kSignedIn,
+      "Advisory requests (members: their organization's; staff: all)", [](Context& c) {
+        auto paging = Paging(c.req);
+        if (!paging.ok()) return Problem(paging.status());
+        return ReadJson(c, [&](storage::Transaction& tx) -> Result<json> {
+          STIO_ASSIGN_OR_RETURN(auto r, domain::ListAdvisoryRequests(
+                                            tx, c.actor, NonEmpty(c.req, "status"), *paging));
+          return r.ToJson();
+        });
+      });
+  Add("POST", "/api/v1/ip/advice", Permission::kAskAdvice, "Ask the department an IP question",
+      [](Context& c) {
+        return WriteJson(c, 201, [&](storage::Transaction& tx, const json& body) {
+          return domain::CreateAdvisoryRequest(tx, c.actor, c.clock, body);
+        });
+      });
+  Add("GET", "/api/v1/ip/advice/{id}", kSignedIn, "An advisory request with its thread",
+      [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        return ReadJson(c, [&](storage::Transaction& tx) {
+          return domain::GetAdvisoryRequest(tx, c.actor, *id);
+        });
+      });
+  Add("POST", "/api/v1/ip/advice/{id}/messages", kSignedIn,
+      "Reply in a request's thread (a staff reply answers it)", [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        return WriteJson(c, 201, [&](storage::Transaction& tx, const json& body) {
+          return domain::PostAdvisoryMessage(tx, c.actor, c.clock, *id, body);
+        });
+      });
+  Add("POST", "/api/v1/ip/advice/{id}/close", kSignedIn, "Close a request with its outcome",
+      [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        return WriteJson(c, 200, [&](storage::Transaction& tx, const json& body) {
+          return domain::CloseAdvisoryRequest(tx, c.actor, c.clock, *id, body);
+        });
+      });
+  Add("GET", "/api/v1/ip/self-assessment/questions", kPublic,
+      "The IP self-assessment questionnaire", [](Context& c) {
+        (void)c;
+        return JsonResponse(200, {{"questions", domain::AssessmentQuestions()}});
+      });
+  Add("POST", "/api/v1/ip/self-assessment", Permission::kAskAdvice,
+      "Answer the questionnaire: a report of what is owned, what to protect, deadlines ahead",
+      [](Context& c) {
+        return WriteJson(c, 201, [&](storage::Transaction& tx, const json& body) {
+          return domain::RunAssessment(tx, c.actor, c.clock, body);
+        });
+      });
+  Add("GET", "/api/v1/ip/self-assessment", kSignedIn,
+      "Past self-assessments (members: their organization's; staff: all)", [](Context& c) {
+        auto paging = Paging(c.req);
+        if (!paging.ok()) return Problem(paging.status());
+        return ReadJson(c, [&](storage::Transaction& tx) -> Result<json> {
+          STIO_ASSIGN_OR_RETURN(auto r, domain::ListAssessments(tx, c.actor, *paging));
+          return r.ToJson();
+        });
       });
   Add("GET", "/api/v1/ip/rules", kPublic,
       "The deadline rules per kind of right, with their legal sources", [](Context& c) {

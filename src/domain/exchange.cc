@@ -473,7 +473,34 @@ constexpr SettingDef kSettings[] = {
     {"exchange.listing_days", 180, 30, 730},
     {"exchange.intro_requests_per_day", 10, 1, 1000},
 };
+// Settings that are lists of whole numbers (stored as "60,30,7").
+struct ListSettingDef {
+  const char* key;
+  const char* def;
+  int64_t lo, hi;
+  size_t max_items;
+};
+constexpr ListSettingDef kListSettings[] = {
+    {"ip.reminder_days", "60,30,7", 1, 365, 5},
+};
+
+std::vector<int64_t> ParseList(const std::string& text) {
+  std::vector<int64_t> out;
+  for (const std::string& part : Split(text, ',')) {
+    if (auto n = ParseInt(Trim(part))) out.push_back(*n);
+  }
+  return out;
+}
 }  // namespace
+
+Result<std::vector<int64_t>> SettingList(storage::Transaction& tx, const std::string& key) {
+  for (const ListSettingDef& d : kListSettings) {
+    if (key != d.key) continue;
+    STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT value FROM settings WHERE key = ?", {key}));
+    return ParseList(rows.empty() ? d.def : rows[0].Text("value"));
+  }
+  return Status::Internal("unknown list setting " + key);
+}
 
 Result<int64_t> SettingInt(storage::Transaction& tx, const std::string& key) {
   for (const SettingDef& d : kSettings) {
@@ -491,6 +518,14 @@ Result<Json> GetSettings(storage::Transaction& tx) {
     STIO_ASSIGN_OR_RETURN(int64_t v, SettingInt(tx, d.key));
     out[d.key] = {{"value", v}, {"default", d.def}, {"min", d.lo}, {"max", d.hi}};
   }
+  for (const ListSettingDef& d : kListSettings) {
+    STIO_ASSIGN_OR_RETURN(auto v, SettingList(tx, d.key));
+    out[d.key] = {{"value", v},
+                  {"default", ParseList(d.def)},
+                  {"min", d.lo},
+                  {"max", d.hi},
+                  {"max_items", d.max_items}};
+  }
   return out;
 }
 
@@ -503,6 +538,35 @@ Result<Json> UpdateSettings(storage::Transaction& tx, const Actor& actor, const 
   }
   STIO_ASSIGN_OR_RETURN(Json before, GetSettings(tx));
   for (const auto& [key, value] : patch.items()) {
+    const ListSettingDef* list = nullptr;
+    for (const ListSettingDef& d : kListSettings) {
+      if (key == d.key) list = &d;
+    }
+    if (list) {
+      const std::string bounds = "a list of 1 to " + std::to_string(list->max_items) +
+                                 " whole numbers from " + std::to_string(list->lo) + " to " +
+                                 std::to_string(list->hi);
+      if (!value.is_array() || value.empty() || value.size() > list->max_items) {
+        return Status::InvalidArgument("'" + key + "' must be " + bounds, key);
+      }
+      std::vector<int64_t> v;
+      for (const Json& x : value) {
+        if (!x.is_number_integer() || x.get<int64_t>() < list->lo || x.get<int64_t>() > list->hi) {
+          return Status::InvalidArgument("'" + key + "' must be " + bounds, key);
+        }
+        v.push_back(x.get<int64_t>());
+      }
+      std::sort(v.rbegin(), v.rend());
+      v.erase(std::unique(v.begin(), v.end()), v.end());
+      std::vector<std::string> parts;
+      for (int64_t n : v) parts.push_back(std::to_string(n));
+      STIO_RETURN_IF_ERROR(tx.Execute("INSERT INTO settings (key, value, updated_at) VALUES (?, "
+                                      "?, ?) ON CONFLICT (key) DO UPDATE SET value = "
+                                      "excluded.value, updated_at = excluded.updated_at",
+                                      {key, Join(parts, ","), FormatTimestamp(clock.Now())})
+                               .status());
+      continue;
+    }
     const SettingDef* def = nullptr;
     for (const SettingDef& d : kSettings) {
       if (key == d.key) def = &d;
@@ -795,10 +859,12 @@ Result<std::map<int64_t, Json>> PublishedListings(storage::Transaction& tx, cons
   for (size_t start = 0; start < ids.size(); start += 200) {
     const size_t n = std::min<size_t>(200, ids.size() - start);
     std::string marks;
-    std::vector<Value> args = {today};
+    // Sized once: growing a vector of Value trips a GCC 12 false "maybe uninitialized".
+    std::vector<Value> args(n + 1);
+    args[0] = today;
     for (size_t i = 0; i < n; ++i) {
       marks += i ? ", ?" : "?";
-      args.push_back(ids[start + i]);
+      args[i + 1] = ids[start + i];
     }
     STIO_ASSIGN_OR_RETURN(
         auto rows, tx.Query("SELECT l.*, o.name AS organization_name FROM exchange_listings l JOIN "

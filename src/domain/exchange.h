@@ -40,12 +40,14 @@ namespace stio::domain {
 
 class RegistrySearch;
 
-// --- Settings (admin): exchange.listing_days (30..730, default 180) and
-// exchange.intro_requests_per_day (1..1000, default 10).
+// --- Settings (admin): exchange.listing_days (30..730, default 180),
+// exchange.intro_requests_per_day (1..1000, default 10) and ip.reminder_days (1 to 5 lead times in
+// days, 1..365, default [60, 30, 7]).
 Result<Json> GetSettings(storage::Transaction& tx);
 Result<Json> UpdateSettings(storage::Transaction& tx, const Actor& actor, const Clock& clock,
                             const Json& patch);
 Result<int64_t> SettingInt(storage::Transaction& tx, const std::string& key);
+Result<std::vector<int64_t>> SettingList(storage::Transaction& tx, const std::string& key);
 
 // --- Listings
 struct ListingFilter {

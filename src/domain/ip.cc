@@ -498,6 +498,50 @@ Result<std::string> NormalizeIpClass(std::string_view scheme, std::string_view c
   return Status::InvalidArgument("this kind of right has no classification");
 }
 
+namespace {
+// Replaces the stored rules by `doc` (already checked). Returns the number of kinds.
+Result<int> StoreIpRules(storage::Transaction& tx, const Json& doc, const std::string& now) {
+  STIO_RETURN_IF_ERROR(tx.Execute("DELETE FROM ip_rules").status());
+  Json general = doc;
+  general.erase("kinds");
+  STIO_RETURN_IF_ERROR(tx.Execute("INSERT INTO ip_rules (kind, position, rule_json, updated_at) "
+                                  "VALUES ('_general', 0, ?, ?)",
+                                  {general.dump(), now})
+                           .status());
+  int position = 0;
+  for (const Json& k : doc["kinds"]) {
+    STIO_RETURN_IF_ERROR(
+        tx.Execute("INSERT INTO ip_rules (kind, position, rule_json, "
+                   "updated_at) VALUES (?, ?, ?, ?)",
+                   {k["kind"].get<std::string>(), int64_t{++position}, k.dump(), now})
+            .status());
+  }
+  return position;
+}
+}  // namespace
+
+Result<Json> UpdateIpRules(storage::Transaction& tx, const Actor& actor, const Clock& clock,
+                           const Json& doc) {
+  STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kManageSettings));
+  if (!doc.is_object()) return Status::InvalidArgument("the rules are a JSON object");
+  STIO_RETURN_IF_ERROR(ParseIpRules(doc).status());
+  // Every stored asset must still get a schedule under the new rules.
+  IpRules rules = *ParseIpRules(doc);
+  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT * FROM ip_assets WHERE deleted_at IS NULL"));
+  for (const auto& r : rows) {
+    if (auto sc = ComputeSchedule(rules, FactsOf(AssetJson(r)), Today(clock)); !sc.ok()) {
+      return Status::InvalidArgument(
+          "IP asset " + std::to_string(r.Int("id")) + " (" + r.Text("application_number") +
+          ") would have no schedule under these rules: " + sc.status().message());
+    }
+  }
+  Json before = GetIpRulesDocument(tx).value_or(Json());
+  STIO_RETURN_IF_ERROR(StoreIpRules(tx, doc, FormatTimestamp(clock.Now())).status());
+  STIO_ASSIGN_OR_RETURN(Json after, GetIpRulesDocument(tx));
+  STIO_RETURN_IF_ERROR(RecordAudit(tx, actor, clock, "update", "ip_rules", "", before, after));
+  return after;
+}
+
 Result<int> LoadIpRules(storage::Database& db, const std::string& data_dir, const Clock& clock) {
   const std::string path = data_dir + "/ip/deadline_rules.json";
   std::ifstream in(path, std::ios::binary);
@@ -519,21 +563,7 @@ Result<int> LoadIpRules(storage::Database& db, const std::string& data_dir, cons
                                              "'ip_rules'"));
     if (!cur.empty() && cur[0].Text("checksum") == checksum) return Status::Ok();
     const std::string now = FormatTimestamp(clock.Now());
-    STIO_RETURN_IF_ERROR(tx.Execute("DELETE FROM ip_rules").status());
-    Json general = doc;
-    general.erase("kinds");
-    STIO_RETURN_IF_ERROR(tx.Execute("INSERT INTO ip_rules (kind, position, rule_json, updated_at) "
-                                    "VALUES ('_general', 0, ?, ?)",
-                                    {general.dump(), now})
-                             .status());
-    int position = 0;
-    for (const Json& k : doc["kinds"]) {
-      STIO_RETURN_IF_ERROR(
-          tx.Execute("INSERT INTO ip_rules (kind, position, rule_json, "
-                     "updated_at) VALUES (?, ?, ?, ?)",
-                     {k["kind"].get<std::string>(), int64_t{++position}, k.dump(), now})
-              .status());
-    }
+    STIO_ASSIGN_OR_RETURN(int position, StoreIpRules(tx, doc, now));
     loaded = position;
     STIO_RETURN_IF_ERROR(RecordAudit(tx, Actor::System("data/ip"), clock, "load", "ip_rules", "",
                                      nullptr, Json{{"checksum", checksum}, {"kinds", position}}));
@@ -908,7 +938,10 @@ Result<Json> RemindIpDeadlines(storage::Transaction& tx, const Clock& clock) {
   IpDeadlineQuery q;
   const CivilDate today = Today(clock);
   q.from = FormatCivilDate(AddMonths(today, -12));  // graces that began within a year
-  q.to = FormatCivilDate(AddDays(today, 60));
+  STIO_ASSIGN_OR_RETURN(std::vector<int64_t> leads, SettingList(tx, "ip.reminder_days"));
+  std::sort(leads.begin(), leads.end());  // ascending: the first lead that covers days_left
+  if (leads.empty()) return Json{{"reminded", 0}};
+  q.to = FormatCivilDate(AddDays(today, leads.back()));
   STIO_ASSIGN_OR_RETURN(Json cal, ListIpDeadlines(tx, system, clock, q));
   int64_t reminded = 0;
   for (const Json& d : cal["items"]) {
@@ -925,12 +958,14 @@ Result<Json> RemindIpDeadlines(storage::Transaction& tx, const Clock& clock) {
         continue;  // past the grace too: the right is lapsing, the at-risk list shows it
       }
       step = "grace";
-    } else if (days <= 7) {
-      step = "7";
-    } else if (days <= 30) {
-      step = "30";
     } else {
-      step = "60";
+      for (int64_t lead : leads) {
+        if (days <= lead) {
+          step = std::to_string(lead);
+          break;
+        }
+      }
+      if (step.empty()) continue;
     }
     const std::string key = "ip:" + std::to_string(asset["id"].get<int64_t>()) + ":" + type + ":" +
                             std::to_string(d.value("number", 0)) + ":" +

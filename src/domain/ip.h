@@ -25,6 +25,11 @@ Result<int> LoadIpRules(storage::Database& db, const std::string& data_dir, cons
 // The rules as stored (the file's document, reassembled); NotFound if none were loaded.
 Result<Json> GetIpRulesDocument(storage::Transaction& tx);
 Result<IpRules> ReadIpRules(storage::Transaction& tx);
+// Replaces the rules (admin): the document is checked as the file is, and every stored asset must
+// still get a schedule under it. Audited with before and after. A new data/ip file shipped with a
+// later version replaces an edit at the next start (its checksum changes).
+Result<Json> UpdateIpRules(storage::Transaction& tx, const Actor& actor, const Clock& clock,
+                           const Json& doc);
 
 struct IpAssetFilter {
   std::optional<std::string> q;  // title or number, accent-insensitive
@@ -68,7 +73,8 @@ Result<Json> ListIpDeadlines(storage::Transaction& tx, const Actor& actor, const
                              const IpDeadlineQuery& query);
 
 // Reminds owner organizations of their IP deadlines (in-app and by e-mail through the outbox):
-// 60, 30 and 7 days before a due date, and once more when the grace period begins. Each reminder
+// at the lead times of the setting ip.reminder_days (default 60, 30 and 7 days) before a due date,
+// and once more when the grace period begins. Each reminder
 // is sent once (ledger `reminders_sent`). Returns {"reminded": n}.
 Result<Json> RemindIpDeadlines(storage::Transaction& tx, const Clock& clock);
 

@@ -70,6 +70,10 @@ std::string_view PermissionName(Permission p) {
       return "write_transfer";
     case Permission::kManageSettings:
       return "manage_settings";
+    case Permission::kAdvise:
+      return "advise";
+    case Permission::kAskAdvice:
+      return "ask_advice";
   }
   return "unknown";
 }
@@ -117,6 +121,10 @@ bool Allowed(const Actor& a, Permission p, std::optional<int64_t> owner_org) {
       return staff || own_org;
     case Permission::kManageSettings:
       return a.role == Role::kAdmin;
+    case Permission::kAdvise:
+      return staff;
+    case Permission::kAskAdvice:
+      return staff || (a.role == Role::kMember && a.organization_id.has_value());
   }
   return false;
 }

@@ -39,6 +39,9 @@ enum class Permission {
                          // an organization, and staff
   kWriteTransfer,        // transfer contracts and their follow-up: staff, admin, member of a party
   kManageSettings,       // settings such as the listing period: admin
+  kAdvise,               // write IP guidance articles, answer advisory requests: staff, admin
+  kAskAdvice,            // ask for IP advice, take the self-assessment: members with an
+                         // organization, and staff (for an organization)
 };
 
 std::string_view PermissionName(Permission p);

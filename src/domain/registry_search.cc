@@ -7,6 +7,7 @@
 #include "core/strings.h"
 #include "domain/exchange.h"
 #include "domain/ip_deadlines.h"
+#include "text/normalize.h"
 
 namespace stio::domain {
 namespace {
@@ -169,6 +170,10 @@ Status RegistrySearch::IndexPerson(storage::Transaction& tx, int64_t id) {
 Result<std::unique_ptr<RegistrySearch>> RegistrySearch::Build(storage::Database& db,
                                                               std::string stopwords) {
   std::unique_ptr<RegistrySearch> rs(new RegistrySearch());
+  for (const std::string& line : Split(stopwords, '\n')) {
+    std::string_view w = Trim(line);
+    if (!w.empty() && w[0] != '#') rs->stopword_keys_.insert(text::MatchKey(w));
+  }
   STIO_ASSIGN_OR_RETURN(rs->index_, search::Index::Create(Options(std::move(stopwords))));
   Status s = storage::WithTransaction(db, storage::TxMode::kRead, [&](storage::Transaction& tx) {
     // The audit position first: anything written after it is caught up later.

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "domain/common.h"
@@ -54,6 +55,8 @@ class RegistrySearch {
   Result<search::SearchResult> Query(const search::Query& q) const { return index_->Search(q); }
 
   size_t size() const { return index_->size(); }
+  // Whether a folded word (text::MatchKey) is on the stopword list.
+  bool IsStopword(const std::string& key) const { return stopword_keys_.count(key) != 0; }
 
  private:
   RegistrySearch() = default;
@@ -62,6 +65,7 @@ class RegistrySearch {
   Status IndexListing(storage::Transaction& tx, int64_t id);
 
   std::unique_ptr<search::Index> index_;
+  std::unordered_set<std::string> stopword_keys_;
   std::mutex catch_up_mu_;
   std::atomic<int64_t> last_audit_id_{0};
 };

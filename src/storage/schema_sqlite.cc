@@ -579,6 +579,61 @@ CREATE TABLE reminders_sent (
 );
 )sql";
 
+// IP advice (issue 7): guidance articles, advisory requests with their threads, self-assessments.
+constexpr std::string_view kV7IpAdvice = R"sql(
+CREATE TABLE ip_articles (
+  id INTEGER PRIMARY KEY,
+  title TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  body TEXT NOT NULL,
+  tags TEXT NOT NULL DEFAULT '[]',   -- JSON list of words
+  kinds TEXT NOT NULL DEFAULT '[]',  -- JSON list of kinds of right it is about
+  published INTEGER NOT NULL DEFAULT 0,
+  match_key TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted_at TEXT
+);
+
+CREATE TABLE advisory_requests (
+  id INTEGER PRIMARY KEY,
+  organization_id INTEGER NOT NULL REFERENCES organizations (id),
+  requester_user_id INTEGER REFERENCES users (id),
+  subject TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  asset_ids TEXT NOT NULL DEFAULT '[]',
+  status TEXT NOT NULL CHECK (status IN ('open', 'answered', 'closed')),
+  outcome TEXT,
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX advisory_requests_org ON advisory_requests (organization_id, status);
+
+CREATE TABLE advisory_messages (
+  id INTEGER PRIMARY KEY,
+  request_id INTEGER NOT NULL REFERENCES advisory_requests (id),
+  author_user_id INTEGER,
+  author_email TEXT NOT NULL,
+  from_staff INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX advisory_messages_request ON advisory_messages (request_id, id);
+
+CREATE TABLE ip_assessments (
+  id INTEGER PRIMARY KEY,
+  organization_id INTEGER NOT NULL REFERENCES organizations (id),
+  user_id INTEGER,
+  answers_json TEXT NOT NULL,
+  report_json TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX ip_assessments_org ON ip_assessments (organization_id, id);
+)sql";
+
 constexpr Migration kSqliteMigrations[] = {
     {1, "reference data: administrative units, conversion, classifications", kV1Reference},
     {2, "registry and accounts: organizations, certificates, people, users, audit", kV2Accounts},
@@ -587,6 +642,8 @@ constexpr Migration kSqliteMigrations[] = {
     {5, "technology exchange: listings, connections, contracts, notifications, outbox",
      kV5Exchange},
     {6, "reminders: the ledger of reminders sent", kV6Reminders},
+    {7, "IP advice: guidance articles, advisory requests and threads, self-assessments",
+     kV7IpAdvice},
 };
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "domain/exchange.h"
 #include "domain/indicators.h"
 #include "domain/ip.h"
+#include "domain/ip_advice.h"
 #include "domain/notifications.h"
 #include "domain/plans.h"
 #include "domain/policy.h"
@@ -48,6 +49,9 @@ struct Target {
   int64_t offer = 0, draft = 0, attachment = 0, other_offer = 0, need = 0, connection = 0;
   int64_t contract = 0, proposal = 0, outbox = 0;
   int64_t free_patent = 0;  // a patent of `org` whose term ended (free to use)
+  // IP advice: a published article, an open advisory request of `org`; the current rules.
+  int64_t article = 0, advice = 0;
+  std::string rules_doc;
 };
 
 // The smallest valid PNG header (content sniffing needs only the signature).
@@ -289,6 +293,40 @@ std::vector<Case> Cases(const Seed& seed) {
       {"GET", v1 + "/ip/stats", Permission::kReadPublic, false,
        fixed(v1 + "/ip/stats?province_code=01")},
       {"GET", v1 + "/ip/rules", Permission::kReadPublic, false, fixed(v1 + "/ip/rules")},
+      {"PUT", v1 + "/ip/rules", Permission::kManageSettings, false, fixed(v1 + "/ip/rules"),
+       [](T t) { return t.rules_doc; }},
+      {"GET", v1 + "/ip/articles", Permission::kReadPublic, false,
+       fixed(v1 + "/ip/articles?q=nhan%20hieu")},
+      {"POST", v1 + "/ip/articles", Permission::kAdvise, false, fixed(v1 + "/ip/articles"),
+       json_body({{"title", "Bài mới"}, {"summary", "Tóm tắt"}, {"body", "Nội dung"}})},
+      {"GET", v1 + "/ip/articles/{id}", Permission::kReadPublic, false,
+       [=](T t) { return v1 + "/ip/articles/" + Id(t.article); }},
+      {"PATCH", v1 + "/ip/articles/{id}", Permission::kAdvise, false,
+       [=](T t) { return v1 + "/ip/articles/" + Id(t.article); },
+       json_body({{"summary", "Tóm tắt mới"}})},
+      {"GET", v1 + "/ip/advice", Permission::kReadSelf, false, fixed(v1 + "/ip/advice")},
+      {"POST", v1 + "/ip/advice", Permission::kWriteTransfer, true, fixed(v1 + "/ip/advice"),
+       [](T t) {
+         return json{{"subject", "Hỏi"}, {"question", "Câu hỏi"}, {"organization_id", t.org}}
+             .dump();
+       }},
+      {"GET", v1 + "/ip/advice/{id}", Permission::kWriteTransfer, true,
+       [=](T t) { return v1 + "/ip/advice/" + Id(t.advice); }},
+      {"POST", v1 + "/ip/advice/{id}/messages", Permission::kWriteTransfer, true,
+       [=](T t) { return v1 + "/ip/advice/" + Id(t.advice) + "/messages"; },
+       json_body({{"body", "Trả lời"}})},
+      {"POST", v1 + "/ip/advice/{id}/close", Permission::kWriteTransfer, true,
+       [=](T t) { return v1 + "/ip/advice/" + Id(t.advice) + "/close"; },
+       json_body({{"outcome", "Xong"}})},
+      {"GET", v1 + "/ip/self-assessment/questions", Permission::kReadPublic, false,
+       fixed(v1 + "/ip/self-assessment/questions")},
+      {"POST", v1 + "/ip/self-assessment", Permission::kWriteTransfer, true,
+       fixed(v1 + "/ip/self-assessment"),
+       [](T t) {
+         return json{{"answers", {{"has_brand", true}}}, {"organization_id", t.org}}.dump();
+       }},
+      {"GET", v1 + "/ip/self-assessment", Permission::kReadSelf, false,
+       fixed(v1 + "/ip/self-assessment")},
       {"POST", v1 + "/ip/assets/{id}/exchange-listing", Permission::kWriteTransfer, false,
        [=](T t) { return v1 + "/ip/assets/" + Id(t.free_patent) + "/exchange-listing"; }},
       // Innovation index: public reads and pure computations (nothing is written)
@@ -499,6 +537,19 @@ class AuthzMatrixTest : public ApiFixture {
                                            {"owner_organization_id", t.org},
                                            {"published", true}}));
       t.free_patent = old["id"];
+      STIO_ASSIGN_OR_RETURN(json rules, domain::GetIpRulesDocument(tx));
+      t.rules_doc = rules.dump();
+      STIO_ASSIGN_OR_RETURN(json art, domain::CreateArticle(tx, system, Clock::Real(),
+                                                            {{"title", "Nhãn hiệu"},
+                                                             {"summary", "Gia hạn nhãn hiệu"},
+                                                             {"body", "Nội dung"},
+                                                             {"published", true}}));
+      t.article = art["id"];
+      STIO_ASSIGN_OR_RETURN(
+          json adv, domain::CreateAdvisoryRequest(
+                        tx, system, Clock::Real(),
+                        {{"subject", "Hỏi"}, {"question", "Câu hỏi"}, {"organization_id", t.org}}));
+      t.advice = adv["id"];
       // Exchange records.
       auto listing = [&](int64_t org, const char* kind, bool publish) -> Result<int64_t> {
         STIO_ASSIGN_OR_RETURN(json l, domain::CreateListing(tx, system, Clock::Real(),

@@ -1,6 +1,7 @@
 // Intellectual property over HTTP: assets and who sees and edits them, hostile input (nothing
 // written), events moving the deadlines, the at-risk list, the free-to-use finder, statistics and
 // the rules.
+#include <set>
 #include <string>
 
 #include "api/api_fixture.h"
@@ -408,6 +409,111 @@ TEST_F(IpTest, ImportsAnIpOfficeExport) {
   json marks = Body(Call(Who::kStaff, "GET", "/api/v1/ip/assets?kind=collective_mark"));
   ASSERT_EQ(marks["total"], 1);
   EXPECT_EQ(marks["items"][0]["classes"], json::array({"30"}));
+}
+
+// Advice: staff write articles that everyone can search once published; an enterprise asks, staff
+// answer, the thread and outcome are kept; the self-assessment reports gaps and deadlines.
+TEST_F(IpTest, KnowledgeBaseAdvisoryThreadAndSelfAssessment) {
+  json art = {{"title", "Gia hạn hiệu lực văn bằng bảo hộ nhãn hiệu"},
+              {"summary", "Nhãn hiệu được bảo hộ 10 năm và gia hạn nhiều lần, mỗi lần 10 năm."},
+              {"body", "Chủ văn bằng nộp đơn gia hạn trong 6 tháng trước ngày hết hạn..."},
+              {"tags", {"gia hạn", "nhãn hiệu"}},
+              {"kinds", {"trademark"}}};
+  EXPECT_TRUE(IsProblem(Call(Who::kMemberOwn, "POST", "/api/v1/ip/articles", art.dump()), 403));
+  json bad = art;
+  bad["kinds"] = {"copyright"};
+  EXPECT_TRUE(
+      IsProblem(Call(Who::kStaff, "POST", "/api/v1/ip/articles", bad.dump()), 400, "kinds"));
+  json a = Post(Who::kStaff, "/api/v1/ip/articles", art, 201);
+  const std::string ap = "/api/v1/ip/articles/" + std::to_string(a["id"].get<int64_t>());
+  EXPECT_TRUE(IsProblem(Call(Who::kPublic, "GET", ap), 404));  // a draft
+  ASSERT_EQ(Call(Who::kStaff, "PATCH", ap, R"({"published": true})").status, 200);
+  EXPECT_EQ(Body(Call(Who::kPublic, "GET", ap))["title"], art["title"]);
+  json found = Body(Call(Who::kPublic, "GET", "/api/v1/ip/articles?q=gia%20han%20nhan%20hieu"));
+  ASSERT_EQ(found["total"], 1) << found;
+  EXPECT_EQ(Body(Call(Who::kPublic, "GET", "/api/v1/ip/articles?kind=patent"))["total"], 0);
+
+  // An advisory thread.
+  EXPECT_TRUE(IsProblem(
+      Call(Who::kReviewer, "POST", "/api/v1/ip/advice", R"({"subject": "x", "question": "y"})"),
+      403));
+  EXPECT_TRUE(IsProblem(
+      Call(Who::kMemberOwn, "POST", "/api/v1/ip/advice", R"({"subject": "Hỏi", "question": ""})"),
+      400, "question"));
+  json r = Post(Who::kMemberOwn, "/api/v1/ip/advice",
+                {{"subject", "Đăng ký nhãn hiệu ở Nhật Bản"},
+                 {"question", "Chúng tôi xuất khẩu gạo sang Nhật, cần đăng ký nhãn hiệu thế nào?"},
+                 {"topic", "trademark"}},
+                201);
+  ASSERT_EQ(r["status"], "open") << r;
+  const std::string rp = "/api/v1/ip/advice/" + std::to_string(r["id"].get<int64_t>());
+  EXPECT_TRUE(IsProblem(Call(Who::kMemberOther, "GET", rp), 403));
+  json answered =
+      Post(Who::kStaff, rp + "/messages",
+           {{"body", "Có thể nộp đơn quốc tế theo Hệ thống Madrid, chỉ định Nhật Bản."}}, 201);
+  EXPECT_EQ(answered["status"], "answered");
+  ASSERT_EQ(answered["messages"].size(), 2u);
+  EXPECT_EQ(answered["messages"][1]["from_staff"], true);
+  json inbox = Body(Call(Who::kMemberOwn, "GET", "/api/v1/notifications?unread=true"));
+  ASSERT_GE(inbox["total"], 1);
+  EXPECT_EQ(inbox["items"][0]["kind"], "ip.advice_answered");
+  json closed = Post(Who::kMemberOwn, rp + "/close", {{"outcome", "Đã nộp đơn Madrid"}}, 200);
+  EXPECT_EQ(closed["status"], "closed");
+  EXPECT_TRUE(IsProblem(Call(Who::kStaff, "POST", rp + "/messages", R"({"body": "thêm"})"), 409));
+  EXPECT_EQ(Body(Call(Who::kMemberOther, "GET", "/api/v1/ip/advice"))["total"], 0);
+  EXPECT_EQ(Body(Call(Who::kStaff, "GET", "/api/v1/ip/advice"))["total"], 1);
+
+  // The self-assessment: a brand without a mark, a new process without a patent; an annuity ahead.
+  json questions = Body(Call(Who::kPublic, "GET", "/api/v1/ip/self-assessment/questions"));
+  ASSERT_GE(questions["questions"].size(), 10u);
+  json p = Patent("1-2023-00555", seed().org_a, true);
+  p["kind"] = "industrial_design";
+  p["classes"] = {"09-01"};
+  Post(Who::kMemberOwn, "/api/v1/ip/assets", p, 201);
+  EXPECT_TRUE(IsProblem(Call(Who::kMemberOwn, "POST", "/api/v1/ip/self-assessment",
+                             R"({"answers": {"has_brand": "yes"}})"),
+                        400, "has_brand"));
+  EXPECT_TRUE(IsProblem(
+      Call(Who::kMemberOwn, "POST", "/api/v1/ip/self-assessment", R"({"answers": {"what": true}})"),
+      400, "what"));
+  EXPECT_TRUE(
+      IsProblem(Call(Who::kMemberOwn, "POST", "/api/v1/ip/self-assessment",
+                     json{{"answers", json::object()}, {"organization_id", seed().org_b}}.dump()),
+                403));
+  json rep = Post(Who::kMemberOwn, "/api/v1/ip/self-assessment",
+                  {{"answers",
+                    {{"has_brand", true},
+                     {"exports", true},
+                     {"markets", "Nhật Bản"},
+                     {"technical_innovation", true},
+                     {"product_design", true},
+                     {"trade_secrets", false}}}},
+                  201);
+  std::set<std::string> kinds;
+  for (const json& x : rep["recommendations"]) kinds.insert(x["kind"]);
+  EXPECT_TRUE(kinds.count("trademark")) << rep;
+  EXPECT_TRUE(kinds.count("patent")) << rep;
+  EXPECT_FALSE(kinds.count("industrial_design")) << "already owned: " << rep;
+  ASSERT_FALSE(rep["owned"].empty());
+  EXPECT_EQ(rep["owned"][0]["kind"], "industrial_design");
+  EXPECT_EQ(Body(Call(Who::kMemberOwn, "GET", "/api/v1/ip/self-assessment"))["total"], 1);
+}
+
+// Rules are data an admin can replace; a document that breaks stored assets is refused.
+TEST_F(IpTest, AdminReplacesTheRules) {
+  json doc = Body(Call(Who::kPublic, "GET", "/api/v1/ip/rules"));
+  ASSERT_TRUE(doc["kinds"].is_array());
+  EXPECT_TRUE(IsProblem(Call(Who::kStaff, "PUT", "/api/v1/ip/rules", doc.dump()), 403));
+  EXPECT_TRUE(IsProblem(Call(Who::kAdmin, "PUT", "/api/v1/ip/rules", R"({"kinds": 3})"), 400));
+  json changed = doc;
+  changed["note_from_admin"] = "checked against Circular 2025";
+  HttpResponse r = Call(Who::kAdmin, "PUT", "/api/v1/ip/rules", changed.dump());
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  EXPECT_EQ(Body(Call(Who::kPublic, "GET", "/api/v1/ip/rules"))["note_from_admin"],
+            "checked against Circular 2025");
+  EXPECT_EQ(Scalar("SELECT COUNT(*) AS n FROM audit_log WHERE entity_type = 'ip_rules' AND "
+                   "action = 'update'"),
+            1);
 }
 
 }  // namespace
