@@ -104,7 +104,8 @@ export function statsPage(_ctx: RouteCtx, signal: AbortSignal): Node {
   };
   load();
   return h('div', { class: 'page page-exchange-stats' },
-    pageHeader(t('ex.st.title'), t('ex.st.lead')),
+    pageHeader(t('ex.st.title'), t('ex.st.lead'),
+      h('a', { class: 'btn btn-ghost', id: 'stats-xlsx', href: `/api/v1/exchange/stats?format=xlsx&lang=${getLang()}`, download: 'exchange-stats.xlsx' }, t('ex.st.xlsx'))),
     exchangeTabs('stats'), body);
 }
 

@@ -4,7 +4,7 @@
 // registry records behind it). All text goes in via text nodes (dom.ts); no innerHTML.
 import type { FeatureCollection, Geometry } from 'geojson';
 import { h, replace, type Child } from '../dom';
-import { t, type DictKey } from '../i18n';
+import { t, getLang, type DictKey } from '../i18n';
 import { api, itemsOf, qs, type ListResponse } from '../api';
 import { fmtNum } from '../format';
 import { navigate, setQuery, type RouteCtx } from '../router';
@@ -191,6 +191,7 @@ export function seriesPage(ctx: RouteCtx): Node {
       h('div', { class: 'filter filter-submit' }, h('button', { type: 'submit', class: 'btn', id: 'series-apply' }, t('mon.show'))));
 
     const csvHref = `/api/v1/indicators/${encodeURIComponent(ind.code)}/series${qs({ ...unitQuery(unit), from, to, format: 'csv' })}`;
+    const xlsxHref = `/api/v1/indicators/${encodeURIComponent(ind.code)}/series${qs({ ...unitQuery(unit), from, to, format: 'xlsx', lang: getLang() })}`;
     const targetInfo: Child = row && tgt ? h('div', { class: 'target-info', id: 'target-info' },
       h('p', null, h('strong', null, tgt.code ? tgt.code + ' — ' : '', tgt.text_vi), ' ', progressBadge(row.assessment.status)),
       h('p', { class: 'small' },
@@ -213,7 +214,8 @@ export function seriesPage(ctx: RouteCtx): Node {
       pageHeader(indicatorName(ind), `${ind.code} · ${ind.unit ?? ''}`.replace(/ · $/, ''),
         h('div', { class: 'btn-row' },
           h('a', { class: 'btn btn-ghost', href: '#/indicators' }, '‹ ', t('mon.indicatorsTitle')),
-          h('a', { class: 'btn btn-ghost', id: 'series-csv', href: csvHref, download: `${ind.code}-${unit.code}.csv` }, t('mon.csv')))),
+          h('a', { class: 'btn btn-ghost', id: 'series-csv', href: csvHref, download: `${ind.code}-${unit.code}.csv` }, t('mon.csv')),
+          h('a', { class: 'btn btn-ghost', id: 'series-xlsx', href: xlsxHref, download: `${ind.code}-${unit.code}.xlsx` }, t('mon.xlsx')))),
       monitoringTabs('indicators'),
       h('section', { class: 'card' },
         h('p', { class: 'formula' }, h('span', { class: 'muted' }, t('mon.formula'), ': '), h('code', null, formulaText(ind)),

@@ -333,7 +333,10 @@ export function planPage(ctx: RouteCtx): Node {
       const carried = plan.carried_over_to;
       replace(host,
         pageHeader(plan.name, [plan.code, `${plan.period_from}–${plan.period_to}`].join(' · '),
-          h('a', { class: 'btn btn-ghost', href: '#/plans' }, '‹ ', t('mon.plansTitle'))),
+          h('div', { class: 'btn-row' },
+            h('a', { class: 'btn btn-ghost', href: '#/plans' }, '‹ ', t('mon.plansTitle')),
+            h('a', { class: 'btn btn-ghost', id: 'scorecard-xlsx', href: `/api/v1/plans/${encodeURIComponent(id)}/scorecard?format=xlsx&lang=${getLang()}`,
+              download: `scorecard-${plan.code || id}.xlsx` }, t('mon.xlsx')))),
         monitoringTabs('plans'),
         carried ? h('div', { class: 'carried-over', role: 'note', id: 'carried-over' },
           h('strong', null, t('mon.carriedOver', { from: plan.province_name ?? plan.province_code ?? '', to: carried.province_name, since: fmtDate(carried.since) })), ' ',

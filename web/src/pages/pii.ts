@@ -5,7 +5,7 @@
 import { geoArea, geoMercator, geoPath } from 'd3-geo';
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from 'geojson';
 import { h, replace, s } from '../dom';
-import { t } from '../i18n';
+import { t, getLang } from '../i18n';
 import { api } from '../api';
 import { fmtNum } from '../format';
 import type { RouteCtx } from '../router';
@@ -137,6 +137,20 @@ function csvLink(pub: Published, edition: () => number): HTMLAnchorElement {
   return a;
 }
 
+/** The edition's ranking as an Excel workbook, written by the server (GET /index/published?format=xlsx). */
+export function xlsxHref(edition: number, lang: string): string {
+  return `/api/v1/index/published?edition=${encodeURIComponent(String(edition))}&format=xlsx&lang=${encodeURIComponent(lang)}`;
+}
+
+function xlsxLink(edition: () => number): HTMLAnchorElement {
+  const a = h('a', { class: 'btn btn-ghost', id: 'pii-xlsx', href: xlsxHref(edition(), getLang()), download: `pii-${edition()}.xlsx` }, t('pii.xlsx'));
+  a.addEventListener('click', () => {
+    a.href = xlsxHref(edition(), getLang());
+    a.setAttribute('download', `pii-${edition()}.xlsx`);
+  });
+  return a;
+}
+
 export function piiPage(ctx: RouteCtx): Node {
   const host = h('div', null, loading());
   const load = () => {
@@ -164,7 +178,7 @@ export function piiPage(ctx: RouteCtx): Node {
           h('section', { class: 'card' },
             h('h2', null, t('pii.rankingTitle')),
             h('div', { class: 'pii-edition-row' }, h('label', { class: 'pii-edition-label' }, t('pii.edition'), ' ', sel), mapNoteEl,
-              csvLink(pub, () => Number(sel.value))),
+              csvLink(pub, () => Number(sel.value)), xlsxLink(() => Number(sel.value))),
             h('p', { class: 'muted' }, t('pii.mapChange')),
             tableHost)),
         whatIfPanel());
