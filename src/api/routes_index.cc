@@ -23,6 +23,7 @@
 #include "api/problem.h"
 #include "core/csv.h"
 #include "core/strings.h"
+#include "domain/indicators.h"
 
 namespace stio::api {
 
@@ -60,6 +61,9 @@ struct IndexData {
   std::map<std::string, Province> provinces_2025;     // code -> name (34)
   std::map<std::string, Province> provinces_pre2025;  // code -> name (63)
   std::map<std::string, std::string> old_to_new;      // pre-2025 code -> 2025 code
+  // framework code -> indicator or denominator code -> where stio holds its value: a monitoring
+  // indicator code, or "reference:population" (the `stio_indicator` keys of the framework file).
+  std::map<std::string, std::map<std::string, std::string>> stio_sources;
 };
 
 std::map<std::string, Province> LoadProvinces(const std::string& path,
@@ -103,6 +107,18 @@ std::shared_ptr<const IndexData> LoadIndexData(const std::string& data_dir) {
       continue;
     }
     std::string code = fw->code;
+    if (auto text = analytics::ReadFile(p.string()); text.ok()) {
+      const json doc = json::parse(*text, nullptr, false);
+      for (const char* list : {"indicators", "denominators"}) {
+        if (!doc.is_object() || !doc.contains(list) || !doc[list].is_array()) continue;
+        for (const json& i : doc[list]) {
+          if (i.contains("stio_indicator") && i["stio_indicator"].is_string() &&
+              i.contains("code") && i["code"].is_string()) {
+            d->stio_sources[code][i["code"].get<std::string>()] = i["stio_indicator"];
+          }
+        }
+      }
+    }
     d->frameworks.emplace(code, std::move(*fw));
   }
   auto pub = analytics::LoadPublishedPii(data_dir + "/pii/pii_published.csv");
@@ -496,6 +512,76 @@ void Api::AddIndexRoutes() {
                     {"strengths_note",
                      "Strengths and weaknesses need indicator values; none are public for the PII. "
                      "Send values to POST /api/v1/index/compute to see them."}};
+        return JsonResponse(200, out);
+      });
+
+  Add("GET", "/api/v1/index/inputs", kPublic,
+      "The framework's raw values that stio holds itself (IP registry, registry, monitoring, "
+      "reference population) for one year, as rows for compute, each with its source",
+      [d](Context& c) {
+        const std::string code = c.req.Query("framework").value_or("PII");
+        auto fw = d->frameworks.find(code);
+        if (fw == d->frameworks.end()) {
+          return Problem(Status::NotFound("framework '" + code.substr(0, 40) + "' is not loaded"));
+        }
+        auto year_text = NonEmpty(c.req, "year");
+        auto year = year_text ? ParseInt(*year_text) : std::nullopt;
+        if (!year || *year < 2000 || *year > 2100) {
+          return Problem(Status::InvalidArgument("year is required (2000..2100)", "year"));
+        }
+        const auto sources = d->stio_sources.count(code) ? d->stio_sources.at(code)
+                                                         : std::map<std::string, std::string>();
+        json out;
+        Status read = c.Read([&](storage::Transaction& tx) -> Status {
+          json values = json::array(), missing = json::array();
+          for (const auto& [indicator, source] : sources) {
+            for (const auto& [unit, province] : d->provinces_2025) {
+              std::optional<double> v;
+              std::string where;
+              if (source == "reference:population") {
+                STIO_ASSIGN_OR_RETURN(
+                    auto rows, tx.Query("SELECT population FROM admin_units WHERE era = '2025' "
+                                        "AND level = 'province' AND code = ?",
+                                        {unit}));
+                if (!rows.empty() && !rows[0].IsNull("population")) {
+                  v = static_cast<double>(rows[0].Int("population"));
+                }
+                where =
+                    "stio reference data (data/population: resident population, about the "
+                    "end of 2024, whatever the year asked)";
+              } else {
+                domain::UnitRef u;
+                u.code = unit;
+                auto points = domain::YearlyValues(tx, source, u, static_cast<int>(*year),
+                                                   static_cast<int>(*year));
+                if (!points.ok()) return points.status().WithContext(indicator);
+                if (!points->empty()) v = points->front().second;
+                where = "stio indicator " + source + " (" + "/api/v1/indicators/" + source +
+                        "/lineage?unit=" + unit + "&period=" + std::to_string(*year) + ")";
+              }
+              if (v) {
+                values.push_back({{"unit", unit},
+                                  {"indicator", indicator},
+                                  {"year", *year},
+                                  {"value", *v},
+                                  {"source", where}});
+              } else {
+                missing.push_back({{"unit", unit}, {"indicator", indicator}});
+              }
+            }
+          }
+          out = json{{"framework", code},
+                     {"year", *year},
+                     {"mapped", sources},
+                     {"values", values},
+                     {"missing", missing},
+                     {"note",
+                      "Only the indicators whose data stio holds; import the others (index "
+                      "compute takes both). A unit without data is listed in missing, never "
+                      "zero."}};
+          return Status::Ok();
+        });
+        if (!read.ok()) return Problem(read);
         return JsonResponse(200, out);
       });
 

@@ -334,6 +334,8 @@ std::vector<Case> Cases(const Seed& seed) {
        fixed(v1 + "/index/frameworks")},
       {"GET", v1 + "/index/frameworks/{code}", Permission::kReadPublic, false,
        fixed(v1 + "/index/frameworks/PII")},
+      {"GET", v1 + "/index/inputs", Permission::kReadPublic, false,
+       fixed(v1 + "/index/inputs?framework=PII&year=2024")},
       {"GET", v1 + "/index/published", Permission::kReadPublic, false,
        fixed(v1 + "/index/published?edition=2025")},
       {"GET", v1 + "/index/provinces/{code}", Permission::kReadPublic, false,

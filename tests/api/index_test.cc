@@ -4,6 +4,8 @@
 #include <string>
 
 #include "api/api_fixture.h"
+#include "core/clock.h"
+#include "domain/ip.h"
 
 namespace stio::apitest {
 namespace {
@@ -282,6 +284,44 @@ TEST_F(IndexTest, RobustnessIsBoundedAndReproducible) {
   // A body above the bound is refused before parsing.
   std::string huge = "{\"values\": [" + std::string(3 << 20, ' ') + "]}";
   EXPECT_TRUE(IsProblem(Call(Who::kPublic, "POST", path, huge), 413));
+}
+
+// Values stio holds itself feed the index: patent applications from the IP registry and the
+// population from the reference data, each with its source; a province without data is listed as
+// missing, never zero; and the rows compute as they are.
+TEST_F(IndexTest, InputsFromStioKeepTheirSource) {
+  Seeded([&](storage::Transaction& tx) -> Result<json> {
+    return domain::CreateIpAsset(tx, domain::Actor::System("test"), Clock::Real(),
+                                 {{"kind", "patent"},
+                                  {"title", "Quy trình chiết xuất tinh dầu"},
+                                  {"application_number", "1-2024-07777"},
+                                  {"filing_date", "2024-05-06"},
+                                  {"owner_organization_id", seed().org_a},
+                                  {"published", true}});
+  });
+  json in = Body(Call(Who::kPublic, "GET", "/api/v1/index/inputs?framework=PII&year=2024"));
+  ASSERT_TRUE(in["values"].is_array()) << in;
+  EXPECT_EQ(in["mapped"]["6.1.1"], "IP_PATENT_APPS_N");
+  EXPECT_EQ(in["mapped"]["POP"], "reference:population");
+  json patents, pop;
+  int pop_rows = 0;
+  for (const json& v : in["values"]) {
+    if (v["indicator"] == "6.1.1" && v["unit"] == "01") patents = v;
+    if (v["indicator"] == "POP") ++pop_rows;
+    if (v["indicator"] == "POP" && v["unit"] == "01") pop = v;
+  }
+  EXPECT_EQ(patents["value"], 1.0) << in;
+  EXPECT_NE(patents["source"].get<std::string>().find("IP_PATENT_APPS_N"), std::string::npos);
+  EXPECT_EQ(pop_rows, 34);
+  EXPECT_GT(pop["value"].get<double>(), 8e6);  // Hà Nội
+  bool listed_missing = false;
+  for (const json& m : in["missing"]) {
+    if (m["indicator"] == "6.1.1" && m["unit"] == "38") listed_missing = true;
+  }
+  EXPECT_TRUE(listed_missing) << "a province with no IP asset has no value";
+  EXPECT_TRUE(IsProblem(Call(Who::kPublic, "GET", "/api/v1/index/inputs?year=abc"), 400, "year"));
+  EXPECT_TRUE(
+      IsProblem(Call(Who::kPublic, "GET", "/api/v1/index/inputs?framework=NOPE&year=2024"), 404));
 }
 
 }  // namespace
