@@ -289,7 +289,7 @@ function connectionCard(c: Connection, box: 'sent' | 'received', reload: () => v
     c.requester_listing_id ? h('p', { class: 'small' }, t('ex.theirListing'), ' ', h('a', { href: `#/exchange/${c.requester_listing_id}` }, `#${c.requester_listing_id}`)) : null,
     c.status === 'declined' ? h('p', { class: 'notice notice-warn decline-info' }, t('ex.declinedBecause'), ' ', tx('ex.reason.', c.decline_reason), c.decline_note ? ` — ${c.decline_note}` : '') : null,
     contacts.length ? h('ul', { class: 'conn-contacts' }, contacts) : c.contacts_hidden ? h('p', { class: 'muted small' }, t('ex.connContactsHidden')) : null,
-    c.contract_id ? h('p', { class: 'small' }, t('ex.contractNo', { id: c.contract_id })) : null,
+    c.contract_id ? h('p', { class: 'small' }, h('a', { href: `#/exchange/contracts/${c.contract_id}`, class: 'conn-contract-link' }, t('ex.contractNo', { id: c.contract_id }))) : null,
     h('p', { class: 'muted small' }, `${t('ex.createdAt')}: ${fmtDateTime(c.created_at)} · ${t('ex.updatedAt')}: ${fmtDateTime(c.updated_at)}`),
     h('ol', { class: 'steps', 'aria-label': t('ex.stepsAria') }, (['requested', 'accepted', 'meeting', 'nda', 'contract', 'closed'] as const).map((s, i, all) => {
       const at = all.indexOf(c.status as typeof all[number]);

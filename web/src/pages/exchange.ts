@@ -17,6 +17,7 @@ import {
   TRANSFER_MODES, catalogueHref, compactVnd, listingActions, reasonText, scorePct, shareUrl,
   type Connection, type Listing, type ListingStatus, type MatchItem, type Matches,
 } from '../exchange';
+import { taskProposalControl } from './exchange-deals';
 
 const PAGE = 12;
 
@@ -30,10 +31,12 @@ export function isOwner(l: Pick<Listing, 'organization_id'>): boolean {
   return can.staff() || (!!me && me.role === 'member' && me.organization_id === l.organization_id);
 }
 
-export function exchangeTabs(active: 'catalogue' | 'mine' | 'review' | 'stats'): HTMLElement {
+export function exchangeTabs(active: 'catalogue' | 'mine' | 'review' | 'stats' | 'contracts' | 'proposals' | 'import'): HTMLElement {
   const tabs: [typeof active, string, DictKey][] = [['catalogue', '#/exchange', 'ex.tabCatalogue']];
   if (currentUser()) tabs.push(['mine', '#/exchange/mine', 'ex.tabMine']);
   if (isReviewer()) tabs.push(['review', '#/exchange/review', 'ex.tabReview']);
+  if (currentUser()) tabs.push(['contracts', '#/exchange/contracts', 'exd.tabContracts']);
+  if (can.staff()) tabs.push(['proposals', '#/exchange/task-proposals', 'exd.tabProposals'], ['import', '#/exchange/import', 'exd.tabImport']);
   tabs.push(['stats', '#/exchange/stats', 'ex.tabStats']);
   return h('nav', { class: 'mon-tabs', 'aria-label': t('ex.tabsAria') },
     tabs.map(([k, href, key]) => h('a', { href, class: 'mon-tab', id: 'ex-tab-' + k, 'aria-current': k === active ? 'page' : null }, t(key))));
@@ -418,19 +421,7 @@ function receivedSection(l: Listing): HTMLElement {
 
 function taskProposalButton(l: Listing): HTMLElement | null {
   if (!can.staff() || l.kind !== 'need' || (l.status !== 'published' && l.status !== 'expired')) return null;
-  const out = h('div', { id: 'task-proposal' });
-  const btn = h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'task-proposal' }, t('ex.taskProposal'));
-  btn.addEventListener('click', async () => {
-    try {
-      const p = await api.post<{ id: number }>(`/exchange/listings/${l.id}/task-proposal`);
-      const doc = await api.get<unknown>(`/exchange/task-proposals/${p.id}`);
-      const blob = new Blob([JSON.stringify(doc, null, 2)], { type: 'application/json' });
-      out.replaceChildren(h('p', { class: 'notice' }, t('ex.taskProposalDone', { id: p.id }), ' ',
-        h('a', { href: URL.createObjectURL(blob), download: `de-xuat-nhiem-vu-${p.id}.json` }, t('ex.taskProposalDownload'))));
-    } catch (e) { toast(errorText(e), 'bad'); }
-  });
-  out.appendChild(btn);
-  return out;
+  return taskProposalControl(l.id);
 }
 
 export function listingPage(ctx: RouteCtx, signal: AbortSignal): Node {

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ipTests } from './ip-tests.mjs';
+import { dealsTests } from './exchange-deals-tests.mjs';
 
 function assert(cond, msg) { if (!cond) throw new Error(msg); }
 
@@ -1287,6 +1288,8 @@ export const tests = [
       await page.setViewportSize({ width: 1366, height: 900 });
     },
   },
+  // ---------- exchange contracts, task proposals, import (issue 4): exchange-deals-tests.mjs ----------
+  ...dealsTests,
   // ---------- intellectual property (issue 7): ip-tests.mjs ----------
   ...ipTests,
   {
