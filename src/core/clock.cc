@@ -34,7 +34,8 @@ std::string FormatTimestamp(std::chrono::system_clock::time_point t) {
 }
 
 std::string FormatDate(std::chrono::system_clock::time_point t) {
-  std::tm tm = ToUtc(t);
+  // Vietnam's civil date: UTC+7 all year (no daylight saving time).
+  std::tm tm = ToUtc(t + std::chrono::hours(7));
   char buf[16];
   std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
   return buf;

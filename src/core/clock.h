@@ -18,7 +18,8 @@ class Clock {
 
 // "2026-11-22T16:30:00Z" (seconds precision).
 std::string FormatTimestamp(std::chrono::system_clock::time_point t);
-// "2026-11-22".
+// The civil date in Vietnam (UTC+7, no daylight saving), "2026-11-22": the "today" of every
+// business rule (deadlines, expiry, dates in the future). Timestamps stay in UTC.
 std::string FormatDate(std::chrono::system_clock::time_point t);
 // Seconds since the epoch, for rate limiting and expiry checks.
 int64_t UnixSeconds(std::chrono::system_clock::time_point t);

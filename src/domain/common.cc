@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/strings.h"
+#include "domain/ip_deadlines.h"
 #include "domain/policy.h"
 #include "domain/validation.h"
 
@@ -225,11 +226,22 @@ Result<ListResult> ListAudit(storage::Transaction& tx, const Actor& actor, const
   add(f.entity_id, " AND entity_id = ?");
   add(f.actor, " AND actor_email = ?");
   add(f.action, " AND action = ?");
-  add(f.since, " AND at >= ?");
+  // Dates are Vietnam's days (UTC+7): day D runs from (D-1)T17:00:00Z to DT17:00:00Z in the
+  // UTC timestamps of the log. Anything else is compared as a timestamp.
+  auto day_start_utc = [](const std::string& date) -> std::optional<std::string> {
+    auto d = ParseCivilDate(date);
+    if (!d.ok()) return std::nullopt;
+    return FormatCivilDate(AddDays(*d, -1)) + "T17:00:00Z";
+  };
+  if (f.since) {
+    where += " AND at >= ?";
+    args.push_back(day_start_utc(*f.since).value_or(*f.since));
+  }
   if (f.until) {
     where += " AND at < ?";
-    // An inclusive date: everything before the start of the next day, compared as text.
-    args.push_back(f.until->size() == 10 ? *f.until + "T99" : *f.until);
+    // An inclusive date: everything before the start of the next day.
+    auto d = ParseCivilDate(*f.until);
+    args.push_back(d.ok() ? *f.until + "T17:00:00Z" : *f.until);
   }
   ListResult out;
   out.limit = params.limit;

@@ -431,19 +431,27 @@ Result<Json> LoadAssetJson(storage::Transaction& tx, int64_t id) {
   return AssetJson(r);
 }
 
-Result<Json> EventsOf(storage::Transaction& tx, int64_t id) {
+// The asset's events; who recorded each (an e-mail) only for staff and the owner organization.
+Result<Json> EventsOf(storage::Transaction& tx, int64_t id, bool show_actor) {
   STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT * FROM ip_events WHERE asset_id = ? ORDER BY "
                                             "date, id",
                                             {id}));
   Json out = Json::array();
-  for (const auto& r : rows) out.push_back(RowToJson(r));
+  for (const auto& r : rows) {
+    Json e = RowToJson(r);
+    if (!show_actor) e.erase("actor_email");
+    out.push_back(std::move(e));
+  }
   return out;
 }
 
-Result<Json> FullAsset(storage::Transaction& tx, const Clock& clock, const storage::Row& r) {
+Result<Json> FullAsset(storage::Transaction& tx, const Actor& actor, const Clock& clock,
+                       const storage::Row& r) {
   Json j = AssetJson(r);
   j["schedule"] = ScheduleJson(RulesIfLoaded(tx), j, clock);
-  STIO_ASSIGN_OR_RETURN(j["events"], EventsOf(tx, r.Int("id")));
+  STIO_ASSIGN_OR_RETURN(j["events"], EventsOf(tx, r.Int("id"),
+                                              Allowed(actor, Permission::kReadUnpublishedIp,
+                                                      r.OptInt("owner_organization_id"))));
   return j;
 }
 
@@ -635,7 +643,7 @@ Result<Json> CreateIpAsset(storage::Transaction& tx, const Actor& actor, const C
 Result<Json> GetIpAsset(storage::Transaction& tx, const Actor& actor, const Clock& clock,
                         int64_t id) {
   STIO_ASSIGN_OR_RETURN(storage::Row r, LoadVisible(tx, actor, id));
-  return FullAsset(tx, clock, r);
+  return FullAsset(tx, actor, clock, r);
 }
 
 Result<Json> UpdateIpAsset(storage::Transaction& tx, const Actor& actor, const Clock& clock,
@@ -851,7 +859,9 @@ Result<Json> AddIpEvent(storage::Transaction& tx, const Actor& actor, const Cloc
 
 Result<Json> ListIpEvents(storage::Transaction& tx, const Actor& actor, int64_t asset_id) {
   STIO_ASSIGN_OR_RETURN(storage::Row row, LoadVisible(tx, actor, asset_id));
-  STIO_ASSIGN_OR_RETURN(Json items, EventsOf(tx, row.Int("id")));
+  STIO_ASSIGN_OR_RETURN(Json items, EventsOf(tx, row.Int("id"),
+                                             Allowed(actor, Permission::kReadUnpublishedIp,
+                                                     row.OptInt("owner_organization_id"))));
   return Json{{"items", items}, {"total", items.size()}};
 }
 

@@ -516,5 +516,22 @@ TEST_F(IpTest, AdminReplacesTheRules) {
             1);
 }
 
+// Regression: who recorded an event (an e-mail) was public.
+TEST_F(IpTest, EventAuthorsAreNotPublic) {
+  json a =
+      Post(Who::kMemberOwn, "/api/v1/ip/assets", Patent("1-2024-00888", seed().org_a, true), 201);
+  Post(Who::kMemberOwn, Asset(a["id"]) + "/events",
+       {{"type", "examination_notice"}, {"date", "2024-06-01"}}, 201);
+  for (const std::string& path : {Asset(a["id"]), Asset(a["id"]) + "/events"}) {
+    json pub = Body(Call(Who::kPublic, "GET", path));
+    const json& events = pub.contains("events") ? pub["events"] : pub["items"];
+    ASSERT_FALSE(events.empty()) << pub;
+    for (const json& e : events) EXPECT_FALSE(e.contains("actor_email")) << path;
+    json own = Body(Call(Who::kMemberOwn, "GET", path));
+    const json& mine = own.contains("events") ? own["events"] : own["items"];
+    EXPECT_TRUE(mine[0].contains("actor_email")) << path;
+  }
+}
+
 }  // namespace
 }  // namespace stio::apitest

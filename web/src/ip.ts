@@ -95,11 +95,11 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((d(to) - d(from)) / 86400000);
 }
 
-/** "Today" as the server counts it (its UTC date: schedules, days left and the check of future
- *  dates use it), so that the pages agree with the server. Between 00:00 and 07:00 in Vietnam this
- *  is still yesterday's date. */
+/** "Today" as the server counts it: the civil date in Vietnam (UTC+7 all year, no daylight saving),
+ *  whatever the browser's time zone, so that schedules, days left and the check of future dates
+ *  agree with the server. */
 export function todayIso(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10);
+  return new Date(now.getTime() + 7 * 3600 * 1000).toISOString().slice(0, 10);
 }
 
 /** ISO date plus whole months, clamped to the month's end (2024-08-31 + 6 = 2025-02-28), as the server does. */

@@ -23,7 +23,8 @@ import {
 import { exchangeTabs, fieldLabel, money, provinceLabel, refMaps, type RefMaps } from './exchange';
 
 const PAGE = 20;
-const todayIso = () => new Date().toISOString().slice(0, 10); // the server's "today" is the UTC date
+// The server's "today" is Vietnam's civil date (UTC+7).
+const todayIso = () => new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10);
 
 const STATUS_TONE: Record<string, string> = { signed: 'info', registered: 'info', in_effect: 'ok', completed: 'neutral', terminated: 'bad' };
 export function contractStatusBadge(st: string): HTMLElement {

@@ -330,7 +330,7 @@ function declineForm(c: Connection, post: Post): HTMLElement {
 }
 
 function contractForm(c: Connection, post: Post): HTMLElement {
-  const today = new Date().toISOString().slice(0, 10);
+  const today = new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10); // Vietnam's date, as the server
   const form: HTMLFormElement = h('form', { class: 'form mini-form contract-form', novalidate: true },
     formSummary(),
     h('p', { class: 'muted small' }, t('ex.contractLead')),

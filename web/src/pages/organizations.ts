@@ -202,7 +202,7 @@ function certCard(c: Certificate, reload: () => void): HTMLElement {
 
 function eventForm(c: Certificate, reload: () => void): HTMLElement {
   const actions = c.status === 'active' ? ['amend', 'suspend', 'revoke'] : c.status === 'suspended' ? ['reinstate', 'revoke', 'amend'] : ['amend', 'suspend', 'reinstate', 'revoke'];
-  const today = new Date().toISOString().slice(0, 10); // the server's (UTC) today
+  const today = new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10); // Vietnam's date (UTC+7), as the server
   const form: HTMLFormElement = h('form', { class: 'mini-form', novalidate: true },
     formSummary(),
     h('div', { class: 'form-grid' },

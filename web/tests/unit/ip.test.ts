@@ -42,7 +42,8 @@ export const cases: Case[] = [
     eq(addMonths('2024-01-31', 1), '2024-02-29');
     eq(addMonths('2026-03-15', -3), '2025-12-15');
     eq(addDaysIso('2026-12-31', 1), '2027-01-01');
-    eq(todayIso(new Date('2026-11-22T18:30:00Z')), '2026-11-22', 'the server\'s (UTC) date');
+    eq(todayIso(new Date('2026-11-22T18:30:00Z')), '2026-11-23', 'Vietnam\'s date (UTC+7), as the server');
+    eq(todayIso(new Date('2026-11-22T16:59:59Z')), '2026-11-22', 'still the 22nd in Hà Nội');
     eq(monthRange('2026-11', 12), { from: '2026-11-01', to: '2027-10-31' });
     eq([validMonth('2026-11'), validMonth('2026-13'), validMonth('26-11'), validMonth(null)], [true, false, false, false]);
   }],
