@@ -229,8 +229,10 @@ void Api::AddExchangeRoutes() {
       [](Context& c) {
         auto paging = Paging(c.req);
         if (!paging.ok()) return Problem(paging.status());
+        auto need = IntQuery(c.req, "need_id");
+        if (!need.ok()) return Problem(need.status());
         return ReadJson(c, [&](storage::Transaction& tx) -> Result<json> {
-          STIO_ASSIGN_OR_RETURN(auto r, domain::ListTaskProposals(tx, c.actor, *paging));
+          STIO_ASSIGN_OR_RETURN(auto r, domain::ListTaskProposals(tx, c.actor, *need, *paging));
           return r.ToJson();
         });
       });
@@ -282,9 +284,9 @@ void Api::AddExchangeRoutes() {
         auto paging = Paging(c.req);
         if (!paging.ok()) return Problem(paging.status());
         return ReadJson(c, [&](storage::Transaction& tx) -> Result<json> {
-          STIO_ASSIGN_OR_RETURN(auto r,
-                                domain::ListContracts(tx, c.actor, NonEmpty(c.req, "province_code"),
-                                                      NonEmpty(c.req, "status"), *paging));
+          STIO_ASSIGN_OR_RETURN(
+              auto r, domain::ListContracts(tx, c.actor, c.clock, NonEmpty(c.req, "province_code"),
+                                            NonEmpty(c.req, "status"), *paging));
           return r.ToJson();
         });
       });

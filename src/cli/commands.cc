@@ -573,6 +573,15 @@ Commands:
   match     --id N [--limit N]                     (ranked counterparts and experts, with reasons)
   expire                                           (mark overdue listings expired, remind owners)
   stats     [--province CODE]
+  intro     --id N [--note MESSAGE]                (ask the listing's owner for an introduction)
+  connections [--status S]                         (introductions asked and received)
+  connection  --id N [--action accept|decline|meeting|nda|contract|close|cancel] [--json '{...}']
+                                                   (show one, or move it on; decline needs
+                                                   {"reason": ...}, contract {"contract": {...}})
+  contracts [--province CODE] [--status S]
+  contract  --json '{...}' | --id N [--json '{...}']  (record, show or update a transfer contract)
+  followup  --id N --json '{...}'                  (a contract's effect for a period)
+  task-proposal --id N                             (a draft S&T task order from an unmet need)
 
 Acts as the system unless --as E names a user (whose permissions then apply).
 )";
@@ -590,15 +599,16 @@ stio does not send mail itself: a relay reads this outbox, sends and marks each 
 int Exchange(const std::string& verb, const Args& a, std::ostream& out, std::ostream& err) {
   const std::string cmd = "exchange " + verb;
   if (Status s = a.Only({"db", "data", "as", "id", "json", "file", "q", "kind", "status",
-                         "province", "limit", "offset", "output", "note"});
+                         "province", "limit", "offset", "output", "note", "action"});
       !s.ok()) {
     return Fail(err, cmd, s, kUsage);
   }
   static const std::set<std::string> kActions = {"submit", "publish", "return", "renew",
                                                  "withdraw"};
-  static const std::set<std::string> kVerbs = {"list",   "show",  "create",  "match",
-                                               "expire", "stats", "submit",  "publish",
-                                               "return", "renew", "withdraw"};
+  static const std::set<std::string> kVerbs = {
+      "list",        "show",       "create",    "match",    "expire",   "stats",
+      "submit",      "publish",    "return",    "renew",    "withdraw", "intro",
+      "connections", "connection", "contracts", "contract", "followup", "task-proposal"};
   if (!kVerbs.count(verb)) {
     err << "stio exchange: unknown command '" << verb << "' (see `stio exchange --help`)\n";
     return kUsage;
@@ -616,13 +626,16 @@ int Exchange(const std::string& verb, const Args& a, std::ostream& out, std::ost
     }
   }
   std::optional<int64_t> id;
-  if (verb == "show" || verb == "match" || kActions.count(verb)) {
+  if (verb == "show" || verb == "match" || kActions.count(verb) || verb == "intro" ||
+      verb == "connection" || verb == "followup" || verb == "task-proposal" ||
+      (verb == "contract" && a.Get("id"))) {
     auto n = IdOption(a);
     if (!n.ok()) return Fail(err, cmd, n.status(), kUsage);
     id = *n;
   }
   std::optional<domain::Json> input;
-  if (verb == "create") {
+  if (verb == "create" || verb == "followup" || (verb == "contract" && !id) ||
+      ((verb == "contract" || verb == "connection") && (a.Get("json") || a.Get("file")))) {
     auto j = JsonInput(a);
     if (!j.ok()) return Fail(err, cmd, j.status(), kUsage);
     input = *j;
@@ -644,7 +657,10 @@ int Exchange(const std::string& verb, const Args& a, std::ostream& out, std::ost
   }
   domain::Json result;
   bool is_list = false;
-  const bool write = verb == "create" || verb == "expire" || kActions.count(verb);
+  const bool write = verb == "create" || verb == "expire" || kActions.count(verb) ||
+                     verb == "intro" || verb == "followup" || verb == "task-proposal" ||
+                     ((verb == "contract" && (input || !id))) ||
+                     (verb == "connection" && a.Get("action"));
   Status s = storage::WithTransaction(
       **db, write ? storage::TxMode::kWrite : storage::TxMode::kRead,
       [&](storage::Transaction& tx) -> Status {
@@ -671,6 +687,37 @@ int Exchange(const std::string& verb, const Args& a, std::ostream& out, std::ost
           domain::ExchangeStatsQuery q;
           q.province_code = a.Get("province");
           STIO_ASSIGN_OR_RETURN(result, domain::ExchangeStats(tx, clock, q));
+        } else if (verb == "intro") {
+          domain::Json body = domain::Json::object();
+          if (auto n = a.Get("note")) body["message"] = *n;
+          STIO_ASSIGN_OR_RETURN(result, domain::RequestIntroduction(tx, *actor, clock, *id, body));
+        } else if (verb == "connections") {
+          STIO_ASSIGN_OR_RETURN(auto r,
+                                domain::ListConnections(tx, *actor, "", a.Get("status"), p));
+          result = r.ToJson();
+        } else if (verb == "connection") {
+          if (auto action = a.Get("action")) {
+            STIO_ASSIGN_OR_RETURN(result, domain::ConnectionAction(tx, *actor, clock, *id, *action,
+                                                                   input.value_or(domain::Json())));
+          } else {
+            STIO_ASSIGN_OR_RETURN(result, domain::GetConnection(tx, *actor, clock, *id));
+          }
+        } else if (verb == "contracts") {
+          STIO_ASSIGN_OR_RETURN(auto r, domain::ListContracts(tx, *actor, clock, a.Get("province"),
+                                                              a.Get("status"), p));
+          result = r.ToJson();
+        } else if (verb == "contract") {
+          if (!id) {
+            STIO_ASSIGN_OR_RETURN(result, domain::CreateContract(tx, *actor, clock, *input));
+          } else if (input) {
+            STIO_ASSIGN_OR_RETURN(result, domain::UpdateContract(tx, *actor, clock, *id, *input));
+          } else {
+            STIO_ASSIGN_OR_RETURN(result, domain::GetContract(tx, *actor, clock, *id));
+          }
+        } else if (verb == "followup") {
+          STIO_ASSIGN_OR_RETURN(result, domain::AddFollowup(tx, *actor, clock, *id, *input));
+        } else if (verb == "task-proposal") {
+          STIO_ASSIGN_OR_RETURN(result, domain::CreateTaskProposal(tx, *actor, clock, *id));
         } else {
           domain::Json body = domain::Json::object();
           if (auto n = a.Get("note")) body["note"] = *n;

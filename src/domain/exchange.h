@@ -139,7 +139,7 @@ Result<Json> GetContract(storage::Transaction& tx, const Actor& actor, const Clo
                          int64_t id);
 Result<Json> UpdateContract(storage::Transaction& tx, const Actor& actor, const Clock& clock,
                             int64_t id, const Json& patch);
-Result<ListResult> ListContracts(storage::Transaction& tx, const Actor& actor,
+Result<ListResult> ListContracts(storage::Transaction& tx, const Actor& actor, const Clock& clock,
                                  const std::optional<std::string>& province_code,
                                  const std::optional<std::string>& status,
                                  const ListParams& params);
@@ -153,7 +153,7 @@ Result<Json> CreateTaskProposal(storage::Transaction& tx, const Actor& actor, co
                                 int64_t need_id);
 Result<Json> GetTaskProposal(storage::Transaction& tx, const Actor& actor, int64_t id);
 Result<ListResult> ListTaskProposals(storage::Transaction& tx, const Actor& actor,
-                                     const ListParams& params);
+                                     std::optional<int64_t> need_id, const ListParams& params);
 
 // --- Statistics (public): listings, introductions, contracts and their value, by month, field
 // (level 1) and province. Optional filters: province_code, from/to months (YYYY-MM).

@@ -573,6 +573,15 @@ Result<Json> CreateContract(storage::Transaction& tx, const Actor& actor, const 
     return Status::InvalidArgument("give the registration number and date together",
                                    "registration_date");
   }
+  if (auto rd = TextOf(fields, "registration_date")) {
+    if (*rd > Today(clock)) {
+      return Status::InvalidArgument("the registration date is in the future", "registration_date");
+    }
+    if (*rd < signed_date) {
+      return Status::InvalidArgument("the registration date is before the signing",
+                                     "registration_date");
+    }
+  }
   if (!TextOf(fields, "province_code") && (to_org || from_org)) {
     STIO_ASSIGN_OR_RETURN(storage::Row o, tx.QueryOne("SELECT province_code FROM organizations "
                                                       "WHERE id = ?",
@@ -626,8 +635,10 @@ Result<Json> UpdateContract(storage::Transaction& tx, const Actor& actor, const 
   for (const FieldValue& f : fields) merged[f.name] = ToJson(f.value);
   if (patch.contains("value_vnd")) {
     const Json& v = patch["value_vnd"];
-    if (!v.is_null() && (!v.is_number_integer() || v.get<int64_t>() < 0)) {
-      return Status::InvalidArgument("'value_vnd' is a whole number of dong", "value_vnd");
+    if (!v.is_null() && (!v.is_number_integer() || v.get<int64_t>() < 0 ||
+                         v.get<int64_t>() > 1'000'000'000'000'000)) {
+      return Status::InvalidArgument("'value_vnd' is a whole number of dong, 0 to 10^15",
+                                     "value_vnd");
     }
     cols.push_back({"value_vnd", v.is_null() ? Value(Null{}) : Value(v.get<int64_t>())});
   }
@@ -664,6 +675,16 @@ Result<Json> UpdateContract(storage::Transaction& tx, const Actor& actor, const 
   if (merged["signed_date"].get<std::string>() > Today(clock)) {
     return Status::InvalidArgument("the signing date is in the future", "signed_date");
   }
+  if (merged["registration_date"].is_string()) {
+    const std::string rd = merged["registration_date"];
+    if (rd > Today(clock)) {
+      return Status::InvalidArgument("the registration date is in the future", "registration_date");
+    }
+    if (rd < merged["signed_date"].get<std::string>()) {
+      return Status::InvalidArgument("the registration date is before the signing",
+                                     "registration_date");
+    }
+  }
   cols.push_back({"updated_at", FormatTimestamp(clock.Now())});
   STIO_RETURN_IF_ERROR(UpdateRecord(tx, "transfer_contracts", id, version, cols));
   STIO_ASSIGN_OR_RETURN(storage::Row after, LoadContractRow(tx, id));
@@ -672,7 +693,7 @@ Result<Json> UpdateContract(storage::Transaction& tx, const Actor& actor, const 
   return FullContract(tx, after, clock);
 }
 
-Result<ListResult> ListContracts(storage::Transaction& tx, const Actor& actor,
+Result<ListResult> ListContracts(storage::Transaction& tx, const Actor& actor, const Clock& clock,
                                  const std::optional<std::string>& province_code,
                                  const std::optional<std::string>& status,
                                  const ListParams& params) {
@@ -706,7 +727,7 @@ Result<ListResult> ListContracts(storage::Transaction& tx, const Actor& actor,
                                                 " ORDER BY signed_date DESC, id DESC LIMIT ? "
                                                 "OFFSET ?",
                                             args));
-  const std::string today = FormatDate(std::chrono::system_clock::now());
+  const std::string today = Today(clock);
   for (const auto& r : rows) out.items.push_back(ContractJson(r, today));
   return out;
 }
@@ -727,9 +748,9 @@ Result<Json> AddFollowup(storage::Transaction& tx, const Actor& actor, const Clo
   static constexpr std::string_view kExtra[] = {"revenue_change_vnd", "productivity_change_pct",
                                                 "jobs_created"};
   STIO_ASSIGN_OR_RETURN(auto fields, CheckFields(input, kFollowupFields, true, kExtra));
-  const std::string period = *TextOf(fields, "period");
-  Result<Period> p = ParsePeriod(period);
+  Result<Period> p = ParsePeriod(*TextOf(fields, "period"));
   if (!p.ok()) return p.status().WithField("period");
+  const std::string period = p->ToString();  // "2026q1" and "2026Q1" are one period
   if (p->EndDate() < k.Text("signed_date")) {
     return Status::InvalidArgument("the period ends before the contract was signed", "period");
   }
@@ -737,6 +758,9 @@ Result<Json> AddFollowup(storage::Transaction& tx, const Actor& actor, const Clo
     return Status::InvalidArgument("the period has not started yet", "period");
   }
   Columns cols = ToColumns(fields);
+  for (auto& [name, value] : cols) {
+    if (name == "period") value = period;
+  }
   bool any = false;
   if (input.contains("revenue_change_vnd") && !input["revenue_change_vnd"].is_null()) {
     if (!input["revenue_change_vnd"].is_number_integer()) {
@@ -769,6 +793,9 @@ Result<Json> AddFollowup(storage::Transaction& tx, const Actor& actor, const Clo
     return Status::InvalidArgument(
         "report at least one effect: revenue_change_vnd, productivity_change_pct, jobs_created, "
         "products or note");
+  }
+  if (k.Text("status") == "terminated") {
+    return Status::FailedPrecondition("the contract was terminated: no follow-up");
   }
   STIO_ASSIGN_OR_RETURN(auto dup, tx.Query("SELECT id FROM transfer_followups WHERE contract_id = "
                                            "? AND period = ?",
@@ -864,17 +891,18 @@ Result<Json> GetTaskProposal(storage::Transaction& tx, const Actor& actor, int64
 }
 
 Result<ListResult> ListTaskProposals(storage::Transaction& tx, const Actor& actor,
-                                     const ListParams& params) {
+                                     std::optional<int64_t> need_id, const ListParams& params) {
   STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kWriteTransfer, std::nullopt));
   STIO_RETURN_IF_ERROR(CheckPaging(params));
+  const std::string where = need_id ? " WHERE need_id = " + std::to_string(*need_id) : "";
   STIO_ASSIGN_OR_RETURN(storage::Row count,
-                        tx.QueryOne("SELECT COUNT(*) AS n FROM task_proposals"));
+                        tx.QueryOne("SELECT COUNT(*) AS n FROM task_proposals" + where));
   ListResult out;
   out.total = count.Int("n");
   out.limit = params.limit;
   out.offset = params.offset;
-  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id FROM task_proposals ORDER BY id DESC LIMIT "
-                                            "? OFFSET ?",
+  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id FROM task_proposals" + where +
+                                                " ORDER BY id DESC LIMIT ? OFFSET ?",
                                             {params.limit, params.offset}));
   for (const auto& r : rows) {
     STIO_ASSIGN_OR_RETURN(Json j, GetTaskProposal(tx, actor, r.Int("id")));

@@ -389,8 +389,18 @@ TEST_F(ExchangeTest, ContractsFollowTheLawOnRegistration) {
                         400, "period"));
   EXPECT_TRUE(
       IsProblem(Call(Who::kMemberOwn, "POST", cp + "/followups", R"({"period": "2025Q1"})"), 400));
+  // Regressions: a period is stored in its one spelling; registration dates are checked.
+  Post(Who::kMemberOwn, cp + "/followups", {{"period", "2025q2"}, {"jobs_created", 2}}, 201);
+  EXPECT_TRUE(IsProblem(Call(Who::kMemberOwn, "POST", cp + "/followups",
+                             R"({"period": "2025Q2", "jobs_created": 1})"),
+                        409, "period"));
+  EXPECT_TRUE(
+      IsProblem(Call(Who::kMemberOwn, "PATCH", cp, R"({"registration_date": "2024-12-31"})"), 400,
+                "registration_date"));
+  EXPECT_TRUE(IsProblem(Call(Who::kMemberOwn, "PATCH", cp, R"({"value_vnd": 9000000000000000000})"),
+                        400, "value_vnd"));
   json full = Body(Call(Who::kStaff, "GET", cp));
-  ASSERT_EQ(full["followups"].size(), 1u);
+  ASSERT_EQ(full["followups"].size(), 2u);
   EXPECT_EQ(full["followups"][0]["jobs_created"], 12);
   // A domestic contract without state capital needs no registration.
   json d = k;
@@ -423,6 +433,18 @@ TEST_F(ExchangeTest, UnmetNeedBecomesATaskProposal) {
   EXPECT_EQ(p["proposal"]["nguon"]["listing_id"], need);
   EXPECT_TRUE(IsProblem(Call(Who::kStaff, "POST", L(need, "/task-proposal")), 409));
   EXPECT_EQ(Body(Call(Who::kStaff, "GET", "/api/v1/exchange/task-proposals"))["total"], 1);
+  EXPECT_EQ(Body(Call(Who::kStaff, "GET",
+                      "/api/v1/exchange/task-proposals?need_id=" + std::to_string(need)))["total"],
+            1);
+  EXPECT_EQ(Body(Call(Who::kStaff, "GET",
+                      "/api/v1/exchange/task-proposals?need_id=" + std::to_string(offer)))["total"],
+            0);
+  EXPECT_EQ(Body(Call(Who::kStaff, "GET",
+                      "/api/v1/exchange/task-proposals?need_id=" + std::to_string(need)))["total"],
+            1);
+  EXPECT_EQ(Body(Call(Who::kStaff, "GET",
+                      "/api/v1/exchange/task-proposals?need_id=" + std::to_string(offer)))["total"],
+            0);
 }
 
 TEST_F(ExchangeTest, ImportIsAllOrNothingWithEveryBadRow) {

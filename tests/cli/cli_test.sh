@@ -273,6 +273,21 @@ run "exchange list" 0 "$STIO" exchange list --db "$XDB" --data "$DATA" --kind of
 expect_in "exchange list" "$T/out" "Công nghệ sấy lạnh nông sản"
 run "exchange expire (nothing due)" 0 "$STIO" exchange expire --db "$XDB" --data "$DATA"
 expect_eq "exchange expire" "$(jq -r .expired "$T/out")" 0
+run "exchange contract create" 0 "$STIO" exchange contract --db "$XDB" --data "$DATA" --json \
+  "{\"transferor_organization_id\": $XA, \"transferee_organization_id\": $XB, \"object\": \"Máy sấy bơm nhiệt\", \"form\": \"equipment\", \"rights\": \"use\", \"signed_date\": \"2025-02-01\", \"value_vnd\": 750000000, \"state_capital\": true}"
+XK=$(jq -r .id "$T/out")
+expect_eq "state capital: registration required" "$(jq -r .registration_required "$T/out")" true
+expect_eq "registration due" "$(jq -r .registration_due "$T/out")" 2025-05-02
+run "exchange contract in effect without registration" 1 "$STIO" exchange contract --db "$XDB" --data "$DATA" \
+  --id "$XK" --json '{"status": "in_effect"}'
+expect_in "exchange contract in effect without registration" "$T/err" "registration_number"
+run "exchange followup" 0 "$STIO" exchange followup --db "$XDB" --data "$DATA" --id "$XK" \
+  --json '{"period": "2025", "jobs_created": 8, "revenue_change_vnd": 900000000}'
+run "exchange contract show" 0 "$STIO" exchange contract --db "$XDB" --data "$DATA" --id "$XK"
+expect_eq "exchange contract show" "$(jq -r '.followups[0].jobs_created' "$T/out")" 8
+run "exchange task proposal from an offer" 1 "$STIO" exchange task-proposal --db "$XDB" --data "$DATA" --id "$XO"
+run "exchange task proposal" 0 "$STIO" exchange task-proposal --db "$XDB" --data "$DATA" --id "$XN"
+expect_eq "exchange task proposal" "$(jq -r .proposal.ten_nhiem_vu "$T/out")" "Cần công nghệ sấy trái cây"
 run "housekeeping" 0 "$STIO" housekeeping --db "$XDB" --data "$DATA"
 expect_eq "housekeeping" "$(jq -r .listings.expired "$T/out")" 0
 run "exchange unknown command" 2 "$STIO" exchange frobnicate --db "$XDB" --data "$DATA"
