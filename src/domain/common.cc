@@ -21,6 +21,30 @@ Status CheckPaging(const ListParams& p) {
   return Status::Ok();
 }
 
+Result<ListResult> PagedList(storage::Transaction& tx, std::string_view columns,
+                             const std::string& from_where, std::vector<storage::Value> args,
+                             std::string_view order, const ListParams& params,
+                             const std::function<Result<Json>(const storage::Row&)>& item) {
+  STIO_RETURN_IF_ERROR(CheckPaging(params));
+  STIO_ASSIGN_OR_RETURN(storage::Row count,
+                        tx.QueryOne("SELECT COUNT(*) AS n FROM " + from_where, args));
+  ListResult out;
+  out.total = count.Int("n");
+  out.limit = params.limit;
+  out.offset = params.offset;
+  args.emplace_back(params.limit);
+  args.emplace_back(params.offset);
+  STIO_ASSIGN_OR_RETURN(
+      auto rows, tx.Query("SELECT " + std::string(columns) + " FROM " + from_where + " ORDER BY " +
+                              std::string(order) + " LIMIT ? OFFSET ?",
+                          args));
+  for (const auto& r : rows) {
+    STIO_ASSIGN_OR_RETURN(Json j, item(r));
+    out.items.push_back(std::move(j));
+  }
+  return out;
+}
+
 Result<std::string> OrderBy(const ListParams& params, std::span<const SortKey> allowed,
                             std::string_view fallback) {
   if (params.sort.empty()) return std::string(fallback);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -44,6 +45,14 @@ struct SortKey {
 Result<std::string> OrderBy(const ListParams& params, std::span<const SortKey> allowed,
                             std::string_view fallback);
 Status CheckPaging(const ListParams& params);
+
+// One page of a list: counts "SELECT COUNT(*) FROM <from_where>", then runs "SELECT <columns> FROM
+// <from_where> ORDER BY <order> LIMIT ? OFFSET ?" with `args` (then limit and offset) and maps
+// each row with `item`. `from_where` and `order` come from code, never from input.
+Result<ListResult> PagedList(storage::Transaction& tx, std::string_view columns,
+                             const std::string& from_where, std::vector<storage::Value> args,
+                             std::string_view order, const ListParams& params,
+                             const std::function<Result<Json>(const storage::Row&)>& item);
 
 // How one JSON input field is checked and stored. Column name == JSON name.
 struct FieldSpec {

@@ -725,26 +725,13 @@ Result<ListResult> ListListings(storage::Transaction& tx, const Actor& actor, co
     where += " AND EXISTS (SELECT 1 FROM json_each(l.transfer_modes) j WHERE j.value = ?)";
     args.push_back(*f.transfer_mode);
   }
-  const std::string from =
-      " FROM exchange_listings l JOIN organizations o ON o.id = l.organization_id";
-  STIO_ASSIGN_OR_RETURN(storage::Row count,
-                        tx.QueryOne("SELECT COUNT(*) AS n" + from + where, args));
-  ListResult out;
-  out.total = count.Int("n");
-  out.limit = params.limit;
-  out.offset = params.offset;
-  args.push_back(params.limit);
-  args.push_back(params.offset);
-  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT l.*, o.name AS organization_name" + from +
-                                                where + " ORDER BY " + order + " LIMIT ? OFFSET ?",
-                                            args));
-  for (const auto& r : rows) {
-    const bool contacts = IsOwner(actor, r) || IsReviewer(actor);
-    Json j = ListingJson(r, today, contacts);
-    j.erase("description");
-    out.items.push_back(std::move(j));
-  }
-  return out;
+  return PagedList(tx, "l.*, o.name AS organization_name",
+                   "exchange_listings l JOIN organizations o ON o.id = l.organization_id" + where,
+                   std::move(args), order, params, [&](const storage::Row& r) -> Result<Json> {
+                     Json j = ListingJson(r, today, IsOwner(actor, r) || IsReviewer(actor));
+                     j.erase("description");
+                     return j;
+                   });
 }
 
 Result<Json> ListingAction(storage::Transaction& tx, const Actor& actor, const Clock& clock,
@@ -859,7 +846,6 @@ Result<std::map<int64_t, Json>> PublishedListings(storage::Transaction& tx, cons
   for (size_t start = 0; start < ids.size(); start += 200) {
     const size_t n = std::min<size_t>(200, ids.size() - start);
     std::string marks;
-    // Sized once: growing a vector of Value trips a GCC 12 false "maybe uninitialized".
     std::vector<Value> args(n + 1);
     args[0] = today;
     for (size_t i = 0; i < n; ++i) {

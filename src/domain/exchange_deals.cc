@@ -320,24 +320,12 @@ Result<ListResult> ListConnections(storage::Transaction& tx, const Actor& actor,
     where += " AND c.status = ?";
     args.push_back(*status);
   }
-  const std::string from =
-      " FROM exchange_connections c JOIN exchange_listings l ON l.id = c.listing_id";
-  STIO_ASSIGN_OR_RETURN(storage::Row count,
-                        tx.QueryOne("SELECT COUNT(*) AS n" + from + where, args));
-  ListResult out;
-  out.total = count.Int("n");
-  out.limit = params.limit;
-  out.offset = params.offset;
-  args.push_back(params.limit);
-  args.push_back(params.offset);
-  STIO_ASSIGN_OR_RETURN(
-      auto ids,
-      tx.Query("SELECT c.id" + from + where + " ORDER BY c.id DESC LIMIT ? OFFSET ?", args));
-  for (const auto& r : ids) {
-    STIO_ASSIGN_OR_RETURN(storage::Row c, LoadConnectionRow(tx, r.Int("id")));
-    out.items.push_back(ConnectionJson(actor, c));
-  }
-  return out;
+  return PagedList(
+      tx, "c.id", "exchange_connections c JOIN exchange_listings l ON l.id = c.listing_id" + where,
+      std::move(args), "c.id DESC", params, [&](const storage::Row& r) -> Result<Json> {
+        STIO_ASSIGN_OR_RETURN(storage::Row c, LoadConnectionRow(tx, r.Int("id")));
+        return ConnectionJson(actor, c);
+      });
 }
 
 Result<Json> ConnectionAction(storage::Transaction& tx, const Actor& actor, const Clock& clock,
@@ -715,21 +703,10 @@ Result<ListResult> ListContracts(storage::Transaction& tx, const Actor& actor, c
     where += " AND status = ?";
     args.push_back(*status);
   }
-  STIO_ASSIGN_OR_RETURN(storage::Row count,
-                        tx.QueryOne("SELECT COUNT(*) AS n FROM transfer_contracts" + where, args));
-  ListResult out;
-  out.total = count.Int("n");
-  out.limit = params.limit;
-  out.offset = params.offset;
-  args.push_back(params.limit);
-  args.push_back(params.offset);
-  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT * FROM transfer_contracts" + where +
-                                                " ORDER BY signed_date DESC, id DESC LIMIT ? "
-                                                "OFFSET ?",
-                                            args));
   const std::string today = Today(clock);
-  for (const auto& r : rows) out.items.push_back(ContractJson(r, today));
-  return out;
+  return PagedList(tx, "*", "transfer_contracts" + where, std::move(args),
+                   "signed_date DESC, id DESC", params,
+                   [&](const storage::Row& r) -> Result<Json> { return ContractJson(r, today); });
 }
 
 Result<Json> AddFollowup(storage::Transaction& tx, const Actor& actor, const Clock& clock,
@@ -894,21 +871,11 @@ Result<ListResult> ListTaskProposals(storage::Transaction& tx, const Actor& acto
                                      std::optional<int64_t> need_id, const ListParams& params) {
   STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kWriteTransfer, std::nullopt));
   STIO_RETURN_IF_ERROR(CheckPaging(params));
-  const std::string where = need_id ? " WHERE need_id = " + std::to_string(*need_id) : "";
-  STIO_ASSIGN_OR_RETURN(storage::Row count,
-                        tx.QueryOne("SELECT COUNT(*) AS n FROM task_proposals" + where));
-  ListResult out;
-  out.total = count.Int("n");
-  out.limit = params.limit;
-  out.offset = params.offset;
-  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id FROM task_proposals" + where +
-                                                " ORDER BY id DESC LIMIT ? OFFSET ?",
-                                            {params.limit, params.offset}));
-  for (const auto& r : rows) {
-    STIO_ASSIGN_OR_RETURN(Json j, GetTaskProposal(tx, actor, r.Int("id")));
-    out.items.push_back(std::move(j));
-  }
-  return out;
+  std::vector<Value> args;
+  if (need_id) args.emplace_back(*need_id);
+  return PagedList(tx, "id", need_id ? "task_proposals WHERE need_id = ?" : "task_proposals",
+                   std::move(args), "id DESC", params,
+                   [&](const storage::Row& r) { return GetTaskProposal(tx, actor, r.Int("id")); });
 }
 
 // --- Statistics

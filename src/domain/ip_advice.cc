@@ -287,24 +287,12 @@ Result<ListResult> ListArticles(storage::Transaction& tx, const Actor& actor,
     where += " AND EXISTS (SELECT 1 FROM json_each(kinds) j WHERE j.value = ?)";
     args.push_back(*kind);
   }
-  STIO_ASSIGN_OR_RETURN(storage::Row count,
-                        tx.QueryOne("SELECT COUNT(*) AS n FROM ip_articles" + where, args));
-  ListResult out;
-  out.total = count.Int("n");
-  out.limit = params.limit;
-  out.offset = params.offset;
-  args.push_back(params.limit);
-  args.push_back(params.offset);
-  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT * FROM ip_articles" + where +
-                                                " ORDER BY updated_at DESC, id DESC LIMIT ? "
-                                                "OFFSET ?",
-                                            args));
-  for (const auto& r : rows) {
-    Json j = ArticleJson(r);
-    j.erase("body");
-    out.items.push_back(std::move(j));
-  }
-  return out;
+  return PagedList(tx, "*", "ip_articles" + where, std::move(args), "updated_at DESC, id DESC",
+                   params, [](const storage::Row& r) -> Result<Json> {
+                     Json j = ArticleJson(r);
+                     j.erase("body");
+                     return j;
+                   });
 }
 
 // --- Advisory requests
@@ -400,25 +388,14 @@ Result<ListResult> ListAdvisoryRequests(storage::Transaction& tx, const Actor& a
     where += " AND r.status = ?";
     args.push_back(*status);
   }
-  STIO_ASSIGN_OR_RETURN(storage::Row count,
-                        tx.QueryOne("SELECT COUNT(*) AS n FROM advisory_requests r" + where, args));
-  ListResult out;
-  out.total = count.Int("n");
-  out.limit = params.limit;
-  out.offset = params.offset;
-  args.push_back(params.limit);
-  args.push_back(params.offset);
-  STIO_ASSIGN_OR_RETURN(
-      auto rows, tx.Query("SELECT r.*, o.name AS organization_name FROM advisory_requests r JOIN "
-                          "organizations o ON o.id = r.organization_id" +
-                              where + " ORDER BY r.updated_at DESC, r.id DESC LIMIT ? OFFSET ?",
-                          args));
-  for (const auto& r : rows) {
-    Json j = RowToJson(r);
-    j["asset_ids"] = Parsed(r.Text("asset_ids", "[]"));
-    out.items.push_back(std::move(j));
-  }
-  return out;
+  return PagedList(tx, "r.*, o.name AS organization_name",
+                   "advisory_requests r JOIN organizations o ON o.id = r.organization_id" + where,
+                   std::move(args), "r.updated_at DESC, r.id DESC", params,
+                   [](const storage::Row& r) -> Result<Json> {
+                     Json j = RowToJson(r);
+                     j["asset_ids"] = Parsed(r.Text("asset_ids", "[]"));
+                     return j;
+                   });
 }
 
 Result<Json> PostAdvisoryMessage(storage::Transaction& tx, const Actor& actor, const Clock& clock,
@@ -653,26 +630,15 @@ Result<ListResult> ListAssessments(storage::Transaction& tx, const Actor& actor,
     where = " WHERE organization_id = ?";
     args.push_back(*actor.organization_id);
   }
-  STIO_ASSIGN_OR_RETURN(storage::Row count,
-                        tx.QueryOne("SELECT COUNT(*) AS n FROM ip_assessments" + where, args));
-  ListResult out;
-  out.total = count.Int("n");
-  out.limit = params.limit;
-  out.offset = params.offset;
-  args.push_back(params.limit);
-  args.push_back(params.offset);
-  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT * FROM ip_assessments" + where +
-                                                " ORDER BY id DESC LIMIT ? OFFSET ?",
-                                            args));
-  for (const auto& r : rows) {
-    Json j = Json::parse(r.Text("report_json", "{}"), nullptr, false);
-    if (j.is_discarded()) j = Json::object();
-    j["id"] = r.Int("id");
-    j["answers"] = Json::parse(r.Text("answers_json", "{}"), nullptr, false);
-    j["created_at"] = r.Text("created_at");
-    out.items.push_back(std::move(j));
-  }
-  return out;
+  return PagedList(tx, "*", "ip_assessments" + where, std::move(args), "id DESC", params,
+                   [](const storage::Row& r) -> Result<Json> {
+                     Json j = Json::parse(r.Text("report_json", "{}"), nullptr, false);
+                     if (j.is_discarded()) j = Json::object();
+                     j["id"] = r.Int("id");
+                     j["answers"] = Json::parse(r.Text("answers_json", "{}"), nullptr, false);
+                     j["created_at"] = r.Text("created_at");
+                     return j;
+                   });
 }
 
 }  // namespace stio::domain

@@ -4,13 +4,6 @@
 
 #include "domain/policy.h"
 
-// GCC 12 reports a moved-from std::string inside storage::Value (a std::variant) as "maybe
-// uninitialized" when a vector<Value> grows in these functions: a known false positive of its
-// variant move constructor (GCC bugs 105562, 107919). Clang and ASan builds see nothing.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 namespace stio::domain {
 namespace {
 
@@ -80,23 +73,11 @@ Result<int64_t> Notify(storage::Transaction& tx, const Clock& clock, const NewNo
 Result<ListResult> ListNotifications(storage::Transaction& tx, const Actor& actor, bool unread_only,
                                      const ListParams& params) {
   STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kReadSelf));
-  STIO_RETURN_IF_ERROR(CheckPaging(params));
   std::vector<Value> args;
-  std::string where = " WHERE " + MineClause(actor, args);
-  if (unread_only) where += " AND read_at IS NULL";
-  STIO_ASSIGN_OR_RETURN(storage::Row count,
-                        tx.QueryOne("SELECT COUNT(*) AS n FROM notifications" + where, args));
-  ListResult out;
-  out.total = count.Int("n");
-  out.limit = params.limit;
-  out.offset = params.offset;
-  args.push_back(params.limit);
-  args.push_back(params.offset);
-  STIO_ASSIGN_OR_RETURN(
-      auto rows,
-      tx.Query("SELECT * FROM notifications" + where + " ORDER BY id DESC LIMIT ? OFFSET ?", args));
-  for (const auto& r : rows) out.items.push_back(RowToJson(r));
-  return out;
+  std::string from = "notifications WHERE " + MineClause(actor, args);
+  if (unread_only) from += " AND read_at IS NULL";
+  return PagedList(tx, "*", from, std::move(args), "id DESC", params,
+                   [](const storage::Row& r) -> Result<Json> { return RowToJson(r); });
 }
 
 Result<int64_t> UnreadCount(storage::Transaction& tx, const Actor& actor) {
@@ -137,20 +118,9 @@ Result<Json> MarkRead(storage::Transaction& tx, const Actor& actor, const Clock&
 Result<ListResult> ListOutbox(storage::Transaction& tx, const Actor& actor, bool pending_only,
                               const ListParams& params) {
   STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kImportExport));
-  STIO_RETURN_IF_ERROR(CheckPaging(params));
-  const std::string where = pending_only ? " WHERE sent_at IS NULL" : "";
-  STIO_ASSIGN_OR_RETURN(storage::Row count,
-                        tx.QueryOne("SELECT COUNT(*) AS n FROM email_outbox" + where));
-  ListResult out;
-  out.total = count.Int("n");
-  out.limit = params.limit;
-  out.offset = params.offset;
-  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT * FROM email_outbox" + where +
-                                                " ORDER BY id LIMIT ? "
-                                                "OFFSET ?",
-                                            {params.limit, params.offset}));
-  for (const auto& r : rows) out.items.push_back(RowToJson(r));
-  return out;
+  return PagedList(tx, "*", pending_only ? "email_outbox WHERE sent_at IS NULL" : "email_outbox",
+                   {}, "id", params,
+                   [](const storage::Row& r) -> Result<Json> { return RowToJson(r); });
 }
 
 Result<Json> MarkOutbox(storage::Transaction& tx, const Actor& actor, const Clock& clock,
