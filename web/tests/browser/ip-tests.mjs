@@ -50,7 +50,8 @@ async function apiCall(page, method, p, body) {
 }
 
 // Dates as the server counts them (its "today" is the UTC date).
-const isoDay = (offset = 0) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+// Days as the server counts them: Vietnam's civil date (UTC+7).
+const isoDay = (offset = 0) => new Date(Date.now() + 7 * 3600000 + offset * 86400000).toISOString().slice(0, 10);
 const dmy = (iso) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 function addYears(iso, n) {
   const y = Number(iso.slice(0, 4)) + n, m = iso.slice(5, 7);

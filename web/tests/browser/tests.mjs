@@ -318,7 +318,7 @@ export const tests = [
       const name = `Doanh nghiệp KH&CN Thử nghiệm ${stamp}`;
       const id = await createOrgViaForm(page, baseUrl, { name, kind: 'enterprise', tax: validTaxCode() });
       await page.waitForSelector('#certificates details.cert-issue');
-      const day = (n) => new Date(Date.now() - n * 86400000).toISOString().slice(0, 10);
+      const day = (n) => new Date(Date.now() + 7 * 3600000 - n * 86400000).toISOString().slice(0, 10); // Vietnam's date
       const dmy = (d) => d.split('-').reverse().join('/');
       await page.click('#certificates details.cert-issue summary');
       const issue = page.locator('#certificates details.cert-issue form');
@@ -1028,7 +1028,7 @@ export const tests = [
       const stamp = Date.now().toString(36);
       const org = await apiCall(page, 'POST', '/organizations', { kind: 'enterprise', name: `Công ty KH&CN Nguồn Gốc ${stamp}`, province_code: '38' });
       assert(org.status === 201, `org fixture: ${org.status}`);
-      const day = new Date(Date.now() - 40 * 86400000).toISOString().slice(0, 10);
+      const day = new Date(Date.now() + 7 * 3600000 - 40 * 86400000).toISOString().slice(0, 10);
       const cert = await apiCall(page, 'POST', `/organizations/${org.body.id}/certificates`, { number: `${stamp}/DNKHCN`, issued_on: day });
       assert(cert.status === 201 || cert.status === 200, `certificate fixture: ${cert.status}`);
       const year = new Date().getFullYear();
