@@ -3,9 +3,9 @@
 // questionnaire in the manner of WIPO's IP Diagnostics that produces a short report: what the
 // enterprise owns, what it should protect, which deadlines it faces.
 //
-// Articles: staff write; everyone reads published ones (they are also in the search index, type
-// "article"). Requests and assessments: members for their organization, staff for any; a member
-// of another organization gets 403.
+// Articles: staff write; everyone reads and searches the published ones (accent-insensitive
+// words in SQL; not yet in the ranked /search index). Requests and assessments: members for their
+// organization, staff for any; a member of another organization gets 403.
 #pragma once
 
 #include <cstdint>
