@@ -81,4 +81,35 @@ http::Response WriteJson(Context& ctx, int ok_status,
              [&](storage::Transaction& tx) { return fn(tx, body); });
 }
 
+Result<std::optional<int64_t>> IntQuery(const http::Request& req, const std::string& name) {
+  auto v = NonEmpty(req, name);
+  if (!v) return std::optional<int64_t>();
+  auto n = ParseInt(*v);
+  if (!n) return Status::InvalidArgument(name + " must be an integer", name);
+  return std::optional<int64_t>(*n);
+}
+
+http::Response ImportResponse(Context& ctx, domain::Entity entity) {
+  auto format = domain::ParseFormat(ctx.req.Query("format").value_or("csv"));
+  if (!format.ok()) return Problem(format.status());
+  domain::ImportReport report;
+  Status s = ctx.Write([&](storage::Transaction& tx) {
+    STIO_ASSIGN_OR_RETURN(report,
+                          domain::Import(tx, ctx.actor, ctx.clock, entity, *format, ctx.req.body));
+    // Any bad row: roll everything back and report every row.
+    if (!report.errors.empty()) return Status::InvalidArgument("rejected");
+    return Status::Ok();
+  });
+  if (!report.errors.empty()) {
+    json extra = report.ToJson();
+    extra["inserted"] = 0;
+    return Problem(422,
+                   Status::InvalidArgument(std::to_string(report.errors.size()) +
+                                           " row(s) were rejected; nothing was imported"),
+                   extra);
+  }
+  if (!s.ok()) return Problem(s);
+  return JsonResponse(200, {{"inserted", report.inserted}});
+}
+
 }  // namespace stio::api

@@ -9,6 +9,7 @@
 
 #include "api/api.h"
 #include "domain/common.h"
+#include "domain/transfer.h"
 
 namespace stio::api {
 
@@ -20,6 +21,12 @@ Result<std::optional<bool>> BoolParam(const http::Request& req, const std::strin
 Result<int64_t> IdParam(const http::Request& req, const std::string& name = "id");
 // A query parameter, trimmed; nullopt if absent or blank.
 std::optional<std::string> NonEmpty(const http::Request& req, const std::string& name);
+// An optional integer query parameter; anything else is 400 naming it.
+Result<std::optional<int64_t>> IntQuery(const http::Request& req, const std::string& name);
+
+// Imports the request body (?format=csv|json, default csv) as `entity` in one write transaction:
+// 200 {"inserted"}, or 422 with every rejected row and nothing written.
+http::Response ImportResponse(Context& ctx, domain::Entity entity);
 
 // Runs `fn` in one read or write transaction and answers with its JSON, or a problem.
 // ok_status 204 answers with no body.

@@ -420,26 +420,7 @@ void Api::AddRoutes() {
       "Import organizations or people from CSV or JSON (all or nothing)", [](Context& c) {
         auto entity = domain::ParseEntity(c.req.params["entity"]);
         if (!entity.ok()) return Problem(entity.status());
-        auto format = domain::ParseFormat(c.req.Query("format").value_or("csv"));
-        if (!format.ok()) return Problem(format.status());
-        domain::ImportReport report;
-        Status s = c.Write([&](storage::Transaction& tx) {
-          STIO_ASSIGN_OR_RETURN(report,
-                                domain::Import(tx, c.actor, c.clock, *entity, *format, c.req.body));
-          // Any bad row: roll everything back and report every row.
-          if (!report.errors.empty()) return Status::InvalidArgument("rejected");
-          return Status::Ok();
-        });
-        if (!report.errors.empty()) {
-          json extra = report.ToJson();
-          extra["inserted"] = 0;
-          return Problem(422,
-                         Status::InvalidArgument(std::to_string(report.errors.size()) +
-                                                 " row(s) were rejected; nothing was imported"),
-                         extra);
-        }
-        if (!s.ok()) return Problem(s);
-        return JsonResponse(200, {{"inserted", report.inserted}});
+        return ImportResponse(c, *entity);
       });
   Add("GET", "/api/v1/export/{entity}", Permission::kImportExport,
       "Export organizations or people as CSV or JSON", [](Context& c) {

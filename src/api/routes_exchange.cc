@@ -21,18 +21,6 @@ namespace stio::api {
 using domain::Permission;
 using nlohmann::json;
 
-namespace {
-
-Result<std::optional<int64_t>> IntQuery(const http::Request& req, const std::string& name) {
-  auto v = NonEmpty(req, name);
-  if (!v) return std::optional<int64_t>();
-  auto n = ParseInt(*v);
-  if (!n) return Status::InvalidArgument(name + " must be an integer", name);
-  return std::optional<int64_t>(*n);
-}
-
-}  // namespace
-
 void Api::Housekeeping() {
   // At most once an hour, from whichever request comes first: overdue listings become expired
   // (audited, owners told), owners are reminded of listings ending and of IP deadlines.
@@ -335,28 +323,7 @@ void Api::AddExchangeRoutes() {
   Add("POST", x + "/import", Permission::kImportExport,
       "Import offers and needs from a CSV or JSON catalogue (all or nothing, every bad row "
       "reported)",
-      [](Context& c) {
-        auto format = domain::ParseFormat(c.req.Query("format").value_or("csv"));
-        if (!format.ok()) return Problem(format.status());
-        domain::ImportReport report;
-        Status s = c.Write([&](storage::Transaction& tx) {
-          STIO_ASSIGN_OR_RETURN(
-              report,
-              domain::Import(tx, c.actor, c.clock, domain::Entity::kListings, *format, c.req.body));
-          if (!report.errors.empty()) return Status::InvalidArgument("rejected");
-          return Status::Ok();
-        });
-        if (!report.errors.empty()) {
-          json extra = report.ToJson();
-          extra["inserted"] = 0;
-          return Problem(422,
-                         Status::InvalidArgument(std::to_string(report.errors.size()) +
-                                                 " row(s) were rejected; nothing was imported"),
-                         extra);
-        }
-        if (!s.ok()) return Problem(s);
-        return JsonResponse(200, {{"inserted", report.inserted}});
-      });
+      [](Context& c) { return ImportResponse(c, domain::Entity::kListings); });
 
   // --- Shared: inbox, outbox, settings
   Add("GET", "/api/v1/notifications", kSignedIn,

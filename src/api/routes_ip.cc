@@ -18,25 +18,6 @@ namespace stio::api {
 using domain::Permission;
 using nlohmann::json;
 
-namespace {
-
-Result<std::optional<int64_t>> IntQuery(const http::Request& req, const std::string& name) {
-  auto v = NonEmpty(req, name);
-  if (!v) return std::optional<int64_t>();
-  auto n = ParseInt(*v);
-  if (!n) return Status::InvalidArgument(name + " must be an integer", name);
-  return std::optional<int64_t>(*n);
-}
-
-Result<bool> BoolQuery(const http::Request& req, const std::string& name) {
-  auto v = NonEmpty(req, name);
-  if (!v || *v == "false" || *v == "0") return false;
-  if (*v == "true" || *v == "1") return true;
-  return Status::InvalidArgument(name + " must be true or false", name);
-}
-
-}  // namespace
-
 void Api::AddIpRoutes() {
   const Permission kPublic = Permission::kReadPublic;
   // Writes are gated on being signed in; domain/ip.cc decides on the owner organization.
@@ -112,9 +93,9 @@ void Api::AddIpRoutes() {
         domain::IpDeadlineQuery q;
         q.from = NonEmpty(c.req, "from");
         q.to = NonEmpty(c.req, "to");
-        auto at_risk = BoolQuery(c.req, "at_risk");
+        auto at_risk = BoolParam(c.req, "at_risk");
         if (!at_risk.ok()) return Problem(at_risk.status());
-        q.at_risk_only = *at_risk;
+        q.at_risk_only = at_risk->value_or(false);
         auto days = IntQuery(c.req, "at_risk_days");
         if (!days.ok()) return Problem(days.status());
         if (*days) q.at_risk_days = static_cast<int>(std::clamp<int64_t>(**days, -1, 100000));
