@@ -21,6 +21,11 @@ Status CheckPaging(const ListParams& p) {
   return Status::Ok();
 }
 
+Json JsonListOf(const std::string& text) {
+  Json j = Json::parse(text, nullptr, false);
+  return j.is_discarded() ? Json::array() : j;
+}
+
 Result<ListResult> PagedList(storage::Transaction& tx, std::string_view columns,
                              const std::string& from_where, std::vector<storage::Value> args,
                              std::string_view order, const ListParams& params,

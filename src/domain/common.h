@@ -98,6 +98,9 @@ Result<int64_t> InsertRecord(storage::Transaction& tx, std::string_view table, c
 Status UpdateRecord(storage::Transaction& tx, std::string_view table, int64_t id,
                     int64_t expected_version, const Columns& cols);
 
+// A JSON list stored as text (tags, fields, classes...); [] if the text is not JSON.
+Json JsonListOf(const std::string& text);
+
 // Converts a storage value to JSON (Null -> null).
 Json ToJson(const storage::Value& v);
 // A row as a JSON object of all its columns.

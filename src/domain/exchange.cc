@@ -57,11 +57,6 @@ std::string AddDays(const std::string& date, int64_t days) {
   return d.ok() ? FormatCivilDate(domain::AddDays(*d, days)) : date;
 }
 
-Json Parsed(const std::string& text) {
-  Json j = Json::parse(text, nullptr, false);
-  return j.is_discarded() ? Json::array() : j;
-}
-
 std::string EffectiveStatus(const storage::Row& r, const std::string& today) {
   const std::string status = r.Text("status");
   if (status == "published" && r.Text("expires_at") < today) return "expired";
@@ -113,7 +108,7 @@ Json ListingJson(const storage::Row& r, const std::string& today, bool contacts)
   Json j = RowToJson(r);
   j.erase("match_key");
   j.erase("deleted_at");
-  for (auto c : kListColumns) j[std::string(c)] = Parsed(r.Text(c, "[]"));
+  for (auto c : kListColumns) j[std::string(c)] = JsonListOf(r.Text(c, "[]"));
   j["price_negotiable"] = r.Int("price_negotiable") != 0;
   j["status"] = EffectiveStatus(r, today);
   if (!contacts) {
@@ -1001,13 +996,13 @@ ListingDoc DocOf(const storage::Row& r) {
   d.description = r.Text("description");
   d.province_code = r.Text("province_code");
   d.organization_name = r.Text("organization_name");
-  for (const Json& k : Parsed(r.Text("keywords", "[]"))) {
+  for (const Json& k : JsonListOf(r.Text("keywords", "[]"))) {
     if (k.is_string()) d.keywords += k.get<std::string>() + " ";
   }
-  for (const Json& k : Parsed(r.Text("fields", "[]"))) {
+  for (const Json& k : JsonListOf(r.Text("fields", "[]"))) {
     if (k.is_string()) d.fields.push_back(k.get<std::string>());
   }
-  for (const Json& k : Parsed(r.Text("ipc", "[]"))) {
+  for (const Json& k : JsonListOf(r.Text("ipc", "[]"))) {
     if (k.is_string()) d.ipc.push_back(k.get<std::string>());
   }
   if (auto e = ParseCivilDate(r.Text("expires_at")); e.ok()) d.expires_day = DaysFromCivil(*e);

@@ -21,11 +21,6 @@ using Kind = FieldSpec::Kind;
 
 std::string Today(const Clock& clock) { return FormatDate(clock.Now()); }
 
-Json Parsed(const std::string& text) {
-  Json j = Json::parse(text, nullptr, false);
-  return j.is_discarded() ? Json::array() : j;
-}
-
 bool IsStaff(const Actor& a) { return Allowed(a, Permission::kWriteTransfer, std::nullopt); }
 
 Result<storage::Row> LoadConnectionRow(storage::Transaction& tx, int64_t id) {
@@ -145,7 +140,7 @@ bool IsParty(const Actor& a, const storage::Row& k) {
 Json ContractJson(const storage::Row& k, const std::string& today) {
   Json j = RowToJson(k);
   j.erase("deleted_at");
-  j["fields"] = Parsed(k.Text("fields", "[]"));
+  j["fields"] = JsonListOf(k.Text("fields", "[]"));
   j["state_capital"] = k.Int("state_capital") != 0;
   j["registration_required"] = k.Int("registration_required") != 0;
   if (k.Int("registration_required") != 0) {
@@ -862,7 +857,7 @@ Result<Json> GetTaskProposal(storage::Transaction& tx, const Actor& actor, int64
     return r.status();
   }
   Json j = RowToJson(*r);
-  j["proposal"] = Parsed(r->Text("proposal_json", "{}"));
+  j["proposal"] = JsonListOf(r->Text("proposal_json", "{}"));
   j.erase("proposal_json");
   return j;
 }

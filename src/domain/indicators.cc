@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/strings.h"
+#include "domain/ip.h"
 #include "domain/policy.h"
 #include "domain/reference.h"
 #include "domain/validation.h"
@@ -27,12 +28,6 @@ using Kind = FieldSpec::Kind;
 
 bool IsDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-int DaysInMonth(int y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
-  return kDays[m - 1];
 }
 
 std::string Ymd(int y, int m, int d) {
@@ -214,14 +209,6 @@ const std::set<std::string>& RegistryKinds() {
   return kinds;
 }
 
-const std::set<std::string>& IpKinds() {
-  static const std::set<std::string> kinds = {
-      "patent",          "utility_solution",   "industrial_design",       "trademark",
-      "collective_mark", "certification_mark", "geographical_indication", "plant_variety",
-      "layout_design"};
-  return kinds;
-}
-
 Status CheckDerivedFrom(const std::optional<std::string>& d) {
   if (!d) return Status::Ok();
   if (*d == "registry:st_enterprises_active" || *d == "registry:organizations" ||
@@ -234,7 +221,7 @@ Status CheckDerivedFrom(const std::optional<std::string>& d) {
   }
   for (const std::string ip : {"registry:ip_applications", "registry:ip_grants"}) {
     if (*d == ip) return Status::Ok();
-    if (d->rfind(ip + ":", 0) == 0 && IpKinds().count(d->substr(ip.size() + 1))) {
+    if (d->rfind(ip + ":", 0) == 0 && IsIpKind(d->substr(ip.size() + 1))) {
       return Status::Ok();
     }
   }

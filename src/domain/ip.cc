@@ -102,17 +102,12 @@ bool AllDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-Json Parsed(const std::string& text) {
-  Json j = Json::parse(text, nullptr, false);
-  return j.is_discarded() ? Json::array() : j;
-}
-
 Json AssetJson(const storage::Row& r) {
   Json j = RowToJson(r);
   j.erase("match_key");
   j.erase("deleted_at");
-  j["inventors"] = Parsed(r.Text("inventors", "[]"));
-  j["classes"] = Parsed(r.Text("classes", "[]"));
+  j["inventors"] = JsonListOf(r.Text("inventors", "[]"));
+  j["classes"] = JsonListOf(r.Text("classes", "[]"));
   j["published"] = r.Int("published") != 0;
   return j;
 }
@@ -457,6 +452,10 @@ Result<Json> FullAsset(storage::Transaction& tx, const Actor& actor, const Clock
 
 }  // namespace
 
+bool IsIpKind(std::string_view kind) {
+  return std::find(std::begin(kKinds), std::end(kKinds), kind) != std::end(kKinds);
+}
+
 Result<std::string> NormalizeIpClass(std::string_view scheme, std::string_view code_in) {
   const std::string code = Upper(Trim(code_in));
   if (scheme == "nice") {
@@ -594,7 +593,7 @@ Result<Json> GetIpRulesDocument(storage::Transaction& tx) {
   Json doc = Json::object();
   Json kinds = Json::array();
   for (const auto& r : rows) {
-    Json j = Parsed(r.Text("rule_json"));
+    Json j = JsonListOf(r.Text("rule_json"));
     if (r.Text("kind") == "_general") {
       doc = j;
     } else {
@@ -1117,7 +1116,7 @@ Result<Json> IpStatistics(storage::Transaction& tx, const std::optional<std::str
   if (province_code) {
     STIO_RETURN_IF_ERROR(CheckProvince(tx, *province_code).WithField("province_code"));
   }
-  if (kind && std::find(std::begin(kKinds), std::end(kKinds), *kind) == std::end(kKinds)) {
+  if (kind && !IsIpKind(*kind)) {
     return Status::InvalidArgument("unknown kind '" + kind->substr(0, 40) + "'", "kind");
   }
   for (const auto& [y, name] : {std::pair{year_from, "year_from"}, std::pair{year_to, "year_to"}}) {

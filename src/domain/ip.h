@@ -97,6 +97,10 @@ Result<Json> IpStatistics(storage::Transaction& tx, const std::optional<std::str
                           const std::optional<int64_t>& year_from,
                           const std::optional<int64_t>& year_to);
 
+// The kinds of right: patent, utility_solution, industrial_design, trademark, collective_mark,
+// certification_mark, geographical_indication, plant_variety, layout_design.
+bool IsIpKind(std::string_view kind);
+
 // Checks and normalises one class code for a scheme (ipc, nice, locarno): "a01b1/00" ->
 // "A01B 1/00", "09" -> "9" (Nice), "2-01" -> "02-01" (Locarno).
 Result<std::string> NormalizeIpClass(std::string_view scheme, std::string_view code);

@@ -18,20 +18,6 @@ using storage::Null;
 using storage::Value;
 using Kind = FieldSpec::Kind;
 
-constexpr std::string_view kKinds[] = {
-    "patent",          "utility_solution",   "industrial_design",       "trademark",
-    "collective_mark", "certification_mark", "geographical_indication", "plant_variety",
-    "layout_design"};
-
-bool IsKind(const std::string& k) {
-  return std::find(std::begin(kKinds), std::end(kKinds), k) != std::end(kKinds);
-}
-
-Json Parsed(const std::string& text) {
-  Json j = Json::parse(text, nullptr, false);
-  return j.is_discarded() ? Json::array() : j;
-}
-
 Result<std::string> TextList(const Json& v, const char* name, size_t max_items, bool kinds) {
   if (!v.is_array() || v.size() > max_items) {
     return Status::InvalidArgument(std::string("'") + name + "' must be a list of at most " +
@@ -45,7 +31,7 @@ Result<std::string> TextList(const Json& v, const char* name, size_t max_items, 
     std::string t(Trim(x.get<std::string>()));
     if (t.empty()) continue;
     if (Status s = ValidateText(t, 100, false); !s.ok()) return s.WithField(name);
-    if (kinds && !IsKind(t)) {
+    if (kinds && !IsIpKind(t)) {
       return Status::InvalidArgument("'" + t.substr(0, 40) + "' is not a kind of right", name);
     }
     out.push_back(t);
@@ -67,8 +53,8 @@ Json ArticleJson(const storage::Row& r) {
   Json j = RowToJson(r);
   j.erase("match_key");
   j.erase("deleted_at");
-  j["tags"] = Parsed(r.Text("tags", "[]"));
-  j["kinds"] = Parsed(r.Text("kinds", "[]"));
+  j["tags"] = JsonListOf(r.Text("tags", "[]"));
+  j["kinds"] = JsonListOf(r.Text("kinds", "[]"));
   j["published"] = r.Int("published") != 0;
   return j;
 }
@@ -112,7 +98,7 @@ Result<storage::Row> LoadRequest(storage::Transaction& tx, const Actor& actor, i
 
 Result<Json> RequestJson(storage::Transaction& tx, const storage::Row& r) {
   Json j = RowToJson(r);
-  j["asset_ids"] = Parsed(r.Text("asset_ids", "[]"));
+  j["asset_ids"] = JsonListOf(r.Text("asset_ids", "[]"));
   STIO_ASSIGN_OR_RETURN(auto msgs, tx.Query("SELECT id, author_email, from_staff, body, created_at "
                                             "FROM advisory_messages WHERE request_id = ? ORDER BY "
                                             "id",
@@ -309,7 +295,7 @@ Result<Json> CreateAdvisoryRequest(storage::Transaction& tx, const Actor& actor,
   std::string topic = "other";
   if (input.contains("topic")) {
     if (!input["topic"].is_string() ||
-        (input["topic"] != "other" && !IsKind(input["topic"].get<std::string>()))) {
+        (input["topic"] != "other" && !IsIpKind(input["topic"].get<std::string>()))) {
       return Status::InvalidArgument("'topic' is a kind of right or \"other\"", "topic");
     }
     topic = input["topic"];
@@ -393,7 +379,7 @@ Result<ListResult> ListAdvisoryRequests(storage::Transaction& tx, const Actor& a
                    std::move(args), "r.updated_at DESC, r.id DESC", params,
                    [](const storage::Row& r) -> Result<Json> {
                      Json j = RowToJson(r);
-                     j["asset_ids"] = Parsed(r.Text("asset_ids", "[]"));
+                     j["asset_ids"] = JsonListOf(r.Text("asset_ids", "[]"));
                      return j;
                    });
 }
