@@ -2,57 +2,8 @@
 // run.mjs in order, signed in as the admin given on the command line; each test ends signed in as
 // that admin again). They make their own organization and member through the admin API.
 
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
+import { assert, open, waitCount, text, login, signOut, apiCall, isoDay, dmy } from './helpers.mjs';
 
-async function open(page, baseUrl, hash) {
-  await page.goto(`${baseUrl}/#${hash}`, { waitUntil: 'domcontentloaded' });
-}
-
-async function waitCount(page, sel, min = 1, exact = false) {
-  await page.waitForFunction(([s, n, ex]) => {
-    const c = document.querySelectorAll(s).length;
-    return ex ? c === n : c >= n;
-  }, [sel, min, exact]);
-  return page.locator(sel).count();
-}
-
-async function text(page, sel) { return (await page.locator(sel).first().textContent())?.trim() ?? ''; }
-
-async function login(page, baseUrl, email, password) {
-  await open(page, baseUrl, '/login');
-  await page.waitForSelector('#login-form');
-  await page.fill('#f-email', email);
-  await page.fill('#f-password', password);
-  await page.click('#login-submit');
-  await page.waitForSelector('#user-menu');
-}
-
-async function signOut(page, baseUrl) {
-  if (!page.url().startsWith(baseUrl)) await open(page, baseUrl, '/');
-  await page.waitForSelector('#user-menu, #login-link');
-  if (await page.locator('#user-menu').count()) {
-    await page.click('#user-menu');
-    await page.click('#logout');
-    await page.waitForSelector('#login-link');
-  }
-}
-
-/** A JSON API call from inside the page, with the session's CSRF token. */
-async function apiCall(page, method, p, body) {
-  return page.evaluate(async ([m, path, b]) => {
-    const me = await (await fetch('/api/v1/auth/me')).json();
-    const r = await fetch('/api/v1' + path, { method: m, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
-      body: b ? JSON.stringify(b) : undefined });
-    const t = await r.text();
-    let data = null; try { data = JSON.parse(t); } catch { data = t; }
-    return { status: r.status, body: data };
-  }, [method, p, body ?? null]);
-}
-
-// Dates as the server counts them (its "today" is the UTC date).
-// Days as the server counts them: Vietnam's civil date (UTC+7).
-const isoDay = (offset = 0) => new Date(Date.now() + 7 * 3600000 + offset * 86400000).toISOString().slice(0, 10);
-const dmy = (iso) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 function addYears(iso, n) {
   const y = Number(iso.slice(0, 4)) + n, m = iso.slice(5, 7);
   let d = iso.slice(8, 10);
