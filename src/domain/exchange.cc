@@ -424,7 +424,6 @@ Status NotifyMatches(storage::Transaction& tx, const Actor& actor, const Clock& 
   STIO_ASSIGN_OR_RETURN(Json m, MatchListing(tx, search, actor, clock, r.Int("id"), options));
   const bool offer = r.Text("kind") == "offer";
   const Json& items = m[offer ? "needs" : "offers"];
-  int notified = 0;
   for (const Json& it : items) {
     if (it["score"].get<double>() < 0.35) continue;
     STIO_ASSIGN_OR_RETURN(storage::Row other, LoadListingRow(tx, it["id"].get<int64_t>()));
@@ -435,7 +434,6 @@ Status NotifyMatches(storage::Transaction& tx, const Actor& actor, const Clock& 
                                          "\" / A new matching " + (offer ? "offer" : "need"),
                                      "\"" + r.Text("title") + "\" (" + r.Text("organization_name") +
                                          ") — /exchange/" + std::to_string(r.Int("id"))));
-    ++notified;
   }
   if (!items.empty()) {
     STIO_RETURN_IF_ERROR(
@@ -445,7 +443,6 @@ Status NotifyMatches(storage::Transaction& tx, const Actor& actor, const Clock& 
                         std::to_string(items.size()) + " matches",
                     "#/exchange/" + std::to_string(r.Int("id"))));
   }
-  (void)notified;
   return Status::Ok();
 }
 
