@@ -2,6 +2,7 @@
 // domain call in one transaction, and shape the response; they decide nothing about rights beyond
 // the gate (finer, per-organization checks live in the domain layer, through domain/policy.h).
 #include <optional>
+#include <set>
 #include <string>
 
 #include "api/api.h"
@@ -83,10 +84,11 @@ http::Response SearchHandler(Api& api, Context& ctx) {
   r.q = ctx.req.Query("q").value_or("");
   if (!IsValidUtf8(r.q)) return Problem(Status::InvalidArgument("q is not valid UTF-8", "q"));
   r.type = NonEmpty(ctx.req, "type");
-  if (r.type && *r.type != "organization" && *r.type != "person" && *r.type != "offer" &&
-      *r.type != "need") {
-    return Problem(
-        Status::InvalidArgument("type must be organization, person, offer or need", "type"));
+  static const std::set<std::string> kTypes = {"organization", "person",   "offer",
+                                               "need",         "ip_asset", "article"};
+  if (r.type && !kTypes.count(*r.type)) {
+    return Problem(Status::InvalidArgument(
+        "type must be organization, person, offer, need, ip_asset or article", "type"));
   }
   r.province_code = NonEmpty(ctx.req, "province_code");
   r.kind = NonEmpty(ctx.req, "kind");

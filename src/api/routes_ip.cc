@@ -12,6 +12,8 @@
 #include "core/strings.h"
 #include "domain/ip.h"
 #include "domain/ip_advice.h"
+#include "domain/ip_origin.h"
+#include "domain/priorities.h"
 
 namespace stio::api {
 
@@ -111,10 +113,12 @@ void Api::AddIpRoutes() {
       [](Context& c) {
         auto paging = Paging(c.req);
         if (!paging.ok()) return Problem(paging.status());
+        auto priority = IntQuery(c.req, "priority");
+        if (!priority.ok()) return Problem(priority.status());
+        domain::FreeToUseQuery q{NonEmpty(c.req, "ipc"), NonEmpty(c.req, "province_code"),
+                                 *priority, NonEmpty(c.req, "priorities_of")};
         return ReadJson(c, [&](storage::Transaction& tx) -> Result<json> {
-          STIO_ASSIGN_OR_RETURN(auto r,
-                                domain::FindFreeToUse(tx, c.actor, c.clock, NonEmpty(c.req, "ipc"),
-                                                      NonEmpty(c.req, "province_code"), *paging));
+          STIO_ASSIGN_OR_RETURN(auto r, domain::FindFreeToUse(tx, c.actor, c.clock, q, *paging));
           return r.ToJson();
         });
       });
@@ -241,6 +245,96 @@ void Api::AddIpRoutes() {
         return ReadJson(c, [&](storage::Transaction& tx) -> Result<json> {
           STIO_ASSIGN_OR_RETURN(auto r, domain::ListAssessments(tx, c.actor, *paging));
           return r.ToJson();
+        });
+      });
+  // --- Users of geographical indications and collective and certification marks
+  Add("GET", "/api/v1/ip/assets/{id}/users", kPublic,
+      "Who is authorised to use a geographical indication or a collective or certification mark",
+      [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        return ReadJson(
+            c, [&](storage::Transaction& tx) { return domain::ListMarkUsers(tx, c.actor, *id); });
+      });
+  Add("POST", "/api/v1/ip/assets/{id}/users", kSignedIn,
+      "Authorise a user of a sign (staff, or a member of its holder)", [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        return WriteJson(c, 201, [&](storage::Transaction& tx, const json& body) {
+          return domain::AddMarkUser(tx, c.actor, c.clock, *id, body);
+        });
+      });
+  Add("PATCH", "/api/v1/ip/assets/{id}/users/{user_id}", kSignedIn,
+      "Edit, suspend or revoke a user's authorisation (staff, or a member of the holder)",
+      [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        auto user = IdParam(c.req, "user_id");
+        if (!user.ok()) return Problem(user.status());
+        return WriteJson(c, 200, [&](storage::Transaction& tx, const json& body) {
+          return domain::UpdateMarkUser(tx, c.actor, c.clock, *id, *user, body);
+        });
+      });
+  Add("DELETE", "/api/v1/ip/assets/{id}/users/{user_id}", kSignedIn,
+      "Delete a user record entered by mistake (staff, or a member of the holder)", [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        auto user = IdParam(c.req, "user_id");
+        if (!user.ok()) return Problem(user.status());
+        return Run(c, storage::TxMode::kWrite, 204, [&](storage::Transaction& tx) -> Result<json> {
+          STIO_RETURN_IF_ERROR(domain::DeleteMarkUser(tx, c.actor, c.clock, *id, *user));
+          return json();
+        });
+      });
+  Add("GET", "/api/v1/ip/origin-map", kPublic,
+      "Geographical indications and collective and certification marks with holders and users "
+      "per province and commune",
+      [](Context& c) {
+        return ReadJson(c, [&](storage::Transaction& tx) {
+          return domain::OriginMap(tx, c.actor, NonEmpty(c.req, "province_code"));
+        });
+      });
+
+  // --- The province's priority sectors and key products
+  Add("GET", "/api/v1/priorities", kPublic,
+      "A province's priority sectors and key products (what the free-to-use finder matches)",
+      [](Context& c) {
+        auto paging = Paging(c.req);
+        if (!paging.ok()) return Problem(paging.status());
+        return ReadJson(c, [&](storage::Transaction& tx) -> Result<json> {
+          STIO_ASSIGN_OR_RETURN(
+              auto r, domain::ListPriorities(tx, NonEmpty(c.req, "province_code"), *paging));
+          return r.ToJson();
+        });
+      });
+  Add("POST", "/api/v1/priorities", Permission::kManageMonitoring,
+      "Add a priority sector or key product with its IPC prefixes and keywords (staff)",
+      [](Context& c) {
+        return WriteJson(c, 201, [&](storage::Transaction& tx, const json& body) {
+          return domain::CreatePriority(tx, c.actor, c.clock, body);
+        });
+      });
+  Add("GET", "/api/v1/priorities/{id}", kPublic, "One priority sector or key product",
+      [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        return ReadJson(c, [&](storage::Transaction& tx) { return domain::GetPriority(tx, *id); });
+      });
+  Add("PATCH", "/api/v1/priorities/{id}", Permission::kManageMonitoring, "Edit a priority (staff)",
+      [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        return WriteJson(c, 200, [&](storage::Transaction& tx, const json& body) {
+          return domain::UpdatePriority(tx, c.actor, c.clock, *id, body);
+        });
+      });
+  Add("DELETE", "/api/v1/priorities/{id}", Permission::kManageMonitoring,
+      "Delete a priority (staff)", [](Context& c) {
+        auto id = IdParam(c.req);
+        if (!id.ok()) return Problem(id.status());
+        return Run(c, storage::TxMode::kWrite, 204, [&](storage::Transaction& tx) -> Result<json> {
+          STIO_RETURN_IF_ERROR(domain::DeletePriority(tx, c.actor, c.clock, *id));
+          return json();
         });
       });
   Add("GET", "/api/v1/ip/rules", kPublic,

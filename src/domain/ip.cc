@@ -12,6 +12,7 @@
 #include "domain/exchange.h"
 #include "domain/notifications.h"
 #include "domain/policy.h"
+#include "domain/priorities.h"
 #include "domain/reference.h"
 #include "domain/validation.h"
 #include "text/normalize.h"
@@ -645,6 +646,11 @@ Result<Json> GetIpAsset(storage::Transaction& tx, const Actor& actor, const Cloc
   return FullAsset(tx, actor, clock, r);
 }
 
+Result<Json> LoadVisibleIpAsset(storage::Transaction& tx, const Actor& actor, int64_t id) {
+  STIO_ASSIGN_OR_RETURN(storage::Row r, LoadVisible(tx, actor, id));
+  return AssetJson(r);
+}
+
 Result<Json> UpdateIpAsset(storage::Transaction& tx, const Actor& actor, const Clock& clock,
                            int64_t id, const Json& patch) {
   STIO_ASSIGN_OR_RETURN(storage::Row row, LoadVisible(tx, actor, id));
@@ -1063,11 +1069,14 @@ Result<Json> ListFreeToUseOnExchange(storage::Transaction& tx, const Actor& acto
 }
 
 Result<ListResult> FindFreeToUse(storage::Transaction& tx, const Actor& actor, const Clock& clock,
-                                 const std::optional<std::string>& ipc_prefix,
-                                 const std::optional<std::string>& province_code,
-                                 const ListParams& params) {
+                                 const FreeToUseQuery& query, const ListParams& params) {
   STIO_RETURN_IF_ERROR(CheckPaging(params));
   STIO_ASSIGN_OR_RETURN(IpRules rules, ReadIpRules(tx));
+  const auto& ipc_prefix = query.ipc_prefix;
+  const auto& province_code = query.province_code;
+  STIO_ASSIGN_OR_RETURN(PriorityMatcher priorities,
+                        PriorityMatcher::Load(tx, query.priority_id, query.priorities_of));
+  const bool by_priority = query.priority_id || query.priorities_of;
   std::vector<Value> args;
   std::string where = "a.deleted_at IS NULL AND " + VisibleClause(actor, args) +
                       " AND a.kind IN ('patent', 'utility_solution') AND a.grant_date IS NOT NULL"
@@ -1096,6 +1105,11 @@ Result<ListResult> FindFreeToUse(storage::Transaction& tx, const Actor& actor, c
     Json j = AssetJson(r);
     auto s = ComputeSchedule(rules, FactsOf(j), today);
     if (!s.ok() || !s->free_to_use) continue;
+    if (by_priority) {
+      Json matched = priorities.Match(j);
+      if (matched.empty()) continue;
+      j["priorities"] = std::move(matched);
+    }
     j["schedule"] = s->ToJson();
     found.push_back(std::move(j));
   }

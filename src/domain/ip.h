@@ -52,6 +52,10 @@ Status DeleteIpAsset(storage::Transaction& tx, const Actor& actor, const Clock& 
 Result<ListResult> ListIpAssets(storage::Transaction& tx, const Actor& actor, const Clock& clock,
                                 const IpAssetFilter& filter, const ListParams& params);
 
+// The asset as stored (no schedule, no events) if `actor` may see it; NotFound otherwise (its
+// existence is not disclosed). For the modules built around assets (ip_origin.h).
+Result<Json> LoadVisibleIpAsset(storage::Transaction& tx, const Actor& actor, int64_t id);
+
 // Events: filing, examination_notice, grant (sets grant_date, grant_number, status granted),
 // fee_payment (needs paid_up_to, beyond the stored one), renewal (one more renewal), assignment,
 // licence, lapse (status lapsed), invalidation (status invalidated). Returns the event and the
@@ -84,11 +88,18 @@ Result<Json> RemindIpDeadlines(storage::Transaction& tx, const Clock& clock);
 Result<Json> ListFreeToUseOnExchange(storage::Transaction& tx, const Actor& actor,
                                      const Clock& clock, int64_t asset_id, const Json& input);
 
-// Patents and utility solutions whose term ended or that lapsed, by IPC prefix and province.
+// Patents and utility solutions whose term ended or that lapsed (free to use in Vietnam).
+struct FreeToUseQuery {
+  std::optional<std::string> ipc_prefix;
+  std::optional<std::string> province_code;  // the owner's province
+  // Relevance to a province's plans (priorities.h): one priority, or all of a province's. When
+  // either is set, only the patents matching one of them are listed, each with "priorities":
+  // [{"id", "name", "kind", "by": [...]}].
+  std::optional<int64_t> priority_id;
+  std::optional<std::string> priorities_of;
+};
 Result<ListResult> FindFreeToUse(storage::Transaction& tx, const Actor& actor, const Clock& clock,
-                                 const std::optional<std::string>& ipc_prefix,
-                                 const std::optional<std::string>& province_code,
-                                 const ListParams& params);
+                                 const FreeToUseQuery& query, const ListParams& params);
 
 // Applications (by filing year) and grants (by grant year) per kind, year and province, with the
 // rate per 10,000 inhabitants from the province's population (admin_units, 2025 map).

@@ -4,8 +4,9 @@
 // enterprise owns, what it should protect, which deadlines it faces.
 //
 // Articles: staff write; everyone reads and searches the published ones (accent-insensitive
-// words in SQL; not yet in the ranked /search index). Requests and assessments: members for their
-// organization, staff for any; a member of another organization gets 403.
+// words in SQL here; published articles are also in the ranked /search index, type "article").
+// Requests and assessments: members for their organization, staff for any; a member of another
+// organization gets 403.
 #pragma once
 
 #include <cstdint>

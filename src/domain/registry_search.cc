@@ -126,6 +126,65 @@ search::Document ListingDocument(const ListingDoc& l) {
   return d;
 }
 
+// Published IP assets (a citizen looking up a patent) and published guidance articles.
+constexpr std::string_view kIpAssetDocSelect =
+    "SELECT a.id, a.kind, a.title, a.application_number, a.grant_number, a.classes, "
+    "a.key_product, a.ocop_product, a.province_code, p.full_name AS province_name, "
+    "COALESCE(o.name, pe.full_name, a.owner_name) AS holder FROM ip_assets a "
+    "LEFT JOIN organizations o ON o.id = a.owner_organization_id "
+    "LEFT JOIN people pe ON pe.id = a.owner_person_id "
+    "LEFT JOIN admin_units p ON p.era = '2025' AND p.level = 'province' AND "
+    "p.code = a.province_code WHERE a.deleted_at IS NULL AND a.published = 1";
+
+constexpr std::string_view kArticleDocSelect =
+    "SELECT id, title, summary, body, tags FROM ip_articles WHERE deleted_at IS NULL AND "
+    "published = 1";
+
+std::string IpKindVi(const std::string& kind) {
+  if (kind == "patent") return "sáng chế";
+  if (kind == "utility_solution") return "giải pháp hữu ích";
+  if (kind == "industrial_design") return "kiểu dáng công nghiệp";
+  if (kind == "trademark") return "nhãn hiệu";
+  if (kind == "collective_mark") return "nhãn hiệu tập thể";
+  if (kind == "certification_mark") return "nhãn hiệu chứng nhận";
+  if (kind == "geographical_indication") return "chỉ dẫn địa lý";
+  if (kind == "plant_variety") return "giống cây trồng";
+  if (kind == "layout_design") return "thiết kế bố trí mạch tích hợp";
+  return "tài sản trí tuệ";
+}
+
+std::string ListText(const std::string& json_list) {
+  std::vector<std::string> parts;
+  for (const Json& v : JsonListOf(json_list)) {
+    if (v.is_string()) parts.push_back(v.get<std::string>());
+  }
+  return Join(parts, " ");
+}
+
+search::Document IpAssetDoc(const storage::Row& r) {
+  search::Document d;
+  d.id = "ip_asset:" + std::to_string(r.Int("id"));
+  d.fields = {{"title", Text(r, "title")},
+              {"body", JoinPresent({IpKindVi(Text(r, "kind")), Text(r, "holder"),
+                                    Text(r, "key_product"), Text(r, "ocop_product"),
+                                    Text(r, "province_name"), Text(r, "application_number"),
+                                    Text(r, "grant_number"), ListText(Text(r, "classes"))},
+                                   "\n")}};
+  d.attributes = {{"type", "ip_asset"}, {"ip_kind", Text(r, "kind")}};
+  if (!r.IsNull("province_code")) d.attributes.push_back({"province", Text(r, "province_code")});
+  return d;
+}
+
+search::Document ArticleDoc(const storage::Row& r) {
+  search::Document d;
+  d.id = "article:" + std::to_string(r.Int("id"));
+  d.fields = {{"title", Text(r, "title")},
+              {"body", JoinPresent({Text(r, "summary"), ListText(Text(r, "tags")), Text(r, "body")},
+                                   "\n")}};
+  d.attributes = {{"type", "article"}};
+  return d;
+}
+
 int64_t TodayDays() {
   auto d = ParseCivilDate(FormatDate(std::chrono::system_clock::now()));
   return d.ok() ? DaysFromCivil(*d) : 0;
@@ -141,6 +200,26 @@ Status RegistrySearch::IndexListing(storage::Transaction& tx, int64_t id) {
     return Status::Ok();
   }
   return index_->Upsert(ListingDocument(*doc));
+}
+
+Status RegistrySearch::IndexIpAsset(storage::Transaction& tx, int64_t id) {
+  const std::string doc_id = "ip_asset:" + std::to_string(id);
+  STIO_ASSIGN_OR_RETURN(auto rows,
+                        tx.Query(std::string(kIpAssetDocSelect) + " AND a.id = ?", {id}));
+  if (rows.empty()) {
+    index_->Delete(doc_id);
+    return Status::Ok();
+  }
+  return index_->Upsert(IpAssetDoc(rows[0]));
+}
+
+Status RegistrySearch::IndexArticle(storage::Transaction& tx, int64_t id) {
+  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kArticleDocSelect) + " AND id = ?", {id}));
+  if (rows.empty()) {
+    index_->Delete("article:" + std::to_string(id));
+    return Status::Ok();
+  }
+  return index_->Upsert(ArticleDoc(rows[0]));
 }
 
 Status RegistrySearch::IndexOrganization(storage::Transaction& tx, int64_t id) {
@@ -196,6 +275,12 @@ Result<std::unique_ptr<RegistrySearch>> RegistrySearch::Build(storage::Database&
     }));
     STIO_RETURN_IF_ERROR(ForEachListingDoc(
         tx, [&](const ListingDoc& l) { return rs->index_->Upsert(ListingDocument(l)); }));
+    STIO_RETURN_IF_ERROR(tx.ForEach(kIpAssetDocSelect, {}, [&](const storage::Row& r) {
+      return rs->index_->Upsert(IpAssetDoc(r));
+    }));
+    STIO_RETURN_IF_ERROR(tx.ForEach(kArticleDocSelect, {}, [&](const storage::Row& r) {
+      return rs->index_->Upsert(ArticleDoc(r));
+    }));
     return Status::Ok();
   });
   STIO_RETURN_IF_ERROR(s);
@@ -211,7 +296,7 @@ Status RegistrySearch::CatchUp(storage::Database& db) {
                                    "ORDER BY id",
                                    {since}));
     if (rows.empty()) return Status::Ok();
-    std::set<int64_t> orgs, people, listings;
+    std::set<int64_t> orgs, people, listings, ip_assets, articles;
     for (const auto& r : rows) {
       const std::string type = r.Text("entity_type");
       auto id = ParseInt(r.Text("entity_id", ""));
@@ -219,6 +304,8 @@ Status RegistrySearch::CatchUp(storage::Database& db) {
       if (type == "organization") orgs.insert(*id);
       if (type == "person") people.insert(*id);
       if (type == "listing") listings.insert(*id);
+      if (type == "ip_asset") ip_assets.insert(*id);
+      if (type == "article") articles.insert(*id);
       if (type == "certificate") {
         // A certificate changes its organization's "certified" facet.
         auto org = tx.Query("SELECT organization_id FROM st_certificates WHERE id = ?", {*id});
@@ -237,9 +324,16 @@ Status RegistrySearch::CatchUp(storage::Database& db) {
                                                  "organization_id = ? AND status = 'published'",
                                                  {id}));
       for (const auto& m : owned) listings.insert(m.Int("id"));
+      // And IP assets their holder's name.
+      STIO_ASSIGN_OR_RETURN(auto held, tx.Query("SELECT id FROM ip_assets WHERE "
+                                                "owner_organization_id = ? AND published = 1",
+                                                {id}));
+      for (const auto& m : held) ip_assets.insert(m.Int("id"));
     }
     for (int64_t id : people) STIO_RETURN_IF_ERROR(IndexPerson(tx, id));
     for (int64_t id : listings) STIO_RETURN_IF_ERROR(IndexListing(tx, id));
+    for (int64_t id : ip_assets) STIO_RETURN_IF_ERROR(IndexIpAsset(tx, id));
+    for (int64_t id : articles) STIO_RETURN_IF_ERROR(IndexArticle(tx, id));
     last_audit_id_ = rows.back().Int("id");
     return Status::Ok();
   });
@@ -304,6 +398,20 @@ Result<Json> RegistrySearch::Search(storage::Database& db, const SearchRequest& 
                          row->Text("organization_name"), row->Text("province_name", "")},
                         " · ");
         item["url"] = "#/exchange/" + std::to_string(*id);
+      } else if (type == "ip_asset") {
+        auto row = tx.QueryOne(std::string(kIpAssetDocSelect) + " AND a.id = ?", {*id});
+        if (!row.ok()) continue;
+        item["title"] = row->Text("title");
+        item["subtitle"] = JoinPresent({IpKindVi(row->Text("kind")), row->Text("grant_number", ""),
+                                        row->Text("holder", ""), row->Text("province_name", "")},
+                                       " · ");
+        item["url"] = "#/ip/" + std::to_string(*id);
+      } else if (type == "article") {
+        auto row = tx.QueryOne(std::string(kArticleDocSelect) + " AND id = ?", {*id});
+        if (!row.ok()) continue;
+        item["title"] = row->Text("title");
+        item["subtitle"] = "hướng dẫn sở hữu trí tuệ";
+        item["url"] = "#/ip/articles/" + std::to_string(*id);
       } else if (type == "organization") {
         auto row = tx.QueryOne(
             "SELECT o.name, o.kind, p.full_name AS province_name FROM "

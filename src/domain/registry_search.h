@@ -1,5 +1,6 @@
-// Full-text search over every registry entity (organizations, people, and the published offers
-// and needs of the technology exchange; each new entity adds a Document builder here), on stio's
+// Full-text search over every registry entity (organizations, people, the published offers and
+// needs of the technology exchange, published IP assets and IP guidance articles; each new entity
+// adds a Document builder here), on stio's
 // own engine (search/index.h). The exchange's matching (exchange_match.cc) queries the same index.
 //
 // The index lives in memory and is built from the database at start. It is kept current from the
@@ -26,7 +27,8 @@ namespace stio::domain {
 
 struct SearchRequest {
   std::string q;
-  std::optional<std::string> type;  // "organization" | "person" | "offer" | "need"
+  // "organization" | "person" | "offer" | "need" | "ip_asset" | "article"
+  std::optional<std::string> type;
   std::optional<std::string> province_code;
   std::optional<std::string> kind;   // organization kind
   std::optional<std::string> field;  // field-of-science code (any level)
@@ -63,6 +65,8 @@ class RegistrySearch {
   Status IndexOrganization(storage::Transaction& tx, int64_t id);
   Status IndexPerson(storage::Transaction& tx, int64_t id);
   Status IndexListing(storage::Transaction& tx, int64_t id);
+  Status IndexIpAsset(storage::Transaction& tx, int64_t id);
+  Status IndexArticle(storage::Transaction& tx, int64_t id);
 
   std::unique_ptr<search::Index> index_;
   std::unordered_set<std::string> stopword_keys_;

@@ -634,6 +634,50 @@ CREATE TABLE ip_assessments (
 CREATE INDEX ip_assessments_org ON ip_assessments (organization_id, id);
 )sql";
 
+// IP, issue 7: who may use a geographical indication or a collective or certification mark (the
+// holder authorises producers, cooperatives, households), and the province's priority sectors and
+// key products that the free-to-use finder matches patents against.
+constexpr std::string_view kV8IpOrigin = R"sql(
+CREATE TABLE ip_mark_users (
+  id INTEGER PRIMARY KEY,
+  asset_id INTEGER NOT NULL REFERENCES ip_assets (id),
+  organization_id INTEGER REFERENCES organizations (id),
+  name TEXT NOT NULL,             -- the user's name (the organization's, or a household's)
+  province_code TEXT NOT NULL,    -- 2025 map
+  commune_code TEXT,              -- 2025 map
+  products TEXT,                  -- what the user sells under the sign
+  decision_number TEXT,           -- the authorisation (decision or contract) number
+  authorised_on TEXT NOT NULL,
+  valid_until TEXT,
+  status TEXT NOT NULL CHECK (status IN ('active', 'suspended', 'revoked')),
+  note TEXT,
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted_at TEXT
+);
+CREATE INDEX ip_mark_users_asset ON ip_mark_users (asset_id) WHERE deleted_at IS NULL;
+CREATE INDEX ip_mark_users_province ON ip_mark_users (province_code) WHERE deleted_at IS NULL;
+
+CREATE TABLE province_priorities (
+  id INTEGER PRIMARY KEY,
+  province_code TEXT NOT NULL,    -- 2025 map
+  kind TEXT NOT NULL CHECK (kind IN ('sector', 'key_product')),
+  name TEXT NOT NULL,
+  name_en TEXT,
+  ipc_prefixes TEXT NOT NULL DEFAULT '[]',  -- JSON list, e.g. ["A23L", "C12G"]
+  keywords TEXT NOT NULL DEFAULT '[]',      -- JSON list of words or phrases
+  vsic_codes TEXT NOT NULL DEFAULT '[]',    -- JSON list of VSIC 2018 codes, for reference
+  basis TEXT,                     -- the document that sets the priority
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted_at TEXT
+);
+CREATE INDEX province_priorities_province ON province_priorities (province_code)
+  WHERE deleted_at IS NULL;
+)sql";
+
 constexpr Migration kSqliteMigrations[] = {
     {1, "reference data: administrative units, conversion, classifications", kV1Reference},
     {2, "registry and accounts: organizations, certificates, people, users, audit", kV2Accounts},
@@ -644,6 +688,8 @@ constexpr Migration kSqliteMigrations[] = {
     {6, "reminders: the ledger of reminders sent", kV6Reminders},
     {7, "IP advice: guidance articles, advisory requests and threads, self-assessments",
      kV7IpAdvice},
+    {8, "IP: users of geographical indications and collective marks, province priorities",
+     kV8IpOrigin},
 };
 
 }  // namespace

@@ -17,9 +17,11 @@
 #include "domain/indicators.h"
 #include "domain/ip.h"
 #include "domain/ip_advice.h"
+#include "domain/ip_origin.h"
 #include "domain/notifications.h"
 #include "domain/plans.h"
 #include "domain/policy.h"
+#include "domain/priorities.h"
 #include "domain/registry.h"
 
 namespace stio::apitest {
@@ -52,6 +54,8 @@ struct Target {
   // IP advice: a published article, an open advisory request of `org`; the current rules.
   int64_t article = 0, advice = 0;
   std::string rules_doc;
+  // A registered geographical indication of `org` with one authorised user; a priority of 01.
+  int64_t gi = 0, gi_user = 0, priority = 0;
 };
 
 // The smallest valid PNG header (content sniffing needs only the signature).
@@ -292,6 +296,32 @@ std::vector<Case> Cases(const Seed& seed) {
        fixed(v1 + "/ip/free-to-use?ipc=A01")},
       {"GET", v1 + "/ip/stats", Permission::kReadPublic, false,
        fixed(v1 + "/ip/stats?province_code=01")},
+      {"GET", v1 + "/ip/assets/{id}/users", Permission::kReadPublic, false,
+       [=](T t) { return v1 + "/ip/assets/" + Id(t.gi) + "/users"; }},
+      {"POST", v1 + "/ip/assets/{id}/users", Permission::kWriteIp, true,
+       [=](T t) { return v1 + "/ip/assets/" + Id(t.gi) + "/users"; },
+       json_body(
+           {{"name", "Hộ sản xuất"}, {"province_code", "01"}, {"authorised_on", "2024-01-01"}})},
+      {"PATCH", v1 + "/ip/assets/{id}/users/{user_id}", Permission::kWriteIp, true,
+       [=](T t) { return v1 + "/ip/assets/" + Id(t.gi) + "/users/" + Id(t.gi_user); },
+       json_body({{"status", "suspended"}})},
+      {"DELETE", v1 + "/ip/assets/{id}/users/{user_id}", Permission::kWriteIp, true,
+       [=](T t) { return v1 + "/ip/assets/" + Id(t.gi) + "/users/" + Id(t.gi_user); }},
+      {"GET", v1 + "/ip/origin-map", Permission::kReadPublic, false, fixed(v1 + "/ip/origin-map")},
+      {"GET", v1 + "/priorities", Permission::kReadPublic, false,
+       fixed(v1 + "/priorities?province_code=01")},
+      {"POST", v1 + "/priorities", Permission::kManageMonitoring, false, fixed(v1 + "/priorities"),
+       json_body({{"province_code", "01"},
+                  {"kind", "sector"},
+                  {"name", "Chế biến"},
+                  {"ipc_prefixes", {"A23"}}})},
+      {"GET", v1 + "/priorities/{id}", Permission::kReadPublic, false,
+       [=](T t) { return v1 + "/priorities/" + Id(t.priority); }},
+      {"PATCH", v1 + "/priorities/{id}", Permission::kManageMonitoring, false,
+       [=](T t) { return v1 + "/priorities/" + Id(t.priority); },
+       json_body({{"keywords", {"cà phê"}}})},
+      {"DELETE", v1 + "/priorities/{id}", Permission::kManageMonitoring, false,
+       [=](T t) { return v1 + "/priorities/" + Id(t.priority); }},
       {"GET", v1 + "/ip/rules", Permission::kReadPublic, false, fixed(v1 + "/ip/rules")},
       {"PUT", v1 + "/ip/rules", Permission::kManageSettings, false, fixed(v1 + "/ip/rules"),
        [](T t) { return t.rules_doc; }},
@@ -539,6 +569,27 @@ class AuthzMatrixTest : public ApiFixture {
                                            {"owner_organization_id", t.org},
                                            {"published", true}}));
       t.free_patent = old["id"];
+      STIO_ASSIGN_OR_RETURN(
+          json gi, domain::CreateIpAsset(tx, system, Clock::Real(),
+                                         {{"kind", "geographical_indication"},
+                                          {"title", "Chỉ dẫn địa lý thử"},
+                                          {"application_number", "6-2019-" + std::to_string(n)},
+                                          {"filing_date", "2019-01-10"},
+                                          {"grant_date", "2021-05-01"},
+                                          {"owner_organization_id", t.org},
+                                          {"published", true}}));
+      t.gi = gi["id"];
+      STIO_ASSIGN_OR_RETURN(json giu, domain::AddMarkUser(tx, system, Clock::Real(), t.gi,
+                                                          {{"name", "Hợp tác xã thử"},
+                                                           {"province_code", "01"},
+                                                           {"authorised_on", "2022-01-01"}}));
+      t.gi_user = giu["id"];
+      STIO_ASSIGN_OR_RETURN(json pri, domain::CreatePriority(tx, system, Clock::Real(),
+                                                             {{"province_code", "01"},
+                                                              {"kind", "key_product"},
+                                                              {"name", "Cà phê"},
+                                                              {"keywords", {"cà phê"}}}));
+      t.priority = pri["id"];
       STIO_ASSIGN_OR_RETURN(json rules, domain::GetIpRulesDocument(tx));
       t.rules_doc = rules.dump();
       STIO_ASSIGN_OR_RETURN(json art, domain::CreateArticle(tx, system, Clock::Real(),
