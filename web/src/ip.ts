@@ -35,6 +35,8 @@ export interface IpAsset {
   key_product?: string | null; ocop_product?: string | null; published: boolean; paid_up_to: number; renewals_done: number;
   note?: string | null; created_at?: string; updated_at?: string;
   schedule?: IpSchedule | null; events?: IpEvent[];
+  /** The free-to-use finder, filtered by a province's priorities: which it matched and by what. */
+  priorities?: { id: number; name: string; kind: string; by: string[] }[];
 }
 export interface CalendarItem extends IpDeadline {
   asset: { id: number; kind: IpKind; title: string; application_number: string; grant_number?: string | null; owner_organization_id?: number | null };
@@ -288,13 +290,6 @@ export function rateDigits(v: number): number {
 /** A count per 10,000 inhabitants (null without a population). */
 export function per10k(count: number, population: number | null | undefined): number | null {
   return population && population > 0 ? (count * 10000) / population : null;
-}
-
-/** Assets counted per province code (assets without a province left out). */
-export function countByProvince(assets: Pick<IpAsset, 'province_code'>[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const a of assets) if (a.province_code) m.set(a.province_code, (m.get(a.province_code) ?? 0) + 1);
-  return m;
 }
 
 /** The listing a 409 "already listed (listing 12)" names. */

@@ -25,6 +25,7 @@ import { contractFormPage, contractPage, contractsPage, exchangeImportPage, task
 import { bell, notificationsPage, refreshUnread } from './components/bell';
 import { ipAssetPage, ipFormPage, ipPortfolioPage } from './pages/ip';
 import { ipDeadlinesPage, ipFreePage, ipStatsPage } from './pages/ip-tools';
+import { ipPrioritiesPage } from './pages/ip-origin';
 
 route('/', 'home', homePage);
 route('/units', 'units', unitsPage);
@@ -74,6 +75,7 @@ route('/ip/new', 'ip', ipFormPage);
 route('/ip/deadlines', 'ip', ipDeadlinesPage);
 route('/ip/free', 'ip', ipFreePage);
 route('/ip/stats', 'ip', ipStatsPage);
+route('/ip/priorities', 'ip', ipPrioritiesPage);
 route('/ip/:id/edit', 'ip', ipFormPage);
 route('/ip/:id', 'ip', ipAssetPage);
 

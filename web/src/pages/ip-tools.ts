@@ -13,9 +13,10 @@ import { getProvinces, type AdminUnit } from '../refdata';
 import { provinceMap, valueBreaks, type ProvinceProps } from '../components/map';
 import { barChart, hBars } from '../components/barchart';
 import {
-  IP_KINDS, ORIGIN_KINDS, addMonths, rateDigits, byKind, byYear, countByProvince, freeReason, groupByMonth, monthRange, per10k, todayIso, validMonth,
+  IP_KINDS, ORIGIN_KINDS, addMonths, rateDigits, byKind, byYear, freeReason, groupByMonth, monthRange, per10k, todayIso, validMonth,
   type Calendar, type CalendarItem, type IpAsset, type StatItem,
 } from '../ip';
+import { matchedBy } from './ip-origin';
 import { daysLeftText, deadlineLabel, exchangeBlock, ipTabs, orgSelect, ownerCell, provinceMapOf, provinceName, riskBadge, scheduleBadge } from './ip';
 
 // ---------- deadline calendar ----------
@@ -98,31 +99,45 @@ function calItem(it: CalendarItem): HTMLElement {
 // ---------- free-to-use finder ----------
 export function ipFreePage(ctx: RouteCtx, signal: AbortSignal): Node {
   const q = ctx.query;
-  const st = { ipc: q.get('ipc') || '', province: q.get('province') || '', offset: Math.max(0, Number(q.get('offset') || 0) || 0) };
-  const update = (patch: Record<string, string>) => setQuery({ ipc: st.ipc, province: st.province, ...patch }, ctx.path);
+  const st = {
+    ipc: q.get('ipc') || '', province: q.get('province') || '', offset: Math.max(0, Number(q.get('offset') || 0) || 0),
+    // Relevance to a province's plans: all its priorities (for), or one priority.
+    for: q.get('for') || '', priority: /^\d+$/.test(q.get('priority') || '') ? q.get('priority')! : '',
+  };
+  const cur = () => ({ ipc: st.ipc, province: st.province, for: st.for, priority: st.priority });
+  const update = (patch: Record<string, string>) => setQuery({ ...cur(), ...patch }, ctx.path);
   const ipcInput = h('input', { type: 'search', id: 'ip-free-ipc', name: 'ipc', value: st.ipc, placeholder: 'A01, C02F, A23L 3/00', autocomplete: 'off' });
   let timer = 0;
   ipcInput.addEventListener('input', () => { window.clearTimeout(timer); timer = window.setTimeout(() => update({ ipc: ipcInput.value.trim() }), 400); });
   const provSel = h('select', { id: 'ip-free-province', name: 'province' }, h('option', { value: '' }, t('common.all')));
   provSel.addEventListener('change', () => update({ province: provSel.value }));
+  const forSel = h('select', { id: 'ip-free-for', name: 'for' }, h('option', { value: '' }, t('ipo.freeForNone')));
+  forSel.addEventListener('change', () => update({ for: forSel.value, priority: '', offset: '' }));
   getProvinces().then((ps) => {
-    for (const p of ps) provSel.appendChild(h('option', { value: p.code, selected: p.code === st.province }, getLang() === 'en' ? p.name_en || p.name : p.name));
+    for (const p of ps) {
+      const name = getLang() === 'en' ? p.name_en || p.name : p.name;
+      provSel.appendChild(h('option', { value: p.code, selected: p.code === st.province }, name));
+      forSel.appendChild(h('option', { value: p.code, selected: p.code === st.for }, name));
+    }
   }).catch(() => undefined);
   const filters = h('form', { class: 'filters ip-free-filters', role: 'search', onsubmit: (e: Event) => { e.preventDefault(); update({ ipc: ipcInput.value.trim() }); } },
     h('div', { class: 'filter filter-q' }, h('label', { for: 'ip-free-ipc' }, t('ip.ipcPrefix')), ipcInput),
-    h('div', { class: 'filter' }, h('label', { for: 'ip-free-province' }, t('common.province')), provSel));
+    h('div', { class: 'filter' }, h('label', { for: 'ip-free-province' }, t('common.province')), provSel),
+    h('div', { class: 'filter' }, h('label', { for: 'ip-free-for' }, t('ipo.freeFor')), forSel),
+    h('p', { class: 'small' }, h('a', { href: `#/ip/priorities${st.for ? '?province=' + encodeURIComponent(st.for) : ''}`, id: 'ip-free-priorities' }, t('ipo.managePriorities'))));
   const results = h('div', { class: 'results', 'aria-live': 'polite', id: 'ip-free-results' }, loading());
   const PAGE = 20;
   const load = () => {
     results.replaceChildren(loading());
-    Promise.all([api.get<ListResponse<IpAsset>>('/ip/free-to-use', { ipc: st.ipc, province_code: st.province, limit: PAGE, offset: st.offset }), provinceMapOf()]).then(([r, provs]) => {
+    const params = { ipc: st.ipc, province_code: st.province, priorities_of: st.for, priority: st.priority, limit: PAGE, offset: st.offset };
+    Promise.all([api.get<ListResponse<IpAsset>>('/ip/free-to-use', params), provinceMapOf()]).then(([r, provs]) => {
       if (signal.aborted) return;
       const items = itemsOf<IpAsset>(r);
       const out: Child[] = [h('p', { class: 'result-count', id: 'ip-free-count', role: 'status' }, t('ip.freeCount', { n: fmtNum(r.total) }))];
       if (!items.length) out.push(empty(t('ip.freeNone')));
       else {
         out.push(h('ol', { class: 'result-list', start: st.offset + 1 }, items.map((a) => h('li', null, freeCard(a, provs)))));
-        if (r.total > PAGE) out.push(pager(r.total, PAGE, st.offset, (off) => setQuery({ ipc: st.ipc, province: st.province, offset: off || '' }, ctx.path)));
+        if (r.total > PAGE) out.push(pager(r.total, PAGE, st.offset, (off) => setQuery({ ...cur(), offset: off || '' }, ctx.path)));
       }
       results.replaceChildren(...(out as Node[]));
     }).catch((e) => { if (!signal.aborted) results.replaceChildren(errorState(e, load)); });
@@ -148,6 +163,8 @@ function freeCard(a: IpAsset, provs: Map<string, AdminUnit>): HTMLElement {
       t('ip.grantNo'), ' ', a.grant_number || '—', ' · ', t('ip.filingDate'), ' ', fmtDate(a.filing_date), ' · ', t('ip.grantDate'), ' ', fmtDate(a.grant_date),
       a.classes.length ? [' · IPC ', a.classes.join('; ')] : null),
     h('p', { class: 'small' }, t('ip.owner'), ': ', ownerCell(a)),
+    a.priorities?.length ? h('p', { class: 'small ip-free-matched' }, h('strong', null, t('ipo.matched'), ': '),
+      a.priorities.map((p, i) => [i ? '; ' : '', h('a', { href: `#/ip/free?priority=${p.id}`, 'data-priority': String(p.id) }, p.name), ' (', p.by.map(matchedBy).join(', '), ')'])) : null,
     can.staff() ? exchangeBlock(a, `ip-free-${a.id}`) : null);
 }
 
@@ -252,35 +269,42 @@ export function ipStatsPage(ctx: RouteCtx, signal: AbortSignal): Node {
     body);
 }
 
-/** Map of the geographical indications and collective and certification marks per province, with
- *  their holders listed under it. */
+/** Map of the geographical indications and collective and certification marks per province (from
+ *  /ip/origin-map): signs held in each province, with their holders and active users listed under it. */
+interface OriginSign {
+  id: number; kind: string; title: string; status: string; province_code: string | null; holder: string | null;
+  owner_organization_id: number | null; active_users: number; users_by_province: Record<string, number>;
+}
+interface OriginMapResponse { items: OriginSign[]; total: number; provinces: Record<string, { signs: number; users: number }> }
+
 function originMap(ps: AdminUnit[]): HTMLElement {
   const host = h('div', { class: 'map-host' }, loading());
   const provs = new Map(ps.map((p) => [p.code, p]));
-  Promise.all([
-    Promise.all(ORIGIN_KINDS.map((k) => api.get<ListResponse<IpAsset>>('/ip/assets', { kind: k, limit: 500 }).then((r) => itemsOf<IpAsset>(r)))),
-    getGeo(),
-  ]).then(([lists, geo]) => {
-    const all = lists.flat().filter((a) => !['refused', 'withdrawn', 'invalidated'].includes(a.status));
-    const counts = countByProvince(all);
-    const per = (code: string, kind: string) => all.filter((a) => a.province_code === code && a.kind === kind).length;
+  Promise.all([api.get<OriginMapResponse>('/ip/origin-map'), getGeo()]).then(([om, geo]) => {
+    const signs = (code: string) => om.provinces[code]?.signs ?? 0;
+    const users = (code: string) => om.provinces[code]?.users ?? 0;
+    const per = (code: string, kind: string) => om.items.filter((a) => a.province_code === code && a.kind === kind).length;
     const map = provinceMap(geo, {
-      value: (p) => counts.get(p.code) ?? null,
+      value: (p) => (signs(p.code) ? signs(p.code) : null),
       legend: t('ip.st.mapLegend'),
       aria: t('ip.st.mapAria'),
-      tip: (p) => ORIGIN_KINDS.map((k): [string, string] => [tx('ip.kind.', k), fmtNum(per(p.code, k))]),
-      label: (p) => (counts.get(p.code) ? t('ip.st.mapCount', { n: fmtNum(counts.get(p.code)!) }) : t('ip.st.mapNone')),
+      tip: (p) => [...ORIGIN_KINDS.map((k): [string, string] => [tx('ip.kind.', k), fmtNum(per(p.code, k))]),
+        [t('ipo.mapUsers'), fmtNum(users(p.code))]],
+      label: (p) => (signs(p.code) ? t('ip.st.mapCount', { n: fmtNum(signs(p.code)) }) : t('ip.st.mapNone')),
       target: (p) => '/ip?province=' + encodeURIComponent(p.code) + '&kind=geographical_indication',
       breaks: valueBreaks,
       noData: t('ip.st.mapNone'),
     });
-    const sorted = [...all].sort((a, b) => (a.province_code ?? '').localeCompare(b.province_code ?? '') || a.title.localeCompare(b.title, 'vi'));
+    const sorted = [...om.items].sort((a, b) => (a.province_code ?? '').localeCompare(b.province_code ?? '') || a.title.localeCompare(b.title, 'vi'));
     host.replaceChildren(map,
       sorted.length ? h('details', { class: 'stats-table', id: 'ip-origin-list', open: sorted.length <= 12 },
         h('summary', null, t('ip.st.originList', { n: fmtNum(sorted.length) })),
-        h('ul', { class: 'ip-origin-list' }, sorted.map((a) => h('li', { 'data-kind': a.kind },
+        h('ul', { class: 'ip-origin-list' }, sorted.map((a) => h('li', { 'data-kind': a.kind, 'data-id': String(a.id) },
           h('a', { href: `#/ip/${a.id}` }, a.title), ' ',
-          h('span', { class: 'muted small' }, tx('ip.kind.', a.kind), ' · ', provinceName(a.province_code, provs), ' · ', t('ip.holder'), ': '), ownerCell(a))))) : '',
+          h('span', { class: 'muted small' }, tx('ip.kind.', a.kind), ' · ', provinceName(a.province_code, provs), ' · ', t('ip.holder'), ': ', a.holder ?? '—', ' · '),
+          h('span', { class: 'small ip-origin-users' }, t('ipo.activeUsersN', { n: fmtNum(a.active_users) })),
+          Object.keys(a.users_by_province).length ? h('span', { class: 'muted small' }, ' (',
+            Object.entries(a.users_by_province).map(([code, n], i) => `${i ? ', ' : ''}${provinceName(code, provs)}: ${fmtNum(n)}`), ')') : null)))) : '',
       h('p', { class: 'muted small' }, t('ip.st.mapHint')));
   }).catch((e) => host.replaceChildren(errorState(e)));
   return h('section', { class: 'card', id: 'ip-stats-map' }, h('h2', null, t('ip.st.mapTitle')), host);

@@ -19,6 +19,7 @@ import {
   listingIdFromConflict, maintenanceOf, nextDeadline, surchargeOn, timeline, todayIso,
   type IpAsset, type IpDeadline, type IpSchedule, type TimelineEntry,
 } from '../ip';
+import { SIGN_KINDS, markUsersCard } from './ip-origin';
 
 const PAGE = 20;
 
@@ -430,6 +431,7 @@ export function ipAssetPage(ctx: RouteCtx, signal: AbortSignal): Node {
       out.push(h('section', { class: 'card', id: 'ip-events-card' }, h('h2', null, t('ip.events')), eventsList(a),
         write ? h('details', { class: 'ip-event-details', id: 'ip-event-details', open: ctx.query.get('event') === '1' },
           h('summary', null, t('ip.evRecord')), eventForm(a, load)) : null));
+      if (SIGN_KINDS.includes(a.kind)) out.push(markUsersCard(a, write));
       host.replaceChildren(...(out as Node[]));
     }).catch((e) => { if (!signal.aborted) host.replaceChildren(errorState(e, load)); });
   };

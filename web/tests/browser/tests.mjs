@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ipTests } from './ip-tests.mjs';
+import { ipOriginTests } from './ip-origin-tests.mjs';
 import { dealsTests } from './exchange-deals-tests.mjs';
 
 function assert(cond, msg) { if (!cond) throw new Error(msg); }
@@ -1292,6 +1293,7 @@ export const tests = [
   ...dealsTests,
   // ---------- intellectual property (issue 7): ip-tests.mjs ----------
   ...ipTests,
+  ...ipOriginTests,
   {
     name: 'phone viewport (390x844): collapsed menu, tables as cards',
     async run({ page, baseUrl }) {

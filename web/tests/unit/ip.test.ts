@@ -1,6 +1,6 @@
 // Unit tests of the intellectual property helpers (src/ip.ts), run by run.mjs.
 import {
-  addDaysIso, addMonths, assetBody, assetPatch, byKind, byYear, classScheme, classValid, countByProvince, createBody, daysBetween,
+  addDaysIso, addMonths, assetBody, assetPatch, byKind, byYear, classScheme, classValid, createBody, daysBetween,
   freeReason, groupByMonth, inventorsText, ipReminderTitle, listingIdFromConflict, maintenanceOf, monthRange, nextDeadline,
   parseInventors, per10k, rateDigits, splitList, surchargeOn, timeline, todayIso, validMonth, type StatItem,
 } from '../../src/ip';
@@ -115,7 +115,6 @@ export const cases: Case[] = [
     eq(per10k(5, 100000), 0.5);
     eq(per10k(5, null), null);
     eq([rateDigits(2.345), rateDigits(0.5), rateDigits(0.0432), rateDigits(0.00043), rateDigits(0)], [2, 2, 3, 5, 2]);
-    eq([...countByProvince([{ province_code: '01' }, { province_code: '01' }, { province_code: '79' }, { province_code: null }]).entries()], [['01', 2], ['79', 1]]);
   }],
   ['IP: free-to-use reason, listing named by a 409, reminder links and titles', () => {
     eq(freeReason({ status: 'lapsed', free_to_use: true }), 'lapsed');
