@@ -1,10 +1,11 @@
 import { vi as viBase, type DictKey as BaseKey } from './vi';
 import { en as enBase } from './en';
 import { ipVi, ipEn, type IpKey } from './ip';
+import { ipaVi, ipaEn, type IpaKey } from './ip-advice';
 
-export type DictKey = BaseKey | IpKey;
-const vi: Record<DictKey, string> = { ...viBase, ...ipVi };
-const en: Record<DictKey, string> = { ...enBase, ...ipEn };
+export type DictKey = BaseKey | IpKey | IpaKey;
+const vi: Record<DictKey, string> = { ...viBase, ...ipVi, ...ipaVi };
+const en: Record<DictKey, string> = { ...enBase, ...ipEn, ...ipaEn };
 
 export type Lang = 'vi' | 'en';
 const KEY = 'stio.lang';
