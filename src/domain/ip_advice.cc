@@ -49,10 +49,12 @@ const FieldSpec kArticleFields[] = {
 };
 constexpr std::string_view kArticleExtra[] = {"tags", "kinds", "version"};
 
-Json ArticleJson(const storage::Row& r) {
+// Who wrote an article (a staff member's e-mail) is for staff only, as events' authors are.
+Json ArticleJson(const storage::Row& r, bool staff) {
   Json j = RowToJson(r);
   j.erase("match_key");
   j.erase("deleted_at");
+  if (!staff) j.erase("created_by");
   j["tags"] = JsonListOf(r.Text("tags", "[]"));
   j["kinds"] = JsonListOf(r.Text("kinds", "[]"));
   j["published"] = r.Int("published") != 0;
@@ -212,7 +214,7 @@ Result<Json> CreateArticle(storage::Transaction& tx, const Actor& actor, const C
   cols.push_back({"updated_at", now});
   STIO_ASSIGN_OR_RETURN(int64_t id, InsertRecord(tx, "ip_articles", cols));
   STIO_ASSIGN_OR_RETURN(storage::Row r, LoadArticle(tx, id));
-  Json j = ArticleJson(r);
+  Json j = ArticleJson(r, true);
   STIO_RETURN_IF_ERROR(
       RecordAudit(tx, actor, clock, "create", "article", std::to_string(id), nullptr, j));
   return j;
@@ -225,7 +227,7 @@ Result<Json> UpdateArticle(storage::Transaction& tx, const Actor& actor, const C
   STIO_ASSIGN_OR_RETURN(storage::Row r, LoadArticle(tx, id));
   STIO_ASSIGN_OR_RETURN(int64_t version, VersionOf(patch));
   STIO_ASSIGN_OR_RETURN(auto fields, CheckFields(patch, kArticleFields, false, kArticleExtra));
-  Json before = ArticleJson(r);
+  Json before = ArticleJson(r, true);
   Json a = before;
   Columns cols = ToColumns(fields);
   for (const FieldValue& f : fields) a[f.name] = ToJson(f.value);
@@ -240,7 +242,7 @@ Result<Json> UpdateArticle(storage::Transaction& tx, const Actor& actor, const C
   cols.push_back({"updated_at", FormatTimestamp(clock.Now())});
   STIO_RETURN_IF_ERROR(UpdateRecord(tx, "ip_articles", id, version, cols));
   STIO_ASSIGN_OR_RETURN(storage::Row after, LoadArticle(tx, id));
-  Json j = ArticleJson(after);
+  Json j = ArticleJson(after, true);
   STIO_RETURN_IF_ERROR(
       RecordAudit(tx, actor, clock, "update", "article", std::to_string(id), before, j));
   return j;
@@ -251,7 +253,7 @@ Result<Json> GetArticle(storage::Transaction& tx, const Actor& actor, int64_t id
   if (r.Int("published") == 0 && !IsStaff(actor)) {
     return Status::NotFound("article " + std::to_string(id) + " does not exist");
   }
-  return ArticleJson(r);
+  return ArticleJson(r, IsStaff(actor));
 }
 
 Result<ListResult> ListArticles(storage::Transaction& tx, const Actor& actor,
@@ -274,8 +276,8 @@ Result<ListResult> ListArticles(storage::Transaction& tx, const Actor& actor,
     args.push_back(*kind);
   }
   return PagedList(tx, "*", "ip_articles" + where, std::move(args), "updated_at DESC, id DESC",
-                   params, [](const storage::Row& r) -> Result<Json> {
-                     Json j = ArticleJson(r);
+                   params, [staff = IsStaff(actor)](const storage::Row& r) -> Result<Json> {
+                     Json j = ArticleJson(r, staff);
                      j.erase("body");
                      return j;
                    });

@@ -533,5 +533,29 @@ TEST_F(IpTest, EventAuthorsAreNotPublic) {
   }
 }
 
+// Regression: who wrote a guidance article (a staff member's e-mail) was public, in the article
+// and in the list.
+TEST_F(IpTest, ArticleAuthorsAreNotPublic) {
+  json a = Post(Who::kStaff, "/api/v1/ip/articles",
+                {{"title", "Nộp đơn sáng chế trước khi công bố"},
+                 {"summary", "Công bố trước khi nộp đơn làm mất tính mới."},
+                 {"body", "Nộp đơn trước khi trình diễn, chào bán."},
+                 {"published", true}},
+                201);
+  EXPECT_TRUE(a.contains("created_by")) << a;
+  const std::string ap = "/api/v1/ip/articles/" + std::to_string(a["id"].get<int64_t>());
+  for (Who who : {Who::kPublic, Who::kMemberOwn}) {
+    json one = Body(Call(who, "GET", ap));
+    EXPECT_EQ(one["title"], a["title"]);
+    EXPECT_FALSE(one.contains("created_by")) << one;
+    json list = Body(Call(who, "GET", "/api/v1/ip/articles"));
+    ASSERT_EQ(list["total"], 1) << list;
+    EXPECT_FALSE(list["items"][0].contains("created_by")) << list;
+  }
+  EXPECT_TRUE(Body(Call(Who::kStaff, "GET", ap)).contains("created_by"));
+  EXPECT_TRUE(
+      Body(Call(Who::kStaff, "GET", "/api/v1/ip/articles"))["items"][0].contains("created_by"));
+}
+
 }  // namespace
 }  // namespace stio::apitest
