@@ -394,7 +394,7 @@ export function assessmentPage(_ctx: RouteCtx, signal: AbortSignal): Node {
       const name = q.id;
       return h('fieldset', { class: 'fieldset field ipa-question', 'data-field': name, 'data-question': name },
         h('legend', null, text, other && other !== text ? h('span', { class: 'muted small ipa-other-lang', lang: lang === 'en' ? 'vi' : 'en' }, other) : null),
-        h('div', { class: 'seg ipa-yesno' },
+        h('div', { class: 'ipa-yesno' },
           h('label', { class: 'check' }, h('input', { type: 'radio', name, value: 'yes', id: `q-${name}-yes` }), ' ', t('ipa.yes')),
           h('label', { class: 'check' }, h('input', { type: 'radio', name, value: 'no', id: `q-${name}-no` }), ' ', t('ipa.no'))),
         h('p', { class: 'field-error', 'data-error-for': name, 'aria-live': 'polite' }));
