@@ -373,6 +373,9 @@ Result<ListResult> ListAdvisoryRequests(storage::Transaction& tx, const Actor& a
     args.push_back(*actor.organization_id);
   }
   if (status) {
+    if (*status != "open" && *status != "answered" && *status != "closed") {
+      return Status::InvalidArgument("'status' is open, answered or closed", "status");
+    }
     where += " AND r.status = ?";
     args.push_back(*status);
   }
@@ -582,11 +585,14 @@ Result<Json> RunAssessment(storage::Transaction& tx, const Actor& actor, const C
   auto cal = ListIpDeadlines(tx, Actor::System("assessment"), clock, q);
   if (cal.ok()) {
     for (const Json& d : (*cal)["items"]) {
-      deadlines.push_back({{"asset", d["asset"]},
-                           {"type", d["type"]},
-                           {"due", d["due"]},
-                           {"days_left", d["days_left"]},
-                           {"at_risk", d["at_risk"]}});
+      Json item = {{"asset", d["asset"]},
+                   {"type", d["type"]},
+                   {"due", d["due"]},
+                   {"days_left", d["days_left"]},
+                   {"at_risk", d["at_risk"]}};
+      // Which annuity or renewal it is ("the 3rd year's fee"), as the calendar says.
+      if (d.contains("number")) item["number"] = d["number"];
+      deadlines.push_back(std::move(item));
       if (deadlines.size() >= 20) break;
     }
   }

@@ -557,5 +557,31 @@ TEST_F(IpTest, ArticleAuthorsAreNotPublic) {
       Body(Call(Who::kStaff, "GET", "/api/v1/ip/articles"))["items"][0].contains("created_by"));
 }
 
+// Regression: the self-assessment's deadlines did not say which annuity is due (the calendar
+// does), and an unknown status filter of the advisory queue answered an empty list as if there
+// were no requests.
+TEST_F(IpTest, AssessmentDeadlinesNameTheYearAndQueueFilterIsChecked) {
+  json p = Patent("1-2023-00777", seed().org_a, true);
+  p["filing_date"] = YearsAgo(3);
+  p["grant_date"] = YearsAgo(0, 90);
+  p["grant_number"] = "1-0040777";
+  json a = Post(Who::kMemberOwn, "/api/v1/ip/assets", p, 201);
+  json rep = Post(Who::kMemberOwn, "/api/v1/ip/self-assessment",
+                  {{"answers", {{"technical_innovation", true}}}}, 201);
+  ASSERT_FALSE(rep["deadlines"].empty()) << rep;
+  const json& d = rep["deadlines"][0];
+  EXPECT_EQ(d["asset"]["id"], a["id"]);
+  EXPECT_EQ(d["type"], "annuity");
+  EXPECT_EQ(d["number"], 2) << d;
+
+  Post(Who::kMemberOwn, "/api/v1/ip/advice", {{"subject", "Hỏi"}, {"question", "Phí năm 2?"}}, 201);
+  EXPECT_EQ(Body(Call(Who::kStaff, "GET", "/api/v1/ip/advice?status=open"))["total"], 1);
+  for (const char* bad : {"opened", "OPEN", "closed%27--"}) {
+    EXPECT_TRUE(IsProblem(Call(Who::kStaff, "GET", std::string("/api/v1/ip/advice?status=") + bad),
+                          400, "status"))
+        << bad;
+  }
+}
+
 }  // namespace
 }  // namespace stio::apitest
