@@ -216,12 +216,34 @@ export function adviceFormPage(_ctx: RouteCtx): Node {
   const staff = can.staff();
   const question = textarea({ name: 'question', label: t('ipa.question'), required: true, hint: t('ipa.questionHint') });
   (question.querySelector('textarea') as HTMLTextAreaElement).rows = 8;
+  // The organization's assets the question is about (optional): a member's own, or those of the
+  // organization staff choose.
+  const assetChecks = h('div', { class: 'checks ipa-asset-checks' });
+  const assetsField = h('fieldset', { class: 'fieldset field', 'data-field': 'asset_ids', hidden: true },
+    h('legend', null, t('ipa.assetsField')), assetChecks,
+    h('p', { class: 'field-error', 'data-error-for': 'asset_ids', 'aria-live': 'polite' }));
+  const loadAssets = (org: number | null) => {
+    assetChecks.replaceChildren();
+    assetsField.hidden = true;
+    if (!org) return;
+    void assetsOf(org).then((as) => {
+      if (!as?.length) return;
+      assetChecks.replaceChildren(...as.map((a) => h('label', { class: 'check' },
+        h('input', { type: 'checkbox', name: 'asset_ids', value: String(a.id) }), ' ', a.title,
+        h('span', { class: 'muted small' }, ' (', a.grant_number || a.application_number, ')'))));
+      assetsField.hidden = false;
+    });
+  };
+  const orgSel = staff ? orgSelect('organization_id', '', t('ipa.chooseOrg')) : null;
+  orgSel?.addEventListener('change', () => loadAssets(orgSel.value ? Number(orgSel.value) : null));
+  if (!staff) loadAssets(currentUser()?.organization_id ?? null);
   const form: HTMLFormElement = h('form', { class: 'card form ipa-ask-form', id: 'ipa-ask-form', novalidate: true },
     formSummary(),
-    staff ? fieldWrap('organization_id', t('ipa.organization'), orgSelect('organization_id', '', t('ipa.chooseOrg')), true, t('ipa.orgHintStaff')) : null,
+    orgSel ? fieldWrap('organization_id', t('ipa.organization'), orgSel, true, t('ipa.orgHintStaff')) : null,
     input({ name: 'subject', label: t('ipa.subject'), required: true, maxlength: 300 }),
     select({ name: 'topic', label: t('ipa.topic'), value: 'other', options: kindOptions(['other', t('ipa.topicOther')]) }),
     question,
+    assetsField,
     h('div', { class: 'btn-row' },
       h('button', { type: 'submit', class: 'btn btn-primary', id: 'ipa-ask-submit' }, t('ipa.send')),
       h('a', { class: 'btn btn-ghost', href: '#/ip/advice' }, t('common.cancel'))));
@@ -230,6 +252,8 @@ export function adviceFormPage(_ctx: RouteCtx): Node {
     clearErrors(form);
     const val = (n: string) => ((form.elements.namedItem(n) as HTMLInputElement | null)?.value ?? '').trim();
     const body: Record<string, unknown> = { subject: val('subject'), question: val('question'), topic: val('topic') || 'other' };
+    const ids = [...form.querySelectorAll<HTMLInputElement>('input[name="asset_ids"]:checked')].map((x) => Number(x.value));
+    if (ids.length) body.asset_ids = ids;
     let bad = false;
     for (const k of ['subject', 'question']) if (!val(k)) { setFieldError(form, k, t('common.required')); bad = true; }
     if (staff) {
@@ -243,6 +267,13 @@ export function adviceFormPage(_ctx: RouteCtx): Node {
     } catch (err) { showProblem(form, err); }
   });
   return page('page-ipa-ask', t('ipa.ask'), t('ipa.askLead'), null, 'requests', form);
+}
+
+/** A link to an IP asset whose title arrives later. */
+function assetLink(id: number): HTMLElement {
+  const a = h('a', { href: `#/ip/${id}` }, `#${id}`);
+  api.get<IpAsset>(`/ip/assets/${id}`).then((x) => { a.textContent = x.title; }).catch(() => undefined);
+  return a;
 }
 
 export async function adviceRequestPage(ctx: RouteCtx): Promise<Node> {
@@ -261,6 +292,7 @@ export async function adviceRequestPage(ctx: RouteCtx): Promise<Node> {
       h('section', { class: 'card ipa-request-info' }, dl([
         [t('ipa.organization'), orgLink(r.organization_id)],
         [t('ipa.topic'), topicText(r.topic)],
+        [t('ipa.assets'), r.asset_ids.length ? h('ul', { class: 'ipa-linked-assets' }, r.asset_ids.map((id) => h('li', null, assetLink(id)))) : null],
         [t('ipa.statusLabel'), statusOf(r.status)],
         [t('ipa.opened'), fmtDateTime(r.created_at)],
         [t('ipa.lastActivity'), fmtDateTime(r.updated_at)],

@@ -38,7 +38,12 @@ async function adviceFixture({ page, baseUrl, email, password, state }) {
   const staff = { email: `canbo.${stamp}@example.vn`, password: 'Mật-khẩu-cán-bộ-3' };
   const s = await apiCall(page, 'POST', '/users', { email: staff.email, display_name: `Cán bộ ${stamp}`, role: 'staff', password: staff.password });
   assert(s.status === 201, `staff: ${s.status} ${JSON.stringify(s.body)}`);
-  state.ipa = { stamp, orgId: org.body.id, member, staff };
+  const org2 = await apiCall(page, 'POST', '/organizations', { kind: 'enterprise', name: `Công ty Khác ${stamp}`, province_code: '79' });
+  assert(org2.status === 201, `other organization: ${org2.status}`);
+  const other = { email: `khac.${stamp}@example.vn`, password: 'Mật-khẩu-tổ-chức-khác-4' };
+  const o = await apiCall(page, 'POST', '/users', { email: other.email, display_name: `Khác ${stamp}`, role: 'member', organization_id: org2.body.id, password: other.password });
+  assert(o.status === 201, `other member: ${o.status} ${JSON.stringify(o.body)}`);
+  state.ipa = { stamp, orgId: org.body.id, member, staff, other };
   return state.ipa;
 }
 
@@ -105,9 +110,15 @@ export const ipAdviceTests = [
       await signOut(page, baseUrl);
       await open(page, baseUrl, '/ip/articles');
       await page.waitForSelector('#ipa-q');
+      await page.waitForSelector('#ipa-articles .result-count');
       await page.fill('#ipa-q', `gia han nhan hieu tap the ${fx.stamp}`);
-      await page.waitForSelector(`#ipa-articles li[data-id="${art.id}"]`);
-      assert(await page.locator('#ipa-articles li.ipa-item').count() === 1, 'only that article');
+      await page.waitForFunction(() => /[?&]q=/.test(location.hash));
+      // Only that article (the unfiltered list before the search showed others).
+      await page.waitForFunction((id) => {
+        const items = [...document.querySelectorAll('#ipa-articles li.ipa-item')];
+        return items.length === 1 && items[0].getAttribute('data-id') === String(id);
+      }, art.id);
+      assert(await page.inputValue('#ipa-q') === `gia han nhan hieu tap the ${fx.stamp}`, 'the search box keeps its text');
       assert(await page.locator(`#ipa-articles li[data-id="${art.id}"] [data-kind="collective_mark"]`).count() === 1, 'its kind is shown');
       await page.click(`#ipa-articles li[data-id="${art.id}"] a`);
       await page.waitForSelector('#ipa-article .ipa-body');
@@ -125,7 +136,12 @@ export const ipAdviceTests = [
       const { page, baseUrl, email, password } = ctx;
       const fx = await adviceFixture(ctx);
       const subject = `Đăng ký nhãn hiệu gạo ở Nhật Bản ${fx.stamp}`;
-      await as(page, baseUrl, fx.member);
+      const patent = await patentOf(page, fx);
+      // Signed out: asked to sign in.
+      await signOut(page, baseUrl);
+      await open(page, baseUrl, '/ip/advice');
+      await page.waitForSelector('main a[href^="#/login"]');
+      await login(page, baseUrl, fx.member.email, fx.member.password);
       await open(page, baseUrl, '/ip/advice');
       await page.click('#ipa-ask');
       await page.waitForSelector('#ipa-ask-form');
@@ -135,6 +151,8 @@ export const ipAdviceTests = [
       await page.click('#ipa-ask-submit');
       await page.waitForFunction(() => (document.querySelector('[data-error-for="question"]')?.textContent || '').length > 0);
       await page.fill('#f-question', 'Chúng tôi xuất khẩu gạo sang Nhật.\nCần đăng ký nhãn hiệu thế nào?');
+      // The organization's own assets can be named.
+      await page.check(`input[name="asset_ids"][value="${patent.id}"]`);
       const [asked] = await Promise.all([
         page.waitForResponse((r) => r.url().endsWith('/api/v1/ip/advice') && r.request().method() === 'POST'),
         page.click('#ipa-ask-submit'),
@@ -146,6 +164,16 @@ export const ipAdviceTests = [
       assert((await text(page, '#ipa-thread .ipa-msg-author')) === fx.member.email, 'who asked');
       assert(/\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/.test(await text(page, '#ipa-thread .ipa-msg-time')), 'when, as dd/mm/yyyy HH:mm');
       assert(await page.getAttribute('.ipa-request-info .ipa-status', 'data-status') === 'open', 'open');
+      await page.waitForFunction((t) => (document.querySelector('.ipa-linked-assets')?.textContent || '').includes(t), patent.title);
+      // Another organization's member cannot read it, in the page or the API.
+      await as(page, baseUrl, fx.other);
+      await open(page, baseUrl, `/ip/advice/${id}`);
+      await page.waitForSelector('main .state-error');
+      assert(await page.locator('#ipa-thread').count() === 0, 'no thread for another organization');
+      assert((await apiCall(page, 'GET', `/ip/advice/${id}`)).status === 403, 'the API refuses too');
+      await open(page, baseUrl, '/ip/advice');
+      await page.waitForSelector('#ipa-requests .result-count');
+      assert(await page.locator(`#ipa-requests tr[data-key="${id}"]`).count() === 0, 'not in another organization\'s list');
       // Staff (not an admin) answer from the queue of open requests.
       await as(page, baseUrl, fx.staff);
       await open(page, baseUrl, '/ip/advice?status=open');
@@ -232,6 +260,25 @@ export const ipAdviceTests = [
       await page.click('#ipa-history button[data-report]');
       await page.waitForSelector('#ipa-report-assets');
       assert((await text(page, '#ipa-report-assets')).includes(patent.title), 'the stored report');
+      // Staff assess for an organization they choose (required).
+      await as(page, baseUrl, fx.staff);
+      await open(page, baseUrl, '/ip/self-assessment');
+      await page.waitForSelector('#ipa-assess-form #f-organization_id');
+      await page.check('#q-product_design-yes');
+      await page.click('#ipa-assess-submit');
+      await page.waitForFunction(() => (document.querySelector('[data-error-for="organization_id"]')?.textContent || '').length > 0);
+      await page.waitForSelector(`#f-organization_id option[value="${fx.orgId}"]`, { state: 'attached' });
+      await page.selectOption('#f-organization_id', String(fx.orgId));
+      await page.click('#ipa-assess-submit');
+      await page.waitForSelector('#ipa-recs li[data-kind="industrial_design"]');
+      // In English, the questions and the report come in English.
+      await page.click('#lang-switch');
+      await page.waitForSelector('#ipa-tab-assessment');
+      assert((await text(page, '#ipa-tab-assessment')) === 'Self-assessment', await text(page, '#ipa-tab-assessment'));
+      assert((await text(page, '#ipa-assess-form fieldset[data-question="has_brand"] legend')).startsWith('Do you use a trade name'), 'English question');
+      await page.click('#lang-switch');
+      await page.waitForSelector('#ipa-assess-form fieldset[data-question="has_brand"]');
+      assert((await text(page, '#ipa-tab-assessment')) === 'Tự đánh giá', 'back in Vietnamese');
       await asAdmin(page, baseUrl, email, password);
     },
   },
