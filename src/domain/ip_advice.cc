@@ -582,8 +582,15 @@ Result<Json> RunAssessment(storage::Transaction& tx, const Actor& actor, const C
   IpDeadlineQuery q;
   q.owner_organization_id = org;
   Json deadlines = Json::array();
+  size_t deadlines_total = 0;
+  std::optional<std::string> deadlines_error;
   auto cal = ListIpDeadlines(tx, Actor::System("assessment"), clock, q);
-  if (cal.ok()) {
+  if (!cal.ok()) {
+    // Without rules (data/ip not loaded) the deadlines are unknown, not absent: say so.
+    if (cal.status().code() != StatusCode::kNotFound) return cal.status();
+    deadlines_error = cal.status().message();
+  } else {
+    deadlines_total = (*cal)["items"].size();
     for (const Json& d : (*cal)["items"]) {
       Json item = {{"asset", d["asset"]},
                    {"type", d["type"]},
@@ -600,7 +607,9 @@ Result<Json> RunAssessment(storage::Transaction& tx, const Actor& actor, const C
                  {"owned", owned},
                  {"recommendations", recs},
                  {"deadlines", deadlines},
+                 {"deadlines_total", deadlines_total},
                  {"questions_answered", answered}};
+  if (deadlines_error) report["deadlines_error"] = *deadlines_error;
   STIO_ASSIGN_OR_RETURN(int64_t id, InsertRecord(tx, "ip_assessments",
                                                  {{"organization_id", org},
                                                   {"user_id", actor.user_id},

@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "domain/ip.h"
 #include "domain/ip_deadlines.h"
+#include "storage/database.h"
 
 namespace stio::apitest {
 namespace {
@@ -581,6 +582,29 @@ TEST_F(IpTest, AssessmentDeadlinesNameTheYearAndQueueFilterIsChecked) {
                           400, "status"))
         << bad;
   }
+}
+
+// Regression: without deadline rules the self-assessment said "no deadlines" instead of saying
+// that they could not be computed.
+TEST_F(IpTest, AssessmentSaysWhenDeadlinesAreUnknown) {
+  json p = Patent("1-2023-00888", seed().org_a, true);
+  p["grant_date"] = YearsAgo(0, 90);
+  p["grant_number"] = "1-0040888";
+  Post(Who::kMemberOwn, "/api/v1/ip/assets", p, 201);
+  json known =
+      Post(Who::kMemberOwn, "/api/v1/ip/self-assessment", {{"answers", json::object()}}, 201);
+  EXPECT_FALSE(known.contains("deadlines_error")) << known;
+  EXPECT_GE(known["deadlines_total"], 1);
+  EXPECT_EQ(known["deadlines_total"], known["deadlines"].size());
+  ASSERT_TRUE(storage::WithTransaction(db(), storage::TxMode::kWrite, [](storage::Transaction& tx) {
+                return tx.Execute("DELETE FROM ip_rules").status();
+              }).ok());
+  json unknown =
+      Post(Who::kMemberOwn, "/api/v1/ip/self-assessment", {{"answers", json::object()}}, 201);
+  EXPECT_TRUE(unknown["deadlines"].empty());
+  EXPECT_EQ(unknown["deadlines_total"], 0);
+  ASSERT_TRUE(unknown.contains("deadlines_error")) << unknown;
+  EXPECT_NE(unknown["deadlines_error"].get<std::string>().find("rules"), std::string::npos);
 }
 
 }  // namespace
