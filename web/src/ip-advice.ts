@@ -23,7 +23,8 @@ export interface ReportDeadline {
 }
 export interface Report {
   id: number; organization_id: number; owned: { kind: string; status: string; count: number }[];
-  recommendations: Recommendation[]; deadlines: ReportDeadline[]; questions_answered: number;
+  recommendations: Recommendation[]; deadlines: ReportDeadline[]; deadlines_total?: number; deadlines_error?: string;
+  questions_answered: number;
   created_at?: string; answers?: Record<string, boolean | string>;
 }
 

@@ -370,7 +370,9 @@ export function reportView(r: Report, assets: IpAsset[] | null): HTMLElement {
         h('p', { class: 'small ipa-basis' }, t('ipa.basis'), ': ', h('span', { class: 'ipa-basis-text' }, x.basis)))))
       : h('p', null, t('ipa.noRecs')),
     h('h3', null, t('ipa.deadlinesAhead')),
-    r.deadlines.length
+    r.deadlines_error
+      ? h('p', { class: 'notice notice-warn', id: 'ipa-deadlines-error' }, t('ipa.deadlinesUnknown'), ' (', r.deadlines_error, ')')
+      : r.deadlines.length
       ? table(r.deadlines, [
         { label: t('ipa.due'), cell: (d) => h('strong', null, fmtDate(d.due)) },
         { label: t('ip.title'), primary: true, cell: (d) => h('a', { href: `#/ip/${d.asset.id}`, class: 'ipa-deadline-asset' }, d.asset.title) },
@@ -378,6 +380,10 @@ export function reportView(r: Report, assets: IpAsset[] | null): HTMLElement {
         { label: t('ipa.daysLeft'), cell: (d) => h('span', null, daysLeftText(d.days_left), d.at_risk ? [' ', riskBadge()] : null) },
       ], { caption: t('ipa.deadlinesAhead') })
       : h('p', null, t('ipa.noDeadlines')),
+    (r.deadlines_total ?? 0) > r.deadlines.length
+      ? h('p', { class: 'small' }, t('ipa.moreDeadlines', { n: fmtNum((r.deadlines_total ?? 0) - r.deadlines.length) }), ' ',
+        h('a', { href: `#/ip/deadlines?org=${r.organization_id}` }, t('ipa.seeCalendar')))
+      : null,
     h('p', { class: 'muted small' }, t('ipa.reportNote')));
 }
 

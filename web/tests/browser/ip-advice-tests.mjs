@@ -248,7 +248,8 @@ export const ipAdviceTests = [
       assert(/Điều \d+/.test(await tm.first().locator('.ipa-basis-text').textContent()), 'the article of the law');
       assert((await tm.nth(1).textContent()).includes('Nhật Bản'), 'the export market is named');
       assert(await page.locator('#ipa-recs li[data-kind="patent"]').count() === 0, 'a patent is owned already: no patent advice');
-      assert(await page.locator(`#ipa-report a.ipa-deadline-asset[href="#/ip/${patent.id}"]`).count() >= 1, 'the patent\'s annuity is a deadline ahead');
+      const due = page.locator(`#ipa-report tr:has(a.ipa-deadline-asset[href="#/ip/${patent.id}"])`).first();
+      assert((await due.textContent()).includes('Phí duy trì hiệu lực năm thứ 2'), `the patent's year-2 annuity is a deadline ahead: ${await due.textContent()}`);
       // Printing: only the report.
       await page.emulateMedia({ media: 'print' });
       assert(await page.locator('#ipa-report').isVisible(), 'the report prints');
