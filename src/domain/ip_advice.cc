@@ -49,10 +49,12 @@ const FieldSpec kArticleFields[] = {
 };
 constexpr std::string_view kArticleExtra[] = {"tags", "kinds", "version"};
 
-Json ArticleJson(const storage::Row& r) {
+// Who wrote an article (a staff member's e-mail) is for staff only, as events' authors are.
+Json ArticleJson(const storage::Row& r, bool staff) {
   Json j = RowToJson(r);
   j.erase("match_key");
   j.erase("deleted_at");
+  if (!staff) j.erase("created_by");
   j["tags"] = JsonListOf(r.Text("tags", "[]"));
   j["kinds"] = JsonListOf(r.Text("kinds", "[]"));
   j["published"] = r.Int("published") != 0;
@@ -212,7 +214,7 @@ Result<Json> CreateArticle(storage::Transaction& tx, const Actor& actor, const C
   cols.push_back({"updated_at", now});
   STIO_ASSIGN_OR_RETURN(int64_t id, InsertRecord(tx, "ip_articles", cols));
   STIO_ASSIGN_OR_RETURN(storage::Row r, LoadArticle(tx, id));
-  Json j = ArticleJson(r);
+  Json j = ArticleJson(r, true);
   STIO_RETURN_IF_ERROR(
       RecordAudit(tx, actor, clock, "create", "article", std::to_string(id), nullptr, j));
   return j;
@@ -225,7 +227,7 @@ Result<Json> UpdateArticle(storage::Transaction& tx, const Actor& actor, const C
   STIO_ASSIGN_OR_RETURN(storage::Row r, LoadArticle(tx, id));
   STIO_ASSIGN_OR_RETURN(int64_t version, VersionOf(patch));
   STIO_ASSIGN_OR_RETURN(auto fields, CheckFields(patch, kArticleFields, false, kArticleExtra));
-  Json before = ArticleJson(r);
+  Json before = ArticleJson(r, true);
   Json a = before;
   Columns cols = ToColumns(fields);
   for (const FieldValue& f : fields) a[f.name] = ToJson(f.value);
@@ -240,7 +242,7 @@ Result<Json> UpdateArticle(storage::Transaction& tx, const Actor& actor, const C
   cols.push_back({"updated_at", FormatTimestamp(clock.Now())});
   STIO_RETURN_IF_ERROR(UpdateRecord(tx, "ip_articles", id, version, cols));
   STIO_ASSIGN_OR_RETURN(storage::Row after, LoadArticle(tx, id));
-  Json j = ArticleJson(after);
+  Json j = ArticleJson(after, true);
   STIO_RETURN_IF_ERROR(
       RecordAudit(tx, actor, clock, "update", "article", std::to_string(id), before, j));
   return j;
@@ -251,7 +253,7 @@ Result<Json> GetArticle(storage::Transaction& tx, const Actor& actor, int64_t id
   if (r.Int("published") == 0 && !IsStaff(actor)) {
     return Status::NotFound("article " + std::to_string(id) + " does not exist");
   }
-  return ArticleJson(r);
+  return ArticleJson(r, IsStaff(actor));
 }
 
 Result<ListResult> ListArticles(storage::Transaction& tx, const Actor& actor,
@@ -274,8 +276,8 @@ Result<ListResult> ListArticles(storage::Transaction& tx, const Actor& actor,
     args.push_back(*kind);
   }
   return PagedList(tx, "*", "ip_articles" + where, std::move(args), "updated_at DESC, id DESC",
-                   params, [](const storage::Row& r) -> Result<Json> {
-                     Json j = ArticleJson(r);
+                   params, [staff = IsStaff(actor)](const storage::Row& r) -> Result<Json> {
+                     Json j = ArticleJson(r, staff);
                      j.erase("body");
                      return j;
                    });
@@ -371,6 +373,9 @@ Result<ListResult> ListAdvisoryRequests(storage::Transaction& tx, const Actor& a
     args.push_back(*actor.organization_id);
   }
   if (status) {
+    if (*status != "open" && *status != "answered" && *status != "closed") {
+      return Status::InvalidArgument("'status' is open, answered or closed", "status");
+    }
     where += " AND r.status = ?";
     args.push_back(*status);
   }
@@ -577,14 +582,24 @@ Result<Json> RunAssessment(storage::Transaction& tx, const Actor& actor, const C
   IpDeadlineQuery q;
   q.owner_organization_id = org;
   Json deadlines = Json::array();
+  size_t deadlines_total = 0;
+  std::optional<std::string> deadlines_error;
   auto cal = ListIpDeadlines(tx, Actor::System("assessment"), clock, q);
-  if (cal.ok()) {
+  if (!cal.ok()) {
+    // Without rules (data/ip not loaded) the deadlines are unknown, not absent: say so.
+    if (cal.status().code() != StatusCode::kNotFound) return cal.status();
+    deadlines_error = cal.status().message();
+  } else {
+    deadlines_total = (*cal)["items"].size();
     for (const Json& d : (*cal)["items"]) {
-      deadlines.push_back({{"asset", d["asset"]},
-                           {"type", d["type"]},
-                           {"due", d["due"]},
-                           {"days_left", d["days_left"]},
-                           {"at_risk", d["at_risk"]}});
+      Json item = {{"asset", d["asset"]},
+                   {"type", d["type"]},
+                   {"due", d["due"]},
+                   {"days_left", d["days_left"]},
+                   {"at_risk", d["at_risk"]}};
+      // Which annuity or renewal it is ("the 3rd year's fee"), as the calendar says.
+      if (d.contains("number")) item["number"] = d["number"];
+      deadlines.push_back(std::move(item));
       if (deadlines.size() >= 20) break;
     }
   }
@@ -592,7 +607,9 @@ Result<Json> RunAssessment(storage::Transaction& tx, const Actor& actor, const C
                  {"owned", owned},
                  {"recommendations", recs},
                  {"deadlines", deadlines},
+                 {"deadlines_total", deadlines_total},
                  {"questions_answered", answered}};
+  if (deadlines_error) report["deadlines_error"] = *deadlines_error;
   STIO_ASSIGN_OR_RETURN(int64_t id, InsertRecord(tx, "ip_assessments",
                                                  {{"organization_id", org},
                                                   {"user_id", actor.user_id},

@@ -50,7 +50,8 @@ Result<Json> CloseAdvisoryRequest(storage::Transaction& tx, const Actor& actor, 
 Json AssessmentQuestions();
 // {answers: {question id: true|false|text}, organization_id? (staff)} -> the stored report:
 // {"owned": [...by kind...], "recommendations": [{"kind","priority","vi","en","basis"}],
-//  "deadlines": [...next year's...], "questions_answered"}.
+//  "deadlines": [...next year's, the first 20...], "deadlines_total", "deadlines_error"? (no rules
+//  loaded: the deadlines are unknown), "questions_answered"}.
 Result<Json> RunAssessment(storage::Transaction& tx, const Actor& actor, const Clock& clock,
                            const Json& input);
 Result<ListResult> ListAssessments(storage::Transaction& tx, const Actor& actor,

@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "domain/ip.h"
 #include "domain/ip_deadlines.h"
+#include "storage/database.h"
 
 namespace stio::apitest {
 namespace {
@@ -531,6 +532,79 @@ TEST_F(IpTest, EventAuthorsAreNotPublic) {
     const json& mine = own.contains("events") ? own["events"] : own["items"];
     EXPECT_TRUE(mine[0].contains("actor_email")) << path;
   }
+}
+
+// Regression: who wrote a guidance article (a staff member's e-mail) was public, in the article
+// and in the list.
+TEST_F(IpTest, ArticleAuthorsAreNotPublic) {
+  json a = Post(Who::kStaff, "/api/v1/ip/articles",
+                {{"title", "Nộp đơn sáng chế trước khi công bố"},
+                 {"summary", "Công bố trước khi nộp đơn làm mất tính mới."},
+                 {"body", "Nộp đơn trước khi trình diễn, chào bán."},
+                 {"published", true}},
+                201);
+  EXPECT_TRUE(a.contains("created_by")) << a;
+  const std::string ap = "/api/v1/ip/articles/" + std::to_string(a["id"].get<int64_t>());
+  for (Who who : {Who::kPublic, Who::kMemberOwn}) {
+    json one = Body(Call(who, "GET", ap));
+    EXPECT_EQ(one["title"], a["title"]);
+    EXPECT_FALSE(one.contains("created_by")) << one;
+    json list = Body(Call(who, "GET", "/api/v1/ip/articles"));
+    ASSERT_EQ(list["total"], 1) << list;
+    EXPECT_FALSE(list["items"][0].contains("created_by")) << list;
+  }
+  EXPECT_TRUE(Body(Call(Who::kStaff, "GET", ap)).contains("created_by"));
+  EXPECT_TRUE(
+      Body(Call(Who::kStaff, "GET", "/api/v1/ip/articles"))["items"][0].contains("created_by"));
+}
+
+// Regression: the self-assessment's deadlines did not say which annuity is due (the calendar
+// does), and an unknown status filter of the advisory queue answered an empty list as if there
+// were no requests.
+TEST_F(IpTest, AssessmentDeadlinesNameTheYearAndQueueFilterIsChecked) {
+  json p = Patent("1-2023-00777", seed().org_a, true);
+  p["filing_date"] = YearsAgo(3);
+  p["grant_date"] = YearsAgo(0, 90);
+  p["grant_number"] = "1-0040777";
+  json a = Post(Who::kMemberOwn, "/api/v1/ip/assets", p, 201);
+  json rep = Post(Who::kMemberOwn, "/api/v1/ip/self-assessment",
+                  {{"answers", {{"technical_innovation", true}}}}, 201);
+  ASSERT_FALSE(rep["deadlines"].empty()) << rep;
+  const json& d = rep["deadlines"][0];
+  EXPECT_EQ(d["asset"]["id"], a["id"]);
+  EXPECT_EQ(d["type"], "annuity");
+  EXPECT_EQ(d["number"], 2) << d;
+
+  Post(Who::kMemberOwn, "/api/v1/ip/advice", {{"subject", "Hỏi"}, {"question", "Phí năm 2?"}}, 201);
+  EXPECT_EQ(Body(Call(Who::kStaff, "GET", "/api/v1/ip/advice?status=open"))["total"], 1);
+  for (const char* bad : {"opened", "OPEN", "closed%27--"}) {
+    EXPECT_TRUE(IsProblem(Call(Who::kStaff, "GET", std::string("/api/v1/ip/advice?status=") + bad),
+                          400, "status"))
+        << bad;
+  }
+}
+
+// Regression: without deadline rules the self-assessment said "no deadlines" instead of saying
+// that they could not be computed.
+TEST_F(IpTest, AssessmentSaysWhenDeadlinesAreUnknown) {
+  json p = Patent("1-2023-00888", seed().org_a, true);
+  p["grant_date"] = YearsAgo(0, 90);
+  p["grant_number"] = "1-0040888";
+  Post(Who::kMemberOwn, "/api/v1/ip/assets", p, 201);
+  json known =
+      Post(Who::kMemberOwn, "/api/v1/ip/self-assessment", {{"answers", json::object()}}, 201);
+  EXPECT_FALSE(known.contains("deadlines_error")) << known;
+  EXPECT_GE(known["deadlines_total"], 1);
+  EXPECT_EQ(known["deadlines_total"], known["deadlines"].size());
+  ASSERT_TRUE(storage::WithTransaction(db(), storage::TxMode::kWrite, [](storage::Transaction& tx) {
+                return tx.Execute("DELETE FROM ip_rules").status();
+              }).ok());
+  json unknown =
+      Post(Who::kMemberOwn, "/api/v1/ip/self-assessment", {{"answers", json::object()}}, 201);
+  EXPECT_TRUE(unknown["deadlines"].empty());
+  EXPECT_EQ(unknown["deadlines_total"], 0);
+  ASSERT_TRUE(unknown.contains("deadlines_error")) << unknown;
+  EXPECT_NE(unknown["deadlines_error"].get<std::string>().find("rules"), std::string::npos);
 }
 
 }  // namespace

@@ -142,6 +142,7 @@ export function notificationHref(n: Pick<Notification, 'subject_type' | 'subject
   if (n.subject_type === 'listing' && /^\d+$/.test(n.subject_id)) return `#/exchange/${n.subject_id}`;
   if (n.subject_type === 'connection' && /^\d+$/.test(n.subject_id)) return `#/exchange/mine?tab=connections&connection=${n.subject_id}`;
   if (n.subject_type === 'ip_asset' && /^\d+$/.test(n.subject_id)) return `#/ip/${n.subject_id}`;
+  if (n.subject_type === 'advisory_request' && /^\d+$/.test(n.subject_id)) return `#/ip/advice/${n.subject_id}`;
   return '#/notifications';
 }
 

@@ -26,6 +26,8 @@ import { bell, notificationsPage, refreshUnread } from './components/bell';
 import { ipAssetPage, ipFormPage, ipPortfolioPage } from './pages/ip';
 import { ipDeadlinesPage, ipFreePage, ipStatsPage } from './pages/ip-tools';
 import { ipPrioritiesPage } from './pages/ip-origin';
+import { adviceFormPage, advicePage, adviceRequestPage, articleFormPage, articlePage, articlesPage, assessmentPage } from './pages/ip-advice';
+import { ipImportPage, ipRulesPage } from './pages/ip-admin';
 
 route('/', 'home', homePage);
 route('/units', 'units', unitsPage);
@@ -76,6 +78,16 @@ route('/ip/deadlines', 'ip', ipDeadlinesPage);
 route('/ip/free', 'ip', ipFreePage);
 route('/ip/stats', 'ip', ipStatsPage);
 route('/ip/priorities', 'ip', ipPrioritiesPage);
+route('/ip/articles', 'ip', articlesPage);
+route('/ip/articles/new', 'ip', articleFormPage);
+route('/ip/articles/:id/edit', 'ip', articleFormPage);
+route('/ip/articles/:id', 'ip', articlePage);
+route('/ip/advice', 'ip', advicePage);
+route('/ip/advice/new', 'ip', adviceFormPage);
+route('/ip/advice/:id', 'ip', adviceRequestPage);
+route('/ip/self-assessment', 'ip', assessmentPage);
+route('/ip/rules', 'ip', ipRulesPage);
+route('/ip/import', 'ip', ipImportPage);
 route('/ip/:id/edit', 'ip', ipFormPage);
 route('/ip/:id', 'ip', ipAssetPage);
 

@@ -2,10 +2,11 @@ import { vi as viBase, type DictKey as BaseKey } from './vi';
 import { en as enBase } from './en';
 import { ipVi, ipEn, type IpKey } from './ip';
 import { ipoVi, ipoEn, type IpoKey } from './ip-origin';
+import { ipaVi, ipaEn, type IpaKey } from './ip-advice';
 
-export type DictKey = BaseKey | IpKey | IpoKey;
-const vi: Record<DictKey, string> = { ...viBase, ...ipVi, ...ipoVi };
-const en: Record<DictKey, string> = { ...enBase, ...ipEn, ...ipoEn };
+export type DictKey = BaseKey | IpKey | IpoKey | IpaKey;
+const vi: Record<DictKey, string> = { ...viBase, ...ipVi, ...ipoVi, ...ipaVi };
+const en: Record<DictKey, string> = { ...enBase, ...ipEn, ...ipoEn, ...ipaEn };
 
 export type Lang = 'vi' | 'en';
 const KEY = 'stio.lang';

@@ -15,8 +15,9 @@ import {
 } from '../ui';
 import type { Organization } from './organizations';
 import { CONTRACT_FORMS } from '../exchange';
+import { importForm } from '../components/import-form';
 import {
-  CONTRACT_DIRECTIONS, CONTRACT_STATUSES, EXAMPLE_ROWS, IMPORT_COLUMNS, contractBody, followupBody, importFormat, needsRegistrationInput,
+  CONTRACT_DIRECTIONS, CONTRACT_STATUSES, EXAMPLE_ROWS, IMPORT_COLUMNS, contractBody, followupBody, needsRegistrationInput,
   nextStatuses, periodLabel, proposalFileName, proposalKeys, registrationRequired, registrationState, toCsv,
   type Contract, type ContractStatus, type Followup, type TaskProposal,
 } from '../exchange-deals';
@@ -473,56 +474,12 @@ export function taskProposalControl(needId: number): HTMLElement {
 }
 
 // ---------- bulk import ----------
-interface RowError { line?: number; column?: string; field?: string; message?: string }
-
 export function exchangeImportPage(_ctx: RouteCtx): Node {
   const denied = staffOnly(t('exd.importTitle'), 'import');
   if (denied) return denied;
-  const result = h('div', { class: 'import-result', id: 'ex-import-result', 'aria-live': 'polite' });
-  const fileInput = h('input', { type: 'file', name: 'file', id: 'f-ex-file', accept: '.csv,.json,text/csv,application/json', 'aria-describedby': 'f-ex-file-hint f-ex-file-error' });
-  const form: HTMLFormElement = h('form', { class: 'card form import-form', id: 'ex-import-form', novalidate: true },
-    formSummary(),
-    h('div', { class: 'field', 'data-field': 'file' },
-      h('label', { for: 'f-ex-file' }, t('import.file'), h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
-      fileInput,
-      h('p', { class: 'field-hint', id: 'f-ex-file-hint' }, t('exd.importFileHint')),
-      h('p', { class: 'field-error', id: 'f-ex-file-error', 'data-error-for': 'file', 'aria-live': 'polite' })),
-    select({ name: 'format', label: t('import.format'), value: '', options: [['', t('import.formatAuto')], ['csv', 'CSV'], ['json', 'JSON']] }),
-    h('div', { class: 'btn-row' }, h('button', { type: 'submit', class: 'btn btn-primary', id: 'ex-import-submit' }, t('import.submit'))));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearErrors(form);
-    result.replaceChildren();
-    const file = fileInput.files?.[0];
-    if (!file) { setFieldError(form, 'file', t('import.noFile')); showSummary(form, t('common.formErrors')); fileInput.focus(); return; }
-    const format = importFormat((form.elements.namedItem('format') as HTMLSelectElement).value, file.name, file.type);
-    const btn = form.querySelector('#ex-import-submit') as HTMLButtonElement;
-    btn.disabled = true;
-    result.replaceChildren(loading());
-    try {
-      const r = await api.upload<{ inserted: number }>('/exchange/import', file, format === 'json' ? 'application/json' : 'text/csv', { format });
-      const n = fmtNum(r?.inserted ?? 0);
-      result.replaceChildren(h('div', { class: 'state import-ok', id: 'ex-import-ok', role: 'status' }, t('exd.importDone', { n }), ' ',
-        h('a', { href: '#/exchange/review' }, t('exd.importToReview'))));
-      toast(t('exd.importDone', { n }));
-      fileInput.value = '';
-    } catch (err) {
-      const rows: RowError[] = err instanceof ApiError ? (err.problem.errors ?? []) as RowError[] : [];
-      if (err instanceof ApiError && err.status === 422 && rows.length) {
-        result.replaceChildren(h('div', { class: 'card import-errors', id: 'ex-import-errors', role: 'alert' },
-          h('h2', null, t('import.rejected', { n: fmtNum(rows.length) })),
-          h('p', null, t('import.nothing')),
-          table(rows, [
-            { label: t('import.line'), className: 'num', cell: (x) => (x.line != null ? fmtNum(x.line) : '—') },
-            { label: t('import.column'), className: 'mono', cell: (x) => x.column || x.field || '—' },
-            { label: t('import.message'), cell: (x) => x.message || '—' },
-          ], { caption: t('import.rejected', { n: rows.length }) })));
-      } else {
-        result.replaceChildren(errorState(err));
-      }
-    } finally {
-      btn.disabled = false;
-    }
+  const { form, result } = importForm({
+    id: 'ex-import', fileId: 'f-ex-file', fileHint: t('exd.importFileHint'), path: () => '/exchange/import',
+    done: (n) => [t('exd.importDone', { n }), ' ', h('a', { href: '#/exchange/review' }, t('exd.importToReview'))],
   });
   const example = toCsv(IMPORT_COLUMNS, EXAMPLE_ROWS);
   // A BOM so that spreadsheets open the Vietnamese text as UTF-8.

@@ -24,10 +24,13 @@ import { SIGN_KINDS, markUsersCard } from './ip-origin';
 const PAGE = 20;
 
 // ---------- shared ----------
-export function ipTabs(active: 'portfolio' | 'deadlines' | 'free' | 'stats'): HTMLElement {
+export function ipTabs(active: 'portfolio' | 'deadlines' | 'free' | 'stats' | 'advice' | 'rules' | 'import'): HTMLElement {
   const tabs: [typeof active, string, DictKey][] = [
     ['portfolio', '#/ip', 'ip.tabPortfolio'], ['deadlines', '#/ip/deadlines', 'ip.tabDeadlines'],
     ['free', '#/ip/free', 'ip.tabFree'], ['stats', '#/ip/stats', 'ip.tabStats'],
+    // The advice pages (ip-advice.ts), the rules and reminders, and the import (ip-admin.ts).
+    ['advice', '#/ip/articles', 'ipa.tabAdvice'], ['rules', '#/ip/rules', 'ipa.tabRules'],
+    ...(can.staff() ? [['import', '#/ip/import', 'ipa.tabImport'] as [typeof active, string, DictKey]] : []),
   ];
   return h('nav', { class: 'mon-tabs', 'aria-label': t('ip.tabsAria') },
     tabs.map(([k, href, key]) => h('a', { href, class: 'mon-tab', id: 'ip-tab-' + k, 'aria-current': k === active ? 'page' : null }, t(key))));

@@ -1,10 +1,11 @@
 // API tokens of the signed-in user (#/tokens) and file import for staff/admin (#/import).
 import { h } from '../dom';
 import { t } from '../i18n';
-import { api, ApiError, itemsOf } from '../api';
-import { fmtDateTime, fmtNum } from '../format';
+import { api, itemsOf } from '../api';
+import { fmtDateTime } from '../format';
 import type { RouteCtx } from '../router';
 import { can, currentUser } from '../session';
+import { importForm } from '../components/import-form';
 import {
   badge, clearErrors, confirmDialog, empty, errorState, errorText, formSummary, input, loading, needLogin, pageHeader, select,
   setFieldError, showProblem, showSummary, table, toast,
@@ -86,68 +87,17 @@ export function tokensPage(_ctx: RouteCtx): Node {
       h('h2', { id: 'tokens-list-title' }, t('tokens.list')), listHost)));
 }
 
-interface RowError { line?: number; column?: string; field?: string; message?: string }
-
 export function importPage(_ctx: RouteCtx): Node {
   if (!currentUser()) return h('div', { class: 'page' }, pageHeader(t('import.title')), needLogin());
   if (!can.staff()) {
     return h('div', { class: 'page' }, pageHeader(t('import.title')), h('div', { class: 'state state-error', role: 'alert' }, t('import.staffOnly')));
   }
-  const result = h('div', { class: 'import-result', 'aria-live': 'polite' });
-  const fileInput = h('input', { type: 'file', name: 'file', accept: '.csv,.json,text/csv,application/json' });
-  const form = h('form', { class: 'card import-form', id: 'import-form', novalidate: true },
-    formSummary(),
-    select({ name: 'entity', label: t('import.entity'), value: 'organizations',
-      options: [['organizations', t('import.organizations')], ['people', t('import.people')]] }),
-    select({ name: 'format', label: t('import.format'), value: '', hint: t('import.formatHint'),
-      options: [['', t('import.formatAuto')], ['csv', 'CSV'], ['json', 'JSON']] }),
-    h('div', { class: 'btn-row' }, h('button', { type: 'submit', class: 'btn btn-primary', id: 'import-submit' }, t('import.submit'))));
-  // The file field uses the shared wrapper (label, hint, error slot).
-  const fileField = (form.querySelector('[data-field="format"]') as HTMLElement);
-  const wrap = h('div', { class: 'field', 'data-field': 'file' },
-    h('label', { for: 'f-file' }, t('import.file'), h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
-    fileInput,
-    h('p', { class: 'field-hint', id: 'f-file-hint' }, t('import.fileHint')),
-    h('p', { class: 'field-error', id: 'f-file-error', 'data-error-for': 'file', 'aria-live': 'polite' }));
-  fileInput.id = 'f-file';
-  fileInput.setAttribute('aria-describedby', 'f-file-hint f-file-error');
-  fileField.after(wrap);
-
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearErrors(form);
-    result.replaceChildren();
-    const file = fileInput.files?.[0];
-    if (!file) { setFieldError(form, 'file', t('import.noFile')); showSummary(form, t('common.formErrors')); fileInput.focus(); return; }
-    const entity = (form.querySelector('[name="entity"]') as HTMLSelectElement).value;
-    let format = (form.querySelector('[name="format"]') as HTMLSelectElement).value;
-    if (!format) format = /\.json$/i.test(file.name) || file.type === 'application/json' ? 'json' : 'csv';
-    const btn = form.querySelector('#import-submit') as HTMLButtonElement;
-    btn.disabled = true;
-    result.replaceChildren(loading());
-    try {
-      const r = await api.upload<{ inserted: number }>(`/import/${entity}`, file, format === 'json' ? 'application/json' : 'text/csv', { format });
-      result.replaceChildren(h('div', { class: 'state import-ok', role: 'status' }, t('import.done', { n: fmtNum(r?.inserted ?? 0) })));
-      toast(t('import.done', { n: fmtNum(r?.inserted ?? 0) }));
-      fileInput.value = '';
-    } catch (err) {
-      const rows: RowError[] = err instanceof ApiError ? (err.problem.errors ?? []) as RowError[] : [];
-      if (err instanceof ApiError && err.status === 422 && rows.length) {
-        result.replaceChildren(h('div', { class: 'card import-errors', role: 'alert' },
-          h('h2', null, t('import.rejected', { n: fmtNum(rows.length) })),
-          h('p', null, t('import.nothing')),
-          table(rows, [
-            { label: t('import.line'), className: 'num', cell: (x) => (x.line != null ? fmtNum(x.line) : '—') },
-            { label: t('import.column'), className: 'mono', cell: (x) => x.column || x.field || '—' },
-            { label: t('import.message'), primary: false, cell: (x) => x.message || '—' },
-          ], { caption: t('import.rejected', { n: rows.length }) })));
-      } else {
-        result.replaceChildren(errorState(err));
-        if (err instanceof ApiError) showProblem(form, err);
-      }
-    } finally {
-      btn.disabled = false;
-    }
+  const entity = select({ name: 'entity', label: t('import.entity'), value: 'organizations',
+    options: [['organizations', t('import.organizations')], ['people', t('import.people')]] });
+  const { form, result } = importForm({
+    id: 'import', fileId: 'f-file', fileHint: t('import.fileHint'), before: [entity],
+    path: () => `/import/${(entity.querySelector('select') as HTMLSelectElement).value}`,
+    done: (n) => t('import.done', { n }),
   });
 
   return h('div', { class: 'page' },

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ipTests } from './ip-tests.mjs';
 import { ipOriginTests } from './ip-origin-tests.mjs';
 import { dealsTests } from './exchange-deals-tests.mjs';
+import { ipAdviceTests } from './ip-advice-tests.mjs';
 
 function assert(cond, msg) { if (!cond) throw new Error(msg); }
 
@@ -1294,6 +1295,8 @@ export const tests = [
   // ---------- intellectual property (issue 7): ip-tests.mjs ----------
   ...ipTests,
   ...ipOriginTests,
+  // ---------- IP advice, import, rules and reminders (issue 7): ip-advice-tests.mjs ----------
+  ...ipAdviceTests,
   {
     name: 'phone viewport (390x844): collapsed menu, tables as cards',
     async run({ page, baseUrl }) {
