@@ -135,6 +135,27 @@ function userForm(a: IpAsset, after: () => void): HTMLElement {
   return form;
 }
 
+// ---------- an organization's portfolio, on its page ----------
+/** Counts of an organization's IP assets by kind, those at risk, and links to its portfolio and
+ *  deadlines (what the viewer may see: unpublished applications only for staff and its members). */
+export function orgIpSection(orgId: number): HTMLElement {
+  const body = h('div', null, loading());
+  api.get<ListResponse<IpAsset>>('/ip/assets', { owner_organization_id: orgId, limit: 500 }).then((r) => {
+    const items = itemsOf<IpAsset>(r);
+    if (!items.length) { body.replaceChildren(empty(t('ipo.orgNone'))); return; }
+    const kinds = new Map<string, number>();
+    for (const a of items) kinds.set(a.kind, (kinds.get(a.kind) ?? 0) + 1);
+    const atRisk = items.filter((a) => a.schedule?.at_risk).length;
+    body.replaceChildren(
+      h('p', { id: 'org-ip-total' }, t('ipo.orgTotal', { n: fmtNum(r.total) }), atRisk ? [' · ', h('strong', { class: 'text-bad' }, t('ipo.orgAtRisk', { n: fmtNum(atRisk) }))] : null),
+      h('ul', { class: 'org-ip-kinds' }, [...kinds].map(([k, n]) => h('li', { 'data-kind': k },
+        h('a', { href: `#/ip?org=${orgId}&kind=${encodeURIComponent(k)}` }, tx('ip.kind.', k)), ': ', fmtNum(n)))),
+      h('p', null, h('a', { href: `#/ip?org=${orgId}`, id: 'org-ip-link' }, t('ipo.orgPortfolio'), ' ›'), ' · ',
+        h('a', { href: `#/ip/deadlines?org=${orgId}` }, t('ipo.orgDeadlines'), ' ›')));
+  }).catch((e) => body.replaceChildren(errorState(e)));
+  return h('section', { class: 'card', id: 'org-ip' }, h('h2', null, t('ipo.orgTitle')), body);
+}
+
 // ---------- the province's priorities ----------
 export interface Priority {
   id: number; province_code: string; kind: 'sector' | 'key_product'; name: string; name_en: string | null;

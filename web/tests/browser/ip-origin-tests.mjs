@@ -99,6 +99,13 @@ export const ipOriginTests = [
       await page.click('#ipo-users [data-action="suspend"]');
       await page.waitForFunction(() => document.querySelector('#ipo-users [data-status]')?.getAttribute('data-status') === 'suspended');
       assert((await text(page, '#ipo-users-count')).startsWith('0'), 'a suspended user is not counted as active');
+
+      // The holder's page shows its portfolio by kind, linking to the filtered list.
+      await open(page, baseUrl, `/organizations/${fx.orgId}`);
+      await page.waitForSelector('#org-ip-total');
+      assert(await page.locator('#org-ip [data-kind="geographical_indication"]').count() === 1, 'the GI is counted by kind');
+      await page.click('#org-ip-link');
+      await page.waitForFunction((id) => location.hash.includes(`org=${id}`), fx.orgId);
     },
   },
   {
