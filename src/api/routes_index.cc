@@ -570,9 +570,18 @@ void Api::AddIndexRoutes() {
               }
             }
           }
+          // What the user must import: every indicator and denominator stio does not hold.
+          json to_import = json::array();
+          for (const auto& n : fw->second.nodes) {
+            if (n.is_indicator && !sources.count(n.code)) to_import.push_back(n.code);
+          }
+          for (const auto& den : fw->second.denominators) {
+            if (!sources.count(den.code)) to_import.push_back(den.code);
+          }
           out = json{{"framework", code},
                      {"year", *year},
                      {"mapped", sources},
+                     {"to_import", to_import},
                      {"values", values},
                      {"missing", missing},
                      {"note",
