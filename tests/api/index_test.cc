@@ -331,16 +331,15 @@ TEST_F(IndexTest, InputsFromStioKeepTheirSource) {
 TEST_F(IndexTest, EveryStioMappingNamesAShippedIndicator) {
   json in = Body(Call(Who::kPublic, "GET", "/api/v1/index/inputs?framework=PII&year=2024"));
   const json& mapped = in["mapped"];
-  const std::map<std::string, std::string> expected = {
-      {"6.1.1", "IP_PATENT_APPS_N"},
-      {"6.1.2", "IP_UTILITY_APPS_N"},
-      {"6.1.3", "IP_PLANT_VARIETY_APPS_N"},
-      {"6.2.1", "IP_MARK_APPS_N"},
-      {"6.2.2", "IP_GI_APPS_N"},
-      {"6.2.3", "IP_COLLECTIVE_CERT_MARK_APPS_N"},
-      {"7.1.1", "LABOUR_PRODUCTIVITY_GROWTH"},
-      {"POP", "reference:population"},
-      {"GRDP", "GRDP_VALUE"}};
+  const std::map<std::string, std::string> expected = {{"6.1.1", "IP_PATENT_APPS_N"},
+                                                       {"6.1.2", "IP_UTILITY_APPS_N"},
+                                                       {"6.1.3", "IP_PLANT_VARIETY_APPS_N"},
+                                                       {"6.2.1", "IP_MARK_APPS_N"},
+                                                       {"6.2.2", "IP_GI_APPS_N"},
+                                                       {"6.2.3", "IP_COLLECTIVE_CERT_MARK_APPS_N"},
+                                                       {"7.1.1", "LABOUR_PRODUCTIVITY_GROWTH"},
+                                                       {"POP", "reference:population"},
+                                                       {"GRDP", "GRDP_VALUE"}};
   EXPECT_EQ(mapped.size(), expected.size()) << mapped;
   for (const auto& [code, source] : expected) {
     ASSERT_TRUE(mapped.contains(code)) << code;
@@ -377,13 +376,13 @@ TEST_F(IndexTest, InputsFromIpRegistryAndMonitoring) {
   asset("collective_mark", "4-2024-10001");
   asset("certification_mark", "4-2024-10002");
   asset("trademark", "4-2024-10003");  // not a collective or certification mark
-  for (auto [el, v] : {std::pair<const char*, double>{"LABOUR_PRODUCTIVITY_GROWTH_PCT", 6.5},
-                       {"GRDP", 1450000}}) {
-    ASSERT_EQ(Call(Who::kStaff, "POST", "/api/v1/data-values",
-                   json{{"data_element", el}, {"unit", "01"}, {"period", "2024"}, {"value", v}}
-                       .dump())
-                  .status,
-              200)
+  for (auto [el, v] :
+       {std::pair<const char*, double>{"LABOUR_PRODUCTIVITY_GROWTH_PCT", 6.5}, {"GRDP", 1450000}}) {
+    ASSERT_EQ(
+        Call(Who::kStaff, "POST", "/api/v1/data-values",
+             json{{"data_element", el}, {"unit", "01"}, {"period", "2024"}, {"value", v}}.dump())
+            .status,
+        200)
         << el;
   }
   json in = Body(Call(Who::kPublic, "GET", "/api/v1/index/inputs?framework=PII&year=2024"));
@@ -446,9 +445,9 @@ TEST_F(IndexTest, DerivedFromSeveralIpKindsIsChecked) {
   };
   EXPECT_EQ(create("IP_TWO", "registry:ip_applications:patent,utility_solution").status, 201);
   for (const char* bad :
-       {"registry:ip_applications:patent,nonsense", "registry:ip_applications:",
-        "registry:ip_applications:patent,,trademark", "registry:ip_grants:patent,",
-        "registry:ip_applications:patent;DROP TABLE ip_assets"}) {
+       {"registry:ip_applications:patent,nonsense",
+        "registry:ip_applications:", "registry:ip_applications:patent,,trademark",
+        "registry:ip_grants:patent,", "registry:ip_applications:patent;DROP TABLE ip_assets"}) {
     EXPECT_TRUE(IsProblem(create("IP_BAD", bad), 400, "derived_from")) << bad;
   }
 }
