@@ -452,5 +452,39 @@ TEST_F(IndexTest, DerivedFromSeveralIpKindsIsChecked) {
   }
 }
 
+// The computation as CSV, in the layout of `stio index compute`; text from the request that a
+// spreadsheet would run as a formula is defused (a unit code of a framework without unit checks).
+TEST_F(IndexTest, ComputeAsCsvDownload) {
+  HttpResponse r = Call(Who::kPublic, "POST", "/api/v1/index/compute?format=csv",
+                        json{{"values", PiiRows(6)}}.dump());
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 400);
+  EXPECT_EQ(r.Header("content-type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(r.Header("content-disposition"), "attachment; filename=\"pii-2025.csv\"");
+  EXPECT_EQ(r.body.substr(0, r.body.find("\r\n")),
+            "edition,unit_code,level,code,score,rank,included");
+  EXPECT_NE(r.body.find("2025,01,index,PII,"), std::string::npos) << r.body.substr(0, 400);
+  EXPECT_NE(r.body.find(",indicator,6.1.1,"), std::string::npos);
+  // The HDI takes any unit code: a formula-looking one is prefixed with an apostrophe.
+  json hdi = json::array();
+  for (const char* unit : {"=HYPERLINK(\"http://x\")", "NOR"}) {
+    for (auto [ind, v] :
+         {std::pair<const char*, double>{"LE", 80}, {"EYS", 15}, {"MYS", 10}, {"GNIPC", 30000}}) {
+      hdi.push_back({{"unit", unit}, {"indicator", ind}, {"year", 2019}, {"value", v}});
+    }
+  }
+  HttpResponse h = Call(Who::kPublic, "POST", "/api/v1/index/compute?format=csv",
+                        json{{"framework", "HDI"}, {"values", hdi}}.dump());
+  ASSERT_EQ(h.status, 200) << h.body.substr(0, 400);
+  EXPECT_EQ(h.Header("content-disposition"), "attachment; filename=\"hdi-2019.csv\"");
+  EXPECT_EQ(h.body.find("\n=HYPERLINK"), std::string::npos);
+  EXPECT_EQ(h.body.find(",=HYPERLINK"), std::string::npos);
+  EXPECT_EQ(h.body.find("\"=HYPERLINK"), std::string::npos);
+  EXPECT_NE(h.body.find("'=HYPERLINK"), std::string::npos) << h.body.substr(0, 400);
+  // Bad values stay a problem whatever the format.
+  EXPECT_TRUE(IsProblem(Call(Who::kPublic, "POST", "/api/v1/index/compute?format=csv",
+                             json{{"values", json::array()}}.dump()),
+                        400, "values"));
+}
+
 }  // namespace
 }  // namespace stio::apitest
