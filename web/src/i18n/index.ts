@@ -1,10 +1,11 @@
 import { vi as viBase, type DictKey as BaseKey } from './vi';
 import { en as enBase } from './en';
 import { ipVi, ipEn, type IpKey } from './ip';
+import { piiVi, piiEn, type PiiKey } from './pii';
 
-export type DictKey = BaseKey | IpKey;
-const vi: Record<DictKey, string> = { ...viBase, ...ipVi };
-const en: Record<DictKey, string> = { ...enBase, ...ipEn };
+export type DictKey = BaseKey | IpKey | PiiKey;
+const vi: Record<DictKey, string> = { ...viBase, ...ipVi, ...piiVi };
+const en: Record<DictKey, string> = { ...enBase, ...ipEn, ...piiEn };
 
 export type Lang = 'vi' | 'en';
 const KEY = 'stio.lang';
