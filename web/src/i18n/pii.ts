@@ -101,6 +101,7 @@ export const piiVi = {
   'piip.values': 'Số liệu đầu vào và nguồn',
   'piip.clear': 'Xoá kết quả tính',
   'piip.noScore': 'chưa tính được: không có chỉ số công khai hoặc thiếu số liệu',
+  'piip.sourceNotes': 'Ghi chú về nguồn (tiếng Anh, như trong tệp số liệu công bố; có khi nêu điểm trụ cột mà nguồn đăng)',
 };
 
 export type PiiKey = keyof typeof piiVi;
@@ -205,4 +206,5 @@ export const piiEn: Record<PiiKey, string> = {
   'piip.values': 'Input values and their sources',
   'piip.clear': 'Clear the computed result',
   'piip.noScore': 'not computed: no public indicator, or no data',
+  'piip.sourceNotes': 'Notes on the sources (as in the published-figures file; some give pillar scores the source printed)',
 };

@@ -361,7 +361,9 @@ export function piiProvincePage(ctx: RouteCtx): Node {
         h('section', { class: 'card' },
           h('h2', null, t('pii.figures')),
           p.history.length ? table(p.history, cols, { caption: t('pii.figures') }) : h('p', { class: 'empty' }, t('pii.noData')),
-          h('p', { class: 'muted', id: 'pii-published-only' }, t('piip.publishedOnly')))),
+          h('p', { class: 'muted', id: 'pii-published-only' }, t('piip.publishedOnly')),
+          p.history.some((f) => f.note) ? h('details', { id: 'pii-source-notes' }, h('summary', null, t('piip.sourceNotes')),
+            h('ul', null, p.history.filter((f) => f.note).map((f) => h('li', null, `${f.edition} (${hostOf(f.source_url)}): ${f.note}`)))) : null)),
       computedSection(p.code, p.name));
   }).catch((e) => host.replaceChildren(errorState(e)));
   return h('div', { class: 'page' }, host);
@@ -437,7 +439,7 @@ function whatIfPanel(): HTMLElement {
   const robustOut = h('div', { id: 'wi-robust-result', 'aria-live': 'polite' });
   robustBtn.addEventListener('click', () => {
     let base: Row[];
-    try { base = parseValuesCsv(csv.value); } catch (e) { robustOut.replaceChildren(h('p', { class: 'error', role: 'alert' }, (e as Error).message)); return; }
+    try { base = parseValuesCsv(csv.value).map(({ line: _line, ...r }) => r); } catch (e) { robustOut.replaceChildren(h('p', { class: 'error', role: 'alert' }, (e as Error).message)); return; }
     robustOut.replaceChildren(loading());
     robustBtn.disabled = true;
     api.post<Robust>('/index/robustness', { framework: 'PII', values: base, runs: 200, seed: 1 })
@@ -470,7 +472,7 @@ function whatIfPanel(): HTMLElement {
   form.addEventListener('submit', (ev: Event) => {
     ev.preventDefault();
     let base: Row[];
-    try { base = parseValuesCsv(csv.value); } catch (e) { out.replaceChildren(h('p', { class: 'error', role: 'alert' }, (e as Error).message)); return; }
+    try { base = parseValuesCsv(csv.value).map(({ line: _line, ...r }) => r); } catch (e) { out.replaceChildren(h('p', { class: 'error', role: 'alert' }, (e as Error).message)); return; }
     const changes = indicator.value.trim() ? [{ indicator: indicator.value.trim(), value: Number(value.value.replace(',', '.')) }] : [];
     if (changes.length && !Number.isFinite(changes[0].value)) { out.replaceChildren(h('p', { class: 'error', role: 'alert' }, t('pii.wiBadValue'))); return; }
     const g = Number(gain.value);

@@ -149,4 +149,16 @@ export const indexTests = [
       assert(await page.locator('#piic-ranking').count() === 0, 'no result shown');
     },
   },
+  {
+    name: 'PII profile without a computation: published figures only, the pillar scores a source printed are shown as its note, and the compute flow is offered',
+    async run({ page, baseUrl }) {
+      await open(page, baseUrl, '/pii/37');
+      await page.waitForSelector('#pii-computed-none');
+      await page.click('#pii-source-notes summary');
+      const notes = await text(page, '#pii-source-notes');
+      assert(notes.includes('Infrastructure 64.05'), `Ninh Bình's source notes: ${notes.slice(0, 200)}`);
+      assert(await page.locator('#pii-pillars').count() === 0, 'no pillar chart without computed values');
+      assert((await page.locator('#pii-compute-link').getAttribute('href')) === '#/pii/compute', 'the flow is offered');
+    },
+  },
 ];
