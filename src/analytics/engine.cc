@@ -232,6 +232,8 @@ EditionPrep PrepareEdition(const Framework& fw, const PreparedData& data, int ye
   e.units = data.EditionUnits(year);
   const auto& unit_names = data.units();
   std::vector<int> inds = fw.Indicators();
+  // Units with at least one indicator value (not only denominators such as the population).
+  std::vector<bool> reporting(e.units.size(), false);
   for (int ii : inds) {
     const Node& ind = fw.nodes[ii];
     std::vector<double> v = data.Values(ind.code, year, e.units);
@@ -240,6 +242,7 @@ EditionPrep PrepareEdition(const Framework& fw, const PreparedData& data, int ye
     for (size_t u = 0; u < e.units.size(); ++u) {
       double raw = v[u];
       if (!HasValue(raw)) continue;
+      reporting[u] = true;
       if (!ind.denominator.empty()) {
         if (!HasValue(den[u])) {
           if (notes) {
@@ -257,13 +260,17 @@ EditionPrep PrepareEdition(const Framework& fw, const PreparedData& data, int ye
     }
     e.denominated[ind.code] = std::move(v);
   }
-  // Indicator coverage.
+  // Indicator coverage, over the units that report any indicator: a unit that only has
+  // denominators (e.g. the population of every province, from reference data) does not make every
+  // indicator look sparse; it is excluded below, and reported.
+  const size_t reporting_units =
+      static_cast<size_t>(std::count(reporting.begin(), reporting.end(), true));
   for (int ii : inds) {
     const Node& ind = fw.nodes[ii];
     const auto& v = e.denominated[ind.code];
     size_t have =
         v.size() - std::count_if(v.begin(), v.end(), [](double x) { return !HasValue(x); });
-    double share = e.units.empty() ? 0 : static_cast<double>(have) / e.units.size();
+    double share = reporting_units == 0 ? 0 : static_cast<double>(have) / reporting_units;
     if (left_out.count(ind.code)) {
       e.dropped.insert(ind.code);
       if (notes) {
@@ -275,7 +282,8 @@ EditionPrep PrepareEdition(const Framework& fw, const PreparedData& data, int ye
       if (notes) {
         notes->push_back({NoteKind::kIndicatorDropped, "", ind.code, share, kNoValue,
                           "data for " + std::to_string(have) + " of " +
-                              std::to_string(e.units.size()) + " units, below the minimum share " +
+                              std::to_string(reporting_units) +
+                              " units with indicator data, below the minimum share " +
                               Num(o.indicator_min_share)});
       }
     }

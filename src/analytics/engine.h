@@ -9,7 +9,9 @@
 //
 // Steps for one edition (year) and every indicator column:
 //  1. Denomination: value = raw / denominator * factor (denominator series from the same data).
-//  2. Coverage: indicators with data for fewer than indicator_min_share of the units are dropped;
+//  2. Coverage: indicators with data for fewer than indicator_min_share of the units that have any
+//     indicator value are dropped (a unit with only denominators, e.g. the population every
+//     province has in reference data, does not count here; it is excluded and reported);
 //     then units with fewer than unit_min_share of the remaining indicators (or, if
 //     group_min_share > 0, fewer than that share in any group = node whose children are
 //     indicators) are excluded and get no score or rank.

@@ -302,6 +302,47 @@ TEST(Coverage, UnitsAndIndicatorsLeftOutAreReported) {
   EXPECT_TRUE(r2.included[r2.UnitIndex("u2")]);
 }
 
+// Regression (issue 6, compute from stio + import): stio supplies the population of all 34
+// provinces while the import covers a few; the provinces with only a population must not make every
+// indicator fall below the coverage share. They are excluded and reported instead.
+TEST(Coverage, UnitsWithOnlyDenominatorsDoNotThinIndicators) {
+  Framework fw = Toy("{}", R"(, "denominator": "POP", "factor": 10000)");
+  Dataset d = Data({{"u1", "A", 1},
+                    {"u2", "A", 2},
+                    {"u1", "B", 3},
+                    {"u2", "B", 1},
+                    {"u1", "C", 2},
+                    {"u2", "C", 2.5},
+                    {"u1", "D", 50},
+                    {"u2", "D", 30},
+                    {"u1", "POP", 1000000},
+                    {"u2", "POP", 300000},
+                    {"u3", "POP", 500000},
+                    {"u4", "POP", 700000},
+                    {"u5", "POP", 900000}});
+  MethodOptions o = NoTreat();
+  o.indicator_min_share = 0.5;
+  o.unit_min_share = 0.66;
+  IndexResult r = RunEd(fw, d, o);
+  EXPECT_TRUE(r.dropped_indicators.empty()) << "2 of 2 reporting units, not 2 of 5";
+  EXPECT_TRUE(r.included[r.UnitIndex("u1")]);
+  EXPECT_TRUE(r.included[r.UnitIndex("u2")]);
+  for (const char* u : {"u3", "u4", "u5"}) {
+    EXPECT_FALSE(r.included[r.UnitIndex(u)]) << u;
+    EXPECT_EQ(r.Rank("X", u), 0) << u;
+  }
+  EXPECT_EQ(CountNotes(r, NoteKind::kUnitExcluded), 3);
+  EXPECT_EQ(CountNotes(r, NoteKind::kIndicatorDropped), 0);
+  // A unit that reports an indicator counts: u3 reports A, so B, C and D have 2 of 3 reporting
+  // units (kept at 0.5, dropped at 0.7).
+  d.observations.push_back({"u3", "A", 2024, 4, "", 0});
+  IndexResult r2 = RunEd(fw, d, o);
+  EXPECT_THAT(r2.dropped_indicators, testing::ElementsAre());
+  o.indicator_min_share = 0.7;
+  IndexResult r3 = RunEd(fw, d, o);
+  EXPECT_THAT(r3.dropped_indicators, testing::ElementsAre("B", "C", "D"));
+}
+
 TEST(Denomination, PerTenThousandInhabitants) {
   Framework fw = Toy("{}", R"(, "denominator": "POP", "factor": 10000)");
   Dataset d = Data({{"u1", "A", 1},

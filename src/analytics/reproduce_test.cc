@@ -1,7 +1,11 @@
 // Reproduces published composite-index figures exactly, to their published rounding:
 //  - UNDP's Human Development Index (fixed goalposts, log income, arithmetic education index,
 //    geometric mean of dimensions) from the Table 1 inputs in data/frameworks/hdi_inputs.csv,
-//    against data/frameworks/hdi_published.csv (see HDI_PROVENANCE.md);
+//    against data/frameworks/hdi_published.csv (see HDI_PROVENANCE.md). The four published HDI
+//    values and Viet Nam's GNI per capita were checked against news reports of HDR 2019/2020
+//    (e.vnexpress.net 4025414 and 4207689, businesstoday.in); the other inputs (life expectancy,
+//    schooling, Norway's GNI) were typed from memory and no source for them was found in the
+//    tool library: they are unverified, as HDI_PROVENANCE.md says;
 //  - the PII's top-level arithmetic, Overall = (Input + Output) / 2, with the shipped pii.json's
 //    own root weights, from the published sub-indices of Thanh Hóa 2024 and Huế 2025;
 //  - the published PII figures file (row counts, the Overall = (In + Out) / 2 checks).

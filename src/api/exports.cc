@@ -358,4 +358,49 @@ http::Response ExchangeStatsXlsx(Context& c, const domain::ExchangeStatsQuery& q
       {std::move(months), std::move(fields), std::move(provinces), std::move(totals)}, filename);
 }
 
+std::vector<XlsxSheet> ComputedIndexSheets(const json& result, const json& nodes,
+                                           const json& values, Lang lang) {
+  XlsxSheet scores = Table({"Điểm và thứ hạng", "Scores and ranks"}, lang,
+                           {{{"Mã tỉnh / đơn vị", "Unit"}},
+                            {{"Được xếp hạng", "Included"}},
+                            {{"Cấp", "Level"}},
+                            {{"Mã", "Code"}},
+                            {{"Tên", "Name"}, 50},
+                            {{"Điểm", "Score"}, 0, kScore},
+                            {{"Hạng", "Rank"}}});
+  for (const json& u : At(result, "units")) {
+    for (const json& n : nodes) {
+      const std::string code = Str(At(n, "code"));
+      scores.rows.push_back({Cell(At(u, "unit")), YesNo(At(u, "included"), lang),
+                             Cell(At(n, "level")), code, Cell(At(n, "name")),
+                             Cell(At(At(u, "scores"), code.c_str())),
+                             Cell(At(At(u, "ranks"), code.c_str()))});
+    }
+  }
+  XlsxSheet notes = Table({"Ghi chú", "Notes"}, lang,
+                          {{{"Mã tỉnh / đơn vị", "Unit"}},
+                           {{"Chỉ số", "Indicator"}},
+                           {{"Loại", "Kind"}},
+                           {{"Trước", "Before"}},
+                           {{"Sau", "After"}},
+                           {{"Chi tiết", "Detail"}, 80}});
+  for (const json& n : At(result, "notes")) {
+    notes.rows.push_back({Cell(At(n, "unit")), Cell(At(n, "indicator")), Cell(At(n, "kind")),
+                          Cell(At(n, "before")), Cell(At(n, "after")), Cell(At(n, "detail"))});
+  }
+  XlsxSheet inputs = Table({"Số liệu đầu vào", "Input values"}, lang,
+                           {{{"Mã tỉnh / đơn vị", "Unit"}},
+                            {{"Chỉ số", "Indicator"}},
+                            {{"Năm", "Year"}},
+                            {{"Giá trị", "Value"}},
+                            {{"Nguồn", "Source"}, 60}});
+  if (values.is_array()) {
+    for (const json& v : values) {
+      inputs.rows.push_back({Cell(At(v, "unit")), Cell(At(v, "indicator")), Cell(At(v, "year")),
+                             Cell(At(v, "value")), Cell(At(v, "source"))});
+    }
+  }
+  return {std::move(scores), std::move(notes), std::move(inputs)};
+}
+
 }  // namespace stio::api

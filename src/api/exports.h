@@ -45,6 +45,12 @@ std::vector<XlsxSheet> ScorecardSheets(const nlohmann::json& scorecard, Lang lan
 // by rank), and the caveats.
 std::vector<XlsxSheet> PublishedPiiSheets(const nlohmann::json& figures,
                                           const std::vector<std::string>& notes, Lang lang);
+// POST /index/compute?format=xlsx: the computation `result` (ResultJson: units with scores and
+// ranks, notes), one row per unit and node in the order of `nodes` ([{code, level, name}]); the
+// notes (missing, imputed, treated, left out); and the input `values` rows with their sources.
+std::vector<XlsxSheet> ComputedIndexSheets(const nlohmann::json& result,
+                                           const nlohmann::json& nodes,
+                                           const nlohmann::json& values, Lang lang);
 // GET /exchange/stats: reads the statistics (and the names of fields and provinces) in one
 // transaction and answers with the workbook: by month, by field, by province, totals.
 http::Response ExchangeStatsXlsx(Context& c, const domain::ExchangeStatsQuery& q, Lang lang);

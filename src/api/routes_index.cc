@@ -6,6 +6,7 @@
 // Bounds: bodies above kMaxBodyBytes, more than kMaxRows value rows, more than kMaxRuns Monte
 // Carlo runs or more than kMaxGain places are refused with a problem naming the field.
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -388,6 +389,59 @@ Result<std::string> UnitField(const json& body, const Request& r) {
   return unit;
 }
 
+// Nodes as the results list them: the index first, then sub-indices, pillars, groups (the reverse
+// of the aggregation order), then the indicators.
+std::vector<const analytics::Node*> NodeOrder(const analytics::Framework& fw) {
+  std::vector<const analytics::Node*> out;
+  for (auto it = fw.post_order.rbegin(); it != fw.post_order.rend(); ++it) {
+    out.push_back(&fw.nodes[*it]);
+  }
+  for (int i : fw.Indicators()) out.push_back(&fw.nodes[i]);
+  return out;
+}
+
+std::string CsvNum(const json& v) { return v.is_number() ? v.dump() : ""; }
+
+// A computation as CSV, in the layout of `stio index compute --format csv` (data_io.h): one row
+// per unit and node, then one per note. Text that came from the request (unit codes, details) is
+// guarded against spreadsheet formulas.
+std::string ComputeCsv(const analytics::Framework& fw, const json& out) {
+  std::string csv =
+      WriteCsvRow({"edition", "unit_code", "level", "code", "score", "rank", "included"});
+  const std::string ed = std::to_string(out["edition"].get<int>());
+  const auto order = NodeOrder(fw);
+  for (const json& u : out["units"]) {
+    const std::string unit = CsvGuardFormula(u["unit"].get<std::string>());
+    const std::string included = u["included"].get<bool>() ? "yes" : "no";
+    for (const analytics::Node* n : order) {
+      csv += WriteCsvRow({ed, unit, n->level, n->code, CsvNum(u["scores"].value(n->code, json())),
+                          CsvNum(u["ranks"].value(n->code, json())), included});
+    }
+    if (u.contains("efficiency")) {
+      csv += WriteCsvRow({ed, unit, "efficiency",
+                          fw.efficiency_numerator + "/" + fw.efficiency_denominator,
+                          CsvNum(u["efficiency"]), CsvNum(u["efficiency_rank"]), included});
+    }
+  }
+  for (const json& n : out["notes"]) {
+    csv += WriteCsvRow(
+        {ed, CsvGuardFormula(n["unit"].get<std::string>()), "note",
+         CsvGuardFormula(n["indicator"].get<std::string>()), CsvNum(n["before"]),
+         CsvNum(n["after"]),
+         CsvGuardFormula(n["kind"].get<std::string>() + ": " + n["detail"].get<std::string>())});
+  }
+  return csv;
+}
+
+http::Response CsvDownload(std::string body, const std::string& file) {
+  http::Response r;
+  r.status = 200;
+  r.headers.Set("Content-Type", "text/csv; charset=utf-8");
+  r.headers.Set("Content-Disposition", "attachment; filename=\"" + file + ".csv\"");
+  r.body = std::move(body);
+  return r;
+}
+
 template <typename Fn>
 http::Response Computation(const IndexData& d, Context& c, const std::string& rows_field, Fn fn) {
   if (Status s = BodyTooLarge(c.req); !s.ok()) return Problem(413, s);
@@ -570,9 +624,18 @@ void Api::AddIndexRoutes() {
               }
             }
           }
+          // What the user must import: every indicator and denominator stio does not hold.
+          json to_import = json::array();
+          for (const auto& n : fw->second.nodes) {
+            if (n.is_indicator && !sources.count(n.code)) to_import.push_back(n.code);
+          }
+          for (const auto& den : fw->second.denominators) {
+            if (!sources.count(den.code)) to_import.push_back(den.code);
+          }
           out = json{{"framework", code},
                      {"year", *year},
                      {"mapped", sources},
+                     {"to_import", to_import},
                      {"values", values},
                      {"missing", missing},
                      {"note",
@@ -586,20 +649,46 @@ void Api::AddIndexRoutes() {
       });
 
   Add("POST", "/api/v1/index/compute", kPublic,
-      "Compute an index from values: scores and ranks at every level, with notes", [d](Context& c) {
-        return Computation(*d, c, "values", [&](const json& body, Request& r) -> Result<json> {
-          STIO_ASSIGN_OR_RETURN(auto res, analytics::Compute(*r.fw, r.data, r.edition, r.opts));
-          json out = ResultJson(*r.fw, res);
-          if (auto it = body.find("unit"); it != body.end() && it->is_string()) {
-            const std::string unit = it->get<std::string>();
-            if (res.UnitIndex(unit) < 0) {
-              return Status::InvalidArgument("unit '" + unit + "' has no values", "unit");
-            }
-            out["profile"] =
-                json::parse(analytics::ProfileToJson(*r.fw, res, unit, kStrengthGap, &r.data));
+      "Compute an index from values: scores and ranks at every level, with notes "
+      "(format=csv|xlsx: a download)",
+      [d](Context& c) {
+        auto format = FormatParam(c.req, {"json", "csv", "xlsx"});
+        if (!format.ok()) return Problem(format.status());
+        auto lang = LangParam(c.req);
+        if (!lang.ok()) return Problem(lang.status());
+        if (Status s = BodyTooLarge(c.req); !s.ok()) return Problem(413, s);
+        Result<json> body = c.JsonBody();
+        if (!body.ok()) return Problem(body.status());
+        auto req = ReadRequest(*d, *body, "values");
+        if (!req.ok()) return Problem(req.status());
+        Request& r = *req;
+        auto res = analytics::Compute(*r.fw, r.data, r.edition, r.opts);
+        if (!res.ok()) return Problem(res.status());
+        json out = ResultJson(*r.fw, *res);
+        std::string file;  // e.g. pii-2025: ASCII letters, digits and '-' only
+        for (char ch : r.fw->code) {
+          if (std::isalnum(static_cast<unsigned char>(ch))) {
+            file += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
           }
-          return out;
-        });
+        }
+        file += "-" + std::to_string(r.edition);
+        if (*format == "csv") return CsvDownload(ComputeCsv(*r.fw, out), file);
+        if (*format == "xlsx") {
+          json nodes = json::array();
+          for (const analytics::Node* n : NodeOrder(*r.fw)) {
+            nodes.push_back({{"code", n->code}, {"level", n->level}, {"name", n->name}});
+          }
+          return XlsxDownload(ComputedIndexSheets(out, nodes, (*body)["values"], *lang), file);
+        }
+        if (auto it = body->find("unit"); it != body->end() && it->is_string()) {
+          const std::string unit = it->get<std::string>();
+          if (res->UnitIndex(unit) < 0) {
+            return Problem(Status::InvalidArgument("unit '" + unit + "' has no values", "unit"));
+          }
+          out["profile"] =
+              json::parse(analytics::ProfileToJson(*r.fw, *res, unit, kStrengthGap, &r.data));
+        }
+        return JsonResponse(200, out);
       });
 
   Add("POST", "/api/v1/index/whatif", kPublic,

@@ -209,6 +209,19 @@ const std::set<std::string>& RegistryKinds() {
   return kinds;
 }
 
+// "collective_mark,certification_mark" -> both kinds (an element may count several IP kinds).
+std::vector<std::string> IpKindsOf(std::string_view list) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = list.find(',', start);
+    if (comma == std::string_view::npos) comma = list.size();
+    out.emplace_back(list.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
 Status CheckDerivedFrom(const std::optional<std::string>& d) {
   if (!d) return Status::Ok();
   if (*d == "registry:st_enterprises_active" || *d == "registry:organizations" ||
@@ -221,15 +234,19 @@ Status CheckDerivedFrom(const std::optional<std::string>& d) {
   }
   for (const std::string ip : {"registry:ip_applications", "registry:ip_grants"}) {
     if (*d == ip) return Status::Ok();
-    if (d->rfind(ip + ":", 0) == 0 && IsIpKind(d->substr(ip.size() + 1))) {
-      return Status::Ok();
+    if (d->rfind(ip + ":", 0) == 0) {
+      const auto kinds = IpKindsOf(d->substr(ip.size() + 1));
+      if (!kinds.empty() && std::all_of(kinds.begin(), kinds.end(),
+                                        [](const std::string& k) { return IsIpKind(k); })) {
+        return Status::Ok();
+      }
     }
   }
   return Status::InvalidArgument(
       "derived_from must be registry:st_enterprises_active, registry:organizations, "
       "registry:organizations:<kind>, registry:transfer_contracts, "
-      "registry:transfer_contracts_value, registry:ip_applications[:<kind>] or "
-      "registry:ip_grants[:<kind>]",
+      "registry:transfer_contracts_value, registry:ip_applications[:<kind>[,<kind>...]] or "
+      "registry:ip_grants[:<kind>[,<kind>...]]",
       "derived_from");
 }
 
@@ -1382,8 +1399,8 @@ class Engine {
   }
 
   // IP applications filed (by filing date) or rights granted (by grant date) in the period, of one
-  // kind or all, counted where the asset is placed (its province). A unit with no asset ever
-  // recorded has no data rather than zero.
+  // kind, several ("collective_mark,certification_mark") or all, counted where the asset is placed
+  // (its province). A unit with no asset of those kinds ever recorded has no data rather than zero.
   Result<Figure> IpFlow(const ElementDef& el, const UnitRef& u, const Period& p) {
     Figure f;
     const bool grants = el.derived_from.rfind("registry:ip_grants", 0) == 0;
@@ -1398,8 +1415,13 @@ class Engine {
       return f;
     }
     if (el.derived_from.size() > base.size()) {
-      where += " AND a.kind = ?";
-      args.push_back(el.derived_from.substr(base.size() + 1));
+      const auto kinds = IpKindsOf(el.derived_from.substr(base.size() + 1));
+      where += " AND a.kind IN (";
+      for (size_t i = 0; i < kinds.size(); ++i) {
+        where += i ? ", ?" : "?";
+        args.push_back(kinds[i]);
+      }
+      where += ")";
     }
     STIO_ASSIGN_OR_RETURN(storage::Row known,
                           tx_.QueryOne("SELECT COUNT(*) AS n FROM ip_assets a" + where, args));

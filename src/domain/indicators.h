@@ -18,7 +18,8 @@
 //                                    or with no founding date
 //   registry:transfer_contracts      technology transfer contracts signed in the period (exchange)
 //   registry:transfer_contracts_value  their total value in VND
-//   registry:ip_applications[:KIND]  IP applications filed in the period (of one kind), by the
+//   registry:ip_applications[:KIND[,KIND...]]  IP applications filed in the period (of one kind
+//                                    or several, e.g. collective_mark,certification_mark), by the
 //                                    asset's province
 //   registry:ip_grants[:KIND]        IP rights granted in the period
 // and every figure can list the records behind it (lineage). A unit of which the registry holds no

@@ -1,5 +1,6 @@
 // The innovation index over HTTP: frameworks, published PII figures on both maps, a province's
 // history, and compute / what-if / robustness on values in the body, with hostile input.
+#include <map>
 #include <set>
 #include <string>
 
@@ -322,6 +323,167 @@ TEST_F(IndexTest, InputsFromStioKeepTheirSource) {
   EXPECT_TRUE(IsProblem(Call(Who::kPublic, "GET", "/api/v1/index/inputs?year=abc"), 400, "year"));
   EXPECT_TRUE(
       IsProblem(Call(Who::kPublic, "GET", "/api/v1/index/inputs?framework=NOPE&year=2024"), 404));
+}
+
+// Every `stio_indicator` of the PII framework names a monitoring indicator stio ships (or the
+// reference population), so GET /index/inputs never points at nothing; and the ones stio cannot
+// hold (the count of all active enterprises, PCI, PAPI, ...) are left to import.
+TEST_F(IndexTest, EveryStioMappingNamesAShippedIndicator) {
+  json in = Body(Call(Who::kPublic, "GET", "/api/v1/index/inputs?framework=PII&year=2024"));
+  const json& mapped = in["mapped"];
+  const std::map<std::string, std::string> expected = {{"6.1.1", "IP_PATENT_APPS_N"},
+                                                       {"6.1.2", "IP_UTILITY_APPS_N"},
+                                                       {"6.1.3", "IP_PLANT_VARIETY_APPS_N"},
+                                                       {"6.2.1", "IP_MARK_APPS_N"},
+                                                       {"6.2.2", "IP_GI_APPS_N"},
+                                                       {"6.2.3", "IP_COLLECTIVE_CERT_MARK_APPS_N"},
+                                                       {"7.1.1", "LABOUR_PRODUCTIVITY_GROWTH"},
+                                                       {"POP", "reference:population"},
+                                                       {"GRDP", "GRDP_VALUE"}};
+  EXPECT_EQ(mapped.size(), expected.size()) << mapped;
+  for (const auto& [code, source] : expected) {
+    ASSERT_TRUE(mapped.contains(code)) << code;
+    EXPECT_EQ(mapped[code], source) << code;
+    if (source.rfind("reference:", 0) == 0) continue;
+    EXPECT_EQ(Call(Who::kPublic, "GET", "/api/v1/indicators/" + source).status, 200) << source;
+  }
+  std::set<std::string> to_import;
+  for (const json& c : in["to_import"]) to_import.insert(c.get<std::string>());
+  for (const char* code : {"1.1.1", "2.1.1", "4.2.1", "5.1.1", "6.3.1", "ENTERPRISES"}) {
+    EXPECT_TRUE(to_import.count(code)) << code << " must be imported";
+  }
+  for (const auto& [code, source] : expected) EXPECT_FALSE(to_import.count(code)) << code;
+  EXPECT_EQ(to_import.size() + mapped.size(), 21u + 3u);  // 21 indicators, 3 denominators
+}
+
+// The new mappings carry values: plant varieties, geographical indications, collective and
+// certification marks (two kinds counted together) from the IP registry; labour-productivity
+// growth and GRDP from values entered in monitoring. Each row names its source.
+TEST_F(IndexTest, InputsFromIpRegistryAndMonitoring) {
+  auto asset = [&](const std::string& kind, const std::string& number) {
+    Seeded([&](storage::Transaction& tx) -> Result<json> {
+      return domain::CreateIpAsset(tx, domain::Actor::System("test"), Clock::Real(),
+                                   {{"kind", kind},
+                                    {"title", "Tài sản " + kind},
+                                    {"application_number", number},
+                                    {"filing_date", "2024-03-04"},
+                                    {"owner_organization_id", seed().org_a},
+                                    {"published", true}});
+    });
+  };
+  asset("plant_variety", "PV-2024-001");
+  asset("geographical_indication", "6-2024-00011");
+  asset("collective_mark", "4-2024-10001");
+  asset("certification_mark", "4-2024-10002");
+  asset("trademark", "4-2024-10003");  // not a collective or certification mark
+  for (auto [el, v] :
+       {std::pair<const char*, double>{"LABOUR_PRODUCTIVITY_GROWTH_PCT", 6.5}, {"GRDP", 1450000}}) {
+    ASSERT_EQ(
+        Call(Who::kStaff, "POST", "/api/v1/data-values",
+             json{{"data_element", el}, {"unit", "01"}, {"period", "2024"}, {"value", v}}.dump())
+            .status,
+        200)
+        << el;
+  }
+  json in = Body(Call(Who::kPublic, "GET", "/api/v1/index/inputs?framework=PII&year=2024"));
+  std::map<std::string, json> hanoi;
+  for (const json& v : in["values"]) {
+    if (v["unit"] == "01") hanoi[v["indicator"].get<std::string>()] = v;
+  }
+  EXPECT_EQ(hanoi["6.1.3"]["value"], 1.0) << in;
+  EXPECT_EQ(hanoi["6.2.2"]["value"], 1.0);
+  EXPECT_EQ(hanoi["6.2.3"]["value"], 2.0) << "collective + certification, not the trademark";
+  EXPECT_EQ(hanoi["6.2.1"]["value"], 1.0);
+  EXPECT_EQ(hanoi["7.1.1"]["value"], 6.5);
+  EXPECT_EQ(hanoi["GRDP"]["value"], 1450000.0);
+  for (const char* code : {"6.1.3", "6.2.2", "6.2.3", "7.1.1", "GRDP"}) {
+    EXPECT_NE(hanoi[code]["source"].get<std::string>().find("stio indicator"), std::string::npos)
+        << code;
+  }
+  // A filing in another year does not count; a province without those assets is missing.
+  json other = Body(Call(Who::kPublic, "GET", "/api/v1/index/inputs?framework=PII&year=2023"));
+  json earlier;
+  for (const json& v : other["values"]) {
+    if (v["unit"] == "01" && v["indicator"] == "6.2.3") earlier = v;
+  }
+  EXPECT_EQ(earlier["value"], 0.0) << "the registry knows the kinds, none filed in 2023";
+  bool missing = false;
+  for (const json& m : in["missing"]) {
+    if (m["unit"] == "38" && m["indicator"] == "6.2.3") missing = true;
+  }
+  EXPECT_TRUE(missing);
+  // The values compute as they are, with imported rows for the rest.
+  json rows = PiiRows(8, 2024);
+  json merged = json::array();
+  for (const json& r : rows) {
+    if (r["unit"] == "01" && hanoi.count(r["indicator"].get<std::string>())) continue;
+    merged.push_back(r);
+  }
+  for (const auto& [code, v] : hanoi) merged.push_back(v);
+  json out = Body(Post("/api/v1/index/compute", {{"values", merged}, {"unit", "01"}}));
+  ASSERT_TRUE(out.contains("profile")) << out;
+  bool stio_source = false;
+  for (const json& v : out["profile"]["values"]) {
+    if (v["indicator"] == "6.2.3") {
+      stio_source = v["source"].get<std::string>().find("stio indicator") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(stio_source) << out["profile"];
+}
+
+// An element may count several IP kinds ("collective_mark,certification_mark"); an unknown or
+// empty kind in the list is refused, naming derived_from.
+TEST_F(IndexTest, DerivedFromSeveralIpKindsIsChecked) {
+  auto create = [&](const std::string& code, const std::string& derived) {
+    return Call(Who::kAdmin, "POST", "/api/v1/data-elements",
+                json{{"code", code},
+                     {"name_vi", "Đơn"},
+                     {"aggregation", "sum"},
+                     {"value_type", "integer"},
+                     {"derived_from", derived}}
+                    .dump());
+  };
+  EXPECT_EQ(create("IP_TWO", "registry:ip_applications:patent,utility_solution").status, 201);
+  for (const char* bad :
+       {"registry:ip_applications:patent,nonsense",
+        "registry:ip_applications:", "registry:ip_applications:patent,,trademark",
+        "registry:ip_grants:patent,", "registry:ip_applications:patent;DROP TABLE ip_assets"}) {
+    EXPECT_TRUE(IsProblem(create("IP_BAD", bad), 400, "derived_from")) << bad;
+  }
+}
+
+// The computation as CSV, in the layout of `stio index compute`; text from the request that a
+// spreadsheet would run as a formula is defused (a unit code of a framework without unit checks).
+TEST_F(IndexTest, ComputeAsCsvDownload) {
+  HttpResponse r = Call(Who::kPublic, "POST", "/api/v1/index/compute?format=csv",
+                        json{{"values", PiiRows(6)}}.dump());
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 400);
+  EXPECT_EQ(r.Header("content-type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(r.Header("content-disposition"), "attachment; filename=\"pii-2025.csv\"");
+  EXPECT_EQ(r.body.substr(0, r.body.find("\r\n")),
+            "edition,unit_code,level,code,score,rank,included");
+  EXPECT_NE(r.body.find("2025,01,index,PII,"), std::string::npos) << r.body.substr(0, 400);
+  EXPECT_NE(r.body.find(",indicator,6.1.1,"), std::string::npos);
+  // The HDI takes any unit code: a formula-looking one is prefixed with an apostrophe.
+  json hdi = json::array();
+  for (const char* unit : {"=HYPERLINK(\"http://x\")", "NOR"}) {
+    for (auto [ind, v] :
+         {std::pair<const char*, double>{"LE", 80}, {"EYS", 15}, {"MYS", 10}, {"GNIPC", 30000}}) {
+      hdi.push_back({{"unit", unit}, {"indicator", ind}, {"year", 2019}, {"value", v}});
+    }
+  }
+  HttpResponse h = Call(Who::kPublic, "POST", "/api/v1/index/compute?format=csv",
+                        json{{"framework", "HDI"}, {"values", hdi}}.dump());
+  ASSERT_EQ(h.status, 200) << h.body.substr(0, 400);
+  EXPECT_EQ(h.Header("content-disposition"), "attachment; filename=\"hdi-2019.csv\"");
+  EXPECT_EQ(h.body.find("\n=HYPERLINK"), std::string::npos);
+  EXPECT_EQ(h.body.find(",=HYPERLINK"), std::string::npos);
+  EXPECT_EQ(h.body.find("\"=HYPERLINK"), std::string::npos);
+  EXPECT_NE(h.body.find("'=HYPERLINK"), std::string::npos) << h.body.substr(0, 400);
+  // Bad values stay a problem whatever the format.
+  EXPECT_TRUE(IsProblem(Call(Who::kPublic, "POST", "/api/v1/index/compute?format=csv",
+                             json{{"values", json::array()}}.dump()),
+                        400, "values"));
 }
 
 }  // namespace

@@ -190,5 +190,42 @@ TEST_F(XlsxTest, ExchangeStatistics) {
       Call(Who::kPublic, "GET", "/api/v1/exchange/stats?format=xlsx&from=2024-13"), 400, "from"));
 }
 
+// A computed index as a workbook: scores and ranks per unit and node, the notes, and the input
+// values with their sources (POST /index/compute?format=xlsx).
+TEST_F(XlsxTest, ComputedIndex) {
+  json values = json::array();
+  const char* units[] = {"01", "79", "46"};
+  for (int u = 0; u < 3; ++u) {
+    for (const char* ind : {"1.1.1", "1.1.2", "2.1.1"}) {
+      values.push_back({{"unit", units[u]},
+                        {"indicator", ind},
+                        {"year", 2025},
+                        {"value", 3.0 + u * 2 + (ind[2] - '0')},
+                        {"source", "Sở KH&CN nhập"}});
+    }
+  }
+  HttpResponse r = Call(Who::kPublic, "POST", "/api/v1/index/compute?format=xlsx&lang=en",
+                        json{{"values", values}}.dump());
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 400);
+  EXPECT_EQ(r.Header("content-type"), kXlsx);
+  EXPECT_EQ(r.Header("content-disposition"), "attachment; filename=\"pii-2025.xlsx\"");
+  Workbook wb(r.body);
+  const std::string names = wb.Member("xl/workbook.xml");
+  EXPECT_NE(names.find("name=\"Scores and ranks\""), std::string::npos) << names;
+  EXPECT_NE(names.find("name=\"Notes\""), std::string::npos) << names;
+  EXPECT_NE(names.find("name=\"Input values\""), std::string::npos) << names;
+  const std::string strings = wb.Strings();
+  EXPECT_NE(strings.find("<t>Sở KH&amp;CN nhập</t>"), std::string::npos) << "sources kept";
+  EXPECT_NE(strings.find("<t>PII</t>"), std::string::npos);
+  // The index row of the first unit: a score and rank 1..3.
+  EXPECT_NE(wb.Sheet(1).find("<c r=\"G2\""), std::string::npos) << wb.Sheet(1).substr(0, 1500);
+  EXPECT_TRUE(IsProblem(Call(Who::kPublic, "POST", "/api/v1/index/compute?format=pdf",
+                             json{{"values", values}}.dump()),
+                        400, "format"));
+  EXPECT_TRUE(IsProblem(Call(Who::kPublic, "POST", "/api/v1/index/compute?format=xlsx&lang=fr",
+                             json{{"values", values}}.dump()),
+                        400, "lang"));
+}
+
 }  // namespace
 }  // namespace stio::apitest

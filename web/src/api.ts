@@ -66,6 +66,24 @@ async function request<T>(method: string, path: string, body?: unknown, params?:
   return data as T;
 }
 
+/** A POST answered with a file (e.g. `?format=xlsx`): the file, or an ApiError from the problem. */
+async function requestFile(path: string, body: unknown, params?: Query): Promise<Blob> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(BASE + path + qs(params), { method: 'POST', headers, credentials: 'same-origin', body: JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, { title: 'network' });
+  }
+  if (!res.ok) {
+    let p: Problem = { title: res.statusText, status: res.status };
+    try { p = await res.json() as Problem; } catch { /* not JSON */ }
+    throw new ApiError(res.status, p);
+  }
+  return res.blob();
+}
+
 export const api = {
   get: <T>(path: string, params?: Query) => request<T>('GET', path, undefined, params),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
@@ -73,6 +91,7 @@ export const api = {
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   del: (path: string) => request<void>('DELETE', path),
   upload: <T>(path: string, raw: Blob | string, type: string, params?: Query) => request<T>('POST', path, { raw, type } as RawBody, params),
+  postFile: (path: string, body: unknown, params?: Query) => requestFile(path, body, params),
 };
 
 /** Accept both `{items: [...]}` and a bare array. */

@@ -3,10 +3,11 @@ import { en as enBase } from './en';
 import { ipVi, ipEn, type IpKey } from './ip';
 import { ipoVi, ipoEn, type IpoKey } from './ip-origin';
 import { ipaVi, ipaEn, type IpaKey } from './ip-advice';
+import { piiVi, piiEn, type PiiKey } from './pii';
 
-export type DictKey = BaseKey | IpKey | IpoKey | IpaKey;
-const vi: Record<DictKey, string> = { ...viBase, ...ipVi, ...ipoVi, ...ipaVi };
-const en: Record<DictKey, string> = { ...enBase, ...ipEn, ...ipoEn, ...ipaEn };
+export type DictKey = BaseKey | IpKey | IpoKey | IpaKey | PiiKey;
+const vi: Record<DictKey, string> = { ...viBase, ...ipVi, ...ipoVi, ...ipaVi, ...piiVi };
+const en: Record<DictKey, string> = { ...enBase, ...ipEn, ...ipoEn, ...ipaEn, ...piiEn };
 
 export type Lang = 'vi' | 'en';
 const KEY = 'stio.lang';

@@ -5,11 +5,13 @@
 import { geoArea, geoMercator, geoPath } from 'd3-geo';
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from 'geojson';
 import { h, replace, s } from '../dom';
-import { t, getLang } from '../i18n';
+import { t, getLang, type DictKey } from '../i18n';
 import { api } from '../api';
 import { fmtNum } from '../format';
 import type { RouteCtx } from '../router';
-import { errorState, errorText, loading, pageHeader, table, type Column } from '../ui';
+import { badge, errorState, errorText, loading, pageHeader, table, type Column } from '../ui';
+import { clearComputation, loadComputation, medianAndBest, pillarLabel, treeOrder } from '../pii';
+import type { ComputeResult } from './pii-compute';
 
 interface Figure {
   edition: number; map: number; province_code: string | null; province_name: string;
@@ -185,7 +187,7 @@ export function piiPage(ctx: RouteCtx): Node {
     }).catch((e) => host.replaceChildren(errorState(e, load)));
   };
   load();
-  return h('div', { class: 'page' }, pageHeader(t('pii.title'), t('pii.lead')), caveat(), host);
+  return h('div', { class: 'page' }, pageHeader(t('pii.title'), t('pii.lead'), h('a', { class: 'btn', href: '#/pii/compute', id: 'pii-compute-link' }, t('piic.link'))), caveat(), host);
 }
 
 /** History chart: plain SVG, one point per edition with a score, the 2025 map change marked. */
@@ -219,6 +221,113 @@ export function historyChart(history: Figure[]): SVGSVGElement {
   return svg;
 }
 
+interface ProfileNode { code: string; level: string; name: string; score: number | null; rank: number | null }
+interface SW { indicator: string; indicator_rank: number; overall_rank: number }
+interface Profile {
+  unit: string; edition: number; nodes: ProfileNode[]; strengths: SW[]; weaknesses: SW[];
+  notes: { kind: string; indicator: string; before: number | null; after: number | null; detail: string }[];
+  values: { indicator: string; raw: number | null; source: string }[];
+}
+interface Computed extends ComputeResult { profile: Profile }
+
+/** Pillar chart: one horizontal bar per pillar (0–100), the median province and the best marked. Plain SVG. */
+export function pillarChart(pillars: { code: string; label: string; score: number | null; rank: number | null; median: number | null; best: number | null }[],
+  ranked: number, name: string): SVGSVGElement {
+  const W = 520, L = 8, R = 56, T = 8, row = 42, B = 26;
+  const H = T + row * pillars.length + B;
+  const x = (v: number) => L + (Math.max(0, Math.min(100, v)) / 100) * (W - L - R);
+  const svg = s('svg', { class: 'pii-pillars', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': t('piip.chartAria', { name }) });
+  for (const v of [0, 25, 50, 75, 100]) {
+    svg.appendChild(s('line', { x1: x(v), x2: x(v), y1: T, y2: H - B, class: 'pii-grid' }));
+    svg.appendChild(s('text', { x: x(v), y: H - B + 16, 'text-anchor': 'middle', class: 'pii-axis' }, String(v)));
+  }
+  pillars.forEach((p, i) => {
+    const y = T + i * row;
+    svg.appendChild(s('text', { x: L, y: y + 12, class: 'pii-pillar-label' }, `${p.code} ${p.label}`));
+    const tip = `${p.code} ${p.label}: ${fmt2(p.score)}` + (p.rank ? ` (${t('pii.rank')} ${p.rank}/${ranked})` : '') +
+      `; ${t('piip.legendMedian')} ${fmt2(p.median)}; ${t('piip.legendBest')} ${fmt2(p.best)}`;
+    if (p.score === null) {
+      svg.appendChild(s('text', { x: L, y: y + 30, class: 'pii-axis pii-pillar-none', 'data-code': p.code }, t('piip.noScore'), s('title', null, tip)));
+      return;
+    }
+    svg.appendChild(s('rect', { x: L, y: y + 18, width: Math.max(1, x(p.score) - L), height: 14, rx: 2, class: 'pii-bar', 'data-code': p.code }, s('title', null, tip)));
+    svg.appendChild(s('text', { x: x(p.score) + 4, y: y + 29, class: 'pii-label' }, fmt2(p.score)));
+    if (p.median !== null) svg.appendChild(s('line', { x1: x(p.median), x2: x(p.median), y1: y + 15, y2: y + 35, class: 'pii-median' }, s('title', null, tip)));
+    if (p.best !== null) svg.appendChild(s('path', { d: `M${x(p.best)},${y + 14} l-4,-5 h8 z`, class: 'pii-best' }, s('title', null, tip)));
+  });
+  return svg;
+}
+
+function computedSection(code: string, name: string): HTMLElement {
+  const host = h('section', { class: 'card', id: 'pii-computed' }, h('h2', null, t('piip.computedTitle'), ' ', badge(t('piip.computedBadge'))));
+  const body = h('div', { 'aria-live': 'polite' });
+  host.appendChild(body);
+  const saved = loadComputation();
+  const offer = (msg: string) => body.replaceChildren(h('p', { id: 'pii-computed-none' }, msg, ' ', h('a', { href: '#/pii/compute', id: 'pii-compute-link' }, t('piic.link'))));
+  if (!saved) { offer(t('piip.none')); return host; }
+  if (!saved.values.some((v) => v.unit === code)) { offer(t('piip.notInData')); return host; }
+  body.replaceChildren(loading());
+  Promise.all([
+    api.post<Computed>('/index/compute', { framework: 'PII', values: saved.values, edition: saved.year, unit: code }),
+    api.get<{ root: string; tree: { code: string; parent: string | null }[] }>('/index/frameworks/PII'),
+  ]).then(([r, fw]) => {
+    const pr = r.profile;
+    const depth = treeOrder(fw.root, fw.tree);
+    const included = r.units.filter((u) => u.included);
+    const ranked = included.length;
+    const me = r.units.find((u) => u.unit === code);
+    const nodes = pr.nodes.filter((n) => n.level !== 'indicator' && depth.has(n.code))
+      .sort((a, b) => depth.get(a.code)!.pos - depth.get(b.code)!.pos);
+    const indicatorName = new Map(pr.nodes.filter((n) => n.level === 'indicator').map((n) => [n.code, n.name]));
+    const lang = getLang();
+    const pillars = nodes.filter((n) => n.level === 'pillar').map((n) => ({
+      code: n.code, label: pillarLabel(n.name, lang), score: n.score, rank: n.rank,
+      ...medianAndBest(included.map((u) => u.scores[n.code])),
+    }));
+    const cols: Column<ProfileNode>[] = [
+      { label: t('piip.colLevel'), cell: (n) => { const k = `piip.level.${n.level}` as DictKey; const v = t(k); return v === k ? n.level : v; } },
+      {
+        label: t('piip.colNode'), primary: true,
+        cell: (n) => h('span', { class: `pii-depth-${Math.min(3, depth.get(n.code)!.depth)}` },
+          `${n.code} — ${n.level === 'pillar' || n.level === 'sub-index' ? pillarLabel(n.name, lang) : n.name}`),
+      },
+      { label: t('pii.score'), className: 'num', cell: (n) => fmt2(n.score) },
+      { label: t('pii.rank'), className: 'num', cell: (n) => (n.rank ? `${n.rank}/${ranked}` : '—') },
+    ];
+    const swList = (id: string, list: SW[], none: string) => (list.length
+      ? h('ul', { id }, list.map((x) => h('li', { 'data-indicator': x.indicator },
+        t('piip.swItem', { ind: `${x.indicator} ${indicatorName.get(x.indicator) ?? ''}`.trim(), r: x.indicator_rank, o: x.overall_rank }))))
+      : h('p', { id, class: 'muted' }, none));
+    const valueCols: Column<Profile['values'][number]>[] = [
+      { label: t('piic.colIndicator'), primary: true, cell: (v) => `${v.indicator} ${indicatorName.get(v.indicator) ?? ''}` },
+      { label: t('piic.colValue'), className: 'num', cell: (v) => (v.raw === null ? '—' : fmtNum(v.raw, 2)) },
+      { label: t('piic.colSource'), className: 'pii-src-cell', cell: (v) => v.source || '—' },
+    ];
+    const clear = h('button', { type: 'button', class: 'btn btn-ghost', id: 'pii-clear' }, t('piip.clear'));
+    clear.addEventListener('click', () => { clearComputation(); offer(t('piip.none')); });
+    replace(body,
+      h('p', null, t('piip.computedLead', { n: saved.values.length, year: saved.year, stio: saved.counts.stio, imp: saved.counts.imported })),
+      me && !me.included ? h('p', { class: 'pii-warning', role: 'note' }, t('piip.excluded')) : null,
+      h('div', { class: 'grid-2' },
+        h('div', { id: 'pii-pillars' }, h('h3', null, t('piip.pillarChart')), pillarChart(pillars, ranked, name),
+          h('p', { class: 'pii-chart-legend' },
+            h('span', { class: 'pii-swatch pii-swatch-bar', 'aria-hidden': 'true' }), ' ', name, '   ',
+            h('span', { class: 'pii-key-median', 'aria-hidden': 'true' }), ' ', t('piip.legendMedian'), '   ',
+            h('span', { class: 'pii-key-best', 'aria-hidden': 'true' }, '▼'), ' ', t('piip.legendBest'))),
+        h('div', { id: 'pii-sw' },
+          h('p', { class: 'muted' }, t('piip.swLead')),
+          h('h3', null, t('piip.strengths')), swList('pii-strengths', pr.strengths, t('piip.noStrengths')),
+          h('h3', null, t('piip.weaknesses')), swList('pii-weaknesses', pr.weaknesses, t('piip.noWeaknesses')))),
+      h('h3', null, t('piip.scores')),
+      h('div', { id: 'pii-scores' }, table(nodes, cols, { caption: t('piip.scores'), rowKey: (n) => n.code })),
+      pr.notes.length ? h('details', { id: 'pii-unit-notes' }, h('summary', null, t('piip.unitNotes'), ` (${pr.notes.length})`),
+        h('ul', null, pr.notes.map((n) => h('li', null, `${n.indicator || '—'}: ${n.detail}`)))) : null,
+      h('details', { id: 'pii-values' }, h('summary', null, t('piip.values')), table(pr.values, valueCols, { caption: t('piip.values'), rowKey: (v) => v.indicator })),
+      h('div', { class: 'btn-row' }, h('a', { class: 'btn btn-ghost', href: '#/pii/compute' }, t('piic.link')), clear));
+  }).catch((e) => body.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(e)), h('p', null, h('a', { href: '#/pii/compute' }, t('piic.link')))));
+  return host;
+}
+
 export function piiProvincePage(ctx: RouteCtx): Node {
   const host = h('div', null, loading());
   api.get<ProvinceHistory>('/index/provinces/' + encodeURIComponent(ctx.params.code)).then((p) => {
@@ -231,12 +340,18 @@ export function piiProvincePage(ctx: RouteCtx): Node {
       { label: t('pii.source'), className: 'pii-src-cell', cell: (f) => sourceLink(f, hostOf(f.source_url)) },
     ];
     const preds = p.predecessors.filter((x) => x.code !== p.code).map((x) => x.name);
+    const latest = p.history.filter((f) => typeof f.score === 'number' && !f.former_province)
+      .sort((a, b) => b.edition - a.edition)[0];
     host.replaceChildren(
-      pageHeader(p.name, t('pii.profileLead'), h('a', { class: 'btn btn-ghost', href: '#/pii' }, '‹ ', t('pii.title'))),
+      pageHeader(p.name, t('pii.profileLead'), h('div', { class: 'btn-row' },
+        h('a', { class: 'btn btn-ghost', href: '#/pii' }, '‹ ', t('pii.title')),
+        h('a', { class: 'btn btn-ghost', href: '#/pii/compute' }, t('piic.link')))),
       caveat(),
       h('div', { class: 'grid-2' },
         h('section', { class: 'card', id: 'pii-history' },
           h('h2', null, t('pii.history')),
+          latest ? h('p', { id: 'pii-latest' }, sourceLink(latest, t('piip.latest', { edition: latest.edition, score: fmt2(latest.score), rank: latest.rank === null ? '—' : `${latest.rank}/${latest.map}` })),
+            latest.input_score !== null ? [' · ', t('piip.latestIo', { in: fmt2(latest.input_score), out: fmt2(latest.output_score) })] : null) : null,
           p.history.length ? historyChart(p.history) : h('p', { class: 'empty' }, t('pii.noData')),
           h('p', { class: 'pii-chart-legend' },
             h('span', { class: 'pii-dot pii-dot-63', 'aria-hidden': 'true' }), ' ', t('pii.map63'), '   ',
@@ -246,13 +361,16 @@ export function piiProvincePage(ctx: RouteCtx): Node {
         h('section', { class: 'card' },
           h('h2', null, t('pii.figures')),
           p.history.length ? table(p.history, cols, { caption: t('pii.figures') }) : h('p', { class: 'empty' }, t('pii.noData')),
-          h('p', { class: 'muted' }, t('pii.noStrengths')))));
+          h('p', { class: 'muted', id: 'pii-published-only' }, t('piip.publishedOnly')),
+          p.history.some((f) => f.note) ? h('details', { id: 'pii-source-notes' }, h('summary', null, t('piip.sourceNotes')),
+            h('ul', null, p.history.filter((f) => f.note).map((f) => h('li', null, `${f.edition} (${hostOf(f.source_url)}): ${f.note}`)))) : null)),
+      computedSection(p.code, p.name));
   }).catch((e) => host.replaceChildren(errorState(e)));
   return h('div', { class: 'page' }, host);
 }
 
 // ---------- what-if ----------
-interface Row { unit: string; indicator: string; year: number; value: number; source?: string }
+interface Row { unit: string; indicator: string; year: number; value: number; source?: string; line?: number }
 interface Robust {
   runs: number; units: { unit: string; nominal_rank: number; median_rank: number; p5_rank: number; p95_rank: number }[];
   indicators: { indicator: string; mean_abs_shift: number }[];
@@ -263,18 +381,22 @@ interface WhatIfOut {
   gain_note?: string;
 }
 
-/** Parses unit,indicator,year,value[,source] CSV (header optional; quoted fields allowed). */
+/** Parses unit,indicator,year,value[,source] CSV (header optional; quoted fields allowed); each row keeps its line number. */
 export function parseValuesCsv(text: string): Row[] {
   const rows: Row[] = [];
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  lines.forEach((line, i) => {
+  let first = true;
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line) return;
+    const header = first;
+    first = false;
     const f = (line.match(/("([^"]|"")*"|[^,]*)(,|$)/g) ?? []).map((x) => x.replace(/,$/, '').replace(/^"|"$/g, '').replace(/""/g, '"').trim());
-    if (i === 0 && /unit/i.test(f[0] ?? '')) return;
+    if (header && /unit/i.test(f[0] ?? '')) return;
     const value = Number(f[3]);
     if (f.length < 4 || !f[0] || !f[1] || !/^\d{4}$/.test(f[2] ?? '') || f[3] === '' || !Number.isFinite(value)) {
       throw new Error(t('pii.csvBadLine', { n: i + 1 }));
     }
-    rows.push({ unit: f[0], indicator: f[1], year: Number(f[2]), value, source: f[4] || undefined });
+    rows.push({ unit: f[0], indicator: f[1], year: Number(f[2]), value, source: f[4] || undefined, line: i + 1 });
   });
   return rows;
 }
@@ -317,7 +439,7 @@ function whatIfPanel(): HTMLElement {
   const robustOut = h('div', { id: 'wi-robust-result', 'aria-live': 'polite' });
   robustBtn.addEventListener('click', () => {
     let base: Row[];
-    try { base = parseValuesCsv(csv.value); } catch (e) { robustOut.replaceChildren(h('p', { class: 'error', role: 'alert' }, (e as Error).message)); return; }
+    try { base = parseValuesCsv(csv.value).map(({ line: _line, ...r }) => r); } catch (e) { robustOut.replaceChildren(h('p', { class: 'error', role: 'alert' }, (e as Error).message)); return; }
     robustOut.replaceChildren(loading());
     robustBtn.disabled = true;
     api.post<Robust>('/index/robustness', { framework: 'PII', values: base, runs: 200, seed: 1 })
@@ -350,7 +472,7 @@ function whatIfPanel(): HTMLElement {
   form.addEventListener('submit', (ev: Event) => {
     ev.preventDefault();
     let base: Row[];
-    try { base = parseValuesCsv(csv.value); } catch (e) { out.replaceChildren(h('p', { class: 'error', role: 'alert' }, (e as Error).message)); return; }
+    try { base = parseValuesCsv(csv.value).map(({ line: _line, ...r }) => r); } catch (e) { out.replaceChildren(h('p', { class: 'error', role: 'alert' }, (e as Error).message)); return; }
     const changes = indicator.value.trim() ? [{ indicator: indicator.value.trim(), value: Number(value.value.replace(',', '.')) }] : [];
     if (changes.length && !Number.isFinite(changes[0].value)) { out.replaceChildren(h('p', { class: 'error', role: 'alert' }, t('pii.wiBadValue'))); return; }
     const g = Number(gain.value);

@@ -5,6 +5,7 @@ import { ipTests } from './ip-tests.mjs';
 import { ipOriginTests } from './ip-origin-tests.mjs';
 import { dealsTests } from './exchange-deals-tests.mjs';
 import { ipAdviceTests } from './ip-advice-tests.mjs';
+import { indexTests } from './index-tests.mjs';
 
 function assert(cond, msg) { if (!cond) throw new Error(msg); }
 
@@ -1297,6 +1298,8 @@ export const tests = [
   ...ipOriginTests,
   // ---------- IP advice, import, rules and reminders (issue 7): ip-advice-tests.mjs ----------
   ...ipAdviceTests,
+  // ---------- innovation index: compute from stio + import, computed profile (issue 6): index-tests.mjs ----------
+  ...indexTests,
   {
     name: 'phone viewport (390x844): collapsed menu, tables as cards',
     async run({ page, baseUrl }) {
