@@ -175,6 +175,12 @@ Result<int64_t> InsertRecord(storage::Transaction& tx, std::string_view table,
   return r.Int("id");
 }
 
+Status SoftDeleteRecord(storage::Transaction& tx, std::string_view table, int64_t id,
+                        const Clock& clock) {
+  const std::string now = FormatTimestamp(clock.Now());
+  return UpdateRecord(tx, table, id, -1, {{"deleted_at", now}, {"updated_at", now}});
+}
+
 Status UpdateRecord(storage::Transaction& tx, std::string_view table, int64_t id,
                     int64_t expected_version, const Columns& cols) {
   std::string sets;

@@ -98,6 +98,10 @@ Result<int64_t> InsertRecord(storage::Transaction& tx, std::string_view table, c
 Status UpdateRecord(storage::Transaction& tx, std::string_view table, int64_t id,
                     int64_t expected_version, const Columns& cols);
 
+// Soft delete: sets deleted_at and updated_at to now (and counts a version).
+Status SoftDeleteRecord(storage::Transaction& tx, std::string_view table, int64_t id,
+                        const Clock& clock);
+
 // A JSON list stored as text (tags, fields, classes...); [] if the text is not JSON.
 Json JsonListOf(const std::string& text);
 

@@ -693,11 +693,7 @@ Result<Json> UpdateIpAsset(storage::Transaction& tx, const Actor& actor, const C
 Status DeleteIpAsset(storage::Transaction& tx, const Actor& actor, const Clock& clock, int64_t id) {
   STIO_ASSIGN_OR_RETURN(storage::Row row, LoadVisible(tx, actor, id));
   STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kWriteIp, row.OptInt("owner_organization_id")));
-  const std::string now = FormatTimestamp(clock.Now());
-  STIO_RETURN_IF_ERROR(tx.Execute("UPDATE ip_assets SET deleted_at = ?, updated_at = ?, version = "
-                                  "version + 1 WHERE id = ?",
-                                  {now, now, id})
-                           .status());
+  STIO_RETURN_IF_ERROR(SoftDeleteRecord(tx, "ip_assets", id, clock));
   return RecordAudit(tx, actor, clock, "delete", "ip_asset", std::to_string(id), AssetJson(row),
                      nullptr);
 }

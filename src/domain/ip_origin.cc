@@ -210,11 +210,7 @@ Status DeleteMarkUser(storage::Transaction& tx, const Actor& actor, const Clock&
                       int64_t asset_id, int64_t user_id) {
   STIO_RETURN_IF_ERROR(WritableSign(tx, actor, asset_id).status());
   STIO_ASSIGN_OR_RETURN(Json before, LoadUser(tx, asset_id, user_id));
-  const std::string now = FormatTimestamp(clock.Now());
-  STIO_RETURN_IF_ERROR(tx.Execute("UPDATE ip_mark_users SET deleted_at = ?, updated_at = ?, "
-                                  "version = version + 1 WHERE id = ?",
-                                  {now, now, user_id})
-                           .status());
+  STIO_RETURN_IF_ERROR(SoftDeleteRecord(tx, "ip_mark_users", user_id, clock));
   return RecordAudit(tx, actor, clock, "delete", "ip_mark_user", std::to_string(user_id), before,
                      nullptr);
 }

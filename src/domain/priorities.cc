@@ -198,11 +198,7 @@ Status DeletePriority(storage::Transaction& tx, const Actor& actor, const Clock&
                       int64_t id) {
   STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kManageMonitoring));
   STIO_ASSIGN_OR_RETURN(storage::Row row, LoadRow(tx, id));
-  const std::string now = FormatTimestamp(clock.Now());
-  STIO_RETURN_IF_ERROR(tx.Execute("UPDATE province_priorities SET deleted_at = ?, updated_at = ?, "
-                                  "version = version + 1 WHERE id = ?",
-                                  {now, now, id})
-                           .status());
+  STIO_RETURN_IF_ERROR(SoftDeleteRecord(tx, "province_priorities", id, clock));
   return RecordAudit(tx, actor, clock, "delete", "province_priority", std::to_string(id),
                      PriorityJson(row), nullptr);
 }

@@ -180,11 +180,7 @@ Status DeleteOrganization(storage::Transaction& tx, const Actor& actor, const Cl
                           int64_t id) {
   STIO_ASSIGN_OR_RETURN(Json before, LoadOrganizationJson(tx, id));
   STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kWriteOrganization));
-  const std::string now = FormatTimestamp(clock.Now());
-  STIO_RETURN_IF_ERROR(tx.Execute("UPDATE organizations SET deleted_at = ?, updated_at = ?, "
-                                  "version = version + 1 WHERE id = ?",
-                                  {now, now, id})
-                           .status());
+  STIO_RETURN_IF_ERROR(SoftDeleteRecord(tx, "organizations", id, clock));
   return RecordAudit(tx, actor, clock, "delete", "organization", std::to_string(id), before,
                      nullptr);
 }
@@ -612,11 +608,7 @@ Status DeletePerson(storage::Transaction& tx, const Actor& actor, const Clock& c
   std::optional<int64_t> org;
   if (before["organization_id"].is_number_integer()) org = before["organization_id"];
   STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kWritePerson, org));
-  const std::string now = FormatTimestamp(clock.Now());
-  STIO_RETURN_IF_ERROR(tx.Execute("UPDATE people SET deleted_at = ?, updated_at = ?, version = "
-                                  "version + 1 WHERE id = ?",
-                                  {now, now, id})
-                           .status());
+  STIO_RETURN_IF_ERROR(SoftDeleteRecord(tx, "people", id, clock));
   return RecordAudit(tx, actor, clock, "delete", "person", std::to_string(id), before, nullptr);
 }
 
