@@ -1,10 +1,11 @@
 import { vi as viBase, type DictKey as BaseKey } from './vi';
 import { en as enBase } from './en';
 import { ipVi, ipEn, type IpKey } from './ip';
+import { monVi, monEn, type MonKey } from './monitoring';
 
-export type DictKey = BaseKey | IpKey;
-const vi: Record<DictKey, string> = { ...viBase, ...ipVi };
-const en: Record<DictKey, string> = { ...enBase, ...ipEn };
+export type DictKey = BaseKey | IpKey | MonKey;
+const vi: Record<DictKey, string> = { ...viBase, ...ipVi, ...monVi };
+const en: Record<DictKey, string> = { ...enBase, ...ipEn, ...monEn };
 
 export type Lang = 'vi' | 'en';
 const KEY = 'stio.lang';
