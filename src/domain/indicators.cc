@@ -248,16 +248,17 @@ Json IndicatorJson(const storage::Row& r) {
   return j;
 }
 
-// The value of a subexpression without codes (nullopt if it refers to any).
+// The value of a subexpression whatever its codes' values: a number, or a product with a constant
+// zero factor (nullopt if it depends on the data).
 std::optional<double> ConstantValue(const Node& n) {
   using Op = Node::Op;
   if (n.op == Op::kNum) return n.num;
   if (n.op == Op::kRef) return std::nullopt;
   auto a = ConstantValue(*n.a);
-  if (!a) return std::nullopt;
-  if (n.op == Op::kNeg) return -*a;
+  if (n.op == Op::kNeg) return a ? std::optional<double>(-*a) : std::nullopt;
   auto b = ConstantValue(*n.b);
-  if (!b) return std::nullopt;
+  if (n.op == Op::kMul && ((a && *a == 0) || (b && *b == 0))) return 0.0;
+  if (!a || !b) return std::nullopt;
   switch (n.op) {
     case Op::kAdd:
       return *a + *b;
