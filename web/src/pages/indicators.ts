@@ -212,6 +212,7 @@ export function seriesPage(ctx: RouteCtx): Node {
       { label: t('mon.remark'), cell: (p) => h('span', null, p.provisional ? badge(t('mon.provisional'), 'warn') : null, p.reason ? h('span', { class: 'muted small' }, ' ', p.reason) : null) },
     ];
 
+    const lastYear = withValue.length ? withValue[withValue.length - 1].period.slice(0, 4) : String(to);
     replace(host,
       pageHeader(indicatorName(ind), `${ind.code} · ${ind.unit ?? ''}`.replace(/ · $/, ''),
         h('div', { class: 'btn-row' },
@@ -233,7 +234,8 @@ export function seriesPage(ctx: RouteCtx): Node {
         h('details', { class: 'series-table', open: withValue.length > 0 && withValue.length <= 12 },
           h('summary', null, t('mon.seriesTable')),
           table(series.points, pointCols, { caption: t('mon.seriesTable'), rowKey: (p) => p.period }))),
-      unitsSection(ind, withValue.length ? withValue[withValue.length - 1].period.slice(0, 4) : String(to), from, to, ctx, unit));
+      unitsSection(ind, lastYear, from, to, ctx, null),
+      unit.level === 'province' && unit.era === '2025' ? unitsSection(ind, lastYear, from, to, ctx, unit) : null);
   };
 
   void load();
@@ -252,10 +254,12 @@ interface UnitFigures {
 
 /** A map and a ranking of many units for one year: the 34 provinces, or the communes of one province
  *  (when the series is a 2025 province's). One request for the figures, one for the boundaries. */
-function unitsSection(ind: Indicator, defYear: string, from: number, to: number, ctx: RouteCtx, unit: UnitRef): HTMLElement {
-  const communes = unit.level === 'province' && unit.era === '2025' && unit.code !== 'VN';
+function unitsSection(ind: Indicator, defYear: string, from: number, to: number, ctx: RouteCtx, communesOf: UnitRef | null): HTMLElement {
+  const communes = communesOf !== null;
+  const unit: UnitRef = communesOf ?? { code: 'VN', era: '2025', level: 'nation' };
+  const yearId = communes ? 'commune-map-year' : 'map-year';
   const year = ctx.query.get('year') || defYear;
-  const yearSel = h('select', { id: 'map-year', name: 'year' });
+  const yearSel = h('select', { id: yearId, name: 'year' });
   for (let y = Math.max(to, Number(year)); y >= Math.min(from, Number(year)); y--) yearSel.appendChild(h('option', { value: String(y), selected: String(y) === year }, String(y)));
   yearSel.addEventListener('change', () => {
     const cur = Object.fromEntries(ctx.query.entries());
@@ -265,7 +269,7 @@ function unitsSection(ind: Indicator, defYear: string, from: number, to: number,
   const sec = h('section', { class: 'card', id: communes ? 'commune-ranking' : 'province-ranking' },
     h('h2', null, communes ? [t('mf.communesTitle'), ' — ', unitLabel(unit)] : t('mon.provincesTitle')),
     communes ? h('p', { class: 'muted small' }, t('mf.communesLead')) : null,
-    h('div', { class: 'filters' }, h('div', { class: 'filter' }, h('label', { for: 'map-year' }, t('mon.year')), yearSel)),
+    h('div', { class: 'filters' }, h('div', { class: 'filter' }, h('label', { for: yearId }, t('mon.year')), yearSel)),
     body);
   const figuresQ: Record<string, string> = communes ? { level: 'commune', province: unit.code, period: year } : { period: year };
   Promise.all([
