@@ -4,6 +4,7 @@
 #include <string>
 
 #include "api/api_fixture.h"
+#include "api/topojson.h"
 #include "core/clock.h"
 #include "domain/registry.h"
 
@@ -423,6 +424,41 @@ TEST_F(MonitoringTest, CommuneBoundariesByProvince) {
   EXPECT_TRUE(IsProblem(Call(Who::kPublic, "GET", "/api/v1/geo/communes?province=99"), 404));
   EXPECT_TRUE(
       IsProblem(Call(Who::kPublic, "GET", "/api/v1/geo/communes?province=..%2F..%2Fetc"), 404));
+}
+
+TEST(TopoJson, DecodesSharedArcsBothWaysAndRefusesMalformedDocuments) {
+  // Two unit squares sharing the arc x = 1 (arc 1), quantized with scale 0.5 and translate 100, 10.
+  const std::string doc =
+      R"({"type":"Topology","transform":{"scale":[0.5,0.5],"translate":[100,10]},
+    "arcs":[[[2,0],[-2,0],[0,2],[2,0]],[[2,2],[0,-2]],[[2,2],[2,0],[0,-2],[-2,0]]],
+    "objects":{"communes":{"type":"GeometryCollection","geometries":[
+      {"type":"Polygon","arcs":[[0,1]],"properties":{"code":"00001","full_name":"Xã A","province_code":"01"}},
+      {"type":"MultiPolygon","arcs":[[[2,-2]]],"properties":{"code":"00002","full_name":"Xã B","province_code":"02"}},
+      {"type":"Point","coordinates":[0,0],"properties":{"province_code":"03"}}]}}})";
+  auto r = api::TopoJsonByProvince(doc, "communes");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 2u);  // the point is skipped
+  json a = json::parse(r->at("01"));
+  EXPECT_EQ(a["features"][0]["properties"]["name"], "Xã A");
+  EXPECT_EQ(a["features"][0]["geometry"]["coordinates"],
+            json::parse("[[[101,10],[100,10],[100,11],[101,11],[101,10]]]"));
+  json b = json::parse(r->at("02"));
+  EXPECT_EQ(b["features"][0]["geometry"]["type"], "MultiPolygon");
+  EXPECT_EQ(b["features"][0]["geometry"]["coordinates"],
+            json::parse("[[[[101,11],[102,11],[102,10],[101,10],[101,11]]]]"));
+  const std::string malformed[] = {
+      std::string("not json"),
+      std::string(R"({"arcs":[],"objects":{}})"),
+      std::string(
+          R"({"arcs":[[[0,0]]],"objects":{"communes":{"geometries":[{"type":"Polygon","arcs":[[5]],"properties":{"province_code":"01"}}]}}})"),
+      std::string(
+          R"({"arcs":[[[0,0]]],"objects":{"communes":{"geometries":[{"type":"Polygon","arcs":[[0]],"properties":{}}]}}})"),
+      std::string(R"({"arcs":[["x"]],"objects":{"communes":{"geometries":[]}}})"),
+  };
+  for (const std::string& bad : malformed) {
+    EXPECT_EQ(api::TopoJsonByProvince(bad, "communes").status().code(), StatusCode::kDataLoss)
+        << bad;
+  }
 }
 
 TEST_F(MonitoringTest, KpisCarryTheirTargetStatusAndStaleness) {

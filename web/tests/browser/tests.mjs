@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ipTests } from './ip-tests.mjs';
 import { dealsTests } from './exchange-deals-tests.mjs';
+import { monitoringFormsTests } from './monitoring-forms-tests.mjs';
 
 function assert(cond, msg) { if (!cond) throw new Error(msg); }
 
@@ -1292,6 +1293,8 @@ export const tests = [
   ...dealsTests,
   // ---------- intellectual property (issue 7): ip-tests.mjs ----------
   ...ipTests,
+  // ---------- monitoring forms, IOC view, commune maps (issue 5): monitoring-forms-tests.mjs ----------
+  ...monitoringFormsTests,
   {
     name: 'phone viewport (390x844): collapsed menu, tables as cards',
     async run({ page, baseUrl }) {
