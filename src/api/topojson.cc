@@ -56,10 +56,11 @@ Result<std::map<std::string, std::string>> TopoJsonByProvince(std::string_view t
   bool quantized = false;
   if (doc.contains("transform")) {
     const json& t = doc["transform"];
-    if (!t["scale"].is_array() || t["scale"].size() != 2 || !t["translate"].is_array() ||
-        t["translate"].size() != 2) {
-      return bad("bad transform");
-    }
+    auto pair = [&](const char* k) {
+      return t.is_object() && t.contains(k) && t[k].is_array() && t[k].size() == 2 &&
+             t[k][0].is_number() && t[k][1].is_number();
+    };
+    if (!pair("scale") || !pair("translate")) return bad("bad transform");
     sx = t["scale"][0].get<double>();
     sy = t["scale"][1].get<double>();
     tx = t["translate"][0].get<double>();
@@ -116,22 +117,33 @@ Result<std::map<std::string, std::string>> TopoJsonByProvince(std::string_view t
     out += ']';
     return Status::Ok();
   };
-  const json& geoms = doc["objects"][object]["geometries"];
-  if (!geoms.is_array()) return bad("the object has no geometries");
+  const json& obj = doc["objects"][object];
+  if (!obj.is_object() || !obj.contains("geometries") || !obj["geometries"].is_array()) {
+    return bad("the object has no geometries");
+  }
+  const json& geoms = obj["geometries"];
   std::map<std::string, std::string> features;  // province -> features joined by ','
   for (const json& g : geoms) {
-    const std::string type = g.value("type", "");
+    if (!g.is_object() || !g.contains("type") || !g["type"].is_string()) {
+      return bad("a geometry is not an object with a type");
+    }
+    const std::string type = g["type"].get<std::string>();
     if (type != "Polygon" && type != "MultiPolygon") continue;
-    const json props = g.value("properties", json::object());
-    if (!props.contains("province_code") || !props["province_code"].is_string()) {
+    const json props = g.contains("properties") ? g["properties"] : json::object();
+    if (!props.is_object() || !props.contains("province_code") ||
+        !props["province_code"].is_string()) {
       return bad("a geometry has no province_code");
     }
-    json p = {{"code", props.value("code", "")},
-              {"name", props.value("full_name", "")},
-              {"full_name", props.value("full_name", "")},
-              {"unit_type", props.value("unit_type", "")},
+    auto text = [&](const char* k) {
+      return props.contains(k) && props[k].is_string() ? props[k].get<std::string>() : "";
+    };
+    json p = {{"code", text("code")},
+              {"name", text("full_name")},
+              {"full_name", text("full_name")},
+              {"unit_type", text("unit_type")},
               {"province_code", props["province_code"]}};
     std::string coords;
+    if (!g.contains("arcs")) return bad("a polygon has no arcs");
     if (type == "Polygon") {
       if (Status s = polygon(g["arcs"], coords); !s.ok()) return s;
     } else {

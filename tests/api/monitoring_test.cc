@@ -454,6 +454,15 @@ TEST(TopoJson, DecodesSharedArcsBothWaysAndRefusesMalformedDocuments) {
       std::string(
           R"({"arcs":[[[0,0]]],"objects":{"communes":{"geometries":[{"type":"Polygon","arcs":[[0]],"properties":{}}]}}})"),
       std::string(R"({"arcs":[["x"]],"objects":{"communes":{"geometries":[]}}})"),
+      std::string(R"({"arcs":[],"objects":{"communes":[1]}})"),
+      std::string(R"({"arcs":[],"objects":{"communes":{"geometries":[1]}}})"),
+      std::string(
+          R"({"arcs":[],"objects":{"communes":{"geometries":[{"type":"Polygon","properties":{"province_code":"01"}}]}}})"),
+      std::string(
+          R"({"arcs":[],"objects":{"communes":{"geometries":[{"type":"Polygon","arcs":[[0]],"properties":[1]}]}}})"),
+      std::string(
+          R"({"transform":{"scale":["a",1],"translate":[0,0]},"arcs":[],"objects":{"communes":{"geometries":[]}}})"),
+      std::string(R"({"transform":[],"arcs":[],"objects":{"communes":{"geometries":[]}}})"),
   };
   for (const std::string& bad : malformed) {
     EXPECT_EQ(api::TopoJsonByProvince(bad, "communes").status().code(), StatusCode::kDataLoss)
