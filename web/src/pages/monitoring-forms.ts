@@ -328,7 +328,7 @@ export function dataElementsPage(): Node {
         { label: t('mon.dataElement'), primary: true, cell: (d) => h('div', null, h('span', null, d.name_vi), h('div', { class: 'muted small mono' }, d.code)) },
         { label: t('mon.unit'), cell: (d) => d.unit || '—' },
         { label: t('mf.aggregation'), cell: (d) => (d.aggregation ? t(('mon.agg.' + d.aggregation) as DictKey) : '—') },
-        { label: t('mon.derivedFrom'), cell: (d) => (d.derived_from ? h('code', null, d.derived_from) : '—') },
+        { label: t('mf.derivedCol'), cell: (d) => (d.derived_from ? h('code', null, d.derived_from) : '—') },
       ];
       if (can.staff()) cols.push({ label: t('common.actions'), cell: (d) => h('a', { class: 'btn btn-small', href: '#/data-elements/' + encodeURIComponent(d.code) + '/edit', 'data-edit-element': d.code }, t('common.edit')) });
       host.replaceChildren(table(items, cols, { caption: t('mf.elementsTitle'), rowKey: (d) => d.code }));
@@ -416,7 +416,7 @@ export function dataElementFormPage(ctx: RouteCtx): Node {
           options: ['sum', 'average', 'last'].map((a): [string, string] => [a, t(('mon.agg.' + a) as DictKey)]) }),
         select({ name: 'value_type', label: t('mf.valueType'), required: true, value: d?.value_type ?? 'number',
           options: ['number', 'integer', 'percent'].map((a): [string, string] => [a, t(('mf.vt.' + a) as DictKey)]) }),
-        input({ name: 'derived_from', label: t('mon.derivedFrom'), value: d?.derived_from, hint: t('mf.derivedHint') })),
+        input({ name: 'derived_from', label: t('mf.derivedCol'), value: d?.derived_from, hint: t('mf.derivedHint') })),
       textarea({ name: 'description', label: t('mf.description'), value: d?.description }),
       h('datalist', { id: 'derived-options' }, DERIVED.map((x) => h('option', { value: x }))),
       buttons('element-save', '#/data-elements'));

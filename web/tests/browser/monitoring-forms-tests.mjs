@@ -1,6 +1,7 @@
 // Browser tests of the monitoring forms, the IOC view and the commune maps (issue 5), spliced into
 // tests.mjs's list (run by run.mjs in order, signed in as the admin given on the command line; each
-// test ends signed in as that admin). Records get a unique stamp so that reruns do not collide.
+// test ends signed in as that admin). Records get a unique stamp so that reruns do not collide; the
+// values they enter are for Nghệ An (40), which the tests of tests.mjs do not chart.
 
 import { assert, open, waitCount, text, login, apiCall } from './helpers.mjs';
 
@@ -30,13 +31,13 @@ export const monitoringFormsTests = [
       await open(page, baseUrl, '/plans');
       await page.click('#plan-new');
       await page.waitForSelector('#plan-form');
-      await page.fill('#f-code', `KH-38-${stamp}`);
+      await page.fill('#f-code', `KH-40-${stamp}`);
       await page.fill('#f-name', `Kế hoạch chuyển đổi số ${stamp}`);
       await page.fill('#f-issuing_decision', 'Quyết định số 123/QĐ-UBND ngày 15/3/2026');
       await page.fill('#f-period_from', '2026');
       await page.fill('#f-period_to', '2020');
-      await page.waitForFunction(() => document.querySelector('#f-province_code option[value="2025:38"]'));
-      await page.selectOption('#f-province_code', '2025:38');
+      await page.waitForFunction(() => document.querySelector('#f-province_code option[value="2025:40"]'));
+      await page.selectOption('#f-province_code', '2025:40');
       // The end before the start: refused next to the field, before any request.
       await page.click('#plan-save');
       await page.waitForFunction(() => document.querySelector('[data-error-for="period_to"]')?.textContent.length > 0);
@@ -85,7 +86,7 @@ export const monitoringFormsTests = [
       await page.waitForSelector('#target-form');
       assert(await page.inputValue('#f-baseline_value') === '1,5', 'baseline shown the Vietnamese way');
       await page.fill('#f-budget_vnd', '1.500.000.000');
-      await page.fill('#f-data_source', 'Cục Thống kê tỉnh Thanh Hóa');
+      await page.fill('#f-data_source', 'Cục Thống kê tỉnh Nghệ An');
       const patched = await submitAndWait(page, '#target-save', `/api/v1/targets/${target.id}`, 'PATCH');
       assert(patched.status() === 200, `patch: ${patched.status()} ${await patched.text()}`);
       assert((await patched.json()).budget_vnd === 1500000000, 'budget 1.5e9');
@@ -169,7 +170,7 @@ export const monitoringFormsTests = [
       assert(r.status() === 201, `rule: ${r.status()} ${await r.text()}`);
       await page.waitForSelector(`#rules-list button[data-delete-rule="${code}"]`);
       assert((await text(page, '#rules-list')).includes('RESEARCHERS ≤ 50.000'), await text(page, '#rules-list'));
-      const refused = await apiCall(page, 'POST', '/data-values', { data_element: 'RESEARCHERS', unit: '38', period: '2018', value: 60000 });
+      const refused = await apiCall(page, 'POST', '/data-values', { data_element: 'RESEARCHERS', unit: '40', period: '2018', value: 60000 });
       assert(refused.status === 400 && refused.body.field === 'value', `enforced: ${JSON.stringify(refused.body)}`);
       await page.click(`#rules-list button[data-delete-rule="${code}"]`);
       await page.click('dialog [data-confirm]');
@@ -179,17 +180,49 @@ export const monitoringFormsTests = [
     },
   },
   {
+    name: 'monitoring forms: a data element with an unknown registry source is refused next to that field; a good one is listed and edited',
+    async run(ctx) {
+      const { page, baseUrl } = ctx;
+      await signedIn(ctx);
+      await open(page, baseUrl, '/data-elements');
+      await page.click('#element-new');
+      await page.waitForSelector('#element-form');
+      const code = `SPIN_OFFS_${stamp}`;
+      await page.fill('#f-code', code);
+      await page.fill('#f-name_vi', `Doanh nghiệp spin-off từ viện, trường ${stamp}`);
+      await page.fill('#f-unit', 'doanh nghiệp');
+      await page.selectOption('#f-aggregation', 'last');
+      await page.selectOption('#f-value_type', 'integer');
+      await page.fill('#f-derived_from', 'registry:spin_offs');
+      let r = await submitAndWait(page, '#element-save', '/api/v1/data-elements', 'POST');
+      assert(r.status() === 400, `unknown source refused: ${r.status()}`);
+      await page.waitForFunction(() => document.querySelector('[data-error-for="derived_from"]')?.textContent.length > 0);
+      await page.fill('#f-derived_from', '');
+      r = await submitAndWait(page, '#element-save', '/api/v1/data-elements', 'POST');
+      assert(r.status() === 201, `created: ${r.status()} ${await r.text()}`);
+      await page.waitForSelector(`[data-edit-element="${code}"]`);
+      await page.click(`[data-edit-element="${code}"]`);
+      await page.waitForSelector('#element-form');
+      assert(await page.inputValue('#f-aggregation') === 'last', 'aggregation kept');
+      await page.fill('#f-name_en', 'Spin-off enterprises');
+      r = await submitAndWait(page, '#element-save', `/api/v1/data-elements/${code}`, 'PATCH');
+      assert(r.status() === 200, `edited: ${r.status()} ${await r.text()}`);
+      assert((await r.json()).name_en === 'Spin-off enterprises', 'name_en saved');
+      await page.waitForSelector(`[data-edit-element="${code}"]`);
+    },
+  },
+  {
     name: 'IOC: the KPI wall shows each indicator with value, period, target and status, freshness (stale flagged) and completeness, linking to series and lineage',
     async run(ctx) {
       const { page, baseUrl, outDir } = ctx;
       await signedIn(ctx);
       for (const [el, v] of [['RD_STAFF', 900], ['POPULATION', 3600000]]) {
-        const r = await apiCall(page, 'POST', '/data-values', { data_element: el, unit: '38', period: '2019', value: v });
+        const r = await apiCall(page, 'POST', '/data-values', { data_element: el, unit: '40', period: '2019', value: v });
         assert(r.status === 200, `${el}: ${r.status} ${JSON.stringify(r.body)}`);
       }
-      const feed = await apiCall(page, 'GET', '/ioc/kpis?unit=38&indicators=RD_STAFF_PER_10K');
+      const feed = await apiCall(page, 'GET', '/ioc/kpis?unit=40&indicators=RD_STAFF_PER_10K');
       const k = feed.body.items[0];
-      await open(page, baseUrl, '/ioc?unit=38');
+      await open(page, baseUrl, '/ioc?unit=40');
       await page.waitForSelector('.kpi-tile[data-code="RD_STAFF_PER_10K"]');
       const tile = page.locator('.kpi-tile[data-code="RD_STAFF_PER_10K"]');
       const n = await waitCount(page, '.kpi-tile', 5);
@@ -207,14 +240,14 @@ export const monitoringFormsTests = [
         assert(await tile.locator('.kpi-target [data-status]').count() === 1, 'target status');
       }
       const series = await tile.locator('a.kpi-series').getAttribute('href');
-      assert(series.startsWith('#/indicators/RD_STAFF_PER_10K') && series.includes('unit=38'), series);
+      assert(series.startsWith('#/indicators/RD_STAFF_PER_10K') && series.includes('unit=40'), series);
       const lineage = await tile.locator('a.kpi-lineage').getAttribute('href');
       assert(lineage.startsWith('#/lineage/RD_STAFF_PER_10K') && lineage.includes(`period=${k.period}`), lineage);
       assert((await text(page, '#ioc-summary')).includes('chỉ số có số liệu'), 'summary');
       await page.screenshot({ path: `${outDir}/ioc-wall.png`, fullPage: true });
       // The nation, from the picker.
       await page.selectOption('#ioc-unit', 'VN');
-      await page.waitForFunction(() => !location.hash.includes('unit=38'));
+      await page.waitForFunction(() => !location.hash.includes('unit=40'));
       await page.waitForSelector('.kpi-tile');
     },
   },
@@ -223,31 +256,31 @@ export const monitoringFormsTests = [
     async run(ctx) {
       const { page, baseUrl, outDir } = ctx;
       await signedIn(ctx);
-      const values = [['14797', 'RD_STAFF', 30], ['14797', 'POPULATION', 20000], ['16522', 'RD_STAFF', 10], ['16522', 'POPULATION', 80000]];
+      const values = [['17110', 'RD_STAFF', 30], ['17110', 'POPULATION', 20000], ['17128', 'RD_STAFF', 10], ['17128', 'POPULATION', 80000]];
       for (const [unit, el, v] of values) {
         const r = await apiCall(page, 'POST', '/data-values', { data_element: el, unit, level: 'commune', period: '2017', value: v });
         assert(r.status === 200, `${unit} ${el}: ${r.status} ${JSON.stringify(r.body)}`);
       }
-      await open(page, baseUrl, '/indicators/RD_STAFF_PER_10K?unit=38&from=2016&to=2024&year=2017');
+      await open(page, baseUrl, '/indicators/RD_STAFF_PER_10K?unit=40&from=2016&to=2024&year=2017');
       const paths = await waitCount(page, '#commune-ranking svg.province-map path.province', 100);
-      assert(paths === 166, `Thanh Hóa's 166 communes: ${paths}`);
+      assert(paths === 130, `Nghệ An's 130 communes: ${paths}`);
       await page.waitForSelector('#commune-list');
-      assert((await text(page, '#communes-with-value')).includes('2/166'), await text(page, '#communes-with-value'));
-      const coloured = await page.locator('#commune-ranking path.province[data-code="14797"]').getAttribute('fill');
-      assert(coloured.startsWith('#'), `Hạc Thành coloured: ${coloured}`);
-      const hatched = await page.locator('#commune-ranking path.province[data-code="16417"]').getAttribute('fill');
+      assert((await text(page, '#communes-with-value')).includes('2/130'), await text(page, '#communes-with-value'));
+      const coloured = await page.locator('#commune-ranking path.province[data-code="17110"]').getAttribute('fill');
+      assert(coloured.startsWith('#'), `Hoàng Mai coloured: ${coloured}`);
+      const hatched = await page.locator('#commune-ranking path.province[data-code="17125"]').getAttribute('fill');
       assert(hatched.startsWith('url('), `no data hatched: ${hatched}`);
       const first = await text(page, '#commune-list tbody tr:first-child');
-      assert(first.includes('Hạc Thành') && first.includes('15'), `Hạc Thành first (30 / 20 000 × 10 000 = 15): ${first}`);
+      assert(first.includes('Hoàng Mai') && first.includes('15'), `Hoàng Mai first (30 / 20 000 × 10 000 = 15): ${first}`);
       const second = await text(page, '#commune-list tbody tr:nth-child(2)');
-      assert(second.includes('Quảng Phú') && second.includes('1,25'), `Quảng Phú second (1,25): ${second}`);
+      assert(second.includes('Tân Mai') && second.includes('1,25'), `Tân Mai second (1,25): ${second}`);
       assert(await page.locator('#commune-ranking text.map-label').count() === 0, 'no archipelago labels on a province map');
       // The provinces' map stays above it.
       await waitCount(page, '#province-ranking svg.province-map path.province', 34, true);
       await page.screenshot({ path: `${outDir}/commune-map.png`, fullPage: true });
       // A click on a commune with a value opens its lineage.
-      await page.locator('#commune-ranking path.province[data-code="14797"]').click();
-      await page.waitForFunction(() => location.hash.startsWith('#/lineage/RD_STAFF_PER_10K') && location.hash.includes('unit=14797'));
+      await page.locator('#commune-ranking path.province[data-code="17110"]').click();
+      await page.waitForFunction(() => location.hash.startsWith('#/lineage/RD_STAFF_PER_10K') && location.hash.includes('unit=17110'));
       await page.waitForSelector('#lineage-value');
       assert((await text(page, '#lineage-value')) === '15', await text(page, '#lineage-value'));
     },
