@@ -4,12 +4,12 @@
 // series and lineage. Refreshes itself every five minutes. All text goes in via text nodes.
 import { h } from '../dom';
 import { t } from '../i18n';
-import { api } from '../api';
+import { api, itemsOf, type ListResponse } from '../api';
 import { fmtDateTime, fmtNum } from '../format';
 import { setQuery, type RouteCtx } from '../router';
 import { badge, empty, errorState, loading, pageHeader } from '../ui';
 import { getProvinces } from '../refdata';
-import { indicatorName, lineageHref, monitoringTabs, num, pct, progressBadge, seriesHref, unitLabel, unitQuery, type UnitRef } from './monitoring';
+import { indicatorName, lineageHref, monitoringTabs, num, pct, progressBadge, seriesHref, unitLabel, unitQuery, type Indicator, type UnitRef } from './monitoring';
 
 export interface Kpi {
   code: string; name_vi: string; name_en?: string | null; unit?: string | null; direction?: number;
@@ -71,6 +71,21 @@ export function iocPage(ctx: RouteCtx): Node {
     for (const p of ps) unitSel.appendChild(h('option', { value: p.code, selected: p.code === unitCode }, p.name));
   }).catch(() => undefined);
   unitSel.addEventListener('change', () => setQuery({ unit: unitSel.value === 'VN' ? '' : unitSel.value, indicators }, ctx.path));
+  // Which KPIs the wall shows (all by default): a list of checkboxes, kept in the address.
+  const chosen = new Set(indicators.split(',').map((x) => x.trim()).filter(Boolean));
+  const boxes = h('div', { class: 'kpi-choices', id: 'kpi-choices' }, loading());
+  api.get<ListResponse<Indicator>>('/indicators', { limit: 500 }).then((r) => {
+    boxes.replaceChildren(...itemsOf<Indicator>(r).map((i) => h('label', { class: 'kpi-choice' },
+      h('input', { type: 'checkbox', name: 'kpi', value: i.code, checked: !chosen.size || chosen.has(i.code) }), ' ', indicatorName(i))));
+  }).catch((e) => boxes.replaceChildren(errorState(e)));
+  const chooser = h('details', { class: 'kpi-chooser', id: 'kpi-chooser' },
+    h('summary', null, t('ioc.choose'), chosen.size ? ` (${fmtNum(chosen.size)})` : ''),
+    h('form', { onsubmit: (e: Event) => {
+      e.preventDefault();
+      const all = [...boxes.querySelectorAll<HTMLInputElement>('input[name="kpi"]')];
+      const on = all.filter((b) => b.checked).map((b) => b.value);
+      setQuery({ unit: unitCode === 'VN' ? '' : unitCode, indicators: on.length === all.length ? '' : on.join(',') }, ctx.path);
+    } }, boxes, h('button', { type: 'submit', class: 'btn', id: 'kpi-apply' }, t('mon.show'))));
   const grid = h('div', { class: 'kpi-grid', id: 'kpi-grid', 'aria-live': 'polite' }, loading());
   const stamp = h('p', { class: 'muted small', id: 'ioc-generated' });
   const page = h('div', { class: 'page page-monitoring page-ioc' });
@@ -101,7 +116,8 @@ export function iocPage(ctx: RouteCtx): Node {
         h('div', { class: 'filter' }, h('label', { for: 'ioc-unit' }, t('mon.unitLabel')), unitSel)),
       h('p', { class: 'ioc-where' }, unitLabel(unit)),
       summary, stamp,
-      h('p', { class: 'muted small' }, t('ioc.staleRule'))),
+      h('p', { class: 'muted small' }, t('ioc.staleRule')),
+      chooser),
     grid);
   return page;
 }

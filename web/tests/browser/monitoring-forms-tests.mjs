@@ -245,6 +245,17 @@ export const monitoringFormsTests = [
       assert(lineage.startsWith('#/lineage/RD_STAFF_PER_10K') && lineage.includes(`period=${k.period}`), lineage);
       assert((await text(page, '#ioc-summary')).includes('chỉ số có số liệu'), 'summary');
       await page.screenshot({ path: `${outDir}/ioc-wall.png`, fullPage: true });
+      // Chosen KPIs only, kept in the address.
+      await open(page, baseUrl, '/ioc?unit=40&indicators=RD_STAFF_PER_10K');
+      await page.waitForSelector('.kpi-tile[data-code="RD_STAFF_PER_10K"]');
+      assert(await waitCount(page, '.kpi-tile', 1, true) === 1, 'one chosen KPI');
+      await page.click('#kpi-chooser summary');
+      await page.waitForSelector('#kpi-choices input[value="ST_ENTERPRISES_N"]');
+      assert(await page.isChecked('#kpi-choices input[value="RD_STAFF_PER_10K"]'), 'the chosen one is ticked');
+      await page.check('#kpi-choices input[value="ST_ENTERPRISES_N"]');
+      await page.click('#kpi-apply');
+      await page.waitForFunction(() => decodeURIComponent(location.hash).includes('indicators=RD_STAFF_PER_10K,ST_ENTERPRISES_N'));
+      assert(await waitCount(page, '.kpi-tile', 2, true) === 2, 'two chosen KPIs');
       // The nation, from the picker.
       await page.selectOption('#ioc-unit', 'VN');
       await page.waitForFunction(() => !location.hash.includes('unit=40'));
