@@ -641,6 +641,14 @@ Result<Json> CreateValidationRule(storage::Transaction& tx, const Actor& actor, 
   STIO_ASSIGN_OR_RETURN(auto f, CheckFields(input, kRuleFields, true, kNumbers));
   Result<Json> el = GetDataElement(tx, *TextOf(f, "data_element"));
   if (!el.ok()) return Status::InvalidArgument(el.status().message(), "data_element");
+  auto derived = [](const Json& e) {
+    return e["derived_from"].is_string() && !e["derived_from"].get<std::string>().empty();
+  };
+  if (derived(*el)) {
+    return Status::InvalidArgument(
+        "rules check entered values; this data element is derived from the registry",
+        "data_element");
+  }
   std::vector<std::pair<std::string, Value>> cols = {
       {"code", *TextOf(f, "code")}, {"data_element_id", (*el)["id"].get<int64_t>()}};
   std::optional<double> bounds[2];
@@ -670,6 +678,11 @@ Result<Json> CreateValidationRule(storage::Transaction& tx, const Actor& actor, 
     }
     Result<Json> o = GetDataElement(tx, *other);
     if (!o.ok()) return Status::InvalidArgument(o.status().message(), "other_element");
+    if (derived(*o)) {
+      return Status::InvalidArgument(
+          "rules check entered values; this data element is derived from the registry",
+          "other_element");
+    }
     cols.push_back({"operator", *op});
     cols.push_back({"other_element_id", (*o)["id"].get<int64_t>()});
   }
