@@ -113,6 +113,8 @@ Api::Api(storage::Database& db, const Clock& clock, ApiOptions options)
         geo_cache_[name] = std::move(*text);
       }
     }
+    commune_shapes_ = std::make_unique<CommuneShapes>(
+        (std::filesystem::path(options_.data_dir) / "geo/vn_communes_3321_2025.topojson").string());
   }
 }
 

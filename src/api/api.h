@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/topojson.h"
 #include "core/clock.h"
 #include "domain/accounts.h"
 #include "domain/actor.h"
@@ -101,6 +102,7 @@ class Api {
   domain::LoginLimiter login_limiter_;
   std::function<std::string()> extra_metrics_;
   std::map<std::string, std::string> geo_cache_;    // name -> GeoJSON text, filled at start
+  std::unique_ptr<CommuneShapes> commune_shapes_;   // commune boundaries by province (lazy)
   std::unique_ptr<domain::RegistrySearch> search_;  // null if it could not be built
   Status search_status_;                            // why, if so
   std::atomic<int64_t> last_housekeeping_{0};       // unix seconds of the last Housekeeping

@@ -151,6 +151,34 @@ void Api::AddMonitoringRoutes() {
           return domain::IndicatorLineage(tx, c.req.params["code"], *unit, *period);
         });
       });
+  Add("GET", "/api/v1/indicators/{code}/units", kPublic,
+      "One indicator for all provinces, or all communes of a province, in one period",
+      [](Context& c) {
+        domain::UnitsQuery q;
+        q.level = NonEmpty(c.req, "level").value_or("province");
+        q.era = NonEmpty(c.req, "era").value_or("2025");
+        q.province = NonEmpty(c.req, "province");
+        auto period = NonEmpty(c.req, "period");
+        if (!period) return Problem(Status::InvalidArgument("period is required", "period"));
+        q.period = *period;
+        return ReadJson(c, [&](storage::Transaction& tx) {
+          return domain::IndicatorByUnits(tx, c.req.params["code"], q);
+        });
+      });
+  Add("GET", "/api/v1/validation-rules", kPublic,
+      "Validation rules (all, or those involving one data element)", [](Context& c) {
+        return ReadJson(c, [&](storage::Transaction& tx) {
+          return domain::ListValidationRules(tx, NonEmpty(c.req, "data_element"));
+        });
+      });
+  Add("DELETE", "/api/v1/validation-rules/{code}", Permission::kManageMonitoring,
+      "Remove a validation rule", [](Context& c) {
+        return Run(c, storage::TxMode::kWrite, 204, [&](storage::Transaction& tx) -> Result<json> {
+          STIO_RETURN_IF_ERROR(
+              domain::DeleteValidationRule(tx, c.actor, c.clock, c.req.params["code"]));
+          return json();
+        });
+      });
   Add("POST", "/api/v1/validation-rules", Permission::kManageMonitoring,
       "Create a validation rule (range or comparison)", [](Context& c) {
         return WriteJson(c, 201, [&](storage::Transaction& tx, const json& body) {
@@ -280,6 +308,24 @@ void Api::AddMonitoringRoutes() {
         std::string name = sc["plan"].value("code", "");
         return XlsxDownload(ScorecardSheets(sc, *lang),
                             "scorecard-" + (name.empty() ? std::to_string(*id) : name));
+      });
+
+  // --- Commune boundaries for the commune maps (the 34 and 63 provinces are in routes.cc)
+  Add("GET", "/api/v1/geo/communes", kPublic,
+      "GeoJSON of the communes of one province (2025), for commune maps", [this](Context& c) {
+        auto province = NonEmpty(c.req, "province");
+        if (!province) return Problem(Status::InvalidArgument("province is required", "province"));
+        if (!commune_shapes_) {
+          return Problem(Status::NotFound("the commune boundary file is not installed"));
+        }
+        auto text = commune_shapes_->Province(*province);
+        if (!text.ok()) return Problem(text.status());
+        http::Response r;
+        r.status = 200;
+        r.headers.Set("Content-Type", "application/geo+json");
+        r.headers.Set("Cache-Control", "public, max-age=3600");
+        r.body = std::move(text).value();
+        return r;
       });
 
   // --- The provincial operations centre

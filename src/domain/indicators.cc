@@ -12,6 +12,7 @@
 #include "core/strings.h"
 #include "domain/ip.h"
 #include "domain/policy.h"
+#include "domain/progress.h"
 #include "domain/reference.h"
 #include "domain/validation.h"
 #include "text/normalize.h"
@@ -264,12 +265,58 @@ Json IndicatorJson(const storage::Row& r) {
   return j;
 }
 
+// The value of a subexpression whatever its codes' values: a number, or a product with a constant
+// zero factor (nullopt if it depends on the data).
+std::optional<double> ConstantValue(const Node& n) {
+  using Op = Node::Op;
+  if (n.op == Op::kNum) return n.num;
+  if (n.op == Op::kRef) return std::nullopt;
+  auto a = ConstantValue(*n.a);
+  if (n.op == Op::kNeg) return a ? std::optional<double>(-*a) : std::nullopt;
+  auto b = ConstantValue(*n.b);
+  if (n.op == Op::kMul && ((a && *a == 0) || (b && *b == 0))) return 0.0;
+  if (!a || !b) return std::nullopt;
+  switch (n.op) {
+    case Op::kAdd:
+      return *a + *b;
+    case Op::kSub:
+      return *a - *b;
+    case Op::kMul:
+      return *a * *b;
+    default:
+      if (*b == 0) return std::nullopt;
+      return *a / *b;
+  }
+}
+
+// A division whose divisor is a constant zero ("X / 0", "X / (2 - 2)") anywhere in `n`.
+bool DividesByConstantZero(const Node& n) {
+  if (n.op == Node::Op::kDiv) {
+    if (auto b = ConstantValue(*n.b); b && *b == 0) return true;
+  }
+  if (n.a && DividesByConstantZero(*n.a)) return true;
+  if (n.b && DividesByConstantZero(*n.b)) return true;
+  return false;
+}
+
 // Every code of `expr` is a data element or an indicator; and following indicators never leads
-// back to `self`. Returns the referred codes.
+// back to `self`; no division by a constant zero, and a denominator is not a constant zero.
 Status CheckFormula(storage::Transaction& tx, const std::string& self, const std::string& expr,
                     const std::string& field) {
   Result<std::vector<std::string>> codes = FormulaCodes(expr);
   if (!codes.ok()) return codes.status().WithField(field);
+  {
+    Parser parser(expr);
+    STIO_ASSIGN_OR_RETURN(auto node, parser.Parse());
+    if (DividesByConstantZero(*node)) {
+      return Status::InvalidArgument("the formula divides by zero: '" + expr + "'", field);
+    }
+    if (field == "denominator") {
+      if (auto c = ConstantValue(*node); c && *c == 0) {
+        return Status::InvalidArgument("the denominator is zero: '" + expr + "'", field);
+      }
+    }
+  }
   for (const std::string& c : *codes) {
     STIO_ASSIGN_OR_RETURN(auto de, tx.Query("SELECT id FROM data_elements WHERE code = ?", {c}));
     if (!de.empty()) continue;
@@ -580,6 +627,23 @@ Result<ListResult> ListIndicators(storage::Transaction& tx, const std::optional<
 // ---------------------------------------------------------------------------------------------
 // Validation rules
 
+namespace {
+
+constexpr std::string_view kRuleSelect =
+    "SELECT r.*, a.code AS data_element, b.code AS other_element FROM validation_rules r "
+    "JOIN data_elements a ON a.id = r.data_element_id "
+    "LEFT JOIN data_elements b ON b.id = r.other_element_id";
+
+Json RuleJson(const storage::Row& r) { return RowToJson(r); }
+
+Result<Json> LoadRule(storage::Transaction& tx, const std::string& where, Value key) {
+  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kRuleSelect) + " WHERE " + where, {key}));
+  if (rows.empty()) return Status::NotFound("validation rule does not exist");
+  return RuleJson(rows[0]);
+}
+
+}  // namespace
+
 Result<Json> CreateValidationRule(storage::Transaction& tx, const Actor& actor, const Clock& clock,
                                   const Json& input) {
   STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kManageMonitoring));
@@ -592,21 +656,50 @@ Result<Json> CreateValidationRule(storage::Transaction& tx, const Actor& actor, 
   };
   static constexpr std::string_view kNumbers[] = {"min_value", "max_value"};
   STIO_ASSIGN_OR_RETURN(auto f, CheckFields(input, kRuleFields, true, kNumbers));
-  STIO_ASSIGN_OR_RETURN(Json el, GetDataElement(tx, *TextOf(f, "data_element")));
-  std::vector<std::pair<std::string, Value>> cols = {{"code", *TextOf(f, "code")},
-                                                     {"data_element_id", el["id"].get<int64_t>()}};
-  for (auto name : kNumbers) {
-    STIO_ASSIGN_OR_RETURN(auto v, NumberField(input, std::string(name)));
-    if (v) cols.push_back({std::string(name), *v});
+  Result<Json> el = GetDataElement(tx, *TextOf(f, "data_element"));
+  if (!el.ok()) return Status::InvalidArgument(el.status().message(), "data_element");
+  auto derived = [](const Json& e) {
+    return e["derived_from"].is_string() && !e["derived_from"].get<std::string>().empty();
+  };
+  if (derived(*el)) {
+    return Status::InvalidArgument(
+        "rules check entered values; this data element is derived from the registry",
+        "data_element");
+  }
+  std::vector<std::pair<std::string, Value>> cols = {
+      {"code", *TextOf(f, "code")}, {"data_element_id", (*el)["id"].get<int64_t>()}};
+  std::optional<double> bounds[2];
+  for (int i = 0; i < 2; ++i) {
+    const std::string name(kNumbers[i]);
+    STIO_ASSIGN_OR_RETURN(auto v, NumberField(input, name));
+    if (v) cols.push_back({name, *v});
+    if (v && std::holds_alternative<double>(*v)) bounds[i] = std::get<double>(*v);
+  }
+  if (bounds[0] && bounds[1] && *bounds[0] > *bounds[1]) {
+    return Status::InvalidArgument("'max_value' is below 'min_value'", "max_value");
   }
   auto op = TextOf(f, "operator");
   auto other = TextOf(f, "other_element");
   if (op.has_value() != other.has_value()) {
-    return Status::InvalidArgument("'operator' and 'other_element' go together", "operator");
+    return Status::InvalidArgument("'operator' and 'other_element' go together",
+                                   op ? "other_element" : "operator");
+  }
+  if (!bounds[0] && !bounds[1] && !op) {
+    return Status::InvalidArgument(
+        "a rule needs a range (min_value, max_value) or a comparison (operator, other_element)",
+        "min_value");
   }
   if (other) {
+    if (*other == *TextOf(f, "data_element")) {
+      return Status::InvalidArgument("a data element is not compared with itself", "other_element");
+    }
     Result<Json> o = GetDataElement(tx, *other);
-    if (!o.ok()) return o.status().WithField("other_element");
+    if (!o.ok()) return Status::InvalidArgument(o.status().message(), "other_element");
+    if (derived(*o)) {
+      return Status::InvalidArgument(
+          "rules check entered values; this data element is derived from the registry",
+          "other_element");
+    }
     cols.push_back({"operator", *op});
     cols.push_back({"other_element_id", (*o)["id"].get<int64_t>()});
   }
@@ -616,11 +709,33 @@ Result<Json> CreateValidationRule(storage::Transaction& tx, const Actor& actor, 
   if (!dup.empty()) return Status::AlreadyExists("the rule code is already used", "code");
   cols.push_back({"created_at", FormatTimestamp(clock.Now())});
   STIO_ASSIGN_OR_RETURN(int64_t id, InsertRecord(tx, "validation_rules", cols));
-  STIO_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT * FROM validation_rules WHERE id = ?", {id}));
-  Json after = RowToJson(row);
+  STIO_ASSIGN_OR_RETURN(Json after, LoadRule(tx, "r.id = ?", id));
   STIO_RETURN_IF_ERROR(RecordAudit(tx, actor, clock, "create", "validation_rule",
                                    std::to_string(id), nullptr, after));
   return after;
+}
+
+Result<Json> ListValidationRules(storage::Transaction& tx,
+                                 const std::optional<std::string>& data_element) {
+  std::string where = data_element ? " WHERE a.code = ? OR b.code = ?" : "";
+  std::vector<Value> args;
+  if (data_element) args = {*data_element, *data_element};
+  STIO_ASSIGN_OR_RETURN(auto rows,
+                        tx.Query(std::string(kRuleSelect) + where + " ORDER BY r.code", args));
+  Json items = Json::array();
+  for (const auto& r : rows) items.push_back(RuleJson(r));
+  return Json{{"items", items}, {"total", items.size()}};
+}
+
+Status DeleteValidationRule(storage::Transaction& tx, const Actor& actor, const Clock& clock,
+                            const std::string& code) {
+  STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kManageMonitoring));
+  STIO_ASSIGN_OR_RETURN(Json before, LoadRule(tx, "r.code = ?", code));
+  STIO_RETURN_IF_ERROR(
+      tx.Execute("DELETE FROM validation_rules WHERE id = ?", {before["id"].get<int64_t>()})
+          .status());
+  return RecordAudit(tx, actor, clock, "delete", "validation_rule",
+                     std::to_string(before["id"].get<int64_t>()), before, nullptr);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1614,6 +1729,54 @@ Result<std::vector<std::pair<int, double>>> YearlyValues(storage::Transaction& t
   return out;
 }
 
+namespace {
+
+// The plan target the IOC compares a KPI with: a target of this indicator with a value and year,
+// in a plan of the unit itself (a province on the same map; for the nation, a plan without a
+// province); the nearest target year not yet past, else the latest. With its status (progress.h).
+Result<Json> KpiTarget(storage::Transaction& tx, const std::string& code, const UnitRef& unit,
+                       int this_year) {
+  if (unit.level == "commune") return Json();
+  std::string where =
+      "i.code = ? AND t.deleted_at IS NULL AND p.deleted_at IS NULL AND t.target_value IS NOT "
+      "NULL AND t.target_year IS NOT NULL";
+  std::vector<Value> args = {code};
+  if (unit.level == "nation") {
+    where += " AND p.province_code IS NULL";
+  } else {
+    where += " AND p.province_code = ? AND p.province_era = ?";
+    args.push_back(unit.code);
+    args.push_back(unit.era);
+  }
+  args.push_back(int64_t{this_year});
+  STIO_ASSIGN_OR_RETURN(
+      auto rows,
+      tx.Query("SELECT t.id, t.code, t.text_vi, t.baseline_value, t.baseline_year, "
+               "t.target_value, t.target_year, t.direction, p.id AS plan_id, p.code AS plan_code, "
+               "p.name AS plan_name FROM plan_targets t JOIN plans p ON p.id = t.plan_id JOIN "
+               "indicators i ON i.id = t.indicator_id WHERE " +
+                   where + " ORDER BY (t.target_year < ?), t.target_year, t.id LIMIT 1",
+               args));
+  if (rows.empty()) return Json();
+  const storage::Row& r = rows[0];
+  TargetInput in;
+  if (!r.IsNull("baseline_value")) in.baseline = r.Real("baseline_value");
+  if (!r.IsNull("baseline_year")) in.baseline_year = static_cast<int>(r.Int("baseline_year"));
+  in.target = r.Real("target_value");
+  in.target_year = static_cast<int>(r.Int("target_year"));
+  in.direction = static_cast<int>(r.Int("direction"));
+  const int from = std::min(in.baseline_year.value_or(*in.target_year), *in.target_year) - 5;
+  STIO_ASSIGN_OR_RETURN(auto ys, YearlyValues(tx, code, unit, from, this_year));
+  for (const auto& [y, v] : ys) in.observed.push_back({y, v});
+  const Assessment a = AssessTarget(in);
+  Json j = RowToJson(r);
+  j["status"] = a.status;
+  j["progress"] = a.progress ? Json(*a.progress) : Json();
+  return j;
+}
+
+}  // namespace
+
 Result<Json> KpiFeed(storage::Transaction& tx, const Clock& clock,
                      const std::vector<std::string>& codes_in, const UnitRef& unit) {
   STIO_RETURN_IF_ERROR(CheckUnit(tx, unit));
@@ -1655,6 +1818,7 @@ Result<Json> KpiFeed(storage::Transaction& tx, const Clock& clock,
                {"parts_with_data", f.parts_with_data},
                {"ratio", f.parts ? static_cast<double>(f.parts_with_data) / f.parts : 1.0}};
       item["freshness"] = {
+          {"stale", y < this_year - 1},
           {"updated_at", f.newest.empty() ? Json() : Json(f.newest)},
           {"days_since_update",
            f.newest.empty() ? Json()
@@ -1665,9 +1829,86 @@ Result<Json> KpiFeed(storage::Transaction& tx, const Clock& clock,
                                         : Json()}};
       break;
     }
+    STIO_ASSIGN_OR_RETURN(item["target"], KpiTarget(tx, code, unit, this_year));
     items.push_back(std::move(item));
   }
   return Json{{"generated_at", now}, {"unit", UnitJson(unit)}, {"items", items}};
+}
+
+Result<Json> IndicatorByUnits(storage::Transaction& tx, const std::string& code,
+                              const UnitsQuery& q) {
+  STIO_ASSIGN_OR_RETURN(Json ind, GetIndicator(tx, code));
+  if (q.level != "province" && q.level != "commune") {
+    return Status::InvalidArgument("level must be province or commune", "level");
+  }
+  if (q.era != "2025" && q.era != "pre2025") {
+    return Status::InvalidArgument("era must be 2025 or pre2025", "era");
+  }
+  Result<Period> period = ParsePeriod(q.period);
+  if (!period.ok()) return period.status().WithField("period");
+  Json province = nullptr;
+  std::vector<storage::Row> units;
+  if (q.level == "commune") {
+    if (q.era != "2025") {
+      return Status::InvalidArgument("communes are on the 2025 map only", "era");
+    }
+    if (!q.province) {
+      return Status::InvalidArgument("province is required for communes", "province");
+    }
+    STIO_ASSIGN_OR_RETURN(auto p, tx.Query("SELECT code, name, full_name FROM admin_units WHERE "
+                                           "era = '2025' AND level = 'province' AND code = ?",
+                                           {*q.province}));
+    if (p.empty()) {
+      return Status::InvalidArgument("there is no province '" + *q.province + "' on the 2025 map",
+                                     "province");
+    }
+    province = {{"code", p[0].Text("code")}, {"name", p[0].Text("full_name")}};
+    STIO_ASSIGN_OR_RETURN(units, tx.Query("SELECT code, name, full_name FROM admin_units WHERE "
+                                          "era = '2025' AND level = 'commune' AND "
+                                          "province_code = ? ORDER BY code",
+                                          {*q.province}));
+  } else {
+    if (q.province) {
+      return Status::InvalidArgument("province applies to level=commune only", "province");
+    }
+    STIO_ASSIGN_OR_RETURN(units, tx.Query("SELECT code, name, full_name FROM admin_units WHERE "
+                                          "era = ? AND level = 'province' ORDER BY code",
+                                          {q.era}));
+  }
+  Engine engine(tx);
+  Json items = Json::array();
+  int with_value = 0;
+  std::optional<double> lo, hi;
+  for (const auto& r : units) {
+    const UnitRef u{q.era, q.level, r.Text("code")};
+    STIO_ASSIGN_OR_RETURN(Figure f, engine.IndicatorAt(code, u, *period));
+    Json it = {{"code", u.code},
+               {"name", r.Text("full_name")},
+               {"value", OptNum(f.value)},
+               {"numerator", OptNum(engine.numerator_)},
+               {"denominator", OptNum(engine.denominator_)},
+               {"parts", f.parts},
+               {"parts_with_data", f.parts_with_data},
+               {"provisional", f.provisional}};
+    if (f.value) {
+      ++with_value;
+      lo = lo ? std::min(*lo, *f.value) : *f.value;
+      hi = hi ? std::max(*hi, *f.value) : *f.value;
+    } else {
+      it["reason"] = f.reason;
+    }
+    items.push_back(std::move(it));
+  }
+  return Json{{"indicator", ind},
+              {"level", q.level},
+              {"era", q.era},
+              {"province", province},
+              {"period", period->ToString()},
+              {"total", items.size()},
+              {"with_value", with_value},
+              {"min", OptNum(lo)},
+              {"max", OptNum(hi)},
+              {"items", items}};
 }
 
 }  // namespace stio::domain

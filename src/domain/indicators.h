@@ -78,6 +78,13 @@ Result<ListResult> ListIndicators(storage::Transaction& tx, const std::optional<
 // operator?, other_element?, message?}.
 Result<Json> CreateValidationRule(storage::Transaction& tx, const Actor& actor, const Clock& clock,
                                   const Json& input);
+// -> {items: [rule with data_element and other_element codes], total}; all rules, or those that
+// involve one data element.
+Result<Json> ListValidationRules(storage::Transaction& tx,
+                                 const std::optional<std::string>& data_element);
+// Removes a rule (audited with the rule as it was). Values already entered keep their warnings.
+Status DeleteValidationRule(storage::Transaction& tx, const Actor& actor, const Clock& clock,
+                            const std::string& code);
 
 // --- Values. Input: {data_element, unit, level?: province|commune|nation (default by the code's
 // length), era?: 2025|pre2025, period, value: number, source?, note?}. Creates a draft, or updates
@@ -124,10 +131,28 @@ Result<std::vector<std::pair<int, double>>> YearlyValues(storage::Transaction& t
                                                          const std::string& code,
                                                          const UnitRef& unit, int from, int to);
 
+// One indicator for many units at once (maps and rankings), each computed as IndicatorSeries
+// would (rates from that unit's aggregated numerator and denominator):
+//   level=province: the 34 provinces (era 2025) or the 63 (era pre2025);
+//   level=commune: the communes of one 2025 province (`province` required).
+// -> {indicator, level, era, province, period, total, with_value, min, max,
+//     items: [{code, name, value|null, numerator, denominator, parts, parts_with_data,
+//              provisional, reason?}]}
+struct UnitsQuery {
+  std::string level = "province";
+  std::string era = "2025";
+  std::optional<std::string> province;
+  std::string period;
+};
+Result<Json> IndicatorByUnits(storage::Transaction& tx, const std::string& code,
+                              const UnitsQuery& query);
+
 // The IOC feed: for each indicator (all, if `codes` is empty), its latest value for the unit with
 // period, freshness (days since the figure's newest value was updated; whether the period has
 // ended and how long ago: a registry count for the current year is "so far") and completeness
-// (parts with data / parts).
+// (parts with data / parts); `freshness.stale` when the latest figure is for a year before last
+// year. `target`: the plan target of the unit for the indicator (the nearest target year not yet
+// past), with its status and progress, or null.
 Result<Json> KpiFeed(storage::Transaction& tx, const Clock& clock,
                      const std::vector<std::string>& codes, const UnitRef& unit);
 

@@ -223,6 +223,16 @@ std::vector<Case> Cases(const Seed& seed) {
              {"code", "R_" + std::to_string(t.n)}, {"data_element", t.element}, {"min_value", 0}}
              .dump();
        }},
+      {"GET", v1 + "/validation-rules", Permission::kReadPublic, false,
+       fixed(v1 + "/validation-rules")},
+      {"DELETE", v1 + "/validation-rules/{code}", Permission::kManageMonitoring, false,
+       [=](T t) { return v1 + "/validation-rules/AZR_" + std::to_string(t.n); }},
+      {"GET", v1 + "/indicators/{code}/units", Permission::kReadPublic, false,
+       [=](T t) {
+         return v1 + "/indicators/" + t.indicator + "/units?level=commune&province=38&period=2024";
+       }},
+      {"GET", v1 + "/geo/communes", Permission::kReadPublic, false,
+       fixed(v1 + "/geo/communes?province=38")},
       {"GET", v1 + "/data-values", Permission::kReadPublic, false, fixed(v1 + "/data-values")},
       {"POST", v1 + "/data-values", Permission::kEnterData, false, fixed(v1 + "/data-values"),
        [](T t) {
@@ -518,6 +528,11 @@ class AuthzMatrixTest : public ApiFixture {
           domain::CreateIndicator(
               tx, system, Clock::Real(),
               {{"code", t.indicator}, {"name_vi", "Chỉ tiêu thử"}, {"numerator", t.element}})
+              .status());
+      STIO_RETURN_IF_ERROR(
+          domain::CreateValidationRule(
+              tx, system, Clock::Real(),
+              {{"code", "AZR_" + std::to_string(n)}, {"data_element", t.element}, {"min_value", 0}})
               .status());
       const char* steps[] = {"submit", "approve", "lock"};
       for (int i = 0; i < 4; ++i) {

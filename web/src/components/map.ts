@@ -72,6 +72,8 @@ export interface ChoroplethOpts {
   digits?: number;
   /** Legend label of provinces without a value. */
   noData?: string;
+  /** Label the Hoàng Sa and Trường Sa archipelagos (default true; off for a map of one province's communes). */
+  archipelagos?: boolean;
 }
 
 function densityOpts(): ChoroplethOpts {
@@ -181,7 +183,7 @@ export function provinceMap(fc: FeatureCollection<Geometry, ProvinceProps>, opti
   const labels: [number, number, string][] = vi
     ? [[112.2, 17.2, 'QĐ. Hoàng Sa'], [114.2, 11.3, 'QĐ. Trường Sa']]
     : [[112.2, 17.2, 'Hoang Sa Is.'], [114.2, 11.3, 'Truong Sa Is.']];
-  for (const [lon, lat, label] of labels) {
+  for (const [lon, lat, label] of o.archipelagos === false ? [] : labels) {
     const pt = projection([lon, lat]);
     if (pt) svg.appendChild(s('text', { class: 'map-label', x: pt[0].toFixed(1), y: pt[1].toFixed(1), 'text-anchor': 'middle', 'aria-hidden': 'true' }, label));
   }

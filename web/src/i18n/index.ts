@@ -4,10 +4,11 @@ import { ipVi, ipEn, type IpKey } from './ip';
 import { ipoVi, ipoEn, type IpoKey } from './ip-origin';
 import { ipaVi, ipaEn, type IpaKey } from './ip-advice';
 import { piiVi, piiEn, type PiiKey } from './pii';
+import { monVi, monEn, type MonKey } from './monitoring';
 
-export type DictKey = BaseKey | IpKey | IpoKey | IpaKey | PiiKey;
-const vi: Record<DictKey, string> = { ...viBase, ...ipVi, ...ipoVi, ...ipaVi, ...piiVi };
-const en: Record<DictKey, string> = { ...enBase, ...ipEn, ...ipoEn, ...ipaEn, ...piiEn };
+export type DictKey = BaseKey | IpKey | IpoKey | IpaKey | PiiKey | MonKey;
+const vi: Record<DictKey, string> = { ...viBase, ...ipVi, ...ipoVi, ...ipaVi, ...piiVi, ...monVi };
+const en: Record<DictKey, string> = { ...enBase, ...ipEn, ...ipoEn, ...ipaEn, ...piiEn, ...monEn };
 
 export type Lang = 'vi' | 'en';
 const KEY = 'stio.lang';

@@ -73,7 +73,9 @@ export function indicatorsPage(ctx: RouteCtx): Node {
   load();
   return h('div', { class: 'page page-monitoring' },
     pageHeader(t('mon.indicatorsTitle'), t('mon.indicatorsLead'),
-      can.staff() ? h('a', { class: 'btn btn-primary', href: '#/data-entry', id: 'data-entry-link' }, t('mon.enterData')) : null),
+      can.staff() ? h('div', { class: 'btn-row' },
+        h('a', { class: 'btn', href: '#/indicators/new', id: 'indicator-new' }, '+ ', t('mf.indicatorNew')),
+        h('a', { class: 'btn btn-primary', href: '#/data-entry', id: 'data-entry-link' }, t('mon.enterData'))) : null),
     monitoringTabs('indicators'),
     h('section', { class: 'card' },
       h('form', { class: 'filters', role: 'search', onsubmit: (e: Event) => { e.preventDefault(); setQuery({ q: qInput.value.trim() }, ctx.path); } },
@@ -210,10 +212,12 @@ export function seriesPage(ctx: RouteCtx): Node {
       { label: t('mon.remark'), cell: (p) => h('span', null, p.provisional ? badge(t('mon.provisional'), 'warn') : null, p.reason ? h('span', { class: 'muted small' }, ' ', p.reason) : null) },
     ];
 
+    const lastYear = withValue.length ? withValue[withValue.length - 1].period.slice(0, 4) : String(to);
     replace(host,
       pageHeader(indicatorName(ind), `${ind.code} · ${ind.unit ?? ''}`.replace(/ · $/, ''),
         h('div', { class: 'btn-row' },
           h('a', { class: 'btn btn-ghost', href: '#/indicators' }, '‹ ', t('mon.indicatorsTitle')),
+          can.staff() ? h('a', { class: 'btn', id: 'indicator-edit', href: '#/indicators/' + encodeURIComponent(ind.code) + '/edit' }, t('common.edit')) : null,
           h('a', { class: 'btn btn-ghost', id: 'series-csv', href: csvHref, download: `${ind.code}-${unit.code}.csv` }, t('mon.csv')),
           h('a', { class: 'btn btn-ghost', id: 'series-xlsx', href: xlsxHref, download: `${ind.code}-${unit.code}.xlsx` }, t('mon.xlsx')))),
       monitoringTabs('indicators'),
@@ -230,46 +234,60 @@ export function seriesPage(ctx: RouteCtx): Node {
         h('details', { class: 'series-table', open: withValue.length > 0 && withValue.length <= 12 },
           h('summary', null, t('mon.seriesTable')),
           table(series.points, pointCols, { caption: t('mon.seriesTable'), rowKey: (p) => p.period }))),
-      provinceSection(ind, withValue.length ? withValue[withValue.length - 1].period.slice(0, 4) : String(to), from, to, ctx));
+      unitsSection(ind, lastYear, from, to, ctx, null),
+      unit.level === 'province' && unit.era === '2025' ? unitsSection(ind, lastYear, from, to, ctx, unit) : null);
   };
 
   void load();
   return host;
 }
 
-/** A map and a ranking of the 34 provinces for one year (one series request per province). */
-function provinceSection(ind: Indicator, defYear: string, from: number, to: number, ctx: RouteCtx): HTMLElement {
+/** One indicator for many units (GET /indicators/{code}/units). */
+interface UnitFigure {
+  code: string; name: string; value: number | null; numerator: number | null; denominator: number | null;
+  parts: number; parts_with_data: number; provisional: boolean; reason?: string;
+}
+interface UnitFigures {
+  indicator: Indicator; level: string; era: string; province: { code: string; name: string } | null; period: string;
+  total: number; with_value: number; min: number | null; max: number | null; items: UnitFigure[];
+}
+
+/** A map and a ranking of many units for one year: the 34 provinces, or the communes of one province
+ *  (when the series is a 2025 province's). One request for the figures, one for the boundaries. */
+function unitsSection(ind: Indicator, defYear: string, from: number, to: number, ctx: RouteCtx, communesOf: UnitRef | null): HTMLElement {
+  const communes = communesOf !== null;
+  const unit: UnitRef = communesOf ?? { code: 'VN', era: '2025', level: 'nation' };
+  const yearId = communes ? 'commune-map-year' : 'map-year';
   const year = ctx.query.get('year') || defYear;
-  const yearSel = h('select', { id: 'map-year', name: 'year' });
+  const yearSel = h('select', { id: yearId, name: 'year' });
   for (let y = Math.max(to, Number(year)); y >= Math.min(from, Number(year)); y--) yearSel.appendChild(h('option', { value: String(y), selected: String(y) === year }, String(y)));
   yearSel.addEventListener('change', () => {
     const cur = Object.fromEntries(ctx.query.entries());
     setQuery({ ...cur, year: yearSel.value }, ctx.path);
   });
   const body = h('div', { class: 'province-body', 'aria-live': 'polite' }, loading());
-  const sec = h('section', { class: 'card', id: 'province-ranking' },
-    h('h2', null, t('mon.provincesTitle')),
-    h('div', { class: 'filters' }, h('div', { class: 'filter' }, h('label', { for: 'map-year' }, t('mon.year')), yearSel)),
+  const sec = h('section', { class: 'card', id: communes ? 'commune-ranking' : 'province-ranking' },
+    h('h2', null, communes ? [t('mf.communesTitle'), ' — ', unitLabel(unit)] : t('mon.provincesTitle')),
+    communes ? h('p', { class: 'muted small' }, t('mf.communesLead')) : null,
+    h('div', { class: 'filters' }, h('div', { class: 'filter' }, h('label', { for: yearId }, t('mon.year')), yearSel)),
     body);
+  const figuresQ: Record<string, string> = communes ? { level: 'commune', province: unit.code, period: year } : { period: year };
   Promise.all([
-    api.get<FeatureCollection<Geometry, ProvinceProps>>('/geo/provinces'),
-    getProvinces(),
-  ]).then(async ([geo, provinces]) => {
-    const figures = await pool(provinces, 6, (p) =>
-      api.get<Series>(`/indicators/${encodeURIComponent(ind.code)}/series`, { unit: p.code, from: year, to: year })
-        .then((s) => ({ p, point: s.points[0] ?? null }))
-        .catch(() => ({ p, point: null as Point | null })));
-    const byCode = new Map(figures.map((f) => [f.p.code, f.point]));
-    const values = figures.map((f) => f.point?.value).filter((v): v is number => typeof v === 'number');
-    const maxAbs = values.length ? Math.max(...values.map(Math.abs)) : 0;
-    const unitRef = (code: string): UnitRef => ({ code, era: '2025', level: 'province' });
+    api.get<FeatureCollection<Geometry, ProvinceProps>>(communes ? '/geo/communes' : '/geo/provinces', communes ? { province: unit.code } : {}),
+    api.get<UnitFigures>(`/indicators/${encodeURIComponent(ind.code)}/units`, figuresQ),
+  ]).then(([geo, figs]) => {
+    const byCode = new Map(figs.items.map((f) => [f.code, f]));
+    const maxAbs = Math.max(Math.abs(figs.min ?? 0), Math.abs(figs.max ?? 0));
+    const level = communes ? 'commune' : 'province';
+    const unitRef = (code: string): UnitRef => ({ code, era: '2025', level });
     const map = provinceMap(geo, {
       value: (p) => byCode.get(p.code)?.value ?? null,
       legend: `${indicatorName(ind)}${ind.unit ? ' (' + ind.unit + ')' : ''}, ${year}`,
-      aria: t('mon.mapAria', { name: indicatorName(ind), year }),
+      aria: t(communes ? 'mf.communeMapAria' : 'mon.mapAria', { name: indicatorName(ind), year, province: figs.province?.name ?? '' }),
       tip: (p) => {
         const pt = byCode.get(p.code);
         const rows: [string, string][] = [[t('mon.value'), pt?.value != null ? num(pt.value, ind.unit) : t('mon.noValue')]];
+        if (pt?.value != null && pt.denominator != null) rows.push([t('mon.numerator') + ' / ' + t('mon.denominator'), `${num(pt.numerator)} / ${num(pt.denominator)}`]);
         if (pt?.value != null) rows.push([t('mon.coverage'), `${fmtNum(pt.parts_with_data)}/${fmtNum(pt.parts)}`]);
         if (pt?.provisional) rows.push([t('mon.remark'), t('mon.provisional')]);
         return rows;
@@ -277,26 +295,34 @@ function provinceSection(ind: Indicator, defYear: string, from: number, to: numb
       label: (p) => { const v = byCode.get(p.code)?.value; return v != null ? num(v, ind.unit) : t('mon.noValue'); },
       target: (p) => byCode.get(p.code)?.value != null
         ? lineageHref(ind.code, unitRef(p.code), year).slice(1)
-        : seriesHref(ind.code, { unit: p.code }).slice(1),
+        : communes ? '/communes/' + encodeURIComponent(p.code) : seriesHref(ind.code, { unit: p.code }).slice(1),
       breaks: valueBreaks,
       noData: t('mon.noValue'),
       digits: digitsFor(maxAbs),
+      archipelagos: !communes,
     });
-    const ranked = figures.filter((f) => typeof f.point?.value === 'number')
-      .sort((a, b) => ((ind.direction === -1 ? 1 : -1) * ((a.point!.value as number) - (b.point!.value as number))) || a.p.name.localeCompare(b.p.name, 'vi'));
-    const missing = figures.length - ranked.length;
-    const cols: Column<(typeof ranked)[number]>[] = [
+    map.classList.add(communes ? 'commune-map' : 'province-values-map');
+    const ranked = figs.items.filter((f) => typeof f.value === 'number')
+      .sort((a, b) => ((ind.direction === -1 ? 1 : -1) * ((a.value as number) - (b.value as number))) || a.name.localeCompare(b.name, 'vi'));
+    const missing = figs.items.length - ranked.length;
+    const cols: Column<UnitFigure>[] = [
       { label: t('mon.rank'), className: 'num', cell: (f) => ranked.indexOf(f) + 1 },
-      { label: t('common.province'), primary: true, cell: (f) => h('a', { href: seriesHref(ind.code, { unit: f.p.code }) }, f.p.name) },
-      { label: t('mon.value'), className: 'num', cell: (f) => h('a', { href: lineageHref(ind.code, unitRef(f.p.code), year), class: 'value-link' }, num(f.point!.value)) },
-      { label: t('mon.coverage'), className: 'num', cell: (f) => `${fmtNum(f.point!.parts_with_data)}/${fmtNum(f.point!.parts)}` },
-      { label: t('mon.remark'), cell: (f) => (f.point!.provisional ? badge(t('mon.provisional'), 'warn') : '') },
+      { label: communes ? t('mon.commune') : t('common.province'), primary: true, cell: (f) => communes
+        ? h('a', { href: '#/communes/' + encodeURIComponent(f.code) }, f.name)
+        : h('a', { href: seriesHref(ind.code, { unit: f.code }) }, f.name) },
+      { label: t('mon.value'), className: 'num', cell: (f) => h('a', { href: lineageHref(ind.code, unitRef(f.code), year), class: 'value-link' }, num(f.value)) },
+      { label: t('mon.coverage'), className: 'num', cell: (f) => `${fmtNum(f.parts_with_data)}/${fmtNum(f.parts)}` },
+      { label: t('mon.remark'), cell: (f) => (f.provisional ? badge(t('mon.provisional'), 'warn') : '') },
     ];
     body.replaceChildren(h('div', { class: 'grid-2 mon-map-grid' },
       h('div', null, map),
-      h('div', { id: 'ranking' },
-        ranked.length ? table(ranked, cols, { caption: t('mon.rankingCaption', { year }), rowKey: (f) => f.p.code }) : empty(t('mon.noProvinceValues', { year })),
-        missing ? h('p', { class: 'muted small' }, t('mon.provincesMissing', { n: missing })) : null)));
+      h('div', { id: communes ? 'commune-list' : 'ranking' },
+        h('p', { class: 'small', id: communes ? 'communes-with-value' : 'provinces-with-value' },
+          t(communes ? 'mf.communesWithValue' : 'mf.provincesWithValue', { n: fmtNum(figs.with_value), total: fmtNum(figs.total) })),
+        ranked.length
+          ? table(ranked, cols, { caption: communes ? t('mf.communeRankingCaption', { year }) : t('mon.rankingCaption', { year }), rowKey: (f) => f.code })
+          : empty(communes ? t('mf.noCommuneValues', { year }) : t('mon.noProvinceValues', { year })),
+        missing && !communes ? h('p', { class: 'muted small' }, t('mon.provincesMissing', { n: missing })) : null)));
   }).catch((e) => body.replaceChildren(errorState(e)));
   return sec;
 }

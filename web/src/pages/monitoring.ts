@@ -8,7 +8,7 @@ import { api, itemsOf, type ListResponse } from '../api';
 import { fmtDate, fmtNum } from '../format';
 import { setQuery, type RouteCtx } from '../router';
 import { can } from '../session';
-import { badge, empty, errorState, loading, pageHeader, table, type Column } from '../ui';
+import { badge, confirmDialog, empty, errorState, errorText, loading, pageHeader, table, toast, type Column } from '../ui';
 import { getProvinces, type AdminUnit } from '../refdata';
 import { digitsFor } from '../components/linechart';
 
@@ -126,10 +126,12 @@ export function unitLabel(u: UnitRef): HTMLElement {
 }
 
 /** Tabs shared by the monitoring pages. */
-export function monitoringTabs(active: 'plans' | 'indicators' | 'entry'): HTMLElement {
+export function monitoringTabs(active: 'plans' | 'indicators' | 'entry' | 'setup' | 'ioc'): HTMLElement {
   const tabs: [typeof active, string, DictKey][] = [
     ['plans', '#/plans', 'mon.tabPlans'],
     ['indicators', '#/indicators', 'mon.tabIndicators'],
+    ['ioc', '#/ioc', 'ioc.tab'],
+    ['setup', '#/data-elements', 'mf.tabSetup'],
   ];
   if (can.staff()) tabs.push(['entry', '#/data-entry', 'mon.tabEntry']);
   return h('nav', { class: 'mon-tabs', 'aria-label': t('mon.tabsAria') },
@@ -165,7 +167,8 @@ export function plansPage(ctx: RouteCtx): Node {
   };
   load();
   return h('div', { class: 'page page-monitoring' },
-    pageHeader(t('mon.plansTitle'), t('mon.plansLead')),
+    pageHeader(t('mon.plansTitle'), t('mon.plansLead'),
+      can.staff() ? h('a', { class: 'btn btn-primary', href: '#/plans/new', id: 'plan-new' }, '+ ', t('mf.planNew')) : null),
     monitoringTabs('plans'),
     h('section', { class: 'card' },
       h('form', { class: 'filters', role: 'search', onsubmit: (e: Event) => e.preventDefault() },
@@ -203,7 +206,7 @@ function progressBar(p: number | null | undefined): Child {
     h('span', { class: 'progress-text' }, pct(p)));
 }
 
-function scoreTable(sc: Scorecard, review: Review, indicators: Map<string, Indicator>): HTMLElement {
+function scoreTable(sc: Scorecard, review: Review, indicators: Map<string, Indicator>, reload: () => void): HTMLElement {
   const problemsOf = new Map(review.issues.map((i) => [i.target_id, new Set(i.problems)]));
   const unitOf = (r: ScoreRow) => (r.target.indicator ? indicators.get(r.target.indicator)?.unit : null) ?? null;
   const cols: Column<ScoreRow>[] = [
@@ -242,10 +245,21 @@ function scoreTable(sc: Scorecard, review: Review, indicators: Map<string, Indic
     tr.classList.add('target-row');
     const detail = h('tr', { class: 'target-detail' }, h('td', { colspan: String(cols.length), 'data-label': '' },
       h('div', { class: 'target-review' }, h('span', { class: 'flags-label' }, t('mon.reviewFlags'), ':'), targetFlags(r.target, problemsOf.get(r.target.id) ?? new Set())),
-      targetDetail(r, unitOf(r))));
+      targetDetail(r, unitOf(r)), targetActions(sc.plan.id, r.target, reload)));
     tr.after(detail);
   });
   return tbl;
+}
+
+/** Edit and remove buttons of a target on the scorecard (staff). */
+function targetActions(planId: number, tg: Target, reload: () => void): HTMLElement | null {
+  if (!can.staff()) return null;
+  return h('div', { class: 'btn-row target-actions' },
+    h('a', { class: 'btn btn-small', href: `#/plans/${planId}/targets/${tg.id}/edit`, 'data-edit-target': String(tg.id) }, t('common.edit')),
+    h('button', { type: 'button', class: 'btn btn-small btn-danger', 'data-delete-target': String(tg.id), onclick: async () => {
+      if (!(await confirmDialog(t('mf.targetDeleteConfirm', { name: tg.code || tg.text_vi.slice(0, 60) }), t('common.delete')))) return;
+      try { await api.del('/targets/' + tg.id); toast(t('common.deleted')); reload(); } catch (e) { toast(errorText(e), 'bad'); }
+    } }, t('common.delete')));
 }
 
 function targetDetail(r: ScoreRow, unit: string | null): HTMLElement {
@@ -335,6 +349,8 @@ export function planPage(ctx: RouteCtx): Node {
         pageHeader(plan.name, [plan.code, `${plan.period_from}–${plan.period_to}`].join(' · '),
           h('div', { class: 'btn-row' },
             h('a', { class: 'btn btn-ghost', href: '#/plans' }, '‹ ', t('mon.plansTitle')),
+            can.staff() ? h('a', { class: 'btn', href: `#/plans/${encodeURIComponent(id)}/edit`, id: 'plan-edit' }, t('mf.planEdit')) : null,
+            can.staff() ? h('a', { class: 'btn btn-primary', href: `#/plans/${encodeURIComponent(id)}/targets/new`, id: 'target-new' }, '+ ', t('mf.targetNew')) : null,
             h('a', { class: 'btn btn-ghost', id: 'scorecard-xlsx', href: `/api/v1/plans/${encodeURIComponent(id)}/scorecard?format=xlsx&lang=${getLang()}`,
               download: `scorecard-${plan.code || id}.xlsx` }, t('mon.xlsx')))),
         monitoringTabs('plans'),
@@ -355,7 +371,7 @@ export function planPage(ctx: RouteCtx): Node {
         h('section', { class: 'card', id: 'scorecard' },
           h('h2', null, t('mon.scorecard')),
           summaryStats(sc),
-          sc.targets.length ? scoreTable(sc, review, indicators) : empty(t('mon.noTargets')),
+          sc.targets.length ? scoreTable(sc, review, indicators, load) : empty(t('mon.noTargets')),
           h('p', { class: 'muted small' }, t('mon.methodNote'))),
         reviewQuestions(sc, review));
     }).catch((e) => host.replaceChildren(errorState(e, load)));

@@ -6,6 +6,7 @@ import { ipOriginTests } from './ip-origin-tests.mjs';
 import { dealsTests } from './exchange-deals-tests.mjs';
 import { ipAdviceTests } from './ip-advice-tests.mjs';
 import { indexTests } from './index-tests.mjs';
+import { monitoringFormsTests } from './monitoring-forms-tests.mjs';
 
 function assert(cond, msg) { if (!cond) throw new Error(msg); }
 
@@ -1300,6 +1301,8 @@ export const tests = [
   ...ipAdviceTests,
   // ---------- innovation index: compute from stio + import, computed profile (issue 6): index-tests.mjs ----------
   ...indexTests,
+  // ---------- monitoring forms, IOC view, commune maps (issue 5): monitoring-forms-tests.mjs ----------
+  ...monitoringFormsTests,
   {
     name: 'phone viewport (390x844): collapsed menu, tables as cards',
     async run({ page, baseUrl }) {
