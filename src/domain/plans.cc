@@ -373,11 +373,7 @@ Result<Json> UpdateTarget(storage::Transaction& tx, const Actor& actor, const Cl
 Status DeleteTarget(storage::Transaction& tx, const Actor& actor, const Clock& clock, int64_t id) {
   STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kManageMonitoring));
   STIO_ASSIGN_OR_RETURN(Json before, LoadTarget(tx, id));
-  const std::string now = FormatTimestamp(clock.Now());
-  STIO_RETURN_IF_ERROR(tx.Execute("UPDATE plan_targets SET deleted_at = ?, updated_at = ?, "
-                                  "version = version + 1 WHERE id = ?",
-                                  {now, now, id})
-                           .status());
+  STIO_RETURN_IF_ERROR(SoftDeleteRecord(tx, "plan_targets", id, clock));
   return RecordAudit(tx, actor, clock, "delete", "plan_target", std::to_string(id), before,
                      nullptr);
 }
