@@ -634,6 +634,42 @@ CREATE TABLE ip_assessments (
 CREATE INDEX ip_assessments_org ON ip_assessments (organization_id, id);
 )sql";
 
+// Monitoring at scale (issue 5): a generation per data element that changes, in the writing
+// transaction, whenever one of its values is inserted, updated or deleted (by any path, hence
+// triggers). Aggregated figures are cached against it (domain/indicators.cc, FigureCache). The
+// generation is random rather than counted, so a database restored from an older backup never
+// repeats a generation it had before with other values.
+constexpr std::string_view kV9ValueGenerations = R"sql(
+CREATE TABLE data_value_generations (
+  data_element_id INTEGER PRIMARY KEY REFERENCES data_elements (id),
+  generation INTEGER NOT NULL
+);
+INSERT INTO data_value_generations (data_element_id, generation)
+  SELECT e.id, random() FROM data_elements e
+  WHERE EXISTS (SELECT 1 FROM data_values v WHERE v.data_element_id = e.id);
+CREATE TRIGGER data_values_generation_insert AFTER INSERT ON data_values
+BEGIN
+  INSERT INTO data_value_generations (data_element_id, generation)
+    VALUES (NEW.data_element_id, random())
+    ON CONFLICT (data_element_id) DO UPDATE SET generation = excluded.generation;
+END;
+CREATE TRIGGER data_values_generation_update AFTER UPDATE ON data_values
+BEGIN
+  INSERT INTO data_value_generations (data_element_id, generation)
+    VALUES (OLD.data_element_id, random())
+    ON CONFLICT (data_element_id) DO UPDATE SET generation = excluded.generation;
+  INSERT INTO data_value_generations (data_element_id, generation)
+    VALUES (NEW.data_element_id, random())
+    ON CONFLICT (data_element_id) DO UPDATE SET generation = excluded.generation;
+END;
+CREATE TRIGGER data_values_generation_delete AFTER DELETE ON data_values
+BEGIN
+  INSERT INTO data_value_generations (data_element_id, generation)
+    VALUES (OLD.data_element_id, random())
+    ON CONFLICT (data_element_id) DO UPDATE SET generation = excluded.generation;
+END;
+)sql";
+
 constexpr Migration kSqliteMigrations[] = {
     {1, "reference data: administrative units, conversion, classifications", kV1Reference},
     {2, "registry and accounts: organizations, certificates, people, users, audit", kV2Accounts},
@@ -644,6 +680,11 @@ constexpr Migration kSqliteMigrations[] = {
     {6, "reminders: the ledger of reminders sent", kV6Reminders},
     {7, "IP advice: guidance articles, advisory requests and threads, self-assessments",
      kV7IpAdvice},
+    // Version 8 belongs to the lead's branch this session; this placeholder keeps the list
+    // contiguous on s3-bench and is replaced by the real migration 8 on merge.
+    {8, "reserved (replaced on merge)", ""},
+    {9, "monitoring: a generation per data element, changed by every write of its values",
+     kV9ValueGenerations},
 };
 
 }  // namespace
