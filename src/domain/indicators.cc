@@ -976,9 +976,10 @@ struct ValueRow {
 struct ElementDef {
   int64_t id = 0;
   std::string code, aggregation, derived_from;
-  // Changes whenever a value of the element is written (data_value_generations, kept by
-  // triggers); nullopt if none ever was: the element has no values.
-  std::optional<int64_t> generation;
+  // Scope (a 2025 province, 'pre2025:CODE', 'VN') -> a generation that changes whenever a value
+  // of the element there is written (data_value_generations, kept by triggers). Empty: the
+  // element has no values.
+  std::map<std::string, int64_t> generations;
   // Values are loaded per unit, as figures need them: (era|level|unit) -> period -> row.
   std::map<std::string, std::map<std::string, const ValueRow*>> by_unit;
   std::set<std::string> loaded;  // units (era|level|unit) whose values are in `rows`
@@ -997,12 +998,13 @@ struct Figure {
 };
 
 // Figures aggregated over places (a 2025 province, the nation) for entered data elements, kept
-// across requests. An entry is valid for one state of the element's values (its generation, which
-// triggers change on every insert, update or delete of a value, in the writer's transaction: a
-// reader's snapshot and the generation it reads always agree), its aggregation and the reference
-// data (the map of communes and provinces). Generations are random, so a database restored from a
-// backup, or another database in the same process, never meets an entry that is not its own.
-// Lineage (the list of values behind a figure) is not kept here: it is computed each time.
+// across requests. An entry is valid for one state of the values it sums (the generations of its
+// scopes: the province, plus any pre-2025 province; every scope for the nation), the element's
+// aggregation and the reference data (the map of communes and provinces). Triggers change a
+// generation in the writer's transaction, so a reader's snapshot and the generations it reads
+// always agree. Generations are random, so a database restored from a backup, or another database
+// in the same process, never meets an entry that is not its own. Lineage (the values behind a
+// figure) is not kept here: it is computed each time.
 struct CachedFigure {
   std::optional<double> value;
   std::string reason;
@@ -1018,29 +1020,30 @@ class FigureCache {
     static FigureCache* cache = new FigureCache();  // never destroyed: used until exit
     return *cache;
   }
-  std::optional<CachedFigure> Get(int64_t element, const std::string& stamp,
-                                  const std::string& key) {
+  // `place`: element id and unit; `stamp`: what the figures depend on; `period`: the figure's.
+  std::optional<CachedFigure> Get(const std::string& place, const std::string& stamp,
+                                  const std::string& period) {
     std::lock_guard<std::mutex> lock(mu_);
-    auto e = elements_.find(element);
-    if (e == elements_.end() || e->second.stamp != stamp) return std::nullopt;
-    auto f = e->second.figures.find(key);
+    auto e = places_.find(place);
+    if (e == places_.end() || e->second.stamp != stamp) return std::nullopt;
+    auto f = e->second.figures.find(period);
     if (f == e->second.figures.end()) return std::nullopt;
     return f->second;
   }
-  void Put(int64_t element, const std::string& stamp, const std::string& key,
+  void Put(const std::string& place, const std::string& stamp, const std::string& period,
            const CachedFigure& figure) {
     std::lock_guard<std::mutex> lock(mu_);
     if (size_ >= kMaxFigures) {
-      elements_.clear();
+      places_.clear();
       size_ = 0;
     }
-    Entry& e = elements_[element];
+    Entry& e = places_[place];
     if (e.stamp != stamp) {
       size_ -= e.figures.size();
       e.figures.clear();
       e.stamp = stamp;
     }
-    if (e.figures.emplace(key, figure).second) ++size_;
+    if (e.figures.emplace(period, figure).second) ++size_;
   }
 
  private:
@@ -1050,7 +1053,7 @@ class FigureCache {
     std::unordered_map<std::string, CachedFigure> figures;
   };
   std::mutex mu_;
-  std::unordered_map<int64_t, Entry> elements_;
+  std::unordered_map<std::string, Entry> places_;
   size_t size_ = 0;
 };
 
@@ -1186,10 +1189,10 @@ class Engine {
     el->aggregation = r.Text("aggregation");
     el->derived_from = r.Text("derived_from");
     if (el->derived_from.empty()) {
-      STIO_ASSIGN_OR_RETURN(auto gen, tx_.Query("SELECT generation FROM data_value_generations "
-                                                "WHERE data_element_id = ?",
+      STIO_ASSIGN_OR_RETURN(auto gen, tx_.Query("SELECT scope, generation FROM "
+                                                "data_value_generations WHERE data_element_id = ?",
                                                 {el->id}));
-      if (!gen.empty()) el->generation = gen[0].Int("generation");
+      for (const auto& g : gen) el->generations[g.Text("scope")] = g.Int("generation");
     }
     ElementDef* raw = el.get();
     elements_[code] = std::move(el);
@@ -1266,7 +1269,7 @@ class Engine {
   // Loads the values of the given units (of one era and level) that are not loaded yet.
   Status LoadUnits(ElementDef& el, const std::string& era, const std::string& level,
                    const std::vector<std::string>& codes) {
-    if (!el.generation) return Status::Ok();  // no value was ever written
+    if (el.generations.empty()) return Status::Ok();  // the element has no values
     std::vector<std::string> todo;
     for (const std::string& c : codes) {
       if (el.loaded.insert(Key(era, level, c)).second) todo.push_back(c);
@@ -1294,8 +1297,9 @@ class Engine {
     return Status::Ok();
   }
 
-  // What a cached figure of this element depends on besides the place and the period.
-  Result<std::string> Stamp(const ElementDef& el) {
+  // What a cached figure of the element for the unit (a 2025 province or the nation) depends on
+  // besides the period: the generations of the values it may sum, the aggregation, the map.
+  Result<std::string> Stamp(const ElementDef& el, const UnitRef& u) {
     if (!ref_token_) {
       STIO_ASSIGN_OR_RETURN(auto rows, tx_.Query("SELECT name, checksum FROM reference_datasets "
                                                  "ORDER BY name"));
@@ -1303,18 +1307,24 @@ class Engine {
       for (const auto& r : rows) t += r.Text("name") + ":" + r.Text("checksum") + ";";
       ref_token_ = t;
     }
-    return std::to_string(*el.generation) + "|" + el.aggregation + "|" + *ref_token_;
+    std::string stamp = el.aggregation + "|" + *ref_token_ + "|";
+    for (const auto& [scope, generation] : el.generations) {
+      if (u.level == "nation" || scope == u.code || scope.rfind("pre2025:", 0) == 0) {
+        stamp += scope + "=" + std::to_string(generation) + ";";
+      }
+    }
+    return stamp;
   }
 
   Result<Figure> Place(ElementDef& el, const UnitRef& u, const Period& p) {
     // Aggregates over places come from the cache when they can.
     const bool aggregate = u.level == "nation" || (u.level == "province" && u.era == "2025");
-    const bool cached = aggregate && !lineage_ && el.generation;
-    std::string stamp, key;
+    const bool cached = aggregate && !lineage_ && !el.generations.empty();
+    std::string stamp, place;
     if (cached) {
-      STIO_ASSIGN_OR_RETURN(stamp, Stamp(el));
-      key = Key(u.era, u.level, u.code) + "|" + p.ToString();
-      if (auto c = FigureCache::Instance().Get(el.id, stamp, key)) {
+      STIO_ASSIGN_OR_RETURN(stamp, Stamp(el, u));
+      place = std::to_string(el.id) + "|" + Key(u.era, u.level, u.code);
+      if (auto c = FigureCache::Instance().Get(place, stamp, p.ToString())) {
         Figure f;
         f.value = c->value;
         f.reason = c->reason;
@@ -1328,18 +1338,18 @@ class Engine {
     STIO_ASSIGN_OR_RETURN(Figure f, PlaceUncached(el, u, p));
     if (cached) {
       FigureCache::Instance().Put(
-          el.id, stamp, key,
+          place, stamp, p.ToString(),
           CachedFigure{f.value, f.reason, f.parts, f.parts_with_data, f.provisional, f.newest});
     }
     return f;
   }
 
   Result<Figure> PlaceUncached(ElementDef& el, const UnitRef& u, const Period& p) {
-    if (u.level != "nation") STIO_RETURN_IF_ERROR(LoadUnits(el, u.era, u.level, {u.code}));
+    STIO_RETURN_IF_ERROR(LoadUnits(el, u.era, u.level, {u.code}));
     if (auto direct = Recorded(el, u.era, u.level, u.code, p)) return *direct;
     Figure f;
     f.reason = "no value of " + el.code + " for " + u.code + " in " + p.ToString();
-    if (!el.generation) return f;  // no value was ever written
+    if (el.generations.empty()) return f;  // the element has no values
     if (u.level == "nation") {
       STIO_RETURN_IF_ERROR(LoadMaps());
       std::vector<double> xs;

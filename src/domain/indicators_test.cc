@@ -289,6 +289,47 @@ TEST_F(MonitoringTest, AggregatesFollowEveryWrite) {
   EXPECT_EQ(lin["elements"][1]["values"].size(), 2u);
 }
 
+// Cached figures are kept per province: a write in one province changes that province and the
+// nation, not the others; a pre-2025 value reaches the 2025 province it became part of.
+TEST_F(MonitoringTest, WritesInvalidateTheirProvinceAndTheNation) {
+  Element("K");
+  Ok(CreateIndicator(*tx_, admin_, clock_,
+                     {{"code", "K_I"}, {"name_vi", "K"}, {"numerator", "K"}}));
+  auto commune_of = [&](const std::string& province) {
+    return tx_
+        ->QueryOne(
+            "SELECT code FROM admin_units WHERE era = '2025' AND level = 'commune' AND "
+            "province_code = ? ORDER BY code LIMIT 1",
+            {province})
+        ->Text("code");
+  };
+  const std::string hanoi = commune_of("01"), thanh_hoa = commune_of("38");
+  auto value = [&](const std::string& unit, const std::string& period) {
+    auto s = Ok(
+        IndicatorSeries(*tx_, "K_I", *MakeUnit(unit, std::nullopt, std::nullopt), period, period));
+    return s["points"][0]["value"];
+  };
+  Value("K", hanoi, "2024", 1);
+  Value("K", thanh_hoa, "2024", 2);
+  Value("K", "94", "2023", 5, "pre2025");  // Sóc Trăng, now part of Cần Thơ (92)
+  EXPECT_EQ(value("01", "2024"), 1.0);
+  EXPECT_EQ(value("38", "2024"), 2.0);
+  EXPECT_EQ(value("VN", "2024"), 3.0);
+  EXPECT_EQ(value("92", "2023"), 5.0);
+  EXPECT_EQ(value("VN", "2023"), 5.0);
+  Value("K", thanh_hoa, "2024", 7);
+  EXPECT_EQ(value("01", "2024"), 1.0);
+  EXPECT_EQ(value("38", "2024"), 7.0);
+  EXPECT_EQ(value("VN", "2024"), 8.0);
+  Value("K", "94", "2023", 6, "pre2025");
+  EXPECT_EQ(value("92", "2023"), 6.0);
+  EXPECT_EQ(value("VN", "2023"), 6.0);
+  // A value recorded for the nation itself wins over the sum of provinces.
+  Value("K", "VN", "2024", 100);
+  EXPECT_EQ(value("VN", "2024"), 100.0);
+  EXPECT_EQ(value("38", "2024"), 7.0);
+}
+
 // The figure of a province with every commune approved is final; reopening one value makes it
 // provisional again at once (a status change is a write like any other).
 TEST_F(MonitoringTest, StatusChangesReachCachedFigures) {
