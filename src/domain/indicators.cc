@@ -1236,19 +1236,7 @@ class Engine {
       return f;
     }
     if (p.month) return std::nullopt;
-    std::vector<std::vector<std::string>> tries;
-    if (!p.quarter) {
-      std::vector<std::string> qs;
-      for (int q = 1; q <= 4; ++q) qs.push_back(Period{p.year, q, 0}.ToString());
-      tries.push_back(qs);
-    }
-    std::vector<std::string> ms;
-    for (int m = 1; m <= 12; ++m) {
-      if (p.quarter && (m - 1) / 3 + 1 != p.quarter) continue;
-      ms.push_back(Period{p.year, 0, m}.ToString());
-    }
-    tries.push_back(ms);
-    for (const auto& names : tries) {
+    for (const auto& names : SubPeriods(p)) {
       std::vector<double> xs;
       for (const auto& n : names) {
         if (auto e = periods.find(n); e != periods.end()) {
@@ -1264,6 +1252,26 @@ class Engine {
       }
     }
     return std::nullopt;
+  }
+
+  // The sub-periods a period's value may be made of, in the order tried: a year's quarters, then
+  // its months; a quarter's months. Kept per period: a figure asks for them once per place.
+  const std::vector<std::vector<std::string>>& SubPeriods(const Period& p) {
+    auto [it, fresh] = sub_periods_.try_emplace(p.ToString());
+    if (fresh) {
+      if (!p.quarter) {
+        std::vector<std::string> qs;
+        for (int q = 1; q <= 4; ++q) qs.push_back(Period{p.year, q, 0}.ToString());
+        it->second.push_back(qs);
+      }
+      std::vector<std::string> ms;
+      for (int m = 1; m <= 12; ++m) {
+        if (p.quarter && (m - 1) / 3 + 1 != p.quarter) continue;
+        ms.push_back(Period{p.year, 0, m}.ToString());
+      }
+      it->second.push_back(ms);
+    }
+    return it->second;
   }
 
   // Loads the values of the given units (of one era and level) that are not loaded yet.
@@ -1284,13 +1292,25 @@ class Engine {
       sql += ")";
       std::vector<Value> args = {el.id, era, level};
       for (size_t k = 0; k < n; ++k) args.push_back(todo[start + k]);
+      // Rows come grouped by unit (the unique index): the unit's map is looked up once per unit.
+      std::map<std::string, const ValueRow*>* periods = nullptr;
+      std::string unit;
+      auto text = [](const Value& v) {
+        const std::string* t = std::get_if<std::string>(&v);
+        return t ? *t : std::string();
+      };
       STIO_RETURN_IF_ERROR(tx_.ForEach(sql, args, [&](const storage::Row& v) {
-        el.rows.push_back({v.Int("id"), v.Text("era"), v.Text("level"), v.Text("unit_code"),
-                           v.Text("period"), v.Text("status"), v.Text("source"),
-                           v.Text("updated_at"), v.Real("value")});
+        // Columns by position, as selected above (by name costs a search per column).
+        el.rows.push_back({std::get<int64_t>(v.at(0)), era, level, text(v.at(3)), text(v.at(4)),
+                           text(v.at(6)), lineage_ ? text(v.at(7)) : std::string(), text(v.at(8)),
+                           v.Real("value")});
         const ValueRow& row = el.rows.back();
-        el.by_unit[Key(row.era, row.level, row.unit)][row.period] = &row;
-        by_id_[row.id] = &row;
+        if (!periods || row.unit != unit) {
+          unit = row.unit;
+          periods = &el.by_unit[Key(era, level, unit)];
+        }
+        (*periods)[row.period] = &row;
+        if (lineage_) by_id_[row.id] = &row;
         return Status::Ok();
       }));
     }
@@ -1588,7 +1608,8 @@ class Engine {
   const bool lineage_;
   std::optional<std::string> ref_token_;
   std::map<std::string, std::unique_ptr<ElementDef>> elements_;
-  std::map<int64_t, const ValueRow*> by_id_;
+  std::map<int64_t, const ValueRow*> by_id_;  // for lineage only
+  std::map<std::string, std::vector<std::vector<std::string>>> sub_periods_;
   bool maps_loaded_ = false;
   std::vector<std::string> provinces_;
   std::map<std::string, std::vector<std::string>> communes_;
