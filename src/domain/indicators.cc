@@ -4,10 +4,13 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include "core/strings.h"
 #include "domain/ip.h"
@@ -392,8 +395,10 @@ std::string Period::EndDate() const {
 
 Result<Period> ParsePeriod(std::string_view t) {
   auto bad = [&](const std::string& why) {
-    return Status::InvalidArgument(
-        "'" + std::string(t) + "' is not a period (YYYY, YYYYQn or " + "YYYYMM): " + why, "period");
+    // Appended rather than "'" + std::string(t): GCC 12 at -O3 warns (-Wrestrict) on the latter.
+    std::string msg(1, '\'');
+    msg.append(t).append("' is not a period (YYYY, YYYYQn or YYYYMM): ").append(why);
+    return Status::InvalidArgument(msg, "period");
   };
   if (t.size() < 4 || !IsDigits(t.substr(0, 4))) return bad("it must start with a year");
   Period p;
@@ -1103,10 +1108,14 @@ struct ValueRow {
 struct ElementDef {
   int64_t id = 0;
   std::string code, aggregation, derived_from;
-  // (era|level|unit) -> period -> row
+  // Scope (a 2025 province, 'pre2025:CODE', 'VN') -> a generation that changes whenever a value
+  // of the element there is written (data_value_generations, kept by triggers). Empty: the
+  // element has no values.
+  std::map<std::string, int64_t> generations;
+  // Values are loaded per unit, as figures need them: (era|level|unit) -> period -> row.
   std::map<std::string, std::map<std::string, const ValueRow*>> by_unit;
-  std::set<std::string> eras_levels;  // "2025|commune", ...: which kinds of unit have values
-  std::vector<ValueRow> rows;
+  std::set<std::string> loaded;  // units (era|level|unit) whose values are in `rows`
+  std::deque<ValueRow> rows;     // a deque: rows do not move as more are loaded
 };
 
 struct Figure {
@@ -1118,6 +1127,66 @@ struct Figure {
   int parts_with_data = 0;
   bool provisional = false;
   std::string newest;  // newest updated_at behind the figure
+};
+
+// Figures aggregated over places (a 2025 province, the nation) for entered data elements, kept
+// across requests. An entry is valid for one state of the values it sums (the generations of its
+// scopes: the province, plus any pre-2025 province; every scope for the nation), the element's
+// aggregation and the reference data (the map of communes and provinces). Triggers change a
+// generation in the writer's transaction, so a reader's snapshot and the generations it reads
+// always agree. Generations are random, so a database restored from a backup, or another database
+// in the same process, never meets an entry that is not its own. Lineage (the values behind a
+// figure) is not kept here: it is computed each time.
+struct CachedFigure {
+  std::optional<double> value;
+  std::string reason;
+  int parts = 1;
+  int parts_with_data = 0;
+  bool provisional = false;
+  std::string newest;
+};
+
+class FigureCache {
+ public:
+  static FigureCache& Instance() {
+    static FigureCache* cache = new FigureCache();  // never destroyed: used until exit
+    return *cache;
+  }
+  // `place`: element id and unit; `stamp`: what the figures depend on; `period`: the figure's.
+  std::optional<CachedFigure> Get(const std::string& place, const std::string& stamp,
+                                  const std::string& period) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto e = places_.find(place);
+    if (e == places_.end() || e->second.stamp != stamp) return std::nullopt;
+    auto f = e->second.figures.find(period);
+    if (f == e->second.figures.end()) return std::nullopt;
+    return f->second;
+  }
+  void Put(const std::string& place, const std::string& stamp, const std::string& period,
+           const CachedFigure& figure) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (size_ >= kMaxFigures) {
+      places_.clear();
+      size_ = 0;
+    }
+    Entry& e = places_[place];
+    if (e.stamp != stamp) {
+      size_ -= e.figures.size();
+      e.figures.clear();
+      e.stamp = stamp;
+    }
+    if (e.figures.emplace(period, figure).second) ++size_;
+  }
+
+ private:
+  static constexpr size_t kMaxFigures = 500000;  // about 100 MB at most
+  struct Entry {
+    std::string stamp;
+    std::unordered_map<std::string, CachedFigure> figures;
+  };
+  std::mutex mu_;
+  std::unordered_map<std::string, Entry> places_;
+  size_t size_ = 0;
 };
 
 void Absorb(Figure& into, const Figure& f) {
@@ -1136,7 +1205,9 @@ std::string Key(const std::string& era, const std::string& level, const std::str
 
 class Engine {
  public:
-  explicit Engine(storage::Transaction& tx) : tx_(tx) {}
+  // With `lineage`, figures keep the ids of the values behind them (and nothing is taken from
+  // the figure cache, which does not keep them).
+  explicit Engine(storage::Transaction& tx, bool lineage = false) : tx_(tx), lineage_(lineage) {}
 
   Result<Figure> IndicatorAt(const std::string& code, const UnitRef& u, const Period& p,
                              int depth = 0) {
@@ -1250,22 +1321,10 @@ class Engine {
     el->aggregation = r.Text("aggregation");
     el->derived_from = r.Text("derived_from");
     if (el->derived_from.empty()) {
-      STIO_ASSIGN_OR_RETURN(auto rows,
-                            tx_.Query("SELECT id, era, level, unit_code, period, value, status, "
-                                      "source, updated_at FROM data_values WHERE "
-                                      "data_element_id = ?",
-                                      {el->id}));
-      el->rows.reserve(rows.size());
-      for (const auto& v : rows) {
-        el->rows.push_back({v.Int("id"), v.Text("era"), v.Text("level"), v.Text("unit_code"),
-                            v.Text("period"), v.Text("status"), v.Text("source"),
-                            v.Text("updated_at"), v.Real("value")});
-      }
-      for (const ValueRow& v : el->rows) {
-        el->by_unit[Key(v.era, v.level, v.unit)][v.period] = &v;
-        el->eras_levels.insert(v.era + "|" + v.level);
-        by_id_[v.id] = &v;
-      }
+      STIO_ASSIGN_OR_RETURN(auto gen, tx_.Query("SELECT scope, generation FROM "
+                                                "data_value_generations WHERE data_element_id = ?",
+                                                {el->id}));
+      for (const auto& g : gen) el->generations[g.Text("scope")] = g.Int("generation");
     }
     ElementDef* raw = el.get();
     elements_[code] = std::move(el);
@@ -1288,7 +1347,7 @@ class Engine {
   }
 
   void Use(Figure& f, const ValueRow& v) {
-    f.value_ids.push_back(v.id);
+    if (lineage_) f.value_ids.push_back(v.id);
     if (v.status != "approved" && v.status != "locked") f.provisional = true;
     f.newest = std::max(f.newest, v.updated_at);
   }
@@ -1309,19 +1368,7 @@ class Engine {
       return f;
     }
     if (p.month) return std::nullopt;
-    std::vector<std::vector<std::string>> tries;
-    if (!p.quarter) {
-      std::vector<std::string> qs;
-      for (int q = 1; q <= 4; ++q) qs.push_back(Period{p.year, q, 0}.ToString());
-      tries.push_back(qs);
-    }
-    std::vector<std::string> ms;
-    for (int m = 1; m <= 12; ++m) {
-      if (p.quarter && (m - 1) / 3 + 1 != p.quarter) continue;
-      ms.push_back(Period{p.year, 0, m}.ToString());
-    }
-    tries.push_back(ms);
-    for (const auto& names : tries) {
+    for (const auto& names : SubPeriods(p)) {
       std::vector<double> xs;
       for (const auto& n : names) {
         if (auto e = periods.find(n); e != periods.end()) {
@@ -1339,10 +1386,122 @@ class Engine {
     return std::nullopt;
   }
 
-  Result<Figure> Place(const ElementDef& el, const UnitRef& u, const Period& p) {
+  // The sub-periods a period's value may be made of, in the order tried: a year's quarters, then
+  // its months; a quarter's months. Kept per period: a figure asks for them once per place.
+  const std::vector<std::vector<std::string>>& SubPeriods(const Period& p) {
+    auto [it, fresh] = sub_periods_.try_emplace(p.ToString());
+    if (fresh) {
+      if (!p.quarter) {
+        std::vector<std::string> qs;
+        for (int q = 1; q <= 4; ++q) qs.push_back(Period{p.year, q, 0}.ToString());
+        it->second.push_back(qs);
+      }
+      std::vector<std::string> ms;
+      for (int m = 1; m <= 12; ++m) {
+        if (p.quarter && (m - 1) / 3 + 1 != p.quarter) continue;
+        ms.push_back(Period{p.year, 0, m}.ToString());
+      }
+      it->second.push_back(ms);
+    }
+    return it->second;
+  }
+
+  // Loads the values of the given units (of one era and level) that are not loaded yet.
+  Status LoadUnits(ElementDef& el, const std::string& era, const std::string& level,
+                   const std::vector<std::string>& codes) {
+    if (el.generations.empty()) return Status::Ok();  // the element has no values
+    std::vector<std::string> todo;
+    for (const std::string& c : codes) {
+      if (el.loaded.insert(Key(era, level, c)).second) todo.push_back(c);
+    }
+    constexpr size_t kChunk = 200;
+    for (size_t start = 0; start < todo.size(); start += kChunk) {
+      const size_t n = std::min(kChunk, todo.size() - start);
+      std::string sql =
+          "SELECT id, era, level, unit_code, period, value, status, source, updated_at FROM "
+          "data_values WHERE data_element_id = ? AND era = ? AND level = ? AND unit_code IN (?";
+      for (size_t k = 1; k < n; ++k) sql += ", ?";
+      sql += ")";
+      std::vector<Value> args = {el.id, era, level};
+      for (size_t k = 0; k < n; ++k) args.push_back(todo[start + k]);
+      // Rows come grouped by unit (the unique index): the unit's map is looked up once per unit.
+      std::map<std::string, const ValueRow*>* periods = nullptr;
+      std::string unit;
+      auto text = [](const Value& v) {
+        const std::string* t = std::get_if<std::string>(&v);
+        return t ? *t : std::string();
+      };
+      STIO_RETURN_IF_ERROR(tx_.ForEach(sql, args, [&](const storage::Row& v) {
+        // Columns by position, as selected above (by name costs a search per column).
+        el.rows.push_back({std::get<int64_t>(v.at(0)), era, level, text(v.at(3)), text(v.at(4)),
+                           text(v.at(6)), lineage_ ? text(v.at(7)) : std::string(), text(v.at(8)),
+                           v.Real("value")});
+        const ValueRow& row = el.rows.back();
+        if (!periods || row.unit != unit) {
+          unit = row.unit;
+          periods = &el.by_unit[Key(era, level, unit)];
+        }
+        (*periods)[row.period] = &row;
+        if (lineage_) by_id_[row.id] = &row;
+        return Status::Ok();
+      }));
+    }
+    return Status::Ok();
+  }
+
+  // What a cached figure of the element for the unit (a 2025 province or the nation) depends on
+  // besides the period: the generations of the values it may sum, the aggregation, the map.
+  Result<std::string> Stamp(const ElementDef& el, const UnitRef& u) {
+    if (!ref_token_) {
+      STIO_ASSIGN_OR_RETURN(auto rows, tx_.Query("SELECT name, checksum FROM reference_datasets "
+                                                 "ORDER BY name"));
+      std::string t;
+      for (const auto& r : rows) t += r.Text("name") + ":" + r.Text("checksum") + ";";
+      ref_token_ = t;
+    }
+    std::string stamp = el.aggregation + "|" + *ref_token_ + "|";
+    for (const auto& [scope, generation] : el.generations) {
+      if (u.level == "nation" || scope == u.code || scope.rfind("pre2025:", 0) == 0) {
+        stamp += scope + "=" + std::to_string(generation) + ";";
+      }
+    }
+    return stamp;
+  }
+
+  Result<Figure> Place(ElementDef& el, const UnitRef& u, const Period& p) {
+    // Aggregates over places come from the cache when they can.
+    const bool aggregate = u.level == "nation" || (u.level == "province" && u.era == "2025");
+    const bool cached = aggregate && !lineage_ && !el.generations.empty();
+    std::string stamp, place;
+    if (cached) {
+      STIO_ASSIGN_OR_RETURN(stamp, Stamp(el, u));
+      place = std::to_string(el.id) + "|" + Key(u.era, u.level, u.code);
+      if (auto c = FigureCache::Instance().Get(place, stamp, p.ToString())) {
+        Figure f;
+        f.value = c->value;
+        f.reason = c->reason;
+        f.parts = c->parts;
+        f.parts_with_data = c->parts_with_data;
+        f.provisional = c->provisional;
+        f.newest = c->newest;
+        return f;
+      }
+    }
+    STIO_ASSIGN_OR_RETURN(Figure f, PlaceUncached(el, u, p));
+    if (cached) {
+      FigureCache::Instance().Put(
+          place, stamp, p.ToString(),
+          CachedFigure{f.value, f.reason, f.parts, f.parts_with_data, f.provisional, f.newest});
+    }
+    return f;
+  }
+
+  Result<Figure> PlaceUncached(ElementDef& el, const UnitRef& u, const Period& p) {
+    STIO_RETURN_IF_ERROR(LoadUnits(el, u.era, u.level, {u.code}));
     if (auto direct = Recorded(el, u.era, u.level, u.code, p)) return *direct;
     Figure f;
     f.reason = "no value of " + el.code + " for " + u.code + " in " + p.ToString();
+    if (el.generations.empty()) return f;  // the element has no values
     if (u.level == "nation") {
       STIO_RETURN_IF_ERROR(LoadMaps());
       std::vector<double> xs;
@@ -1365,8 +1524,8 @@ class Engine {
       // Its communes, if any has data.
       std::vector<double> xs;
       Figure cf;
-      static const std::vector<std::string> kNone;
-      const auto& communes = el.eras_levels.count("2025|commune") ? communes_[u.code] : kNone;
+      const auto& communes = communes_[u.code];
+      STIO_RETURN_IF_ERROR(LoadUnits(el, "2025", "commune", communes));
       for (const std::string& c : communes) {
         if (auto r = Recorded(el, "2025", "commune", c, p)) {
           xs.push_back(*r->value);
@@ -1381,7 +1540,8 @@ class Engine {
         return cf;
       }
       // The pre-2025 provinces it was made from.
-      const auto& olds = el.eras_levels.count("pre2025|province") ? predecessors_[u.code] : kNone;
+      const auto& olds = predecessors_[u.code];
+      STIO_RETURN_IF_ERROR(LoadUnits(el, "pre2025", "province", olds));
       Figure of;
       for (const std::string& old : olds) {
         if (auto r = Recorded(el, "pre2025", "province", old, p)) {
@@ -1582,8 +1742,11 @@ class Engine {
   }
 
   storage::Transaction& tx_;
+  const bool lineage_;
+  std::optional<std::string> ref_token_;
   std::map<std::string, std::unique_ptr<ElementDef>> elements_;
-  std::map<int64_t, const ValueRow*> by_id_;
+  std::map<int64_t, const ValueRow*> by_id_;  // for lineage only
+  std::map<std::string, std::vector<std::vector<std::string>>> sub_periods_;
   bool maps_loaded_ = false;
   std::vector<std::string> provinces_;
   std::map<std::string, std::vector<std::string>> communes_;
@@ -1657,7 +1820,7 @@ Result<Json> IndicatorLineage(storage::Transaction& tx, const std::string& code,
   STIO_ASSIGN_OR_RETURN(Json ind, GetIndicator(tx, code));
   STIO_RETURN_IF_ERROR(CheckUnit(tx, unit));
   STIO_ASSIGN_OR_RETURN(Period p, ParsePeriod(period));
-  Engine engine(tx);
+  Engine engine(tx, /*lineage=*/true);
   STIO_ASSIGN_OR_RETURN(Figure total, engine.IndicatorAt(code, unit, p));
   Json elements = Json::array();
   std::vector<std::string> codes;

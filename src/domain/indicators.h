@@ -11,6 +11,10 @@
 //     counted (`parts`, `parts_with_data`), so an incomplete sum is never passed off as complete.
 // The indicator is then computed from the aggregated numerator and denominator: rates are
 // recomputed at every level, never averaged.
+// Values are read per unit as a figure needs them, and the aggregates of entered elements over
+// 2025 provinces and the nation are cached in the process across requests, valid for one
+// generation of the values they sum (data_value_generations, per element and province, changed by
+// triggers on every write, whoever writes), the element's aggregation and the reference data.
 // Data elements may be derived from the registry instead of entered (`derived_from`):
 //   registry:st_enterprises_active   organizations with an S&T enterprise certificate active at the
 //                                    end of the period (replaying the certificate events)

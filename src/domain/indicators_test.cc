@@ -218,6 +218,144 @@ TEST_F(MonitoringTest, RatesAreRecomputedFromSumsAcrossMapsAndLevels) {
   EXPECT_EQ(lin["elements"][0]["values"][0]["era"], "pre2025");
 }
 
+// Aggregated figures are cached across requests (FigureCache): every way of changing a value, or
+// the element's aggregation, must show at once in the province's and the nation's figures.
+TEST_F(MonitoringTest, AggregatesFollowEveryWrite) {
+  Element("NUM");
+  Element("DEN");
+  Ok(CreateIndicator(*tx_, admin_, clock_,
+                     {{"code", "SHARE"},
+                      {"name_vi", "Tỷ lệ"},
+                      {"numerator", "NUM"},
+                      {"denominator", "DEN"},
+                      {"factor", 100}}));
+  Ok(CreateIndicator(*tx_, admin_, clock_,
+                     {{"code", "NUM_ONLY"}, {"name_vi", "Tổng"}, {"numerator", "NUM"}}));
+  auto communes = tx_->Query(
+      "SELECT code FROM admin_units WHERE era = '2025' AND level = 'commune' AND province_code = "
+      "'38' ORDER BY code LIMIT 3");
+  ASSERT_TRUE(communes.ok());
+  ASSERT_EQ(communes->size(), 3u);
+  const std::string c1 = (*communes)[0].Text("code"), c2 = (*communes)[1].Text("code"),
+                    c3 = (*communes)[2].Text("code");
+  Value("NUM", c1, "2024", 10);
+  Value("NUM", c2, "2024", 20);
+  Value("DEN", c1, "2024", 100);
+  Value("DEN", c2, "2024", 100);
+  auto share = [&](const std::string& unit) {
+    auto s = Ok(IndicatorSeries(*tx_, "SHARE", *MakeUnit(unit, std::nullopt, std::nullopt), "2024",
+                                "2024"));
+    return s["points"][0];
+  };
+  EXPECT_NEAR(share("38")["value"].get<double>(), 15.0, 1e-12);
+  EXPECT_NEAR(share("VN")["value"].get<double>(), 15.0, 1e-12);
+  EXPECT_NEAR(share("38")["value"].get<double>(), 15.0, 1e-12);  // asked again
+
+  // A value changed through EnterValue.
+  Value("NUM", c1, "2024", 30);
+  EXPECT_NEAR(share("38")["value"].get<double>(), 25.0, 1e-12);
+  EXPECT_NEAR(share("VN")["value"].get<double>(), 25.0, 1e-12);
+  // A new commune.
+  Value("NUM", c3, "2024", 50);
+  Value("DEN", c3, "2024", 200);
+  EXPECT_NEAR(share("38")["value"].get<double>(), 25.0, 1e-12);  // 100 / 400
+  EXPECT_EQ(share("38")["parts_with_data"], 3);
+  EXPECT_EQ(share("VN")["parts_with_data"], 1);
+  // Written by another path than the domain (SQL from another program): triggers still see it.
+  ASSERT_TRUE(tx_->Execute("UPDATE data_values SET value = 150 WHERE unit_code = ? AND "
+                           "period = '2024' AND data_element_id = (SELECT id FROM data_elements "
+                           "WHERE code = 'NUM')",
+                           {c3})
+                  .ok());
+  EXPECT_NEAR(share("38")["value"].get<double>(), 50.0, 1e-12);  // 200 / 400
+  EXPECT_NEAR(share("VN")["value"].get<double>(), 50.0, 1e-12);
+  ASSERT_TRUE(tx_->Execute("DELETE FROM data_values WHERE unit_code = ? AND data_element_id IN "
+                           "(SELECT id FROM data_elements WHERE code IN ('NUM', 'DEN'))",
+                           {c3})
+                  .ok());
+  EXPECT_NEAR(share("38")["value"].get<double>(), 25.0, 1e-12);  // 50 / 200
+  EXPECT_EQ(share("VN")["parts_with_data"], 1);
+  EXPECT_EQ(share("38")["parts_with_data"], 2);
+  // The element's aggregation changed: sum -> average over the communes.
+  auto sum = Ok(IndicatorSeries(*tx_, "NUM_ONLY", {"2025", "province", "38"}, "2024", "2024"));
+  EXPECT_NEAR(sum["points"][0]["value"].get<double>(), 50.0, 1e-12);
+  Ok(UpdateDataElement(*tx_, admin_, clock_, "NUM", {{"aggregation", "average"}}));
+  auto avg = Ok(IndicatorSeries(*tx_, "NUM_ONLY", {"2025", "province", "38"}, "2024", "2024"));
+  EXPECT_NEAR(avg["points"][0]["value"].get<double>(), 25.0, 1e-12);
+  // Lineage still lists the values behind a figure that was served from the cache.
+  auto lin = Ok(IndicatorLineage(*tx_, "SHARE", {"2025", "province", "38"}, "2024"));
+  ASSERT_EQ(lin["elements"].size(), 2u);
+  EXPECT_EQ(lin["elements"][0]["values"].size(), 2u);
+  EXPECT_EQ(lin["elements"][1]["values"].size(), 2u);
+}
+
+// Cached figures are kept per province: a write in one province changes that province and the
+// nation, not the others; a pre-2025 value reaches the 2025 province it became part of.
+TEST_F(MonitoringTest, WritesInvalidateTheirProvinceAndTheNation) {
+  Element("K");
+  Ok(CreateIndicator(*tx_, admin_, clock_,
+                     {{"code", "K_I"}, {"name_vi", "K"}, {"numerator", "K"}}));
+  auto commune_of = [&](const std::string& province) {
+    return tx_
+        ->QueryOne(
+            "SELECT code FROM admin_units WHERE era = '2025' AND level = 'commune' AND "
+            "province_code = ? ORDER BY code LIMIT 1",
+            {province})
+        ->Text("code");
+  };
+  const std::string hanoi = commune_of("01"), thanh_hoa = commune_of("38");
+  auto value = [&](const std::string& unit, const std::string& period) {
+    auto s = Ok(
+        IndicatorSeries(*tx_, "K_I", *MakeUnit(unit, std::nullopt, std::nullopt), period, period));
+    return s["points"][0]["value"];
+  };
+  Value("K", hanoi, "2024", 1);
+  Value("K", thanh_hoa, "2024", 2);
+  Value("K", "94", "2023", 5, "pre2025");  // Sóc Trăng, now part of Cần Thơ (92)
+  EXPECT_EQ(value("01", "2024"), 1.0);
+  EXPECT_EQ(value("38", "2024"), 2.0);
+  EXPECT_EQ(value("VN", "2024"), 3.0);
+  EXPECT_EQ(value("92", "2023"), 5.0);
+  EXPECT_EQ(value("VN", "2023"), 5.0);
+  Value("K", thanh_hoa, "2024", 7);
+  EXPECT_EQ(value("01", "2024"), 1.0);
+  EXPECT_EQ(value("38", "2024"), 7.0);
+  EXPECT_EQ(value("VN", "2024"), 8.0);
+  Value("K", "94", "2023", 6, "pre2025");
+  EXPECT_EQ(value("92", "2023"), 6.0);
+  EXPECT_EQ(value("VN", "2023"), 6.0);
+  // A value recorded for the nation itself wins over the sum of provinces.
+  Value("K", "VN", "2024", 100);
+  EXPECT_EQ(value("VN", "2024"), 100.0);
+  EXPECT_EQ(value("38", "2024"), 7.0);
+}
+
+// The figure of a province with every commune approved is final; reopening one value makes it
+// provisional again at once (a status change is a write like any other).
+TEST_F(MonitoringTest, StatusChangesReachCachedFigures) {
+  Element("OPEN");
+  Ok(CreateIndicator(*tx_, admin_, clock_,
+                     {{"code", "OPEN_I"}, {"name_vi", "Mở"}, {"numerator", "OPEN"}}));
+  auto communes = tx_->Query(
+      "SELECT code FROM admin_units WHERE era = '2025' AND level = 'commune' AND province_code = "
+      "'38'");
+  ASSERT_TRUE(communes.ok());
+  std::vector<int64_t> ids;
+  for (const auto& c : *communes) ids.push_back(Value("OPEN", c.Text("code"), "2024", 1)["id"]);
+  auto provisional = [&] {
+    auto s = Ok(IndicatorSeries(*tx_, "OPEN_I", {"2025", "province", "38"}, "2024", "2024"));
+    return s["points"][0]["provisional"].get<bool>();
+  };
+  EXPECT_TRUE(provisional());  // drafts
+  for (int64_t id : ids) {
+    Ok(ChangeValueStatus(*tx_, admin_, clock_, id, "submit", nullptr));
+    Ok(ChangeValueStatus(*tx_, admin_, clock_, id, "approve", nullptr));
+  }
+  EXPECT_FALSE(provisional());
+  Ok(ChangeValueStatus(*tx_, admin_, clock_, ids[0], "reopen", {{"reason", "sửa số liệu"}}));
+  EXPECT_TRUE(provisional());
+}
+
 TEST_F(MonitoringTest, FormulaSafety) {
   Element("A");
   Element("Z");

@@ -676,6 +676,70 @@ CREATE TABLE province_priorities (
 );
 CREATE INDEX province_priorities_province ON province_priorities (province_code)
   WHERE deleted_at IS NULL;
+// Monitoring at scale (issue 5): a generation per data element and scope (the 2025 province a
+// value counts towards: its own code, or its commune's province; 'pre2025:CODE' for a pre-2025
+// province; 'VN' for the nation) that changes, in the writing transaction, whenever a value there
+// is inserted, updated or deleted, by any path (hence triggers). Aggregated figures are cached
+// against it (domain/indicators.cc, FigureCache), so a write in one commune leaves the other 33
+// provinces' figures valid. Generations are random rather than counted, so a database restored
+// from an older backup never repeats a generation it had before with other values. The seed scans
+// every value once (seconds for 12 million).
+constexpr std::string_view kV9ValueGenerations = R"sql(
+CREATE TABLE data_value_generations (
+  data_element_id INTEGER NOT NULL REFERENCES data_elements (id),
+  scope TEXT NOT NULL,
+  generation INTEGER NOT NULL,
+  PRIMARY KEY (data_element_id, scope)
+);
+INSERT INTO data_value_generations (data_element_id, scope, generation)
+  SELECT data_element_id, scope, random() FROM (
+    SELECT DISTINCT v.data_element_id,
+      CASE WHEN v.level = 'commune' THEN COALESCE((SELECT province_code FROM admin_units
+        WHERE era = '2025' AND level = 'commune' AND code = v.unit_code), '?')
+      WHEN v.level = 'province' AND v.era = '2025' THEN v.unit_code
+      WHEN v.level = 'province' THEN 'pre2025:' || v.unit_code ELSE 'VN' END AS scope
+    FROM data_values v) WHERE true;
+CREATE TRIGGER data_values_generation_insert AFTER INSERT ON data_values
+BEGIN
+  INSERT INTO data_value_generations (data_element_id, scope, generation)
+    VALUES (NEW.data_element_id,
+      CASE WHEN NEW.level = 'commune' THEN COALESCE((SELECT province_code FROM admin_units
+        WHERE era = '2025' AND level = 'commune' AND code = NEW.unit_code), '?')
+      WHEN NEW.level = 'province' AND NEW.era = '2025' THEN NEW.unit_code
+      WHEN NEW.level = 'province' THEN 'pre2025:' || NEW.unit_code ELSE 'VN' END,
+      random())
+    ON CONFLICT (data_element_id, scope) DO UPDATE SET generation = excluded.generation;
+END;
+CREATE TRIGGER data_values_generation_update AFTER UPDATE ON data_values
+BEGIN
+  INSERT INTO data_value_generations (data_element_id, scope, generation)
+    VALUES (OLD.data_element_id,
+      CASE WHEN OLD.level = 'commune' THEN COALESCE((SELECT province_code FROM admin_units
+        WHERE era = '2025' AND level = 'commune' AND code = OLD.unit_code), '?')
+      WHEN OLD.level = 'province' AND OLD.era = '2025' THEN OLD.unit_code
+      WHEN OLD.level = 'province' THEN 'pre2025:' || OLD.unit_code ELSE 'VN' END,
+      random())
+    ON CONFLICT (data_element_id, scope) DO UPDATE SET generation = excluded.generation;
+  INSERT INTO data_value_generations (data_element_id, scope, generation)
+    VALUES (NEW.data_element_id,
+      CASE WHEN NEW.level = 'commune' THEN COALESCE((SELECT province_code FROM admin_units
+        WHERE era = '2025' AND level = 'commune' AND code = NEW.unit_code), '?')
+      WHEN NEW.level = 'province' AND NEW.era = '2025' THEN NEW.unit_code
+      WHEN NEW.level = 'province' THEN 'pre2025:' || NEW.unit_code ELSE 'VN' END,
+      random())
+    ON CONFLICT (data_element_id, scope) DO UPDATE SET generation = excluded.generation;
+END;
+CREATE TRIGGER data_values_generation_delete AFTER DELETE ON data_values
+BEGIN
+  INSERT INTO data_value_generations (data_element_id, scope, generation)
+    VALUES (OLD.data_element_id,
+      CASE WHEN OLD.level = 'commune' THEN COALESCE((SELECT province_code FROM admin_units
+        WHERE era = '2025' AND level = 'commune' AND code = OLD.unit_code), '?')
+      WHEN OLD.level = 'province' AND OLD.era = '2025' THEN OLD.unit_code
+      WHEN OLD.level = 'province' THEN 'pre2025:' || OLD.unit_code ELSE 'VN' END,
+      random())
+    ON CONFLICT (data_element_id, scope) DO UPDATE SET generation = excluded.generation;
+END;
 )sql";
 
 constexpr Migration kSqliteMigrations[] = {
@@ -690,6 +754,8 @@ constexpr Migration kSqliteMigrations[] = {
      kV7IpAdvice},
     {8, "IP: users of geographical indications and collective marks, province priorities",
      kV8IpOrigin},
+    {9, "monitoring: a generation per data element and province, changed by every write",
+     kV9ValueGenerations},
 };
 
 }  // namespace
