@@ -676,6 +676,8 @@ CREATE TABLE province_priorities (
 );
 CREATE INDEX province_priorities_province ON province_priorities (province_code)
   WHERE deleted_at IS NULL;
+)sql";
+
 // Monitoring at scale (issue 5): a generation per data element and scope (the 2025 province a
 // value counts towards: its own code, or its commune's province; 'pre2025:CODE' for a pre-2025
 // province; 'VN' for the nation) that changes, in the writing transaction, whenever a value there
