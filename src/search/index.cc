@@ -97,6 +97,10 @@ void Index::Impl::RegisterTerm(uint32_t tid) {
   const uint64_t key = terms.KeyOf(tid);
   const auto a = static_cast<uint32_t>(key >> 32);
   if (static_cast<uint32_t>(key) != kNoSyllable) return;  // pairs: nothing to derive
+  if (single_term.size() <= a) {
+    single_term.resize(std::max<size_t>(a + 1, fold.size()), TermTable::kNone);
+  }
+  single_term[a] = tid;
   if (Unmarked(a)) {
     folded_vocab.emplace(std::string(syllables.Name(a)), tid);
   } else {
@@ -106,6 +110,9 @@ void Index::Impl::RegisterTerm(uint32_t tid) {
 }
 
 uint32_t Index::Impl::AddTerm(uint32_t a, uint32_t b) {
+  if (b == kNoSyllable && a < single_term.size() && single_term[a] != TermTable::kNone) {
+    return single_term[a];
+  }
   bool inserted;
   const uint32_t tid = terms.Insert(TermTable::Key(a, b), inserted);
   if (inserted) {
@@ -329,11 +336,20 @@ Status Index::Upsert(const Document& doc) {
   const size_t nterms = dt.entries.size();
   thread_local std::vector<uint32_t> guess;
   guess.assign(nterms, TermTable::kNone);
+  // Single syllables are found through single_term (small, cached); pairs through the table.
+  auto single = [&](uint64_t key) -> uint32_t {
+    const auto a = static_cast<uint32_t>(key >> 32);
+    return a < im.single_term.size() ? im.single_term[a] : TermTable::kNone;
+  };
   for (size_t i = 0; i < nterms + 3 * kAhead; ++i) {
-    if (i < nterms) im.terms.PrefetchSlot(dt.entries[i].key);
+    if (i < nterms && static_cast<uint32_t>(dt.entries[i].key) != kNoSyllable) {
+      im.terms.PrefetchSlot(dt.entries[i].key);
+    }
     if (i >= kAhead && i - kAhead < nterms) {
       const size_t j = i - kAhead;
-      const uint32_t g = im.terms.PrefetchKey(dt.entries[j].key);
+      const uint64_t key = dt.entries[j].key;
+      const uint32_t g =
+          static_cast<uint32_t>(key) == kNoSyllable ? single(key) : im.terms.PrefetchKey(key);
       if (g < im.lists.size()) {
         guess[j] = g;
         __builtin_prefetch(&im.lists[g]);
