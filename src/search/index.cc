@@ -815,8 +815,11 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
   // by probing the non-essential clauses, most promising first, while it can still enter the top.
   // A window where no document can beat the threshold is skipped without decoding anything.
   // 4096 was the fastest of 1024-8192 on the VNTC sets (smaller windows: more bookkeeping; larger:
-  // looser bounds). Starting with smaller windows (to get a threshold sooner) did not help.
+  // looser bounds). The first window has no threshold yet, so every clause is essential there:
+  // windows start at 256 documents and double up to 4096 (5-8% less CPU per query than 4096 from
+  // the start, once decoding got cheaper; 128-2048 first windows were all within noise of it).
   constexpr uint32_t kWindow = 4096;
+  constexpr uint32_t kFirstWindow = 256;
   const size_t n = clauses_.size();
   std::vector<Cursor> curs;
   curs.reserve(n);
@@ -849,10 +852,10 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
     }
     return mx;
   };
-  uint32_t lo = Cursor::kEnd;
+  uint32_t lo = Cursor::kEnd, window = kFirstWindow;
   for (const Cursor& c : curs) lo = std::min(lo, c.doc());
   while (lo != Cursor::kEnd) {
-    const uint32_t hi = lo > Cursor::kEnd - kWindow ? Cursor::kEnd : lo + kWindow;
+    const uint32_t hi = lo > Cursor::kEnd - window ? Cursor::kEnd : lo + window;
     for (size_t i = 0; i < n; ++i) {
       order[i] = i;
       wub[i] = curs[i].doc() < hi ? window_bound(i, hi) : 0;
@@ -914,6 +917,7 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
       }
       seen[w] = 0;
     }
+    window = std::min(kWindow, 2 * window);
     lo = Cursor::kEnd;
     for (Cursor& c : curs) {
       c.NextGeq(hi);
