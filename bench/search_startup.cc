@@ -246,15 +246,18 @@ int main(int argc, char** argv) {
       Check(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK,
             "sqlite opens");
       sqlite3_stmt* st = nullptr;
-      sqlite3_prepare_v2(h, "SELECT id FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT 1",
-                         -1, &st, nullptr);
-      // The row number is the one token only the known document has.
+      sqlite3_prepare_v2(h, "SELECT id FROM docs WHERE docs MATCH ? ORDER BY bm25(docs)", -1, &st,
+                         nullptr);
+      // The row number is in the known document's name (a few news texts contain the same
+      // number, so it is looked for among all the matches).
       const std::string m = "\"" + std::to_string(known) + "\"";
       sqlite3_bind_text(st, 1, m.c_str(), -1, SQLITE_TRANSIENT);
-      Check(sqlite3_step(st) == SQLITE_ROW &&
-                std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) ==
-                    "org:" + std::to_string(known),
-            "fts5 finds the known document");
+      bool found = false;
+      while (sqlite3_step(st) == SQLITE_ROW) {
+        found |= std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) ==
+                 "org:" + std::to_string(known);
+      }
+      Check(found, "fts5 finds the known document");
       sqlite3_finalize(st);
       sqlite3_close(h);
       json r;
