@@ -87,6 +87,29 @@ TEST(AnalyzerTest, CacheAndAsciiPathAgreeWithFullNormalisation) {
             "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuv");
 }
 
+// More distinct short tokens than the per-thread cache keeps (256k): it starts over, and every
+// token, before and after, still gets its right forms.
+TEST(AnalyzerTest, CacheStartsOverWhenFull) {
+  std::string text;
+  std::vector<std::string> words;
+  for (int i = 0; i < 300000; ++i) {
+    std::string w = "Đ";
+    for (int k = 0, v = i; k < 4; ++k, v /= 26) w.push_back(static_cast<char>('a' + v % 26));
+    text += w;
+    text.push_back(' ');
+    words.push_back(w);
+  }
+  for (int round = 0; round < 2; ++round) {
+    const auto toks = Analyze(text);
+    ASSERT_EQ(toks.size(), words.size());
+    for (size_t i = 0; i < toks.size(); i += 997) {
+      EXPECT_EQ(toks[i].exact, ExactForm(words[i])) << i;
+      EXPECT_EQ(toks[i].folded, "d" + words[i].substr(2)) << i;
+    }
+    EXPECT_EQ(toks.back().exact, ExactForm(words.back()));
+  }
+}
+
 TEST(StopwordsTest, LoadsDefaultListAndCanonicalises) {
   auto sw = Stopwords::LoadDefault(STIO_SOURCE_DIR);
   ASSERT_TRUE(sw.ok()) << sw.status().ToString();
