@@ -46,7 +46,8 @@ struct Index::Impl {
   TermDict syllables;                                   // syllable form → sid
   std::vector<uint32_t> fold;                           // sid → sid of its folded form
   TermTable terms;                                      // (sid[, sid]) → term id
-  ChunkedVector<PostingList> lists;                     // by term id
+  std::vector<uint32_t> single_term;  // sid → term id of (sid) alone, or kNone (a fast path)
+  ChunkedVector<PostingList> lists;   // by term id
   std::map<std::string, uint32_t> folded_vocab;  // folded syllable → term id (prefixes, typos)
   // Folded syllable term id → exact syllable term ids seen with that folding.
   std::unordered_map<uint32_t, std::vector<uint32_t>> variants;
@@ -62,7 +63,7 @@ struct Index::Impl {
   // Returns the term id of (a, b), creating the term (and its list) if missing. A new exact
   // single-syllable term is registered under its folded term, which must exist already.
   uint32_t AddTerm(uint32_t a, uint32_t b);
-  // Derives folded_vocab and variants for a term just added.
+  // Derives folded_vocab, variants and single_term for a term just added.
   void RegisterTerm(uint32_t tid);
   // The string key ("công", "\x01cong", "công nghệ", "\x01cong nghe") ↔ term id.
   uint32_t FindTerm(std::string_view key) const;  // TermTable::kNone if not indexed

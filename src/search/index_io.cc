@@ -1,10 +1,16 @@
 // Save/Load of search::Index; the format is described in index_format.md.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <sstream>
 
@@ -170,23 +176,32 @@ Status Index::Save(const std::string& dir) const {
 
 Result<std::unique_ptr<Index>> Index::Load(const std::string& dir) {
   const std::string path = dir + "/index.stio";
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("no index at " + path);
-  std::string data;
-  in.seekg(0, std::ios::end);
-  const std::streamoff file_size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  if (file_size < 0) return Status::Internal("cannot read " + path);
-  data.resize(static_cast<size_t>(file_size));
-  if (!in.read(data.data(), file_size)) return Status::Internal("cannot read " + path);
+  // The file is mapped rather than read into a buffer: no copy, and its pages are the page cache's
+  // (dropped under memory pressure) rather than the process's own.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::NotFound("no index at " + path);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    return Status::Internal("cannot read " + path);
+  }
+  const auto file_size = static_cast<size_t>(st.st_size);
+  void* map = file_size == 0 ? nullptr : ::mmap(nullptr, file_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) return Status::Internal("cannot map " + path);
+  std::unique_ptr<void, std::function<void(void*)>> unmap(
+      map, [file_size](void* p) { ::munmap(p, file_size); });
+  if (map) ::madvise(map, file_size, MADV_SEQUENTIAL);
+  const std::string_view data(static_cast<const char*>(map), file_size);
   auto corrupt = [&](const std::string& what) {
     return Status::DataLoss("corrupt index " + path + ": " + what);
   };
   if (data.size() < 12 || std::memcmp(data.data(), kMagic, 8) != 0) return corrupt("bad magic");
   uint32_t stored_crc;
   std::memcpy(&stored_crc, data.data() + data.size() - 4, 4);
+  // crc32_z takes a 64-bit length (crc32's uInt would cut files over 4 GiB).
   const auto crc = static_cast<uint32_t>(
-      crc32(0, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size() - 4)));
+      crc32_z(0, reinterpret_cast<const Bytef*>(data.data()), data.size() - 4));
   if (crc != stored_crc) return corrupt("checksum mismatch");
   const auto* base = reinterpret_cast<const uint8_t*>(data.data());
   Reader r(base + 8, base + data.size() - 4);
@@ -257,21 +272,19 @@ Result<std::unique_ptr<Index>> Index::Load(const std::string& dir) {
   }
   uint32_t nterms;
   if (!r.U32(nterms)) return corrupt("term count");
-  // At least a few bytes per term follow: do not let a corrupt count reserve gigabytes.
-  im.terms.Reserve(std::min<size_t>(nterms, data.size() / 4));
-  std::vector<Posting> buf;
+  // The term's name is built only for an error message (a string per term would cost seconds).
+  auto corrupt_term = [&](const char* what, uint32_t t) {
+    return corrupt(std::string(what) + " of " + im.TermName(t));
+  };
+  std::array<uint32_t, kBlockSize> vdocs;
+  std::array<uint16_t, kBlockSize * kMaxFields> vtfs;
   for (uint32_t t = 0; t < nterms; ++t) {
     PostingList& pl = im.lists.emplace_back();
     uint32_t a, b, nblocks, nbytes, tail_offset;
     if (!r.U32(a) || !r.U32(b) || !r.U32(pl.count) || !r.U32(nblocks)) return corrupt("term");
     if (a >= nsyl || b > nsyl) return corrupt("term syllables");
-    bool inserted;
-    if (im.terms.Insert(TermTable::Key(a, b == 0 ? kNoSyllable : b - 1), inserted) != t ||
-        !inserted) {
-      return corrupt("duplicate term");
-    }
-    const std::string name = im.TermName(t);
-    if (nblocks > pl.count / kBlockSize) return corrupt("posting count of " + name);
+    im.terms.AppendUnindexed(TermTable::Key(a, b == 0 ? kNoSyllable : b - 1));
+    if (nblocks > pl.count / kBlockSize) return corrupt_term("posting count", t);
     std::vector<BlockMeta> blocks(nblocks);
     for (BlockMeta& bm : blocks) {
       if (!r.U32(bm.last_doc) || !r.U32(bm.offset) || !r.F32(bm.max_pseudo_tf))
@@ -285,25 +298,27 @@ Result<std::unique_ptr<Index>> Index::Load(const std::string& dir) {
     }
     const uint8_t* bytes = r.Skip(nbytes);
     if (!bytes) return corrupt("postings");
-    if (nblocks == 0 && tail_offset != 0) return corrupt("tail of " + name);
+    if (nblocks == 0 && tail_offset != 0) return corrupt_term("tail", t);
     pl.Assign(bytes, nbytes, std::move(blocks), tail_offset);
     if (pl.count < nblocks * kBlockSize || pl.tail_count() >= kBlockSize || pl.count == 0 ||
         tail_offset > nbytes) {
-      return corrupt("posting count of " + name);
+      return corrupt_term("posting count", t);
     }
     // Validate: every block decodes, documents increase and exist, skip entries agree.
     for (size_t bl = 0; bl <= nblocks; ++bl) {
-      if (!DecodeBlock(pl, bl, nf, buf)) return corrupt("postings of " + name);
-      if (buf.empty()) continue;
-      if (buf.back().doc >= ndocs) return corrupt("postings of " + name);
-      if (bl < nblocks && buf.back().doc != pl.block(bl).last_doc)
-        return corrupt("skips of " + name);
-      if (bl == nblocks && buf.back().doc != pl.last_doc) return corrupt("last doc of " + name);
+      const int n = DecodeBlockInto(pl, bl, nf, vdocs.data(), vtfs.data());
+      if (n < 0) return corrupt_term("postings", t);
+      if (n == 0) continue;
+      const uint32_t last = vdocs[static_cast<size_t>(n) - 1];
+      if (last >= ndocs) return corrupt_term("postings", t);
+      if (bl < nblocks && last != pl.block(bl).last_doc) return corrupt_term("skips", t);
+      if (bl == nblocks && last != pl.last_doc) return corrupt_term("last doc", t);
     }
     if (pl.tail_count() == 0 && pl.last_doc != pl.block(nblocks - 1).last_doc) {
-      return corrupt("last doc of " + name);
+      return corrupt_term("last doc", t);
     }
   }
+  if (!im.terms.BuildIndex()) return corrupt("duplicate term");
   // Prefix/typo vocabulary and diacritics variants, in term id order (as when building).
   for (uint32_t t = 0; t < nterms; ++t) {
     const uint64_t key = im.terms.KeyOf(t);

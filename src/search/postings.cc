@@ -242,13 +242,14 @@ void Cursor::EnterBlock(size_t b, uint32_t base) {
   // than read garbage.
   if (begin >= end || end > list_->size()) return End();
   block_ = b;
+  block_last_ = b == nb ? list_->last_doc : list_->block(b).last_doc;
   p_ = list_->data() + begin;
   end_ = list_->data() + end;
   doc_ = base;
   Decode();
 }
 
-void Cursor::Decode() {
+void Cursor::DecodeSlow() {
   uint32_t delta;
   if (*p_ < 0x80) {
     delta = *p_++;
@@ -258,18 +259,24 @@ void Cursor::Decode() {
   if (doc_ + delta < doc_) return End();
   doc_ += delta;
   if (!DecodeTfs(p_, end_, num_fields_, tf_.data())) return End();
+  single_ = -1;
+  for (size_t f = 0; f < num_fields_; ++f) {
+    if (tf_[f] == 0) continue;
+    if (single_ >= 0) {
+      single_ = -1;
+      break;
+    }
+    single_ = static_cast<int>(f);
+  }
 }
 
-void Cursor::NextGeq(uint32_t target) {
-  if (doc_ == kEnd || doc_ >= target) return;
+void Cursor::SkipTo(uint32_t target) {
   const size_t nb = list_->num_blocks();
-  if (block_ < nb && list_->block(block_).last_doc < target) {
-    size_t b = block_ + 1;
-    if (shallow_ > b && list_->block(shallow_ - 1).last_doc < target) b = shallow_;
-    while (b < nb && list_->block(b).last_doc < target) ++b;
-    EnterBlock(b, list_->block(b - 1).last_doc);
-  }
-  while (doc_ < target) Next();
+  if (block_ >= nb) return End();  // in the tail, past the list's last document
+  size_t b = block_ + 1;
+  if (shallow_ > b && list_->block(shallow_ - 1).last_doc < target) b = shallow_;
+  while (b < nb && list_->block(b).last_doc < target) ++b;
+  EnterBlock(b, list_->block(b - 1).last_doc);
 }
 
 }  // namespace stio::search

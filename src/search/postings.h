@@ -111,6 +111,7 @@ int DecodeBlockInto(const PostingList& list, size_t block, size_t num_fields, ui
 
 // A forward cursor. doc() == kEnd when exhausted. It decodes one posting at a time (no block
 // buffer): a probe that lands in a block decodes only up to its target, and a Cursor is small.
+// The per-posting path (Next, NextGeq within a block) is inline; entering a block is not.
 class Cursor {
  public:
   static constexpr uint32_t kEnd = 0xFFFFFFFFu;
@@ -118,6 +119,9 @@ class Cursor {
   uint32_t doc() const { return doc_; }
   // Term frequencies of the current posting, one per field.
   const uint16_t* tf() const { return tf_.data(); }
+  // The field of the current posting when the term occurs in one field only (the usual case),
+  // else -1; then tf()[single_field()] is its frequency and every other entry is 0.
+  int single_field() const { return single_; }
   Posting posting() const {
     Posting p;
     p.doc = doc_;
@@ -125,15 +129,18 @@ class Cursor {
     return p;
   }
   void Next() {
-    if (doc_ == kEnd) return;
     if (p_ == end_) {
-      EnterBlock(block_ + 1, doc_);
+      if (doc_ != kEnd) EnterBlock(block_ + 1, doc_);
       return;
     }
     Decode();
   }
   // Moves to the first posting with doc >= target.
-  void NextGeq(uint32_t target);
+  void NextGeq(uint32_t target) {
+    if (doc_ >= target) return;  // also when exhausted (kEnd)
+    if (target > block_last_) SkipTo(target);
+    while (doc_ < target) Next();
+  }
   // The block the cursor is in (num_blocks() for the tail).
   size_t block() const { return block_; }
   // The block that would hold `target` (num_blocks() for the tail), found from the skip entries
@@ -149,11 +156,34 @@ class Cursor {
  private:
   // Positions the cursor on the first posting of block b (base: the document before it).
   void EnterBlock(size_t b, uint32_t base);
-  // Decodes the posting at p_ (relative to doc_).
-  void Decode();
+  // Enters the block holding `target` (target > the current block's last document).
+  void SkipTo(uint32_t target);
+  // Decodes the posting at p_ (relative to doc_); the rare cases go to DecodeSlow.
+  void Decode() {
+    // The usual posting: a one-byte delta and a one-byte code for one field with tf <= 8.
+    if (end_ - p_ >= 2 && p_[0] < 0x80 && p_[1] < 0x80 && !(p_[1] & 1)) {
+      const uint32_t code = p_[1];
+      const int f = static_cast<int>(code >> 1 & 7);
+      if (static_cast<size_t>(f) < num_fields_) {
+        doc_ += p_[0];
+        p_ += 2;
+        if (single_ >= 0) {
+          tf_[static_cast<size_t>(single_)] = 0;
+        } else {
+          tf_.fill(0);
+        }
+        single_ = f;
+        tf_[static_cast<size_t>(f)] = static_cast<uint16_t>((code >> 4) + 1);
+        return;
+      }
+    }
+    DecodeSlow();
+  }
+  void DecodeSlow();
   void End() {
     doc_ = kEnd;
     p_ = end_ = nullptr;
+    block_last_ = kEnd;
   }
   const PostingList* list_;
   size_t num_fields_;
@@ -162,6 +192,8 @@ class Cursor {
   const uint8_t* p_ = nullptr;  // next posting in the current block
   const uint8_t* end_ = nullptr;  // end of the current block's bytes
   uint32_t doc_ = kEnd;
+  uint32_t block_last_ = kEnd;  // last document of the current block
+  int single_ = -1;
   std::array<uint16_t, kMaxFields> tf_{};
 };
 

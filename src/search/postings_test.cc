@@ -1,4 +1,5 @@
 #include "search/postings.h"
+#include "search/term_dict.h"
 
 #include <gtest/gtest.h>
 
@@ -138,9 +139,50 @@ TEST(PostingsTest, FrequencyCodesRoundTrip) {
         ASSERT_EQ(c.tf()[f], want[i].tf[f]) << nf << " " << i << " " << f;
         ASSERT_EQ(got[i].tf[f], want[i].tf[f]) << nf << " " << i << " " << f;
       }
+      // single_field() names the only field with a frequency, or is -1.
+      size_t nonzero = 0, last = 0;
+      for (size_t f = 0; f < nf; ++f) {
+        if (want[i].tf[f]) ++nonzero, last = f;
+      }
+      ASSERT_EQ(c.single_field(), nonzero == 1 ? static_cast<int>(last) : -1) << nf << " " << i;
     }
     EXPECT_EQ(c.doc(), Cursor::kEnd);
   }
+}
+
+// Index::Load builds the term table in one pass (BuildIndex); it must answer exactly as a table
+// built key by key, including keys whose probe runs wrap past the last slot, and refuse duplicates.
+TEST(TermTableTest, BulkBuildMatchesIncrementalAndRejectsDuplicates) {
+  std::mt19937_64 rng(11);
+  for (size_t n : {size_t{0}, size_t{1}, size_t{500}, size_t{767}, size_t{20000}}) {
+    TermTable inc, bulk;
+    std::vector<uint64_t> keys;
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t k = rng();
+      bool inserted;
+      if (inc.Insert(k, inserted) != keys.size()) continue;  // a repeated random key: skip
+      keys.push_back(k);
+      bulk.AppendUnindexed(k);
+    }
+    ASSERT_TRUE(bulk.BuildIndex()) << n;
+    for (uint32_t id = 0; id < keys.size(); ++id) {
+      ASSERT_EQ(bulk.Find(keys[id]), id) << n;
+      ASSERT_EQ(bulk.KeyOf(id), keys[id]);
+    }
+    for (int i = 0; i < 1000; ++i) {
+      const uint64_t k = rng();
+      ASSERT_EQ(bulk.Find(k), inc.Find(k));
+    }
+    // The table still grows by Insert after a bulk build.
+    bool inserted;
+    const uint32_t id = bulk.Insert(42, inserted);
+    EXPECT_EQ(bulk.Find(42), id);
+  }
+  TermTable dup;
+  dup.AppendUnindexed(TermTable::Key(1, 2));
+  dup.AppendUnindexed(TermTable::Key(3, 4));
+  dup.AppendUnindexed(TermTable::Key(1, 2));
+  EXPECT_FALSE(dup.BuildIndex());
 }
 
 TEST(PostingsTest, EmptyListIsExhausted) {

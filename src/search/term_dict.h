@@ -161,6 +161,39 @@ class TermTable {
     for (uint32_t id = 0; id < keys_.size(); ++id) Place(id);
   }
 
+  // Bulk loading (Index::Load): append every key with AppendUnindexed, then BuildIndex places them
+  // all at once, in slot order (sequential writes instead of a cache miss per key). BuildIndex
+  // returns false if a key was appended twice.
+  void AppendUnindexed(uint64_t key) { keys_.emplace_back() = key; }
+  bool BuildIndex() {
+    size_t want = 1024;
+    while (keys_.size() * 4 > want * 3) want *= 2;
+    slots_.assign(want, kNone);
+    const size_t mask = want - 1;
+    std::vector<std::pair<uint64_t, uint32_t>> order(keys_.size());  // (home slot, id)
+    for (uint32_t id = 0; id < keys_.size(); ++id) order[id] = {Hash(keys_[id]) & mask, id};
+    std::sort(order.begin(), order.end(), [&](const auto& x, const auto& y) {
+      return x.first != y.first ? x.first < y.first : keys_[x.second] < keys_[y.second];
+    });
+    size_t next = 0;  // first slot not yet known to be taken, for homes in increasing order
+    std::vector<uint32_t> wrapped;
+    for (size_t i = 0; i < order.size(); ++i) {
+      const auto [home, id] = order[i];
+      if (i > 0 && order[i - 1].first == home && keys_[order[i - 1].second] == keys_[id]) {
+        return false;
+      }
+      size_t pos = std::max<size_t>(home, next);
+      if (pos > mask) {
+        wrapped.push_back(id);  // runs past the end: probes continue at slot 0
+        continue;
+      }
+      slots_[pos] = id;
+      next = pos + 1;
+    }
+    for (uint32_t id : wrapped) Place(id);
+    return true;
+  }
+
   uint64_t KeyOf(uint32_t id) const { return keys_[id]; }
   size_t size() const { return keys_.size(); }
   size_t MemoryBytes() const { return keys_.MemoryBytes() + slots_.capacity() * sizeof(uint32_t); }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "text/normalize.h"
 #include "text/stopwords.h"
 
 namespace stio::text {
@@ -61,6 +62,52 @@ TEST(AnalyzerTest, BadInputNeverCrashes) {
   auto t = Analyze(long_word);
   ASSERT_EQ(t.size(), 1u);
   EXPECT_EQ(t[0].exact.size(), kMaxTokenCodePoints);
+}
+
+// Analyze keeps the normal forms of short tokens in a per-thread cache and has an ASCII fast path;
+// both must give exactly what normalising each token from scratch (ExactForm) gives, the first
+// time and every time after.
+TEST(AnalyzerTest, CacheAndAsciiPathAgreeWithFullNormalisation) {
+  const std::string text =
+      "CÔNG nghệ Công NGHỆ co\u0302ng nghe\u0323 Thuỷ thủy HOÀ hòa K`Ho K'Ho KHO ĐÀ NẴNG "
+      "đà nẵng Iso 9001 COVID-19 1.250,5 ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123 "
+      "ĐẠIHỌCQUỐCGIAHÀNỘIĐẠIHỌCQUỐCGIAHÀNỘIĐẠIHỌCQUỐCGIAHÀNỘI";
+  for (int round = 0; round < 3; ++round) {
+    const auto toks = Analyze(text);
+    ASSERT_EQ(toks.size(), 24u);
+    for (const Token& t : toks) {
+      const std::string slice = text.substr(t.begin, t.end - t.begin);
+      EXPECT_EQ(t.exact, ExactForm(slice)) << slice << " round " << round;
+      EXPECT_EQ(t.folded, FoldDiacritics(t.exact)) << slice << " round " << round;
+      EXPECT_LE(t.exact.size(), 4 * kMaxTokenCodePoints);
+    }
+  }
+  EXPECT_EQ(Exact("K`Ho"), (V{"k'ho"}));
+  EXPECT_EQ(Exact("ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZ")[0],
+            "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuv");
+}
+
+// More distinct short tokens than the per-thread cache keeps (256k): it starts over, and every
+// token, before and after, still gets its right forms.
+TEST(AnalyzerTest, CacheStartsOverWhenFull) {
+  std::string text;
+  std::vector<std::string> words;
+  for (int i = 0; i < 300000; ++i) {
+    std::string w = "Đ";
+    for (int k = 0, v = i; k < 4; ++k, v /= 26) w.push_back(static_cast<char>('a' + v % 26));
+    text += w;
+    text.push_back(' ');
+    words.push_back(w);
+  }
+  for (int round = 0; round < 2; ++round) {
+    const auto toks = Analyze(text);
+    ASSERT_EQ(toks.size(), words.size());
+    for (size_t i = 0; i < toks.size(); i += 997) {
+      EXPECT_EQ(toks[i].exact, ExactForm(words[i])) << i;
+      EXPECT_EQ(toks[i].folded, "d" + words[i].substr(2)) << i;
+    }
+    EXPECT_EQ(toks.back().exact, ExactForm(words.back()));
+  }
 }
 
 TEST(StopwordsTest, LoadsDefaultListAndCanonicalises) {
