@@ -21,7 +21,11 @@
 //       /indicators/{code}/series?unit=&from=&to= calls it), years this-year - 10 .. this year,
 //       for each of the 34 provinces and the nation in turn;
 //   (c) the same series right after a write to one of its data elements (the first read after
-//       a write, when nothing computed before the write may be reused).
+//       a write, when nothing computed before the write may be reused);
+//   (d) the first requests after a server start: the figure cache emptied (as in a new process),
+//       the dashboard's 10 series for the nation and for one province, cold; then emptied again,
+//       domain::WarmFigureCache run as `stio serve` runs it in the background (here in the
+//       foreground, timed), and the same 10 + 10 series, checked equal to the cold ones.
 // The peer: a separate SQLite database holding the same values in one table, keyed for this
 // query (element, province, period, commune; WITHOUT ROWID), answering each series with
 // SELECT SUM(value) ... GROUP BY element, year and computing numerator / denominator x factor.
@@ -29,8 +33,9 @@
 // any time is reported (relative difference < 1e-9).
 //
 // usage: monitoring_scale --data DIR [--db PATH] [--pairs 15] [--years 10] [--rounds 70]
-//                         [--scorecards 200] [--writes 20] [--reuse]
+//                         [--scorecards 200] [--writes 20] [--reuse] [--start-only]
 // --reuse keeps an existing database of the same scale (building one takes minutes).
+// --start-only runs (d) alone (no peer: its figures are checked against the cold ones).
 #include <sqlite3.h>
 #include <sys/resource.h>
 
@@ -397,11 +402,15 @@ int main(int argc, char** argv) {
   std::string data_dir = "data";
   std::string db_path = "/tmp/stio-monitoring-bench.db";
   int pairs = 15, years = 10, rounds = 70, scorecards = 200, writes = 20;
-  bool reuse = false;
+  bool reuse = false, start_only = false;
   for (int i = 1; i < argc; ++i) {
     const std::string k = argv[i];
     if (k == "--reuse") {
       reuse = true;
+      continue;
+    }
+    if (k == "--start-only") {
+      start_only = true;
       continue;
     }
     if (i + 1 >= argc) Die("missing value for " + k);
@@ -485,7 +494,7 @@ int main(int argc, char** argv) {
               static_cast<double>(std::filesystem::file_size(db_path)) / (1 << 20));
 
   Peer peer;
-  peer.Open(db_path + ".peer", db_path);
+  if (!start_only) peer.Open(db_path + ".peer", db_path);
 
   std::map<std::string, int64_t> element_id;
   Check(stio::storage::WithTransaction(
@@ -520,6 +529,68 @@ int main(int argc, char** argv) {
           "series " + ind + " " + unit);
     return body.size();
   };
+
+  // (d) the first requests after a start, cold and after the warm-up.
+  auto start_step = [&] {
+    std::printf(
+        "\n(d) first requests after a start: %d series (IND001-IND%03d), years %d-%d, nation "
+        "and province 38, cold, then after the warm-up\n",
+        kDashboard, kDashboard, from, to);
+    Stats cold_nation, cold_prov, warm_up, warmed_nation, warmed_prov;
+    std::vector<Json> cold;
+    auto run = [&](const std::string& unit, Stats& stats, bool keep) {
+      for (int i = 1; i <= kDashboard; ++i) {
+        Json s;
+        auto t0 = Steady::now();
+        double c0 = ThreadCpuMs();
+        stio_series(Code("IND", i), unit, &s);
+        stats.Add(Seconds(t0) * 1e3, ThreadCpuMs() - c0);
+        if (keep) {
+          cold.push_back(std::move(s));
+        } else if (s != cold[static_cast<size_t>(i - 1) + (unit == "VN" ? 0 : kDashboard)]) {
+          Die("a series after the warm-up differs from the cold one: " + Code("IND", i) + " " +
+              unit);
+        }
+      }
+    };
+    // Cold: the nation with an empty cache; the province with an empty cache too (after the
+    // nation it would find its figures computed).
+    stio::domain::ClearFigureCache();
+    run("VN", cold_nation, true);
+    stio::domain::ClearFigureCache();
+    run("38", cold_prov, true);
+    // A start with the warm-up.
+    stio::domain::ClearFigureCache();
+    auto t0 = Steady::now();
+    double c0 = ThreadCpuMs();
+    auto report = stio::domain::WarmFigureCache(db, stio::Clock::Real(), nullptr);
+    if (!report.ok()) Die("warm-up: " + report.status().ToString());
+    warm_up.Add(Seconds(t0) * 1e3, ThreadCpuMs() - c0);
+    const auto before = stio::domain::GetFigureCacheStats();
+    run("VN", warmed_nation, false);
+    run("38", warmed_prov, false);
+    const auto after = stio::domain::GetFigureCacheStats();
+    std::printf(
+        "  warm-up: %d indicators (%d skipped), %d series, %lld figures cached, %.1f s wall, "
+        "%.1f s CPU\n",
+        report->indicators, report->failed, report->series, static_cast<long long>(before.figures),
+        warm_up.wall[0] / 1e3, warm_up.cpu[0] / 1e3);
+    std::printf(
+        "  after the warm-up: %lld figures from the cache, %lld computed; all 20 series equal "
+        "to the cold ones\n",
+        static_cast<long long>(after.hits - before.hits),
+        static_cast<long long>(after.misses - before.misses));
+    cold_nation.Print("stio first request, nation, cold");
+    warmed_nation.Print("stio first request, nation, warmed");
+    cold_prov.Print("stio first request, province, cold");
+    warmed_prov.Print("stio first request, province, warmed");
+  };
+  if (start_only) {
+    start_step();
+    std::printf("\npeak RSS %ld MiB, load average %.2f at the end\n", PeakRssMiB(), LoadAverage());
+    return 0;
+  }
+
   auto peer_series = [&](int i, const std::string& unit) {
     return peer.Series(element_id[Code("DE", 2 * i - 1)], element_id[Code("DE", 2 * i)], unit, from,
                        to);
@@ -703,6 +774,7 @@ int main(int argc, char** argv) {
   write_cost.Print("reopen + EnterValue (one value)");
   after_prov.Print("stio series after write, province");
   after_nation.Print("stio series after write, nation");
+  start_step();
   std::printf("\npeak RSS %ld MiB, load average %.2f at the end\n", PeakRssMiB(), LoadAverage());
   sqlite3_close(peer.db);
   return 0;

@@ -73,6 +73,9 @@ reference data. On the first start it creates an administrator and prints how to
   --admin-email E      e-mail of the first administrator (default admin@stio.local)
   --secure-cookies     mark cookies Secure (when served over https by a proxy)
   --quiet              no access log
+  --no-warm            do not warm the monitoring figures in the background after the start
+                       (by default a low-priority thread computes every indicator's yearly series
+                       for the provinces and the nation, so the first dashboard requests are fast)
 )";
 
 constexpr char kMigrateHelp[] = R"(Usage: stio migrate --db PATH [--data DIR]
@@ -142,7 +145,7 @@ int FailOpen(std::ostream& err, const std::string& cmd, const Status& s) {
 
 int Serve(const Args& a, std::ostream& out, std::ostream& err) {
   if (Status s = a.Only({"listen", "db", "data", "web", "workers", "queue", "admin-email",
-                         "secure-cookies", "quiet"});
+                         "secure-cookies", "quiet", "no-warm"});
       !s.ok()) {
     return Fail(err, "serve", s, kUsage);
   }
@@ -166,6 +169,7 @@ int Serve(const Args& a, std::ostream& out, std::ostream& err) {
   o.admin_email = a.Get("admin-email").value_or(o.admin_email);
   o.secure_cookies = a.Has("secure-cookies");
   o.quiet_access_log = a.Has("quiet");
+  o.warm_cache = !a.Has("no-warm");
   return server::RunServe(o, out, err);
 }
 
@@ -814,7 +818,7 @@ int Outbox(const std::string& verb, const Args& a, std::ostream& out, std::ostre
 
 int Main(const std::vector<std::string>& argv, std::istream& in, std::ostream& out,
          std::ostream& err) {
-  auto parsed = Args::Parse(argv, {"secure-cookies", "quiet", "all"});
+  auto parsed = Args::Parse(argv, {"secure-cookies", "quiet", "all", "no-warm"});
   if (!parsed.ok()) return Fail(err, "", parsed.status(), kUsage);
   const Args& a = *parsed;
   const auto& w = a.words();

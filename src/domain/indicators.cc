@@ -1157,9 +1157,16 @@ class FigureCache {
                                   const std::string& period) {
     std::lock_guard<std::mutex> lock(mu_);
     auto e = places_.find(place);
-    if (e == places_.end() || e->second.stamp != stamp) return std::nullopt;
+    if (e == places_.end() || e->second.stamp != stamp) {
+      ++misses_;
+      return std::nullopt;
+    }
     auto f = e->second.figures.find(period);
-    if (f == e->second.figures.end()) return std::nullopt;
+    if (f == e->second.figures.end()) {
+      ++misses_;
+      return std::nullopt;
+    }
+    ++hits_;
     return f->second;
   }
   void Put(const std::string& place, const std::string& stamp, const std::string& period,
@@ -1177,6 +1184,15 @@ class FigureCache {
     }
     if (e.figures.emplace(period, figure).second) ++size_;
   }
+  FigureCacheStats Stats() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return {hits_, misses_, static_cast<int64_t>(size_)};
+  }
+  void Clear() {
+    std::lock_guard<std::mutex> lock(mu_);
+    places_.clear();
+    size_ = 0;
+  }
 
  private:
   static constexpr size_t kMaxFigures = 500000;  // about 100 MB at most
@@ -1187,6 +1203,7 @@ class FigureCache {
   std::mutex mu_;
   std::unordered_map<std::string, Entry> places_;
   size_t size_ = 0;
+  int64_t hits_ = 0, misses_ = 0;
 };
 
 void Absorb(Figure& into, const Figure& f) {
@@ -1813,6 +1830,53 @@ Result<Json> IndicatorSeries(storage::Transaction& tx, const std::string& code, 
     points.push_back(std::move(pt));
   }
   return Json{{"indicator", ind}, {"unit", UnitJson(unit)}, {"points", points}};
+}
+
+FigureCacheStats GetFigureCacheStats() { return FigureCache::Instance().Stats(); }
+
+void ClearFigureCache() { FigureCache::Instance().Clear(); }
+
+Result<WarmUpReport> WarmFigureCache(storage::Database& db, const Clock& clock,
+                                     const std::function<bool()>& stop) {
+  WarmUpReport report;
+  const int64_t this_year = ParseInt(FormatTimestamp(clock.Now()).substr(0, 4)).value_or(2025);
+  const std::string from = std::to_string(this_year - 10), to = std::to_string(this_year);
+  std::vector<std::string> indicators, provinces;
+  STIO_RETURN_IF_ERROR(
+      storage::WithTransaction(db, storage::TxMode::kRead, [&](storage::Transaction& tx) {
+        STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT code FROM indicators ORDER BY code"));
+        for (const auto& r : rows) indicators.push_back(r.Text("code"));
+        STIO_ASSIGN_OR_RETURN(rows, tx.Query("SELECT code FROM admin_units WHERE era = '2025' "
+                                             "AND level = 'province' ORDER BY code"));
+        for (const auto& r : rows) provinces.push_back(r.Text("code"));
+        return Status::Ok();
+      }));
+  // The provinces first, each one series (a province's communes, ~1/34 of the nation's work),
+  // then the nation, which sums the provinces just cached: `stop` is asked between two short
+  // series, never in the middle of the whole nation's.
+  std::vector<UnitRef> units;
+  for (const std::string& p : provinces) units.push_back({"2025", "province", p});
+  units.push_back({"2025", "nation", "VN"});
+  for (const std::string& code : indicators) {
+    bool failed = false;
+    for (const UnitRef& unit : units) {
+      if (stop && stop()) {
+        report.stopped = true;
+        return report;
+      }
+      Status s =
+          storage::WithTransaction(db, storage::TxMode::kRead, [&](storage::Transaction& tx) {
+            return IndicatorSeries(tx, code, unit, from, to).status();
+          });
+      if (!s.ok()) {  // e.g. a formula naming an element deleted since: the request will say so
+        failed = true;
+        break;
+      }
+      ++report.series;
+    }
+    ++(failed ? report.failed : report.indicators);
+  }
+  return report;
 }
 
 Result<Json> IndicatorLineage(storage::Transaction& tx, const std::string& code,

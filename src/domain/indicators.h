@@ -33,6 +33,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -127,6 +128,31 @@ Result<UnitRef> MakeUnit(std::string code, std::optional<std::string> level,
 //     parts, parts_with_data, provisional}]}
 Result<Json> IndicatorSeries(storage::Transaction& tx, const std::string& code, const UnitRef& unit,
                              const std::string& from, const std::string& to);
+// The figures of provinces and the nation are cached across requests and transactions (process
+// wide; each figure valid for one generation of the values it sums). Counters since the start:
+// lookups answered from the cache (hits) or computed (misses), and figures held now.
+struct FigureCacheStats {
+  int64_t hits = 0;
+  int64_t misses = 0;
+  int64_t figures = 0;
+};
+FigureCacheStats GetFigureCacheStats();
+// Empties the cache (benchmarks and tests: a process as it starts).
+void ClearFigureCache();
+// Warms the cache as `stio serve` does after a start, so that the first dashboard requests do not
+// pay for it: the yearly series of every indicator, this year - 10 .. this year (what the series
+// page asks by default), for each 2025 province and then the nation, each through IndicatorSeries
+// in its own read transaction. `stop` is asked before each series (one province's or the
+// nation's); when it says true the warm-up returns at once with `stopped`. An indicator whose
+// series fails (e.g. a formula that no longer resolves) is counted in `failed` and skipped.
+struct WarmUpReport {
+  int indicators = 0;  // warmed
+  int failed = 0;
+  int series = 0;
+  bool stopped = false;
+};
+Result<WarmUpReport> WarmFigureCache(storage::Database& db, const Clock& clock,
+                                     const std::function<bool()>& stop);
 // The records behind one figure: values (id, unit, period, status, source) or registry records.
 Result<Json> IndicatorLineage(storage::Transaction& tx, const std::string& code,
                               const UnitRef& unit, const std::string& period);

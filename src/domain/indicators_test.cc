@@ -356,6 +356,125 @@ TEST_F(MonitoringTest, StatusChangesReachCachedFigures) {
   EXPECT_TRUE(provisional());
 }
 
+// `stio serve` warms the cache after a start (WarmFigureCache): the first requests after the
+// warm-up, for the nation or a province, take every figure from the cache; a write after it still
+// shows at once; a warm-up asked to stop computes nothing more.
+TEST_F(MonitoringTest, WarmUpFillsTheCacheAndWritesStillInvalidate) {
+  tx_.reset();  // the warm-up reads committed data, in read transactions of its own
+  using storage::TxMode;
+  std::string c38, c01;
+  auto write = [&](const std::function<Status(storage::Transaction&)>& fn) {
+    Status s = storage::WithTransaction(*db_, TxMode::kWrite, fn);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  };
+  auto enter = [&](storage::Transaction& tx, const std::string& el, const std::string& unit,
+                   const std::string& period, double v) {
+    return EnterValue(tx, admin_, clock_,
+                      {{"data_element", el}, {"unit", unit}, {"period", period}, {"value", v}})
+        .status();
+  };
+  write([&](storage::Transaction& tx) {
+    for (const char* code : {"WARM_N", "WARM_D"}) {
+      STIO_RETURN_IF_ERROR(
+          CreateDataElement(
+              tx, admin_, clock_,
+              {{"code", code}, {"name_vi", code}, {"aggregation", "sum"}, {"value_type", "number"}})
+              .status());
+    }
+    STIO_RETURN_IF_ERROR(CreateIndicator(tx, admin_, clock_,
+                                         {{"code", "WARM_SHARE"},
+                                          {"name_vi", "Tỷ lệ (kiểm thử)"},
+                                          {"numerator", "WARM_N"},
+                                          {"denominator", "WARM_D"},
+                                          {"factor", 100}})
+                             .status());
+    const char* first_commune =
+        "SELECT code FROM admin_units WHERE era = '2025' AND level = 'commune' AND "
+        "province_code = ? ORDER BY code LIMIT 1";
+    STIO_ASSIGN_OR_RETURN(auto r38, tx.QueryOne(first_commune, {std::string("38")}));
+    STIO_ASSIGN_OR_RETURN(auto r01, tx.QueryOne(first_commune, {std::string("01")}));
+    c38 = r38.Text("code");
+    c01 = r01.Text("code");
+    STIO_RETURN_IF_ERROR(enter(tx, "WARM_N", c38, "2020", 10));
+    STIO_RETURN_IF_ERROR(enter(tx, "WARM_D", c38, "2020", 40));
+    STIO_RETURN_IF_ERROR(enter(tx, "WARM_N", c01, "2024", 5));
+    return enter(tx, "WARM_D", c01, "2024", 50);
+  });
+
+  ClearFigureCache();  // as at a start
+  auto report = WarmFigureCache(*db_, clock_, nullptr);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_FALSE(report->stopped);
+  EXPECT_EQ(report->failed, 0);
+  EXPECT_GE(report->indicators, 1);
+  EXPECT_EQ(report->series, report->indicators * 35);  // 34 provinces and the nation
+  const FigureCacheStats warm = GetFigureCacheStats();
+  EXPECT_GE(warm.figures, 2 * 11 * 35);  // 2 elements, 2016-2026, 35 places
+
+  auto series = [&](const std::string& unit) {
+    Json s;
+    Status st = storage::WithTransaction(*db_, TxMode::kRead, [&](storage::Transaction& tx) {
+      STIO_ASSIGN_OR_RETURN(UnitRef u, MakeUnit(unit, std::nullopt, std::nullopt));
+      STIO_ASSIGN_OR_RETURN(s, IndicatorSeries(tx, "WARM_SHARE", u, "2016", "2026"));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return s["points"];
+  };
+  // First requests after the warm-up: 2 elements x 11 years from the cache, nothing computed.
+  Json vn = series("VN");
+  FigureCacheStats now = GetFigureCacheStats();
+  EXPECT_EQ(now.misses, warm.misses);
+  EXPECT_EQ(now.hits - warm.hits, 22);
+  ASSERT_EQ(vn.size(), 11u);
+  EXPECT_NEAR(vn[4]["value"].get<double>(), 25.0, 1e-12);  // 2020: 10 / 40
+  EXPECT_NEAR(vn[8]["value"].get<double>(), 10.0, 1e-12);  // 2024: 5 / 50
+  EXPECT_TRUE(vn[0]["value"].is_null());
+  Json th = series("38");
+  EXPECT_EQ(GetFigureCacheStats().misses, warm.misses);
+  EXPECT_EQ(GetFigureCacheStats().hits - now.hits, 22);
+  EXPECT_NEAR(th[4]["value"].get<double>(), 25.0, 1e-12);
+
+  // A write after the warm-up shows at once, in the province and the nation.
+  write([&](storage::Transaction& tx) { return enter(tx, "WARM_N", c38, "2020", 30); });
+  now = GetFigureCacheStats();
+  vn = series("VN");
+  EXPECT_GT(GetFigureCacheStats().misses, now.misses);
+  EXPECT_NEAR(vn[4]["value"].get<double>(), 75.0, 1e-12);
+  EXPECT_NEAR(vn[8]["value"].get<double>(), 10.0, 1e-12);
+  EXPECT_NEAR(series("38")[4]["value"].get<double>(), 75.0, 1e-12);
+  EXPECT_NEAR(series("01")[8]["value"].get<double>(), 10.0, 1e-12);
+
+  // Asked to stop (a shutdown), the warm-up returns before computing anything.
+  ClearFigureCache();
+  const FigureCacheStats cleared = GetFigureCacheStats();
+  EXPECT_EQ(cleared.figures, 0);
+  auto stopped = WarmFigureCache(*db_, clock_, [] { return true; });
+  ASSERT_TRUE(stopped.ok());
+  EXPECT_TRUE(stopped->stopped);
+  EXPECT_EQ(stopped->series, 0);
+  EXPECT_EQ(GetFigureCacheStats().figures, 0);
+  EXPECT_EQ(GetFigureCacheStats().misses, cleared.misses);
+
+  // The other tests of the suite share the database: remove what this one committed.
+  write([&](storage::Transaction& tx) {
+    STIO_RETURN_IF_ERROR(
+        tx.Execute("DELETE FROM value_approvals WHERE data_value_id IN (SELECT v.id FROM "
+                   "data_values v JOIN data_elements e ON e.id = v.data_element_id WHERE "
+                   "e.code LIKE 'WARM_%')")
+            .status());
+    STIO_RETURN_IF_ERROR(tx.Execute("DELETE FROM data_values WHERE data_element_id IN (SELECT id "
+                                    "FROM data_elements WHERE code LIKE 'WARM_%')")
+                             .status());
+    STIO_RETURN_IF_ERROR(
+        tx.Execute("DELETE FROM data_value_generations WHERE data_element_id IN (SELECT id FROM "
+                   "data_elements WHERE code LIKE 'WARM_%')")
+            .status());
+    STIO_RETURN_IF_ERROR(tx.Execute("DELETE FROM indicators WHERE code = 'WARM_SHARE'").status());
+    return tx.Execute("DELETE FROM data_elements WHERE code LIKE 'WARM_%'").status();
+  });
+}
+
 TEST_F(MonitoringTest, FormulaSafety) {
   Element("A");
   Element("Z");

@@ -1,16 +1,23 @@
 #include "server/serve.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <optional>
+#include <thread>
 
 #include "api/api.h"
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/strings.h"
 #include "domain/accounts.h"
+#include "domain/indicators.h"
 #include "domain/ip.h"
 #include "domain/plans.h"
 #include "domain/reference.h"
@@ -137,6 +144,49 @@ void PrintFirstAdmin(std::ostream& out, const ServeOptions& o, uint16_t port,
       << std::flush;
 }
 
+// The cache warm-up (domain::WarmFigureCache) on a thread of its own, started once the server
+// listens: at the lowest CPU priority (nice 19; not SCHED_IDLE, which could starve it while it
+// holds the cache's lock or a reader connection that requests wait for), in read transactions, so
+// requests are served meanwhile (they compute what is not warm yet themselves). Destroying it asks
+// the warm-up to stop and waits: it stops before its next series (one province's or the nation's
+// of one indicator, tens of milliseconds), so a SIGTERM is not held up.
+class CacheWarmer {
+ public:
+  CacheWarmer(storage::Database& db, std::ostream& out, std::mutex& out_mu)
+      : thread_([this, &db, &out, &out_mu] {
+          setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19);
+          const auto t0 = std::chrono::steady_clock::now();
+          auto r = domain::WarmFigureCache(db, Clock::Real(), [this] { return stop_.load(); });
+          const double s =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+          char took[32];
+          std::snprintf(took, sizeof took, "%.1f s", s);
+          std::lock_guard<std::mutex> lock(out_mu);
+          if (!r.ok()) {
+            out << "stio: warming the figure cache failed after " << took << ": "
+                << r.status().ToString() << "\n";
+          } else if (r->stopped) {
+            out << "stio: warming the figure cache stopped by the shutdown after " << took << "\n";
+          } else {
+            out << "stio: warmed the figure cache in " << took << " (" << r->indicators
+                << " indicators, " << r->series << " series";
+            if (r->failed > 0) out << "; " << r->failed << " indicators skipped: their series fail";
+            out << ")\n";
+          }
+          out << std::flush;
+        }) {}
+  ~CacheWarmer() {
+    stop_ = true;
+    thread_.join();
+  }
+  CacheWarmer(const CacheWarmer&) = delete;
+  CacheWarmer& operator=(const CacheWarmer&) = delete;
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::thread thread_;  // last: started once stop_ exists
+};
+
 }  // namespace
 
 int RunServe(const ServeOptions& o, std::ostream& out, std::ostream& err) {
@@ -204,10 +254,15 @@ int RunServe(const ServeOptions& o, std::ostream& out, std::ostream& err) {
   out << "stio: serving http://" << o.host << ":" << server.port() << " (database " << o.db_path
       << ")\n"
       << std::flush;
+  std::mutex out_mu;
+  std::optional<CacheWarmer> warmer;
+  if (o.warm_cache) warmer.emplace(**db, out, out_mu);
   if (Status s = server.Run(); !s.ok()) {
     err << "stio serve: " << s.ToString() << "\n";
     return 1;
   }
+  warmer.reset();  // stops the warm-up before the database closes
+  std::lock_guard<std::mutex> lock(out_mu);
   out << "stio: stopped\n";
   return 0;
 }

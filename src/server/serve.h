@@ -23,6 +23,9 @@ struct ServeOptions {
   bool secure_cookies = false;
   std::string admin_email = "admin@stio.local";
   bool quiet_access_log = false;
+  // Compute the monitoring figures of every indicator in the background after the start (see
+  // domain::WarmFigureCache), so that the first dashboard requests find them ready.
+  bool warm_cache = true;
 };
 
 // Parses "HOST:PORT" (or ":PORT", or "[::1]:PORT").

@@ -316,6 +316,12 @@ else
   expect_eq "healthz" "$(curl -s "http://127.0.0.1:$PORT/healthz" | jq -r .status)" ok
   expect_eq "token works" "$(curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/auth/me" | jq -r .user.email)" admin@example.vn
   expect_eq "organizations over HTTP" "$(curl -s "http://127.0.0.1:$PORT/api/v1/organizations" | jq .total)" 3
+  # The figure cache is warmed in the background after the start, and says so once.
+  for _ in $(seq 1 100); do
+    grep -q "warmed the figure cache" "$T/serve.out" && break
+    sleep 0.1
+  done
+  expect_eq "serve warms the figure cache" "$(grep -c '^stio: warmed the figure cache in .* indicators, .* series' "$T/serve.out")" 1
   kill -TERM "$SERVER_PID"
   wait "$SERVER_PID"
   expect_eq "serve stops cleanly on SIGTERM" "$?" 0
