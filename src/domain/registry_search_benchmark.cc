@@ -6,8 +6,8 @@
 // same rows in the same run. The rows are synthetic registry records whose names and descriptions
 // are taken from a Vietnamese news corpus (BEIR JSON Lines, .gz), cycled to reach N.
 //
-//   registry_search_benchmark --corpus ../shared/data/corpus-vi/vntc_news_vi.jsonl.gz \
-//       --orgs 1000000 [--db /tmp/bench.db]
+//   registry_search_benchmark --orgs 1000000 [--db /tmp/bench.db]
+//       --corpus ../shared/data/corpus-vi/vntc_news_vi.jsonl.gz
 //
 // Each timed result is checked before it is reported (the index holds N documents; a known name
 // is found by both engines).
