@@ -25,14 +25,9 @@ import random
 import re
 import unicodedata
 
-SENT_END = re.compile(r'(?<=[.!?…])\s+(?=[A-ZÀ-ỸĐ0-9"“])|\n+')
+from make_vntc_sets import SENT_END, strip_diacritics  # the same sentences and folding
+
 WORD = re.compile(r'\w+', re.UNICODE)
-
-
-def strip_diacritics(s):
-    s = s.replace('đ', 'd').replace('Đ', 'D')
-    return unicodedata.normalize('NFC', ''.join(
-        c for c in unicodedata.normalize('NFD', s) if unicodedata.category(c) != 'Mn'))
 
 
 def main():

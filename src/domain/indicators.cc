@@ -1220,6 +1220,8 @@ std::string Key(const std::string& era, const std::string& level, const std::str
   return era + "|" + level + "|" + code;
 }
 
+Json OptNum(const std::optional<double>& v) { return v ? Json(*v) : Json(); }
+
 class Engine {
  public:
   // With `lineage`, figures keep the ids of the values behind them (and nothing is taken from
@@ -1257,6 +1259,19 @@ class Engine {
   }
 
   std::optional<double> numerator_, denominator_;
+
+  // An indicator figure just computed by IndicatorAt, as the series and the units list show it
+  // (with the numerator and denominator it was computed from, and why it has no value).
+  Json FigureJson(const Figure& f) const {
+    Json j = {{"value", OptNum(f.value)},
+              {"numerator", OptNum(numerator_)},
+              {"denominator", OptNum(denominator_)},
+              {"parts", f.parts},
+              {"parts_with_data", f.parts_with_data},
+              {"provisional", f.provisional}};
+    if (!f.value) j["reason"] = f.reason;
+    return j;
+  }
 
   Result<const ValueRow*> Row(int64_t id) {
     auto it = by_id_.find(id);
@@ -1770,8 +1785,6 @@ class Engine {
   std::map<std::string, std::vector<std::string>> predecessors_;
 };
 
-Json OptNum(const std::optional<double>& v) { return v ? Json(*v) : Json(); }
-
 Result<std::vector<Period>> Periods(const std::string& from, const std::string& to) {
   STIO_ASSIGN_OR_RETURN(Period a, ParsePeriod(from));
   Result<Period> b = ParsePeriod(to);
@@ -1819,14 +1832,8 @@ Result<Json> IndicatorSeries(storage::Transaction& tx, const std::string& code, 
   Json points = Json::array();
   for (const Period& p : *periods) {
     STIO_ASSIGN_OR_RETURN(Figure f, engine.IndicatorAt(code, unit, p));
-    Json pt = {{"period", p.ToString()},
-               {"value", OptNum(f.value)},
-               {"numerator", OptNum(engine.numerator_)},
-               {"denominator", OptNum(engine.denominator_)},
-               {"parts", f.parts},
-               {"parts_with_data", f.parts_with_data},
-               {"provisional", f.provisional}};
-    if (!f.value) pt["reason"] = f.reason;
+    Json pt = {{"period", p.ToString()}};
+    pt.update(engine.FigureJson(f));
     points.push_back(std::move(pt));
   }
   return Json{{"indicator", ind}, {"unit", UnitJson(unit)}, {"points", points}};
@@ -2109,20 +2116,12 @@ Result<Json> IndicatorByUnits(storage::Transaction& tx, const std::string& code,
   for (const auto& r : units) {
     const UnitRef u{q.era, q.level, r.Text("code")};
     STIO_ASSIGN_OR_RETURN(Figure f, engine.IndicatorAt(code, u, *period));
-    Json it = {{"code", u.code},
-               {"name", r.Text("full_name")},
-               {"value", OptNum(f.value)},
-               {"numerator", OptNum(engine.numerator_)},
-               {"denominator", OptNum(engine.denominator_)},
-               {"parts", f.parts},
-               {"parts_with_data", f.parts_with_data},
-               {"provisional", f.provisional}};
+    Json it = {{"code", u.code}, {"name", r.Text("full_name")}};
+    it.update(engine.FigureJson(f));
     if (f.value) {
       ++with_value;
       lo = lo ? std::min(*lo, *f.value) : *f.value;
       hi = hi ? std::max(*hi, *f.value) : *f.value;
-    } else {
-      it["reason"] = f.reason;
     }
     items.push_back(std::move(it));
   }
