@@ -10,7 +10,6 @@ import {
 } from '../ui';
 import { getCommunes, getProvinces, getVsic } from '../refdata';
 import { DATE_RE, EMAIL_RE, TAX_CODE_RE, URL_RE, dateValid } from '../validate';
-import { orgIpSection } from './ip-origin';
 
 export const KINDS = ['enterprise', 'research_institute', 'university', 'state_agency', 'startup', 'other'] as const;
 
@@ -169,10 +168,17 @@ export function orgDetailPage(ctx: RouteCtx): Node {
             o.description ? h('div', { class: 'prose' }, h('h3', null, t('org.description')), h('p', { class: 'pre' }, o.description)) : null,
             h('p', null, h('a', { href: `#/people?organization_id=${o.id}` }, t('org.people'), ' ›'))),
           certificatesSection(o, load)),
-        orgIpSection(o.id));
+        ipSection(o.id));
     }).catch((e) => host.replaceChildren(errorState(e, load)));
   };
   load();
+  return host;
+}
+
+/** The organization's IP portfolio, from the IP pages' chunk (loaded when the page is shown). */
+function ipSection(orgId: number): HTMLElement {
+  const host = h('div', null, loading());
+  import('./ip-origin').then((m) => host.replaceWith(m.orgIpSection(orgId))).catch((e) => host.replaceChildren(errorState(e)));
   return host;
 }
 
