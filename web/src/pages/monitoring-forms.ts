@@ -46,6 +46,21 @@ function yearOf(fd: FormData, k: string, errs: Errors): number | null {
   return v;
 }
 
+/** Reads a submitted form: the text fields `keys` into the body (an empty one as null, or left
+ *  out when `omitEmpty`), and a "required" error for each field of `required` left empty. */
+function readForm(form: HTMLFormElement, keys: readonly string[], required: readonly string[], omitEmpty = false):
+  { fd: FormData; body: Record<string, unknown>; errs: Errors } {
+  clearErrors(form);
+  const fd = new FormData(form);
+  const body: Record<string, unknown> = {};
+  for (const k of keys) {
+    const v = val(fd, k);
+    if (v) body[k] = v; else if (!omitEmpty) body[k] = null;
+  }
+  const errs: Errors = required.filter((k) => !val(fd, k)).map((k): [string, string] => [k, t('err.required')]);
+  return { fd, body, errs };
+}
+
 function showErrors(form: HTMLFormElement, errs: Errors): boolean {
   if (!errs.length) return false;
   for (const [f, m] of errs) setFieldError(form, f, m);
@@ -118,13 +133,7 @@ export function planFormPage(ctx: RouteCtx): Node {
     }).catch(() => undefined);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      clearErrors(form);
-      const fd = new FormData(form);
-      const errs: Errors = [];
-      const body: Record<string, unknown> = {};
-      for (const k of ['code', 'name', 'issuing_decision', 'owner_agency', 'source', 'note']) body[k] = val(fd, k) || null;
-      if (!body.code) errs.push(['code', t('err.required')]);
-      if (!body.name) errs.push(['name', t('err.required')]);
+      const { fd, body, errs } = readForm(form, ['code', 'name', 'issuing_decision', 'owner_agency', 'source', 'note'], ['code', 'name']);
       body.period_from = yearOf(fd, 'period_from', errs);
       body.period_to = yearOf(fd, 'period_to', errs);
       if (!val(fd, 'period_from')) errs.push(['period_from', t('err.required')]);
@@ -184,12 +193,7 @@ export function targetFormPage(ctx: RouteCtx): Node {
       buttons('target-save', `#/plans/${plan.id}`));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      clearErrors(form);
-      const fd = new FormData(form);
-      const errs: Errors = [];
-      const body: Record<string, unknown> = {};
-      for (const k of TARGET_TEXT) body[k] = val(fd, k) || null;
-      if (!body.text_vi) errs.push(['text_vi', t('err.required')]);
+      const { fd, body, errs } = readForm(form, TARGET_TEXT, ['text_vi']);
       body.indicator = val(fd, 'indicator') || null;
       body.baseline_value = numberOf(fd, 'baseline_value', errs);
       body.baseline_year = yearOf(fd, 'baseline_year', errs);
@@ -262,14 +266,7 @@ export function indicatorFormPage(ctx: RouteCtx): Node {
     if (ind) (form.querySelector('input[name="code"]') as HTMLInputElement).readOnly = true;
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      clearErrors(form);
-      const fd = new FormData(form);
-      const errs: Errors = [];
-      const body: Record<string, unknown> = {};
-      for (const k of ['code', 'name_vi', 'name_en', 'unit', 'numerator', 'denominator', 'definition', 'source']) body[k] = val(fd, k) || null;
-      if (!body.code) errs.push(['code', t('err.required')]);
-      if (!body.name_vi) errs.push(['name_vi', t('err.required')]);
-      if (!body.numerator) errs.push(['numerator', t('err.required')]);
+      const { fd, body, errs } = readForm(form, ['code', 'name_vi', 'name_en', 'unit', 'numerator', 'denominator', 'definition', 'source'], ['code', 'name_vi', 'numerator']);
       const factor = numberOf(fd, 'factor', errs);
       if (factor !== null && factor <= 0) errs.push(['factor', t('mf.errPositive')]);
       body.factor = factor;
@@ -382,13 +379,7 @@ function ruleForm(elements: DataElement[], reload: () => void): HTMLElement {
     h('button', { type: 'submit', class: 'btn btn-primary', id: 'rule-save' }, t('mf.ruleAdd')));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    clearErrors(form);
-    const fd = new FormData(form);
-    const errs: Errors = [];
-    const body: Record<string, unknown> = {};
-    for (const k of ['code', 'data_element', 'operator', 'other_element', 'message']) if (val(fd, k)) body[k] = val(fd, k);
-    if (!body.code) errs.push(['code', t('err.required')]);
-    if (!body.data_element) errs.push(['data_element', t('err.required')]);
+    const { fd, body, errs } = readForm(form, ['code', 'data_element', 'operator', 'other_element', 'message'], ['code', 'data_element'], true);
     const lo = numberOf(fd, 'min_value', errs), hi = numberOf(fd, 'max_value', errs);
     if (lo !== null) body.min_value = lo;
     if (hi !== null) body.max_value = hi;
@@ -424,13 +415,7 @@ export function dataElementFormPage(ctx: RouteCtx): Node {
     if (d) (form.querySelector('input[name="code"]') as HTMLInputElement).readOnly = true;
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      clearErrors(form);
-      const fd = new FormData(form);
-      const errs: Errors = [];
-      const body: Record<string, unknown> = {};
-      for (const k of ['code', 'name_vi', 'name_en', 'unit', 'aggregation', 'value_type', 'derived_from', 'description']) body[k] = val(fd, k) || null;
-      if (!body.code) errs.push(['code', t('err.required')]);
-      if (!body.name_vi) errs.push(['name_vi', t('err.required')]);
+      const { body, errs } = readForm(form, ['code', 'name_vi', 'name_en', 'unit', 'aggregation', 'value_type', 'derived_from', 'description'], ['code', 'name_vi']);
       if (showErrors(form, errs)) return;
       const btn = form.querySelector('#element-save') as HTMLButtonElement;
       void save(form, btn, () => {
