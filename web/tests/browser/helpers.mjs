@@ -1,4 +1,4 @@
-// Helpers shared by the browser test files (ip-tests.mjs, exchange-deals-tests.mjs).
+// Helpers shared by the browser test files (tests.mjs and the per-area files it splices in).
 
 export function assert(cond, msg) { if (!cond) throw new Error(msg); }
 

@@ -1,29 +1,13 @@
 // The browser test cases (run by run.mjs, in order; later ones rely on the login test's session).
 import fs from 'node:fs';
 import path from 'node:path';
+import { assert, open, waitCount, text, login, signOut, apiCall } from './helpers.mjs';
 import { ipTests } from './ip-tests.mjs';
 import { ipOriginTests } from './ip-origin-tests.mjs';
 import { dealsTests } from './exchange-deals-tests.mjs';
 import { ipAdviceTests } from './ip-advice-tests.mjs';
 import { indexTests } from './index-tests.mjs';
 import { monitoringFormsTests } from './monitoring-forms-tests.mjs';
-
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-
-async function open(page, baseUrl, hash) {
-  await page.goto(`${baseUrl}/#${hash}`, { waitUntil: 'domcontentloaded' });
-}
-
-/** Wait until document.querySelectorAll(sel).length satisfies the predicate (min count by default). */
-async function waitCount(page, sel, min = 1, exact = false) {
-  await page.waitForFunction(([s, n, ex]) => {
-    const c = document.querySelectorAll(s).length;
-    return ex ? c === n : c >= n;
-  }, [sel, min, exact]);
-  return page.locator(sel).count();
-}
-
-async function text(page, sel) { return (await page.locator(sel).first().textContent())?.trim() ?? ''; }
 
 /** A random tax code with a valid check digit (weights 31 29 23 19 17 13 7 5 3). */
 function validTaxCode() {
@@ -43,15 +27,6 @@ function validOrcid() {
   const r = (12 - (total % 11)) % 11;
   const all = d + (r === 10 ? 'X' : String(r));
   return all.replace(/(.{4})(?=.)/g, '$1-');
-}
-
-async function login(page, baseUrl, email, password) {
-  await open(page, baseUrl, '/login');
-  await page.waitForSelector('#login-form');
-  await page.fill('#f-email', email);
-  await page.fill('#f-password', password);
-  await page.click('#login-submit');
-  await page.waitForSelector('#user-menu');
 }
 
 async function logout(page) {
@@ -91,25 +66,6 @@ async function deleteOrgViaUi(page, baseUrl, id) {
   ]);
   assert(resp.status() === 204 || resp.status() === 200, `delete: HTTP ${resp.status()}`);
   await page.waitForFunction(() => location.hash.startsWith('#/organizations') && !/\d/.test(location.hash));
-}
-
-/** A JSON API call from inside the page, with the session's CSRF token (for fixtures). */
-async function apiCall(page, method, p, body) {
-  return page.evaluate(async ([m, path, b]) => {
-    const me = await (await fetch('/api/v1/auth/me')).json();
-    const r = await fetch('/api/v1' + path, { method: m, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
-      body: b ? JSON.stringify(b) : undefined });
-    const text = await r.text();
-    let data = null; try { data = JSON.parse(text); } catch { data = text; }
-    return { status: r.status, body: data };
-  }, [method, p, body ?? null]);
-}
-
-/** Signs out from whatever page (a new tab starts blank). */
-async function signOut(page, baseUrl) {
-  if (!page.url().startsWith(baseUrl)) await open(page, baseUrl, '/');
-  await page.waitForSelector('#user-menu, #login-link');
-  if (await page.locator('#user-menu').count()) await logout(page);
 }
 
 /** Two organizations, a member of each and a reviewer, created once through the admin API. */
