@@ -17,7 +17,6 @@ reproducible from the seed.
 
 Usage: python3 bench/eval/make_vntc_mid_sets.py [--corpus PATH] [--out bench/out] [--queries 1000]
 """
-import argparse
 import gzip
 import json
 import os
@@ -25,21 +24,13 @@ import random
 import re
 import unicodedata
 
-from make_vntc_sets import SENT_END, strip_diacritics  # the same sentences and folding
+from make_vntc_sets import SENT_END, parse_args, strip_diacritics  # the same sentences, folding, options
 
 WORD = re.compile(r'\w+', re.UNICODE)
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    here = os.path.dirname(os.path.abspath(__file__))
-    root = os.path.normpath(os.path.join(here, '..', '..'))
-    ap.add_argument('--corpus', default=os.path.normpath(
-        os.path.join(root, '..', 'shared', 'data', 'corpus-vi', 'vntc_news_vi.jsonl.gz')))
-    ap.add_argument('--out', default=os.path.join(root, 'bench', 'out'))
-    ap.add_argument('--queries', type=int, default=1000)
-    ap.add_argument('--seed', type=int, default=20261123)
-    args = ap.parse_args()
+    root, args = parse_args(20261123)
 
     stop = set()
     with open(os.path.join(root, 'data', 'nlp-vi', 'stopwords_vi.txt'), encoding='utf-8') as f:

@@ -29,7 +29,8 @@ def strip_diacritics(s):
         c for c in unicodedata.normalize('NFD', s) if unicodedata.category(c) != 'Mn'))
 
 
-def main():
+def parse_args(default_seed):
+    """The options both set makers take; returns the repository's root and the parsed options."""
     ap = argparse.ArgumentParser()
     here = os.path.dirname(os.path.abspath(__file__))
     root = os.path.normpath(os.path.join(here, '..', '..'))
@@ -37,8 +38,12 @@ def main():
         os.path.join(root, '..', 'shared', 'data', 'corpus-vi', 'vntc_news_vi.jsonl.gz')))
     ap.add_argument('--out', default=os.path.join(root, 'bench', 'out'))
     ap.add_argument('--queries', type=int, default=1000)
-    ap.add_argument('--seed', type=int, default=20261122)
-    args = ap.parse_args()
+    ap.add_argument('--seed', type=int, default=default_seed)
+    return root, ap.parse_args()
+
+
+def main():
+    root, args = parse_args(20261122)
 
     docs = []
     with gzip.open(args.corpus, 'rt', encoding='utf-8') as f:
