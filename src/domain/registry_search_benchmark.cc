@@ -68,7 +68,9 @@ std::vector<Sample> ReadCorpus(const std::string& path, size_t max_docs) {
     // Keep registry-sized texts: a name and a paragraph, cut at a UTF-8 boundary.
     size_t cut = std::min<size_t>(text.size(), 600);
     while (cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) ++cut;
-    out.push_back({title.substr(0, 200), text.substr(0, cut)});
+    size_t tcut = std::min<size_t>(title.size(), 200);
+    while (tcut < title.size() && (static_cast<unsigned char>(title[tcut]) & 0xC0) == 0x80) --tcut;
+    out.push_back({title.substr(0, tcut), text.substr(0, cut)});
   }
   gzclose(f);
   return out;
