@@ -3,9 +3,13 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <mutex>
 #include <queue>
 #include <set>
+#include <thread>
 #include <unordered_set>
 
 #include "search/index_internal.h"
@@ -262,45 +266,81 @@ struct DocTerms {
   }
 };
 
-}  // namespace
+// Upsert in two stages, so that the expensive half can run on another thread without the index
+// lock: Prepare analyses a document and turns it into terms over a *local* dictionary of syllable
+// forms (one per producer); Commit, under the writer lock, maps local syllables to the index's
+// sids and appends the postings. A producer sees documents in the order they are committed, so a
+// syllable is new to it exactly when it is new to the index, and Commit interns the new ones in
+// the order Upsert always has: sids, term ids and lists come out the same.
+struct LocalSyllables {
+  TermDict dict;
+  std::vector<uint32_t> fold;  // local id → local id of its folded form
+};
 
-Status Index::Upsert(const Document& doc) {
-  if (doc.id.empty()) return Status::InvalidArgument("document id is empty", "id");
+// A syllable form the producer saw for the first time in this document.
+struct FreshSyllable {
+  uint32_t local = 0;
+  uint32_t local_folded = 0;
+  std::string exact, folded;
+};
+
+struct PreparedDoc {
   DocRecord rec;
+  std::array<uint32_t, kMaxFields> lens{};
+  std::vector<DocTerms::Entry> terms;  // keys over local ids, in order of first occurrence
+  std::vector<FreshSyllable> fresh;    // in order of first occurrence
+};
+
+Status CheckDocument(const Document& doc, const IndexOptions& o, size_t nf) {
+  if (doc.id.empty()) return Status::InvalidArgument("document id is empty", "id");
+  for (const auto& field : doc.fields) {
+    size_t f = 0;
+    while (f < nf && o.fields[f].name != field.first) ++f;
+    if (f == nf) return Status::InvalidArgument("unknown field " + field.first, "fields");
+  }
+  return Status::Ok();
+}
+
+// REQUIRES: CheckDocument(doc) is ok.
+void Prepare(const Document& doc, const IndexOptions& o, size_t nf, LocalSyllables& local,
+             DocTerms& dt, PreparedDoc& out) {
+  DocRecord& rec = out.rec;
   rec.id = doc.id;
-  rec.texts.resize(impl_->nf);
+  rec.texts.assign(nf, {});
   for (const auto& [name, value] : doc.fields) {
     size_t f = 0;
-    while (f < impl_->nf && options_.fields[f].name != name) ++f;
-    if (f == impl_->nf) return Status::InvalidArgument("unknown field " + name, "fields");
+    while (o.fields[f].name != name) ++f;
     if (!rec.texts[f].empty()) rec.texts[f].push_back('\n');
     rec.texts[f] += value;
   }
   rec.attributes = doc.attributes;
   rec.numbers = doc.numbers;
-
-  // Analysis happens before taking the lock: it is the expensive part.
   std::array<std::vector<text::Token>, kMaxFields> toks;
-  std::array<uint32_t, kMaxFields> lens{};
   size_t ntoks = 0;
-  for (size_t f = 0; f < impl_->nf; ++f) {
+  for (size_t f = 0; f < nf; ++f) {
     toks[f] = text::Analyze(rec.texts[f]);
-    lens[f] = static_cast<uint32_t>(toks[f].size());
+    out.lens[f] = static_cast<uint32_t>(toks[f].size());
     ntoks += toks[f].size();
   }
-
-  std::unique_lock lock(mu_);
-  Impl& im = *impl_;
-  if (im.docs.size() >= Cursor::kEnd - 1) return Status::ResourceExhausted("index is full");
-  // Syllables to ids, then the document's terms (folded before exact, so that a new exact
+  // Syllables to local ids, then the document's terms (folded before exact, so that a new exact
   // syllable finds its folded term already created).
-  thread_local DocTerms dt;
+  out.fresh.clear();
   dt.Reset(4 * ntoks);
-  for (size_t f = 0; f < im.nf; ++f) {
+  for (size_t f = 0; f < nf; ++f) {
     uint32_t prev = kNoSyllable, prev_fold = kNoSyllable;
     for (const text::Token& t : toks[f]) {
-      const uint32_t sid = im.InternSyllable(t.exact, t.folded);
-      const uint32_t fsid = im.fold[sid];
+      bool inserted;
+      const uint32_t sid = local.dict.Insert(t.exact, inserted);
+      if (inserted) {
+        local.fold.push_back(sid);
+        if (t.folded != t.exact) {
+          const uint32_t fsid = local.dict.Insert(t.folded, inserted);
+          if (inserted) local.fold.push_back(fsid);
+          local.fold[sid] = fsid;
+        }
+        out.fresh.push_back({sid, local.fold[sid], t.exact, t.folded});
+      }
+      const uint32_t fsid = local.fold[sid];
       dt.Bump(TermTable::Key(fsid, kNoSyllable), f);
       if (sid != fsid) dt.Bump(TermTable::Key(sid, kNoSyllable), f);
       if (prev != kNoSyllable) {
@@ -311,7 +351,25 @@ Status Index::Upsert(const Document& doc) {
       prev_fold = fsid;
     }
   }
-  if (auto it = im.id_to_doc.find(doc.id); it != im.id_to_doc.end()) KillDoc(im, it->second);
+  out.terms.assign(dt.entries.begin(), dt.entries.end());
+}
+
+// Adds a prepared document. `to_sid` maps the producer's local ids to sids (grown here). Under
+// the writer lock; REQUIRES: the index has room for one more document.
+void Commit(Index::Impl& im, const IndexOptions& o, PreparedDoc& p, std::vector<uint32_t>& to_sid) {
+  for (const FreshSyllable& fs : p.fresh) {
+    const uint32_t sid = im.InternSyllable(fs.exact, fs.folded);
+    const uint32_t top = std::max(fs.local, fs.local_folded);
+    if (to_sid.size() <= top) to_sid.resize(top + 1, kNoSyllable);
+    to_sid[fs.local] = sid;
+    to_sid[fs.local_folded] = im.fold[sid];
+  }
+  for (DocTerms::Entry& e : p.terms) {
+    const auto b = static_cast<uint32_t>(e.key);
+    e.key = TermTable::Key(to_sid[e.key >> 32], b == kNoSyllable ? b : to_sid[b]);
+  }
+  DocRecord& rec = p.rec;
+  if (auto it = im.id_to_doc.find(rec.id); it != im.id_to_doc.end()) KillDoc(im, it->second);
   const auto d = static_cast<uint32_t>(im.docs.size());
   for (const auto& [k, v] : rec.attributes) {
     std::string key = k;
@@ -319,21 +377,21 @@ Status Index::Upsert(const Document& doc) {
     key += v;
     im.attr_docs[key].push_back(d);
   }
+  im.id_to_doc[rec.id] = d;
   im.docs.push_back(std::move(rec));
   im.alive.push_back(1);
   for (size_t f = 0; f < im.nf; ++f) {
-    im.lens.push_back(lens[f]);
-    im.len_sum[f] += lens[f];
+    im.lens.push_back(p.lens[f]);
+    im.len_sum[f] += p.lens[f];
   }
   ++im.live;
-  im.id_to_doc[doc.id] = d;
   const std::array<float, kMaxFields> avg = im.Averages();
-  std::vector<Posting> sealed;
+  thread_local std::vector<Posting> sealed;
   // The term table and the lists are far larger than the caches: look the terms up as a pipeline
   // with prefetches (slot, then key and list), so the misses overlap instead of queueing.
   // Stages, kAhead terms apart: slot; key and list; the list's last bytes; the append itself.
   constexpr size_t kAhead = 8;
-  const size_t nterms = dt.entries.size();
+  const size_t nterms = p.terms.size();
   thread_local std::vector<uint32_t> guess;
   guess.assign(nterms, TermTable::kNone);
   // Single syllables are found through single_term (small, cached); pairs through the table.
@@ -342,12 +400,12 @@ Status Index::Upsert(const Document& doc) {
     return a < im.single_term.size() ? im.single_term[a] : TermTable::kNone;
   };
   for (size_t i = 0; i < nterms + 3 * kAhead; ++i) {
-    if (i < nterms && static_cast<uint32_t>(dt.entries[i].key) != kNoSyllable) {
-      im.terms.PrefetchSlot(dt.entries[i].key);
+    if (i < nterms && static_cast<uint32_t>(p.terms[i].key) != kNoSyllable) {
+      im.terms.PrefetchSlot(p.terms[i].key);
     }
     if (i >= kAhead && i - kAhead < nterms) {
       const size_t j = i - kAhead;
-      const uint64_t key = dt.entries[j].key;
+      const uint64_t key = p.terms[j].key;
       const uint32_t g =
           static_cast<uint32_t>(key) == kNoSyllable ? single(key) : im.terms.PrefetchKey(key);
       if (g < im.lists.size()) {
@@ -360,21 +418,115 @@ Status Index::Upsert(const Document& doc) {
       __builtin_prefetch(gl.data() + gl.size());
     }
     if (i < 3 * kAhead) continue;
-    const DocTerms::Entry& e = dt.entries[i - 3 * kAhead];
+    const DocTerms::Entry& e = p.terms[i - 3 * kAhead];
     const uint32_t tid =
         im.AddTerm(static_cast<uint32_t>(e.key >> 32), static_cast<uint32_t>(e.key));
     PostingList& pl = im.lists[tid];
-    Posting p;
-    p.doc = d;
-    p.tf = e.tf;
-    if (pl.Append(p, im.nf)) {
+    Posting posting;
+    posting.doc = d;
+    posting.tf = e.tf;
+    if (pl.Append(posting, im.nf)) {
       double mx = 0;
       if (DecodeBlock(pl, pl.num_blocks(), im.nf, sealed)) {
-        for (const Posting& q : sealed) mx = std::max(mx, PseudoTf(im, options_, q, avg));
+        for (const Posting& q : sealed) mx = std::max(mx, PseudoTf(im, o, q, avg));
       }
       pl.SealTail(static_cast<float>(mx * 1.0001), avg);
     }
   }
+}
+
+}  // namespace
+
+Status Index::Upsert(const Document& doc) { return UpsertMany(std::span(&doc, 1), 1); }
+
+Status Index::UpsertMany(std::span<const Document> docs, size_t threads) {
+  for (const Document& doc : docs) {
+    if (Status s = CheckDocument(doc, options_, impl_->nf); !s.ok()) return s;
+  }
+  {
+    std::shared_lock lock(mu_);
+    if (impl_->docs.size() + docs.size() >= Cursor::kEnd - 1) {
+      return Status::ResourceExhausted("index is full");
+    }
+  }
+  LocalSyllables local;
+  std::vector<uint32_t> to_sid;
+  // Few documents: not worth a thread.
+  constexpr size_t kBatch = 64;
+  if (threads < 2 || docs.size() < 2 * kBatch) {
+    DocTerms dt;
+    PreparedDoc p;
+    for (const Document& doc : docs) {
+      Prepare(doc, options_, impl_->nf, local, dt, p);  // analysis before taking the lock
+      std::unique_lock lock(mu_);
+      Commit(*impl_, options_, p, to_sid);
+    }
+    return Status::Ok();
+  }
+  // A producer thread prepares batches of kBatch documents, at most kInFlight batches ahead; this
+  // thread commits them, one writer lock per batch.
+  constexpr size_t kInFlight = 8;
+  std::mutex qm;
+  std::condition_variable cv;
+  std::deque<std::vector<PreparedDoc>> queue;
+  bool produced = false, stop = false;
+  std::exception_ptr error;
+  std::thread producer([&] {
+    try {
+      DocTerms dt;
+      for (size_t i = 0; i < docs.size(); i += kBatch) {
+        std::vector<PreparedDoc> batch(std::min(kBatch, docs.size() - i));
+        for (size_t j = 0; j < batch.size(); ++j) {
+          Prepare(docs[i + j], options_, impl_->nf, local, dt, batch[j]);
+        }
+        std::unique_lock l(qm);
+        cv.wait(l, [&] { return queue.size() < kInFlight || stop; });
+        if (stop) break;
+        queue.push_back(std::move(batch));
+        cv.notify_all();
+      }
+    } catch (...) {
+      std::lock_guard l(qm);
+      error = std::current_exception();
+    }
+    std::lock_guard l(qm);
+    produced = true;
+    cv.notify_all();
+  });
+  // Stops and joins the producer however this thread leaves (an allocation failure throws).
+  struct Joiner {
+    std::thread& t;
+    std::mutex& m;
+    std::condition_variable& cv;
+    bool& stop;
+    ~Joiner() {
+      {
+        std::lock_guard l(m);
+        stop = true;
+      }
+      cv.notify_all();
+      t.join();
+    }
+  } joiner{producer, qm, cv, stop};
+  for (;;) {
+    std::vector<PreparedDoc> batch;
+    {
+      std::unique_lock l(qm);
+      cv.wait(l, [&] { return !queue.empty() || produced; });
+      if (queue.empty()) break;
+      batch = std::move(queue.front());
+      queue.pop_front();
+      cv.notify_all();
+    }
+    std::unique_lock lock(mu_);
+    for (PreparedDoc& p : batch) Commit(*impl_, options_, p, to_sid);
+  }
+  std::exception_ptr e;
+  {
+    std::lock_guard l(qm);
+    e = error;
+  }
+  if (e) std::rethrow_exception(e);
   return Status::Ok();
 }
 

@@ -26,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -129,6 +130,12 @@ class Index {
 
   // Adds the document, replacing any document with the same id.
   Status Upsert(const Document& doc);
+  // Upsert of each document in order, with the same result (the same index, byte for byte), but
+  // faster for many documents: with threads >= 2 a second thread analyses documents ahead of the
+  // one that inserts them (more than 2 threads are not used yet). All or nothing for bad input:
+  // every document is checked before any is added. The writer lock is taken per batch of
+  // documents, so searches run in between and see a prefix of `docs`.
+  Status UpsertMany(std::span<const Document> docs, size_t threads = 2);
   // Returns false if no document has this id.
   bool Delete(std::string_view id);
 

@@ -421,6 +421,103 @@ TEST(IndexPersistenceTest, DerivedVocabularySurvivesLoadAndOldVersionsAreRefused
   std::filesystem::remove_all(dir);
 }
 
+// The bytes of a saved index (every file of the directory, in name order).
+std::string SavedBytes(const Index& index, const std::string& dir) {
+  std::filesystem::remove_all(dir);
+  EXPECT_TRUE(index.Save(dir).ok());
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  std::string out;
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    out += f.filename().string() + "\n";
+    out.append(std::istreambuf_iterator<char>(in), {});
+  }
+  std::filesystem::remove_all(dir);
+  return out;
+}
+
+TEST(IndexBulkTest, UpsertManyBuildsTheSameIndexAsUpsertOneByOne) {
+  // Enough documents for the two-thread pipeline (several batches), with repeated ids (a later
+  // one replaces an earlier one, also within one call), marked and unmarked forms of the same
+  // syllables, NFD input, codes, attributes, numbers, and a document replaced from before.
+  const std::vector<std::string> words = {"công", "cong", "nghệ", "nghe",     "sinh",     "học",
+                                          "hoà",  "hòa",  "thuỷ", "COVID-19", "ISO 9001", "Đà",
+                                          "da",   "Nẵng", "5G",   "e\xcc\x81"};
+  std::mt19937 rng(11);
+  std::vector<Document> docs;
+  for (int i = 0; i < 700; ++i) {
+    std::string title, body;
+    for (int w = 0; w < 3; ++w) title += words[rng() % words.size()] + " ";
+    for (int w = 0; w < 5 + static_cast<int>(rng() % 60); ++w)
+      body += words[rng() % words.size()] + " ";
+    Document d = Doc("d" + std::to_string(i % 520), title, body, {{"g", std::to_string(i % 3)}});
+    d.numbers = {{"year", 2000 + i % 25}};
+    docs.push_back(std::move(d));
+  }
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("stio_bulk_test_" + std::to_string(getpid())))
+          .string();
+  IndexOptions o;
+  o.stopwords = "và\ncủa\n";
+  auto one = std::move(Index::Create(o)).value();
+  ASSERT_TRUE(one->Upsert(Doc("d5", "cũ", "tài liệu cũ")).ok());
+  for (const Document& d : docs) ASSERT_TRUE(one->Upsert(d).ok());
+  for (size_t threads : {1, 2}) {
+    auto many = std::move(Index::Create(o)).value();
+    ASSERT_TRUE(many->Upsert(Doc("d5", "cũ", "tài liệu cũ")).ok());
+    // In two calls, so that the second starts from an index with syllables already in it.
+    ASSERT_TRUE(many->UpsertMany(std::span(docs).first(300), threads).ok());
+    ASSERT_TRUE(many->UpsertMany(std::span(docs).subspan(300), threads).ok());
+    EXPECT_EQ(many->size(), one->size());
+    EXPECT_EQ(SavedBytes(*many, dir), SavedBytes(*one, dir)) << threads << " threads";
+  }
+}
+
+TEST(IndexBulkTest, UpsertManyChecksEveryDocumentBeforeAddingAny) {
+  auto index = std::move(Index::Create({})).value();
+  std::vector<Document> docs;
+  for (int i = 0; i < 300; ++i) docs.push_back(Doc("d" + std::to_string(i), "công nghệ", "x"));
+  Document bad = Doc("bad", "a", "b");
+  bad.fields.emplace_back("nope", "c");
+  docs.push_back(bad);
+  Status s = index->UpsertMany(docs);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  docs.back() = Doc("", "a", "b");
+  EXPECT_EQ(index->UpsertMany(docs).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(index->size(), 0u);
+  docs.pop_back();
+  ASSERT_TRUE(index->UpsertMany(docs).ok());
+  EXPECT_EQ(index->size(), 300u);
+  ASSERT_TRUE(index->UpsertMany({}).ok());
+}
+
+TEST(IndexConcurrencyTest, ReadersWhileUpsertManyWrites) {
+  auto index = std::move(Index::Create({})).value();
+  std::vector<Document> docs;
+  for (int i = 0; i < 3000; ++i) {
+    docs.push_back(Doc("d" + std::to_string(i), "công nghệ " + std::to_string(i), "sinh học"));
+  }
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    EXPECT_TRUE(index->UpsertMany(docs, 2).ok());
+    done = true;
+  });
+  size_t last = 0;
+  while (!done) {
+    Query q;
+    q.text = "cong nghe";
+    q.k = 5;
+    auto r = index->Search(q);
+    ASSERT_TRUE(r.ok());
+    EXPECT_GE(r->total, last);  // a growing prefix of the documents
+    last = r->total;
+  }
+  writer.join();
+  EXPECT_EQ(index->size(), 3000u);
+}
+
 TEST(IndexConcurrencyTest, ReadersWhileOneWriterWrites) {
   auto index = std::move(Index::Create({})).value();
   std::atomic<bool> done{false};

@@ -142,6 +142,17 @@ int IndexCmd(const Args& a, std::ostream& out, std::ostream& err) {
   const auto t0 = std::chrono::steady_clock::now();
   std::string line;
   size_t lineno = 0, docs = 0;
+  // Documents go to the index in batches, analysed on a second thread (UpsertMany).
+  std::vector<Document> batch;
+  auto flush = [&]() -> bool {
+    if (Status s = index->UpsertMany(batch); !s.ok()) {
+      err << "error: " << path << ": up to line " << lineno << ": " << s.ToString() << "\n";
+      return false;
+    }
+    docs += batch.size();
+    batch.clear();
+    return true;
+  };
   while (reader.Next(line)) {
     ++lineno;
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
@@ -165,12 +176,10 @@ int IndexCmd(const Args& a, std::ostream& out, std::ostream& err) {
       doc.fields.emplace_back(key == std::string("title") ? "title" : "body",
                               j[key].get<std::string>());
     }
-    if (Status s = index->Upsert(doc); !s.ok()) {
-      err << "error: " << path << ":" << lineno << ": " << s.ToString() << "\n";
-      return 1;
-    }
-    ++docs;
+    batch.push_back(std::move(doc));
+    if (batch.size() == 8192 && !flush()) return 1;
   }
+  if (!flush()) return 1;
   if (reader.failed()) {
     err << "error: " << path << ": read error after line " << lineno << "\n";
     return 1;

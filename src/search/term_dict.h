@@ -47,8 +47,12 @@ class TermDict {
     const auto id = static_cast<uint32_t>(spans_.size());
     // Chunks never move once allocated (no copying of the arena as it grows).
     if (chunks_.empty() || chunks_.back().size() + key.size() > chunks_.back().capacity()) {
+      // The first chunks are small (a dictionary of one document's syllables is common), then
+      // they double up to kChunkBytes.
+      const size_t want =
+          chunks_.empty() ? kFirstChunkBytes : std::min(kChunkBytes, 2 * chunks_.back().capacity());
       chunks_.emplace_back();
-      chunks_.back().reserve(std::max(kChunkBytes, key.size()));
+      chunks_.back().reserve(std::max(want, key.size()));
     }
     spans_.push_back({static_cast<uint32_t>(chunks_.size() - 1),
                       static_cast<uint32_t>(chunks_.back().size()),
@@ -65,8 +69,9 @@ class TermDict {
   }
   size_t size() const { return spans_.size(); }
   size_t MemoryBytes() const {
-    return chunks_.size() * kChunkBytes + spans_.capacity() * sizeof(Span) +
-           slots_.capacity() * sizeof(Slot);
+    size_t bytes = 0;
+    for (const std::string& c : chunks_) bytes += c.capacity();
+    return bytes + spans_.capacity() * sizeof(Span) + slots_.capacity() * sizeof(Slot);
   }
 
  private:
@@ -74,6 +79,7 @@ class TermDict {
     uint32_t hash;
     uint32_t id;
   };
+  static constexpr size_t kFirstChunkBytes = 1 << 12;
   static constexpr size_t kChunkBytes = 1 << 20;
   struct Span {
     uint32_t chunk;
