@@ -275,6 +275,9 @@ struct DocTerms {
 struct LocalSyllables {
   TermDict dict;
   std::vector<uint32_t> fold;  // local id → local id of its folded form
+  // Exact pairs over local ids → documents holding them (added to the index's at the end).
+  TermTable exact_pairs;
+  std::vector<uint32_t> exact_pair_docs;
 };
 
 // A syllable form the producer saw for the first time in this document.
@@ -351,7 +354,38 @@ void Prepare(const Document& doc, const IndexOptions& o, size_t nf, LocalSyllabl
       prev_fold = fsid;
     }
   }
-  out.terms.assign(dt.entries.begin(), dt.entries.end());
+  // Exact pairs are counted (once per document), not indexed; the rest are the document's terms.
+  // The counts table is large: its slots are prefetched kAhead pairs ahead.
+  out.terms.clear();
+  thread_local std::vector<uint64_t> pairs;
+  pairs.clear();
+  for (const DocTerms::Entry& e : dt.entries) {
+    const auto b = static_cast<uint32_t>(e.key);
+    if (b != kNoSyllable && (local.fold[b] != b || local.fold[e.key >> 32] != e.key >> 32)) {
+      pairs.push_back(e.key);
+    } else {
+      out.terms.push_back(e);
+    }
+  }
+  constexpr size_t kAhead = 8;
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    if (i + kAhead < pairs.size()) local.exact_pairs.PrefetchSlot(pairs[i + kAhead]);
+    bool inserted;
+    const uint32_t id = local.exact_pairs.Insert(pairs[i], inserted);
+    if (inserted) local.exact_pair_docs.push_back(0);
+    ++local.exact_pair_docs[id];
+  }
+}
+
+// Adds the producer's exact pair counts to the index's (every local id it names has been
+// committed, so to_sid knows it). Under the writer lock.
+void CommitExactPairs(Index::Impl& im, const LocalSyllables& local,
+                      const std::vector<uint32_t>& to_sid) {
+  for (uint32_t id = 0; id < local.exact_pairs.size(); ++id) {
+    const uint64_t key = local.exact_pairs.KeyOf(id);
+    im.AddExactPairDocs(to_sid[key >> 32], to_sid[static_cast<uint32_t>(key)],
+                        local.exact_pair_docs[id]);
+  }
 }
 
 // Adds a prepared document. `to_sid` maps the producer's local ids to sids (grown here). Under
@@ -461,6 +495,8 @@ Status Index::UpsertMany(std::span<const Document> docs, size_t threads) {
       std::unique_lock lock(mu_);
       Commit(*impl_, options_, p, to_sid);
     }
+    std::unique_lock lock(mu_);
+    CommitExactPairs(*impl_, local, to_sid);
     return Status::Ok();
   }
   // A producer thread prepares batches of kBatch documents, at most kInFlight batches ahead; this
@@ -499,7 +535,8 @@ Status Index::UpsertMany(std::span<const Document> docs, size_t threads) {
     std::mutex& m;
     std::condition_variable& cv;
     bool& stop;
-    ~Joiner() {
+    void Join() {
+      if (!t.joinable()) return;
       {
         std::lock_guard l(m);
         stop = true;
@@ -507,6 +544,7 @@ Status Index::UpsertMany(std::span<const Document> docs, size_t threads) {
       cv.notify_all();
       t.join();
     }
+    ~Joiner() { Join(); }
   } joiner{producer, qm, cv, stop};
   for (;;) {
     std::vector<PreparedDoc> batch;
@@ -521,12 +559,10 @@ Status Index::UpsertMany(std::span<const Document> docs, size_t threads) {
     std::unique_lock lock(mu_);
     for (PreparedDoc& p : batch) Commit(*impl_, options_, p, to_sid);
   }
-  std::exception_ptr e;
-  {
-    std::lock_guard l(qm);
-    e = error;
-  }
-  if (e) std::rethrow_exception(e);
+  joiner.Join();  // the producer is done: its exact pair counts are complete
+  if (error) std::rethrow_exception(error);
+  std::unique_lock lock(mu_);
+  CommitExactPairs(*impl_, local, to_sid);
   return Status::Ok();
 }
 
@@ -795,13 +831,9 @@ void Searcher::BuildClauses() {
       const text::Token& b = toks_[phrase[j]].tok;
       const uint32_t group = num_groups_++;
       required_groups_.push_back(group);
-      // Exact pairs are indexed only when a side has marks; a side typed without marks must match
-      // folded, so then the folded pair is the filter (the text verification checks the rest).
-      if (a.has_diacritics() && b.has_diacritics()) {
-        AddClause(a.exact + " " + b.exact, 0.0, group, "phrase");
-      } else {
-        AddClause(FoldedKey(a.folded + " " + b.folded), 0.0, group, "phrase");
-      }
+      // Pairs are indexed folded: the folded pair is the filter, and the verification on the
+      // stored text checks the marks.
+      AddClause(FoldedKey(a.folded + " " + b.folded), 0.0, group, "phrase");
     }
   }
   // Adjacent pairs: scoring only.
@@ -809,15 +841,11 @@ void Searcher::BuildClauses() {
     const QToken& a = toks_[i - 1];
     const QToken& b = toks_[i];
     if (b.prefix) continue;
-    const bool marks = a.tok.has_diacritics() || b.tok.has_diacritics();
-    // Pairs made only of stopwords ("của các") say little.
+    // Pairs made only of stopwords ("của các") say little. Pairs are indexed folded only (the
+    // exact syllables already rank exact forms higher): one clause with or without marks.
     const double pair_w =
         q_.ranking.pair_weight * (a.stop && b.stop ? q_.ranking.stopword_weight : 1.0);
-    if (marks) {
-      AddClause(a.tok.exact + " " + b.tok.exact, pair_w, kNoGroup, a.tok.exact + " " + b.tok.exact);
-    }
-    AddClause(FoldedKey(a.tok.folded + " " + b.tok.folded),
-              marks ? pair_w * q_.ranking.folded_weight : pair_w, kNoGroup,
+    AddClause(FoldedKey(a.tok.folded + " " + b.tok.folded), pair_w, kNoGroup,
               "~" + a.tok.folded + " " + b.tok.folded);
   }
 }
@@ -1204,7 +1232,10 @@ std::string Searcher::Suggest() const {
   }
   if (!any_plain) return {};
   auto pair_count = [&](const std::string& a, const std::string& b) {
-    const uint32_t tid = im_.FindTerm(a + " " + b);
+    const uint32_t sa = im_.syllables.Find(a), sb = im_.syllables.Find(b);
+    if (sa == TermDict::kNone || sb == TermDict::kNone) return 0.0;
+    if (!im_.Unmarked(sa) || !im_.Unmarked(sb)) return std::log1p(im_.ExactPairDocs(sa, sb));
+    const uint32_t tid = im_.terms.Find(TermTable::Key(sa, sb));
     return tid == TermTable::kNone ? 0.0 : std::log1p(im_.lists[tid].count);
   };
   std::vector<std::vector<double>> score(forms.size());

@@ -5,9 +5,10 @@
 //   - Each syllable is indexed twice: its exact form (diacritics, canonical tone placement) and its
 //     folded form (no diacritics). A query syllable typed with diacritics matches both, and exact
 //     matches score higher; one typed without diacritics matches the folded form.
-//   - Adjacent-syllable pairs (bigrams) are indexed the same two ways and reward documents where
-//     the query's syllables stand together; "quoted phrases" must occur verbatim (verified on the
-//     stored text) and codes glued by '-', ':' ... ("COVID-19") count as phrases.
+//   - Adjacent-syllable pairs (bigrams) are indexed folded and reward documents where the query's
+//     syllables stand together (exact pairs are only counted, for the diacritics suggestion);
+//     "quoted phrases" must occur verbatim (verified on the stored text) and codes glued by '-',
+//     ':' ... ("COVID-19") count as phrases.
 //   - Postings are block-compressed (varint deltas); top-k over `MatchMode::kAny` uses MaxScore
 //     dynamic pruning with block upper bounds.
 //   - Filters on string attributes (same key: OR, different keys: AND) and numeric ranges; facet
@@ -75,7 +76,7 @@ struct RangeFilter {
 // bench/eval (docs/benchmarks.md); change them only with an evaluation run to back it.
 struct RankingTuning {
   double folded_weight = 0.2;    // query typed "công", document has only "cong" (or "cống"...)
-  double pair_weight = 0.4;      // an adjacent query pair found adjacent in the document
+  double pair_weight = 0.4;      // an adjacent query pair found adjacent (folded) in the document
   double stopword_weight = 1.0;  // multiplier for stopword syllables and stopword-only pairs
 };
 

@@ -21,9 +21,12 @@ namespace stio::search {
 // syllable or an adjacent pair of syllables, keyed by their sids (TermTable). Which kind of term a
 // key is follows from the sids, so the two kinds cannot collide:
 //   - (s):      the folded syllable when s is unmarked (fold[s] == s), else the exact syllable;
-//   - (a, b):   the folded pair when both are unmarked, else the exact pair.
-// Exact terms are only indexed when they differ from the folded form, exactly as with the string
-// keys of the query side and of the on-disk format: "công", "\x01cong", "công nghệ",
+//   - (a, b):   the folded pair; both a and b are unmarked. Exact pairs ("công nghệ") are not
+//               terms: the folded pair finds where the syllables stand together and the exact
+//               syllables rank the documents. Only how many documents hold each exact pair is
+//               kept (exact_pairs), for the diacritics suggestion.
+// Exact single-syllable terms are only indexed when they differ from the folded form, exactly as
+// with the string keys of the query side and of the on-disk format: "công", "\x01cong",
 // "\x01cong nghe" (FindTerm/TermName translate). Tokens never contain spaces or U+0001.
 inline constexpr char kFoldedPrefix = '\x01';
 inline constexpr uint32_t kNoSyllable = 0xFFFFFFFFu;
@@ -48,6 +51,10 @@ struct Index::Impl {
   TermTable terms;                                      // (sid[, sid]) → term id
   std::vector<uint32_t> single_term;  // sid → term id of (sid) alone, or kNone (a fast path)
   ChunkedVector<PostingList> lists;   // by term id
+  // Exact pairs (a side marked) → how many documents hold each (deleted ones included, as a
+  // list's count): exact_pair_docs[exact_pairs id].
+  TermTable exact_pairs;
+  std::vector<uint32_t> exact_pair_docs;
   std::map<std::string, uint32_t> folded_vocab;  // folded syllable → term id (prefixes, typos)
   // Folded syllable term id → exact syllable term ids seen with that folding.
   std::unordered_map<uint32_t, std::vector<uint32_t>> variants;
@@ -70,6 +77,18 @@ struct Index::Impl {
   std::string TermName(uint32_t tid) const;
   // For an exact term, the folded term it belongs to (kNone for folded terms or when missing).
   uint32_t FoldedTermOf(uint32_t tid) const;
+  // Documents holding the exact pair (a, b) (0 if none; a or b must be marked).
+  uint32_t ExactPairDocs(uint32_t a, uint32_t b) const {
+    const uint32_t id = exact_pairs.Find(TermTable::Key(a, b));
+    return id == TermTable::kNone ? 0 : exact_pair_docs[id];
+  }
+  // Adds n documents to the exact pair (a, b).
+  void AddExactPairDocs(uint32_t a, uint32_t b, uint32_t n) {
+    bool inserted;
+    const uint32_t id = exact_pairs.Insert(TermTable::Key(a, b), inserted);
+    if (inserted) exact_pair_docs.push_back(0);
+    exact_pair_docs[id] += n;
+  }
 };
 
 }  // namespace stio::search

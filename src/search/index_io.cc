@@ -21,7 +21,7 @@ namespace stio::search {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'T', 'I', 'O', 'S', 'R', 'C', 'H'};
-constexpr uint32_t kVersion = 3;
+constexpr uint32_t kVersion = 4;
 
 // Streams to the file through a 1 MiB buffer, keeping the crc32 of everything written, so Save
 // never holds a second copy of the index in memory.
@@ -165,6 +165,13 @@ Status Index::Save(const std::string& dir) const {
     w.U32(static_cast<uint32_t>(pl.size()));
     w.Raw(pl.data(), pl.size());
   }
+  w.U32(static_cast<uint32_t>(im.exact_pairs.size()));
+  for (uint32_t id = 0; id < im.exact_pairs.size(); ++id) {
+    const uint64_t key = im.exact_pairs.KeyOf(id);
+    w.U32(static_cast<uint32_t>(key >> 32));
+    w.U32(static_cast<uint32_t>(key));
+    w.U32(im.exact_pair_docs[id]);
+  }
   const bool written = w.Finish();
   lock.unlock();
   out.close();
@@ -283,6 +290,8 @@ Result<std::unique_ptr<Index>> Index::Load(const std::string& dir) {
     uint32_t a, b, nblocks, nbytes, tail_offset;
     if (!r.U32(a) || !r.U32(b) || !r.U32(pl.count) || !r.U32(nblocks)) return corrupt("term");
     if (a >= nsyl || b > nsyl) return corrupt("term syllables");
+    // Pairs are folded: both syllables unmarked (exact pairs are counted, not indexed).
+    if (b != 0 && (!im.Unmarked(a) || !im.Unmarked(b - 1))) return corrupt("exact pair term");
     im.terms.AppendUnindexed(TermTable::Key(a, b == 0 ? kNoSyllable : b - 1));
     if (nblocks > pl.count / kBlockSize) return corrupt_term("posting count", t);
     std::vector<BlockMeta> blocks(nblocks);
@@ -328,6 +337,19 @@ Result<std::unique_ptr<Index>> Index::Load(const std::string& dir) {
     }
     im.RegisterTerm(t);
   }
+  uint32_t npairs;
+  if (!r.U32(npairs)) return corrupt("exact pair count");
+  im.exact_pair_docs.reserve(npairs);
+  for (uint32_t i = 0; i < npairs; ++i) {
+    uint32_t a, b, n;
+    if (!r.U32(a) || !r.U32(b) || !r.U32(n) || a >= nsyl || b >= nsyl || n == 0 ||
+        (im.Unmarked(a) && im.Unmarked(b))) {
+      return corrupt("exact pair");
+    }
+    im.exact_pairs.AppendUnindexed(TermTable::Key(a, b));
+    im.exact_pair_docs.push_back(n);
+  }
+  if (!im.exact_pairs.BuildIndex()) return corrupt("duplicate exact pair");
   if (!r.done()) return corrupt("trailing bytes");
   return index;
 }

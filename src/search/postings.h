@@ -206,8 +206,14 @@ class ChunkedVector {
   const T& operator[](size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
   size_t size() const { return size_; }
   T& emplace_back() {
-    if (size_ == chunks_.size() * kChunk) chunks_.push_back(std::make_unique<T[]>(kChunk));
-    return (*this)[size_++];
+    // Default-initialised, not zero-filled: a chunk's pages are touched only as it fills (a small
+    // table does not pay for a whole chunk); emplace_back value-initialises each element.
+    if (size_ == chunks_.size() * kChunk) {
+      chunks_.push_back(std::make_unique_for_overwrite<T[]>(kChunk));
+    }
+    T& e = (*this)[size_++];
+    e = T();
+    return e;
   }
   void resize(size_t n) {
     while (size_ < n) emplace_back();
