@@ -369,7 +369,8 @@ void Prepare(const Document& doc, const IndexOptions& o, size_t nf, LocalSyllabl
   }
   constexpr size_t kAhead = 8;
   for (size_t i = 0; i < pairs.size(); ++i) {
-    if (i + kAhead < pairs.size()) local.exact_pairs.PrefetchSlot(pairs[i + kAhead]);
+    if (i + 2 * kAhead < pairs.size()) local.exact_pairs.PrefetchSlot(pairs[i + 2 * kAhead]);
+    if (i + kAhead < pairs.size()) (void)local.exact_pairs.PrefetchKey(pairs[i + kAhead]);
     bool inserted;
     const uint32_t id = local.exact_pairs.Insert(pairs[i], inserted);
     if (inserted) local.exact_pair_docs.push_back(0);
