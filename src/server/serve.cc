@@ -223,7 +223,16 @@ class SearchSaver {
   SearchSaver& operator=(const SearchSaver&) = delete;
 
  private:
-  bool Due() const { return rs_.audit_id() != rs_.saved_audit_id(); }
+  // Whether the index moved since it was saved. It is caught up first: the index applies the audit
+  // log only when searched, and writes with no search since must be in the save too.
+  bool Due() {
+    if (Status s = rs_.CatchUp(db_); !s.ok()) {
+      std::lock_guard<std::mutex> lock(out_mu_);
+      out_ << "stio: catching up the search index before saving it failed: " << s.ToString() << "\n"
+           << std::flush;
+    }
+    return rs_.audit_id() != rs_.saved_audit_id();
+  }
   void SaveNow(const char* when) {
     const auto t0 = std::chrono::steady_clock::now();
     Status s = rs_.Save(db_, dir_);
