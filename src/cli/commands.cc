@@ -680,7 +680,9 @@ int Exchange(const std::string& verb, const Args& a, std::ostream& out, std::ost
     std::ifstream sw(data + "/nlp-vi/stopwords_vi.txt", std::ios::binary);
     std::ostringstream ss;
     ss << sw.rdbuf();
-    auto built = domain::RegistrySearch::Build(**db, ss.str());
+    // The index `stio serve` keeps beside the database, if it is there and still matches (read
+    // only: the server saves it); else built from the database.
+    auto built = domain::RegistrySearch::Open(**db, ss.str(), *a.Get("db") + ".search");
     if (!built.ok()) return Fail(err, cmd, built.status());
     search = std::move(built).value();
   }

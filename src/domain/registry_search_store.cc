@@ -205,7 +205,9 @@ Result<std::unique_ptr<RegistrySearch>> RegistrySearch::LoadSaved(storage::Datab
       return mismatch("another stopword list");
     }
     const int64_t audit_id = m.value("audit_id", int64_t{-1});
-    if (audit_id < 0) return mismatch("no audit id");
+    // Audit id 0 (an empty audit log when saved): nothing would tie the index to this database.
+    if (audit_id <= 0)
+      return mismatch("it covers no audit entry, so nothing ties it to a database");
     Result<Provenance> now = Status::Internal("unset");
     STIO_RETURN_IF_ERROR(
         storage::WithTransaction(db, storage::TxMode::kRead, [&](storage::Transaction& tx) {
@@ -218,7 +220,7 @@ Result<std::unique_ptr<RegistrySearch>> RegistrySearch::LoadSaved(storage::Datab
     if (now->reference_sha256 != m.value("reference_sha256", "")) {
       return mismatch("the reference data changed");
     }
-    if (audit_id > 0 && now->audit_row_sha256.empty()) {
+    if (now->audit_row_sha256.empty()) {
       return mismatch("the database has no audit entry " + std::to_string(audit_id) +
                       " (restored from an older backup, or another database)");
     }

@@ -314,6 +314,28 @@ TEST_F(RegistrySearchStoreTest, ADamagedSavedIndexIsRebuiltNotACrash) {
   EXPECT_EQ(Find(*rs, *db_, "Sông Đà").size(), 1u);
 }
 
+TEST_F(RegistrySearchStoreTest, AnIndexSavedWithAnEmptyAuditLogIsNotTrusted) {
+  // Rows with no audit entry (written around the domain): nothing ties a saved index to them.
+  ASSERT_TRUE(storage::WithTransaction(*db_, storage::TxMode::kWrite, [](auto& tx) {
+                return tx
+                    .Execute(
+                        "INSERT INTO organizations (kind, name, match_key, created_at, "
+                        "updated_at) VALUES ('enterprise', 'Công ty Sông Đà', 'cong ty song "
+                        "da', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')")
+                    .status();
+              }).ok());
+  SearchStartReport report;
+  auto rs = Open(*db_, report);
+  ASSERT_NE(rs, nullptr);
+  EXPECT_EQ(rs->audit_id(), 0);
+  ASSERT_TRUE(rs->Save(*db_, index_dir_).ok());
+  rs = Open(*db_, report);
+  EXPECT_FALSE(report.loaded);
+  EXPECT_NE(report.rebuild_reason.find("no audit entry"), std::string::npos)
+      << report.rebuild_reason;
+  EXPECT_EQ(Find(*rs, *db_, "Sông Đà").size(), 1u);
+}
+
 TEST_F(RegistrySearchStoreTest, ASaveThatCannotWriteFailsWithoutHarm) {
   AddOrg(*db_, "Công ty Cơ khí Sông Đà");
   std::ofstream(dir_ / "a-file") << "not a folder";
