@@ -27,8 +27,10 @@
 // any time the server is stopped; it is rebuilt at the next start.
 //
 // Thread-safety: Search, CatchUp and Save may be called from many threads. Save holds the index's
-// shared lock while it writes: searches go on, and re-indexing (CatchUp with new audit entries)
-// waits for the end of the write.
+// shared lock while it writes (search::Index::Save): searches go on while no write needs applying;
+// once one does, the catch-up waits for the end of the write, and so do the searches behind it
+// (every search catches up first, one at a time), i.e. for up to a save's duration (~10 s at a
+// million documents, milliseconds at a province's size).
 #pragma once
 
 #include <atomic>

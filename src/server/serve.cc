@@ -189,16 +189,17 @@ class CacheWarmer {
 };
 
 // Keeps the saved search index (domain/registry_search.h) close to the live one, on a thread of
-// its own at the lowest CPU priority: at once if the index was built or caught up at start, then
-// every `interval` if the audit id moved, and a last time when the server stops (the destructor,
-// after SIGTERM). A failed save is logged and retried at the next turn; it is never fatal.
+// its own: at once if the index was built or caught up at start, then every `interval` if the
+// audit id moved, and a last time when the server stops (the destructor, after SIGTERM). A failed
+// save is logged and retried at the next turn; it is never fatal. The thread keeps the normal CPU
+// priority (unlike the cache warmer): a save holds the index's shared lock, which a search with new
+// audit entries to apply waits for, so a save slowed down by `nice` would hold up requests.
 class SearchSaver {
  public:
   SearchSaver(domain::RegistrySearch& rs, storage::Database& db, std::string dir,
               std::chrono::seconds interval, std::ostream& out, std::mutex& out_mu)
       : rs_(rs), db_(db), dir_(std::move(dir)), out_(out), out_mu_(out_mu) {
     thread_ = std::thread([this, interval] {
-      setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19);
       std::unique_lock<std::mutex> lock(mu_);
       while (!stop_) {
         if (Due()) {
