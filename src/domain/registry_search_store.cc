@@ -112,7 +112,12 @@ Status WriteFileDurably(const fs::path& dir, const std::string& name, const std:
   return SyncPath(dir, /*directory=*/true);
 }
 
+// The whole of a small file (the manifest); nullopt if it cannot be read or is over 1 MiB (a
+// manifest is under 1 KiB: anything that large is not one).
 std::optional<std::string> ReadSmallFile(const fs::path& path) {
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (ec || size > (1u << 20)) return std::nullopt;
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
   std::ostringstream out;
@@ -183,7 +188,7 @@ Result<std::unique_ptr<RegistrySearch>> RegistrySearch::LoadSaved(storage::Datab
                                                                   SearchStartReport& report) {
   const fs::path root(dir);
   auto text = ReadSmallFile(root / kCurrent);
-  if (!text) return Status::NotFound("no saved index in " + dir);
+  if (!text) return Status::NotFound("no saved index in " + dir + " (or an unreadable CURRENT)");
   const Json m = Json::parse(*text, nullptr, false);
   if (!m.is_object()) return Status::DataLoss(dir + "/CURRENT is not a JSON object");
   auto mismatch = [&](const std::string& what) {

@@ -303,6 +303,14 @@ TEST_F(RegistrySearchStoreTest, ADamagedSavedIndexIsRebuiltNotACrash) {
     EXPECT_FALSE(report.loaded) << manifest;
     EXPECT_FALSE(report.rebuild_reason.empty());
   }
+  {  // 2 MiB of padding: not a manifest (it is not read whole)
+    std::ofstream big(fs::path(index_dir_) / "CURRENT", std::ios::trunc);
+    big << "{\"format\": \"" << std::string(2 << 20, 'x') << "\"}";
+  }
+  rs = Open(*db_, report);
+  EXPECT_FALSE(report.loaded);
+  EXPECT_NE(report.rebuild_reason.find("unreadable CURRENT"), std::string::npos)
+      << report.rebuild_reason;
   ASSERT_TRUE(rs->Save(*db_, index_dir_).ok());
   EditManifest([](Json& m) { m["index_dir"] = "gen-../../etc"; });
   rs = Open(*db_, report);
