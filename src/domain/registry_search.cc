@@ -200,14 +200,26 @@ int64_t TodayDays() {
 
 }  // namespace
 
+// Re-indexing after the build leaves the replaced document's postings in the index (masked: the
+// engine does not compact); `replaced_` counts them (an upper bound: a new record counts too), so
+// that a saved index that has become mostly dead is rebuilt at start (registry_search_store.cc).
+Status RegistrySearch::Reindex(const search::Document& doc) {
+  ++replaced_;
+  return index_->Upsert(doc);
+}
+
+void RegistrySearch::Unindex(const std::string& id) {
+  if (index_->Delete(id)) ++replaced_;
+}
+
 Status RegistrySearch::IndexListing(storage::Transaction& tx, int64_t id) {
   STIO_ASSIGN_OR_RETURN(auto doc, LoadListingDoc(tx, id));
   if (!doc) {
-    index_->Delete("offer:" + std::to_string(id));
-    index_->Delete("need:" + std::to_string(id));
+    Unindex("offer:" + std::to_string(id));
+    Unindex("need:" + std::to_string(id));
     return Status::Ok();
   }
-  return index_->Upsert(ListingDocument(*doc));
+  return Reindex(ListingDocument(*doc));
 }
 
 Status RegistrySearch::IndexIpAsset(storage::Transaction& tx, int64_t id) {
@@ -215,43 +227,43 @@ Status RegistrySearch::IndexIpAsset(storage::Transaction& tx, int64_t id) {
   STIO_ASSIGN_OR_RETURN(auto rows,
                         tx.Query(std::string(kIpAssetDocSelect) + " AND a.id = ?", {id}));
   if (rows.empty()) {
-    index_->Delete(doc_id);
+    Unindex(doc_id);
     return Status::Ok();
   }
-  return index_->Upsert(IpAssetDoc(rows[0]));
+  return Reindex(IpAssetDoc(rows[0]));
 }
 
 Status RegistrySearch::IndexArticle(storage::Transaction& tx, int64_t id) {
   STIO_ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kArticleDocSelect) + " AND id = ?", {id}));
   if (rows.empty()) {
-    index_->Delete("article:" + std::to_string(id));
+    Unindex("article:" + std::to_string(id));
     return Status::Ok();
   }
-  return index_->Upsert(ArticleDoc(rows[0]));
+  return Reindex(ArticleDoc(rows[0]));
 }
 
 Status RegistrySearch::IndexOrganization(storage::Transaction& tx, int64_t id) {
   STIO_ASSIGN_OR_RETURN(auto rows,
                         tx.Query(std::string(kOrganizationDocSelect) + " AND o.id = ?", {id}));
   if (rows.empty()) {
-    index_->Delete("organization:" + std::to_string(id));
+    Unindex("organization:" + std::to_string(id));
     return Status::Ok();
   }
-  return index_->Upsert(OrganizationDoc(rows[0]));
+  return Reindex(OrganizationDoc(rows[0]));
 }
 
 Status RegistrySearch::IndexPerson(storage::Transaction& tx, int64_t id) {
   STIO_ASSIGN_OR_RETURN(auto rows,
                         tx.Query(std::string(kPersonDocSelect) + " AND pe.id = ?", {id}));
   if (rows.empty()) {
-    index_->Delete("person:" + std::to_string(id));
+    Unindex("person:" + std::to_string(id));
     return Status::Ok();
   }
   STIO_ASSIGN_OR_RETURN(
       auto frows, tx.Query(std::string(kPersonFieldsSelect) + " WHERE f.person_id = ?", {id}));
   std::vector<PersonField> fields;
   for (const auto& f : frows) fields.push_back({f.Text("field_code"), f.Text("name_vi", "")});
-  return index_->Upsert(PersonDoc(rows[0], fields));
+  return Reindex(PersonDoc(rows[0], fields));
 }
 
 void RegistrySearch::SetStopwords(const std::string& stopwords) {

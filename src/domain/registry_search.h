@@ -16,15 +16,17 @@
 //   CURRENT          a JSON manifest, replaced atomically (write, fsync, rename, fsync the folder):
 //                    which generation folder holds the index, the audit-log id it covers, and what
 //                    makes it invalid (below);
-//   gen-<token>/     index.stio, search::Index::Save's file (search/index_format.md);
+//   gen-<audit id>-<token>/  index.stio, search::Index::Save's file (search/index_format.md);
 //   LOCK             flock'ed while saving.
 // A saved index is used only if everything that decides its content still matches: the version
 // of the document builders below (kDocumentBuilderVersion), the stopword list (SHA-256), the index
 // options, the database's schema version and reference data (their checksums), and the audit row
 // at the saved id (its SHA-256: a database restored from an older backup, or another database,
-// does not have it). Any mismatch, a missing or corrupt file, or a load error: the index is built
-// from the database as when nothing was saved (logged, never fatal). The folder can be deleted at
-// any time the server is stopped; it is rebuilt at the next start.
+// does not have it). An index whose documents were mostly replaced since its build (more than its
+// live documents and 1,000: the engine does not compact) is rebuilt too, to compact it. Any
+// mismatch, a missing or corrupt file, or a load error: the index is built from the database as
+// when nothing was saved (logged, never fatal). The folder can be deleted at any time the server
+// is stopped; it is rebuilt at the next start.
 //
 // Thread-safety: Search, CatchUp and Save may be called from many threads. Save holds the index's
 // shared lock while it writes (search::Index::Save): searches go on while no write needs applying;
@@ -117,6 +119,8 @@ class RegistrySearch {
                                                            const std::string& dir,
                                                            SearchStartReport& report);
   void SetStopwords(const std::string& stopwords);
+  Status Reindex(const search::Document& doc);
+  void Unindex(const std::string& id);
   static search::IndexOptions IndexOptionsFor(std::string stopwords);
   // The version of the document builders (registry_search.cc): a saved index made by another
   // version is not used.
@@ -133,6 +137,8 @@ class RegistrySearch {
   std::atomic<int64_t> last_audit_id_{0};
   std::atomic<int64_t> saved_audit_id_{-1};  // -1: never saved or loaded
   std::mutex save_mu_;                       // one Save at a time
+  // Documents re-indexed or removed since the index was built (saved with it): see Reindex.
+  std::atomic<int64_t> replaced_{0};
 };
 
 }  // namespace stio::domain

@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -233,6 +234,14 @@ Result<std::unique_ptr<RegistrySearch>> RegistrySearch::LoadSaved(storage::Datab
       return mismatch("the audit entry " + std::to_string(audit_id) +
                       " differs (another database, or one restored from a backup)");
     }
+    // The engine does not compact: an index whose documents have mostly been replaced since it
+    // was built is rebuilt (smaller, faster) rather than loaded.
+    const int64_t replaced = m.value("replaced_since_build", int64_t{0});
+    const int64_t documents = m.value("documents", int64_t{0});
+    if (replaced > std::max<int64_t>(documents, 1000)) {
+      return mismatch(std::to_string(replaced) + " documents were replaced since it was built, " +
+                      std::to_string(documents) + " are live: rebuilt to compact it");
+    }
     const std::string gen = m.value("index_dir", "");
     if (!StartsWith(gen, "gen-") || gen.find('/') != std::string::npos ||
         gen.find("..") != std::string::npos) {
@@ -258,6 +267,7 @@ Result<std::unique_ptr<RegistrySearch>> RegistrySearch::LoadSaved(storage::Datab
     rs->index_ = std::move(index);
     rs->last_audit_id_ = audit_id;
     rs->saved_audit_id_ = audit_id;
+    rs->replaced_ = replaced;
     report.saved_audit_id = audit_id;
     STIO_RETURN_IF_ERROR(rs->CatchUp(db).WithContext("catching up from the audit log"));
     return rs;
@@ -335,6 +345,7 @@ Status RegistrySearch::Save(storage::Database& db, const std::string& dir) {
                          {"index_dir", gen},
                          {"index_bytes", static_cast<int64_t>(bytes)},
                          {"documents", index_->size()},
+                         {"replaced_since_build", replaced_.load()},
                          {"saved_at", FormatTimestamp(Clock::Real().Now())}};
   if (Status s = WriteFileDurably(root, kCurrent, manifest.dump(2) + "\n"); !s.ok()) {
     // Only the folder sync may have failed after the rename: keep what CURRENT names.

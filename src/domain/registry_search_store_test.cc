@@ -256,6 +256,39 @@ TEST_F(RegistrySearchStoreTest, AnIndexFromAnotherBuilderVersionOrStopwordListIs
   EXPECT_TRUE(report.loaded) << report.rebuild_reason;
 }
 
+TEST_F(RegistrySearchStoreTest, AnIndexMostlyReplacedSinceItsBuildIsRebuiltToCompactIt) {
+  AddOrg(*db_, "Công ty Cơ khí Sông Đà");
+  auto rs = BuildAndSave(*db_);
+  auto manifest = [&] {
+    Json m;
+    EditManifest([&](Json& j) { m = j; });
+    return m;
+  };
+  EXPECT_EQ(manifest().value("replaced_since_build", -1), 0);
+  // Re-indexed after the build: counted, saved, and carried over by a load.
+  AddOrg(*db_, "Hợp tác xã Chè Tân Cương");
+  AddOrg(*db_, "Viện Nghiên cứu Lúa gạo Đồng Tháp");
+  ASSERT_TRUE(rs->CatchUp(*db_).ok());
+  ASSERT_TRUE(rs->Save(*db_, index_dir_).ok());
+  EXPECT_EQ(manifest().value("replaced_since_build", -1), 2);
+  SearchStartReport report;
+  rs = Open(*db_, report);
+  EXPECT_TRUE(report.loaded) << report.rebuild_reason;
+  AddOrg(*db_, "Trung tâm Ứng dụng Tiến bộ Khoa học Hà Giang");
+  ASSERT_TRUE(rs->Save(*db_, index_dir_).ok());  // Save does not catch up: 2 so far
+  ASSERT_TRUE(rs->CatchUp(*db_).ok());
+  ASSERT_TRUE(rs->Save(*db_, index_dir_).ok());
+  EXPECT_EQ(manifest().value("replaced_since_build", -1), 3);
+  // More replaced than live (and over the floor of 1,000): rebuilt, which starts the count again.
+  EditManifest([](Json& m) { m["replaced_since_build"] = 5000; });
+  rs = Open(*db_, report);
+  EXPECT_FALSE(report.loaded);
+  EXPECT_NE(report.rebuild_reason.find("compact"), std::string::npos) << report.rebuild_reason;
+  EXPECT_EQ(report.documents, 4u);
+  ASSERT_TRUE(rs->Save(*db_, index_dir_).ok());
+  EXPECT_EQ(manifest().value("replaced_since_build", -1), 0);
+}
+
 TEST_F(RegistrySearchStoreTest, ADamagedSavedIndexIsRebuiltNotACrash) {
   AddOrg(*db_, "Công ty Cơ khí Sông Đà");
   BuildAndSave(*db_);
