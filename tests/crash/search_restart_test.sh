@@ -131,6 +131,9 @@ create_org() {  # name → id
   echo "$body" | jq -r '.id'
 }
 
+# create_org runs in $(...), where fail only ends the subshell: check what it printed.
+check_id() { [[ "$2" =~ ^[0-9]+$ ]] || fail "creating $1 failed (got '$2')"; }
+
 # Fails unless the search for $2 lists organization $3.
 expect_found() {
   local body
@@ -153,7 +156,9 @@ expect_log "first start" "built the search index from the database"
 wait_log "saved the search index to $INDEX"
 [ -f "$INDEX/CURRENT" ] || fail "no $INDEX/CURRENT after the first start"
 SONG_DA=$(create_org "Công ty Cơ khí Sông Đà")
+check_id SONG_DA "$SONG_DA"
 CHE=$(create_org "Hợp tác xã Chè Tân Cương")
+check_id CHE "$CHE"
 expect_found "before the stop" "Sông Đà" "$SONG_DA"
 stop_server
 expect_log "SIGTERM" "saved the search index at shutdown"
@@ -178,6 +183,7 @@ log "second start loaded the saved index and caught up with the CLI's write"
 # 5. acknowledged, then kill -9 before any save: the audit log brings it back.
 wait_log "saved the search index to"  # the catch-up at start made the index worth saving
 CRASHED=$(create_org "Trung tâm Ứng dụng Tiến bộ Khoa học Hà Giang")
+check_id CRASHED "$CRASHED"
 kill9_server
 start_server --search-save-interval 3600
 expect_log "after kill -9" "loaded the saved search index"
@@ -203,6 +209,7 @@ log "a truncated index file was rebuilt from the database"
 timeout 60 "$STIO" backup --db "$DB" --out "$WORK/old.db" >/dev/null 2>&1 || fail "stio backup failed"
 start_server
 NEWER=$(create_org "Công ty Phần mềm Mộc Châu")
+check_id NEWER "$NEWER"
 stop_server  # saves the index with the newer organization
 timeout 60 "$STIO" restore --db "$DB" --from "$WORK/old.db" >"$WORK/restore.out" 2>&1 ||
   fail "stio restore failed: $(cat "$WORK/restore.out")"
