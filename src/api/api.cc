@@ -96,7 +96,10 @@ Api::Api(storage::Database& db, const Clock& clock, ApiOptions options)
     }
     std::string stopwords;
     if (!stopwords_path.empty()) stopwords = ReadWholeFile(stopwords_path).value_or("");
-    auto built = domain::RegistrySearch::Build(db_, std::move(stopwords));
+    auto built = options_.search_index_dir.empty()
+                     ? domain::RegistrySearch::Build(db_, std::move(stopwords))
+                     : domain::RegistrySearch::Open(db_, std::move(stopwords),
+                                                    options_.search_index_dir, &search_start_);
     if (built.ok()) {
       search_ = std::move(built).value();
     } else {

@@ -38,6 +38,10 @@ struct ApiOptions {
   int login_max_failures = 10;  // per remote address and per e-mail, in login_window
   std::chrono::seconds login_window{15 * 60};
   std::string stopwords_path;  // for the search index; empty: data_dir/nlp-vi/stopwords_vi.txt
+  // Where the search index is kept on disk (domain/registry_search.h): loaded at start if valid,
+  // else built and left for the caller to save (Api::registry_search()->Save). Empty: built from
+  // the database at every start and never saved.
+  std::string search_index_dir;
 };
 
 // Everything a route handler needs for one request.
@@ -76,6 +80,10 @@ class Api {
   // Extra Prometheus lines (e.g. the HTTP server's counters), appended to /metrics.
   void SetExtraMetrics(std::function<std::string()> fn) { extra_metrics_ = std::move(fn); }
   static const char* OpenApiJson();
+  // The registry search (null if it could not be built) and how it started, for its saver
+  // (server/serve.cc).
+  domain::RegistrySearch* registry_search() { return search_.get(); }
+  const domain::SearchStartReport& search_start() const { return search_start_; }
 
  private:
   void AddRoutes();            // routes.cc
@@ -105,7 +113,8 @@ class Api {
   std::unique_ptr<CommuneShapes> commune_shapes_;   // commune boundaries by province (lazy)
   std::unique_ptr<domain::RegistrySearch> search_;  // null if it could not be built
   Status search_status_;                            // why, if so
-  std::atomic<int64_t> last_housekeeping_{0};       // unix seconds of the last Housekeeping
+  domain::SearchStartReport search_start_;
+  std::atomic<int64_t> last_housekeeping_{0};  // unix seconds of the last Housekeeping
 
   std::mutex metrics_mu_;
   std::map<std::string, uint64_t> request_counts_;  // GUARDED_BY(metrics_mu_) "method route status"

@@ -76,6 +76,14 @@ reference data. On the first start it creates an administrator and prints how to
   --no-warm            do not warm the monitoring figures in the background after the start
                        (by default a low-priority thread computes every indicator's yearly series
                        for the provinces and the nation, so the first dashboard requests are fast)
+  --search-index DIR   where the registry search index is kept on disk (default: PATH.search
+                       beside the database); `none` builds it from the database at every start.
+                       A restart loads it and catches up from the audit log; if it is missing,
+                       stale or damaged it is rebuilt, so the folder can be deleted safely while
+                       the server is stopped
+  --search-save-interval S
+                       seconds between background saves of the search index when it changed
+                       (default 600; it is also saved after a rebuild and at shutdown)
 )";
 
 constexpr char kMigrateHelp[] = R"(Usage: stio migrate --db PATH [--data DIR]
@@ -144,8 +152,9 @@ int FailOpen(std::ostream& err, const std::string& cmd, const Status& s) {
 }
 
 int Serve(const Args& a, std::ostream& out, std::ostream& err) {
-  if (Status s = a.Only({"listen", "db", "data", "web", "workers", "queue", "admin-email",
-                         "secure-cookies", "quiet", "no-warm"});
+  if (Status s =
+          a.Only({"listen", "db", "data", "web", "workers", "queue", "admin-email",
+                  "secure-cookies", "quiet", "no-warm", "search-index", "search-save-interval"});
       !s.ok()) {
     return Fail(err, "serve", s, kUsage);
   }
@@ -170,6 +179,22 @@ int Serve(const Args& a, std::ostream& out, std::ostream& err) {
   o.secure_cookies = a.Has("secure-cookies");
   o.quiet_access_log = a.Has("quiet");
   o.warm_cache = !a.Has("no-warm");
+  if (auto v = a.Get("search-index")) {
+    if (Trim(*v).empty()) {
+      return Fail(err, "serve",
+                  Status::InvalidArgument("--search-index must be a folder or `none`"), kUsage);
+    }
+    o.search_index = *v;
+  }
+  if (auto v = a.Get("search-save-interval")) {
+    auto n = ParseInt(*v);
+    if (!n || *n < 1 || *n > 7 * 24 * 3600) {
+      return Fail(err, "serve",
+                  Status::InvalidArgument("--search-save-interval must be 1..604800 seconds"),
+                  kUsage);
+    }
+    o.search_save_interval_s = static_cast<int>(*n);
+  }
   return server::RunServe(o, out, err);
 }
 
@@ -655,7 +680,9 @@ int Exchange(const std::string& verb, const Args& a, std::ostream& out, std::ost
     std::ifstream sw(data + "/nlp-vi/stopwords_vi.txt", std::ios::binary);
     std::ostringstream ss;
     ss << sw.rdbuf();
-    auto built = domain::RegistrySearch::Build(**db, ss.str());
+    // The index `stio serve` keeps beside the database, if it is there and still matches (read
+    // only: the server saves it); else built from the database.
+    auto built = domain::RegistrySearch::Open(**db, ss.str(), *a.Get("db") + ".search");
     if (!built.ok()) return Fail(err, cmd, built.status());
     search = std::move(built).value();
   }

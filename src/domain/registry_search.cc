@@ -10,14 +10,22 @@
 #include "text/normalize.h"
 
 namespace stio::domain {
-namespace {
 
-search::IndexOptions Options(std::string stopwords) {
+// The version of what is indexed: the index options below, the SQL of the *DocSelect queries, and
+// the Document builders (OrganizationDoc, PersonDoc, ListingDocument, IpAssetDoc, ArticleDoc) and
+// the ones they use (exchange.cc's ListingDoc). Bump it whenever any of them changes what a
+// document holds (a field, an attribute, a join, a label): an index saved on disk by another
+// version is then not loaded but rebuilt from the database (registry_search_store.cc).
+const int RegistrySearch::kDocumentBuilderVersion = 1;
+
+search::IndexOptions RegistrySearch::IndexOptionsFor(std::string stopwords) {
   search::IndexOptions o;
   o.fields = {{"title", 3.0f, 0.5f}, {"body", 1.0f, 0.75f}};
   o.stopwords = std::move(stopwords);
   return o;
 }
+
+namespace {
 
 std::string OrgKindVi(const std::string& kind) {
   if (kind == "enterprise") return "doanh nghiệp";
@@ -192,14 +200,26 @@ int64_t TodayDays() {
 
 }  // namespace
 
+// Re-indexing after the build leaves the replaced document's postings in the index (masked: the
+// engine does not compact); `replaced_` counts them (an upper bound: a new record counts too), so
+// that a saved index that has become mostly dead is rebuilt at start (registry_search_store.cc).
+Status RegistrySearch::Reindex(const search::Document& doc) {
+  ++replaced_;
+  return index_->Upsert(doc);
+}
+
+void RegistrySearch::Unindex(const std::string& id) {
+  if (index_->Delete(id)) ++replaced_;
+}
+
 Status RegistrySearch::IndexListing(storage::Transaction& tx, int64_t id) {
   STIO_ASSIGN_OR_RETURN(auto doc, LoadListingDoc(tx, id));
   if (!doc) {
-    index_->Delete("offer:" + std::to_string(id));
-    index_->Delete("need:" + std::to_string(id));
+    Unindex("offer:" + std::to_string(id));
+    Unindex("need:" + std::to_string(id));
     return Status::Ok();
   }
-  return index_->Upsert(ListingDocument(*doc));
+  return Reindex(ListingDocument(*doc));
 }
 
 Status RegistrySearch::IndexIpAsset(storage::Transaction& tx, int64_t id) {
@@ -207,53 +227,57 @@ Status RegistrySearch::IndexIpAsset(storage::Transaction& tx, int64_t id) {
   STIO_ASSIGN_OR_RETURN(auto rows,
                         tx.Query(std::string(kIpAssetDocSelect) + " AND a.id = ?", {id}));
   if (rows.empty()) {
-    index_->Delete(doc_id);
+    Unindex(doc_id);
     return Status::Ok();
   }
-  return index_->Upsert(IpAssetDoc(rows[0]));
+  return Reindex(IpAssetDoc(rows[0]));
 }
 
 Status RegistrySearch::IndexArticle(storage::Transaction& tx, int64_t id) {
   STIO_ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kArticleDocSelect) + " AND id = ?", {id}));
   if (rows.empty()) {
-    index_->Delete("article:" + std::to_string(id));
+    Unindex("article:" + std::to_string(id));
     return Status::Ok();
   }
-  return index_->Upsert(ArticleDoc(rows[0]));
+  return Reindex(ArticleDoc(rows[0]));
 }
 
 Status RegistrySearch::IndexOrganization(storage::Transaction& tx, int64_t id) {
   STIO_ASSIGN_OR_RETURN(auto rows,
                         tx.Query(std::string(kOrganizationDocSelect) + " AND o.id = ?", {id}));
   if (rows.empty()) {
-    index_->Delete("organization:" + std::to_string(id));
+    Unindex("organization:" + std::to_string(id));
     return Status::Ok();
   }
-  return index_->Upsert(OrganizationDoc(rows[0]));
+  return Reindex(OrganizationDoc(rows[0]));
 }
 
 Status RegistrySearch::IndexPerson(storage::Transaction& tx, int64_t id) {
   STIO_ASSIGN_OR_RETURN(auto rows,
                         tx.Query(std::string(kPersonDocSelect) + " AND pe.id = ?", {id}));
   if (rows.empty()) {
-    index_->Delete("person:" + std::to_string(id));
+    Unindex("person:" + std::to_string(id));
     return Status::Ok();
   }
   STIO_ASSIGN_OR_RETURN(
       auto frows, tx.Query(std::string(kPersonFieldsSelect) + " WHERE f.person_id = ?", {id}));
   std::vector<PersonField> fields;
   for (const auto& f : frows) fields.push_back({f.Text("field_code"), f.Text("name_vi", "")});
-  return index_->Upsert(PersonDoc(rows[0], fields));
+  return Reindex(PersonDoc(rows[0], fields));
+}
+
+void RegistrySearch::SetStopwords(const std::string& stopwords) {
+  for (const std::string& line : Split(stopwords, '\n')) {
+    std::string_view w = Trim(line);
+    if (!w.empty() && w[0] != '#') stopword_keys_.insert(text::MatchKey(w));
+  }
 }
 
 Result<std::unique_ptr<RegistrySearch>> RegistrySearch::Build(storage::Database& db,
                                                               std::string stopwords) {
   std::unique_ptr<RegistrySearch> rs(new RegistrySearch());
-  for (const std::string& line : Split(stopwords, '\n')) {
-    std::string_view w = Trim(line);
-    if (!w.empty() && w[0] != '#') rs->stopword_keys_.insert(text::MatchKey(w));
-  }
-  STIO_ASSIGN_OR_RETURN(rs->index_, search::Index::Create(Options(std::move(stopwords))));
+  rs->SetStopwords(stopwords);
+  STIO_ASSIGN_OR_RETURN(rs->index_, search::Index::Create(IndexOptionsFor(std::move(stopwords))));
   Status s = storage::WithTransaction(db, storage::TxMode::kRead, [&](storage::Transaction& tx) {
     // The audit position first: anything written after it is caught up later.
     STIO_ASSIGN_OR_RETURN(storage::Row last,
@@ -311,6 +335,17 @@ Status RegistrySearch::CatchUp(storage::Database& db) {
         auto org = tx.Query("SELECT organization_id FROM st_certificates WHERE id = ?", {*id});
         if (org.ok() && !org->empty()) orgs.insert((*org)[0].Int("organization_id"));
       }
+    }
+    if (!people.empty()) {
+      // IP assets carry their holder's name, which may be a person's (one scan of the published
+      // assets held by people, not a query per person: there is no index on owner_person_id).
+      STIO_RETURN_IF_ERROR(
+          tx.ForEach("SELECT id, owner_person_id FROM ip_assets WHERE "
+                     "owner_person_id IS NOT NULL AND published = 1",
+                     {}, [&](const storage::Row& r) {
+                       if (people.count(r.Int("owner_person_id"))) ip_assets.insert(r.Int("id"));
+                       return Status::Ok();
+                     }));
     }
     for (int64_t id : orgs) {
       STIO_RETURN_IF_ERROR(IndexOrganization(tx, id));

@@ -3,16 +3,40 @@
 // adds a Document builder here), on stio's
 // own engine (search/index.h). The exchange's matching (exchange_match.cc) queries the same index.
 //
-// The index lives in memory and is built from the database at start. It is kept current from the
-// audit log, which every write goes through: before each search, entries newer than the last one
-// seen are read and the records they name are re-indexed (or removed). That also picks up writes
-// made by other processes (the CLI) on the same database, and costs one indexed query when
-// nothing changed.
+// The index lives in memory. It is kept current from the audit log, which every write goes
+// through: before each search, entries newer than the last one seen are read and the records they
+// name are re-indexed (or removed). That also picks up writes made by other processes (the CLI) on
+// the same database, and costs one indexed query when nothing changed.
 //
-// Thread-safety: Search and CatchUp may be called from many threads.
+// What is kept on disk (Open/Save, registry_search_store.cc): `stio serve` keeps the index in a
+// directory beside the database (`<db>.search/`, or `--search-index DIR`), so that a restart loads
+// it (seconds at a million documents) instead of rebuilding it from the database (minutes), and
+// then catches up from the audit log for everything written after it was saved — by the server
+// before it stopped or crashed, or by the CLI while it was down. The directory holds
+//   CURRENT          a JSON manifest, replaced atomically (write, fsync, rename, fsync the folder):
+//                    which generation folder holds the index, the audit-log id it covers, and what
+//                    makes it invalid (below);
+//   gen-<audit id>-<token>/  index.stio, search::Index::Save's file (search/index_format.md);
+//   LOCK             flock'ed while saving.
+// A saved index is used only if everything that decides its content still matches: the version
+// of the document builders below (kDocumentBuilderVersion), the stopword list (SHA-256), the index
+// options, the database's schema version and reference data (their checksums), and the audit row
+// at the saved id (its SHA-256: a database restored from an older backup, or another database,
+// does not have it). An index whose documents were mostly replaced since its build (more than its
+// live documents and 1,000: the engine does not compact) is rebuilt too, to compact it. Any
+// mismatch, a missing or corrupt file, or a load error: the index is built from the database as
+// when nothing was saved (logged, never fatal). The folder can be deleted at any time the server
+// is stopped; it is rebuilt at the next start.
+//
+// Thread-safety: Search, CatchUp and Save may be called from many threads. Save holds the index's
+// shared lock while it writes (search::Index::Save): searches go on while no write needs applying;
+// once one does, the catch-up waits for the end of the write, and so do the searches behind it
+// (every search catches up first, one at a time), i.e. for up to a save's duration (~10 s at a
+// million documents, milliseconds at a province's size).
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -40,11 +64,39 @@ struct SearchRequest {
   int64_t offset = 0;
 };
 
+// How the registry search started (Open): for the log, and for tests.
+struct SearchStartReport {
+  bool loaded = false;         // from the saved index; false: built from the database
+  std::string rebuild_reason;  // why the saved index was not used (empty if loaded)
+  int64_t saved_audit_id = 0;  // the audit id the saved index covered (if loaded)
+  int64_t audit_id = 0;        // the audit id the index covers after the catch-up
+  size_t documents = 0;
+  double seconds = 0;            // wall clock of the whole start (load + catch-up, or build)
+  double cpu_seconds = 0;        // CPU time of the process during it (all threads)
+  std::string ToString() const;  // one line for the log
+};
+
 class RegistrySearch {
  public:
   // Builds the index from every live record. `stopwords` is the text of a stopword list.
   static Result<std::unique_ptr<RegistrySearch>> Build(storage::Database& db,
                                                        std::string stopwords);
+
+  // Loads the index saved in `dir` and catches up from the audit log; if there is no usable saved
+  // index there (see the top of this file), builds it from the database. Fails only when the
+  // build fails. `report` (optional) says which happened.
+  static Result<std::unique_ptr<RegistrySearch>> Open(storage::Database& db, std::string stopwords,
+                                                      const std::string& dir,
+                                                      SearchStartReport* report = nullptr);
+
+  // Saves the index into `dir` (created if missing) with the audit id it covers, atomically: a
+  // new generation folder is written and synced, then CURRENT is replaced to point at it, then
+  // older generations are removed. A crash at any point leaves the old index or the new one.
+  Status Save(storage::Database& db, const std::string& dir);
+
+  // The audit id the index covers, and the one of the last Save (or of the loaded index).
+  int64_t audit_id() const { return last_audit_id_.load(); }
+  int64_t saved_audit_id() const { return saved_audit_id_.load(); }
 
   // Applies the audit log entries written since the last call.
   Status CatchUp(storage::Database& db);
@@ -62,6 +114,17 @@ class RegistrySearch {
 
  private:
   RegistrySearch() = default;
+  static Result<std::unique_ptr<RegistrySearch>> LoadSaved(storage::Database& db,
+                                                           const std::string& stopwords,
+                                                           const std::string& dir,
+                                                           SearchStartReport& report);
+  void SetStopwords(const std::string& stopwords);
+  Status Reindex(const search::Document& doc);
+  void Unindex(const std::string& id);
+  static search::IndexOptions IndexOptionsFor(std::string stopwords);
+  // The version of the document builders (registry_search.cc): a saved index made by another
+  // version is not used.
+  static const int kDocumentBuilderVersion;
   Status IndexOrganization(storage::Transaction& tx, int64_t id);
   Status IndexPerson(storage::Transaction& tx, int64_t id);
   Status IndexListing(storage::Transaction& tx, int64_t id);
@@ -72,6 +135,10 @@ class RegistrySearch {
   std::unordered_set<std::string> stopword_keys_;
   std::mutex catch_up_mu_;
   std::atomic<int64_t> last_audit_id_{0};
+  std::atomic<int64_t> saved_audit_id_{-1};  // -1: never saved or loaded
+  std::mutex save_mu_;                       // one Save at a time
+  // Documents re-indexed or removed since the index was built (saved with it): see Reindex.
+  std::atomic<int64_t> replaced_{0};
 };
 
 }  // namespace stio::domain

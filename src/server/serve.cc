@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -187,7 +188,88 @@ class CacheWarmer {
   std::thread thread_;  // last: started once stop_ exists
 };
 
+// Keeps the saved search index (domain/registry_search.h) close to the live one, on a thread of
+// its own: at once if the index was built or caught up at start, then every `interval` if the
+// audit id moved, and a last time when the server stops (the destructor, after SIGTERM). A failed
+// save is logged and retried at the next turn; it is never fatal. The thread keeps the normal CPU
+// priority (unlike the cache warmer): a save holds the index's shared lock, which a search with new
+// audit entries to apply waits for, so a save slowed down by `nice` would hold up requests.
+class SearchSaver {
+ public:
+  SearchSaver(domain::RegistrySearch& rs, storage::Database& db, std::string dir,
+              std::chrono::seconds interval, std::ostream& out, std::mutex& out_mu)
+      : rs_(rs), db_(db), dir_(std::move(dir)), out_(out), out_mu_(out_mu) {
+    thread_ = std::thread([this, interval] {
+      std::unique_lock<std::mutex> lock(mu_);
+      while (!stop_) {
+        if (Due()) {
+          lock.unlock();
+          SaveNow("");
+          lock.lock();
+        }
+        cv_.wait_for(lock, interval, [this] { return stop_; });
+      }
+    });
+  }
+  ~SearchSaver() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+    if (Due()) SaveNow(" at shutdown");
+  }
+  SearchSaver(const SearchSaver&) = delete;
+  SearchSaver& operator=(const SearchSaver&) = delete;
+
+ private:
+  // Whether the index moved since it was saved. It is caught up first: the index applies the audit
+  // log only when searched, and writes with no search since must be in the save too.
+  bool Due() {
+    if (Status s = rs_.CatchUp(db_); !s.ok()) {
+      std::lock_guard<std::mutex> lock(out_mu_);
+      out_ << "stio: catching up the search index before saving it failed: " << s.ToString() << "\n"
+           << std::flush;
+    }
+    return rs_.audit_id() != rs_.saved_audit_id();
+  }
+  void SaveNow(const char* when) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Status s = rs_.Save(db_, dir_);
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    char took[32];
+    std::snprintf(took, sizeof took, "%.2f s", secs);
+    std::lock_guard<std::mutex> lock(out_mu_);
+    if (s.ok()) {
+      out_ << "stio: saved the search index" << when << " to " << dir_ << " (audit id "
+           << rs_.saved_audit_id() << ", " << rs_.size() << " documents) in " << took << "\n";
+    } else {
+      out_ << "stio: saving the search index to " << dir_ << " failed (it will be retried; a "
+           << "restart rebuilds it if needed): " << s.ToString() << "\n";
+    }
+    out_ << std::flush;
+  }
+
+  domain::RegistrySearch& rs_;
+  storage::Database& db_;
+  const std::string dir_;
+  std::ostream& out_;
+  std::mutex& out_mu_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;  // GUARDED_BY(mu_)
+  std::thread thread_;
+};
+
 }  // namespace
+
+std::string SearchIndexDir(const ServeOptions& o) {
+  if (o.search_index == "none") return "";
+  if (!o.search_index.empty()) return o.search_index;
+  return o.db_path + ".search";
+}
 
 int RunServe(const ServeOptions& o, std::ostream& out, std::ostream& err) {
   const std::string data_dir = o.data_dir.empty() ? FindDataDir() : o.data_dir;
@@ -215,7 +297,11 @@ int RunServe(const ServeOptions& o, std::ostream& out, std::ostream& err) {
   api_options.web_root = web_root;
   api_options.data_dir = data_dir;
   api_options.secure_cookies = o.secure_cookies;
+  api_options.search_index_dir = SearchIndexDir(o);
   api::Api api(**db, Clock::Real(), api_options);
+  if (api.registry_search() && !api_options.search_index_dir.empty()) {
+    out << "stio: " << api.search_start().ToString() << "\n" << std::flush;
+  }
 
   http::ServerOptions so;
   so.host = o.host;
@@ -257,11 +343,17 @@ int RunServe(const ServeOptions& o, std::ostream& out, std::ostream& err) {
   std::mutex out_mu;
   std::optional<CacheWarmer> warmer;
   if (o.warm_cache) warmer.emplace(**db, out, out_mu);
+  std::optional<SearchSaver> saver;
+  if (api.registry_search() && !api_options.search_index_dir.empty()) {
+    saver.emplace(*api.registry_search(), **db, api_options.search_index_dir,
+                  std::chrono::seconds(o.search_save_interval_s), out, out_mu);
+  }
   if (Status s = server.Run(); !s.ok()) {
     err << "stio serve: " << s.ToString() << "\n";
     return 1;
   }
   warmer.reset();  // stops the warm-up before the database closes
+  saver.reset();   // a last save of the search index if it moved
   std::lock_guard<std::mutex> lock(out_mu);
   out << "stio: stopped\n";
   return 0;

@@ -26,7 +26,15 @@ struct ServeOptions {
   // Compute the monitoring figures of every indicator in the background after the start (see
   // domain::WarmFigureCache), so that the first dashboard requests find them ready.
   bool warm_cache = true;
+  // Where the registry search index is kept on disk (domain/registry_search.h): "" for the default
+  // `<db_path>.search`, "none" to build it from the database at every start and never save it.
+  std::string search_index;
+  // How often the background saver looks whether the index moved (new audit entries) and saves it.
+  int search_save_interval_s = 600;
 };
+
+// The folder of the saved search index for these options ("" when it is not kept on disk).
+std::string SearchIndexDir(const ServeOptions& options);
 
 // Parses "HOST:PORT" (or ":PORT", or "[::1]:PORT").
 Status ParseListen(const std::string& listen, ServeOptions& options);

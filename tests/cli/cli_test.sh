@@ -326,7 +326,18 @@ else
   wait "$SERVER_PID"
   expect_eq "serve stops cleanly on SIGTERM" "$?" 0
   SERVER_PID=""
+  # The search index is kept beside the database (tests/crash/search_restart_test.sh tests more).
+  expect_in "serve builds the search index" "$T/serve.out" "built the search index from the database"
+  [[ -f "$DB.search/CURRENT" ]] && pass || fail "serve left no saved search index in $DB.search"
 fi
+# Bad values for the search index options: a usage error, before anything is opened.
+run "serve --search-save-interval 0" 2 "$STIO" serve --db "$T/never.db" --search-save-interval 0
+expect_in "serve --search-save-interval 0" "$T/err" "--search-save-interval must be 1..604800 seconds"
+run "serve --search-save-interval x" 2 "$STIO" serve --db "$T/never.db" --search-save-interval 1e3
+run "serve --search-save-interval huge" 2 "$STIO" serve --db "$T/never.db" --search-save-interval 99999999999999999999
+run "serve --search-index ''" 2 "$STIO" serve --db "$T/never.db" --search-index " "
+expect_in "serve --search-index ''" "$T/err" "--search-index must be a folder or \`none\`"
+[[ ! -e "$T/never.db" ]] && pass || fail "a refused serve created its database"
 
 echo "cli_test: $CHECKS checks passed, $FAILS failed"
 [[ "$FAILS" == 0 ]]

@@ -6,7 +6,9 @@
 # For each round: start `stio serve` on a loopback port, stream POST /api/v1/organizations from a
 # few concurrent curl writers, recording the id of every 201 the server acknowledged, kill -9 the
 # server at a random moment mid-stream, restart it on the same database, and check that every id
-# acknowledged so far answers GET /api/v1/organizations/{id} with 200. At the end the server is
+# acknowledged so far answers GET /api/v1/organizations/{id} with 200, and that the search (its
+# index loaded from the copy saved beside the database, then caught up from the audit log) finds
+# the last one by its name. At the end the server is
 # stopped with SIGTERM (it must exit 0) and `PRAGMA integrity_check` must print `ok`.
 #
 # Environment: CRASH_ROUNDS (default 3), CRASH_WRITERS (default 3), CRASH_KEEP=1 keeps the
@@ -167,6 +169,22 @@ verify_acked() {
   log "all $checked acknowledged writes are present"
 }
 
+# The search index (loaded from its saved copy, or rebuilt, then caught up from the audit log) must
+# find the last acknowledged organization by its name after the restart.
+verify_search() {
+  local id name body
+  id=$(tail -n 1 "$ACKED")
+  [ -n "$id" ] || return 0
+  name=$(curl -s --max-time 10 -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/organizations/$id" |
+    grep -o '"name"[[:space:]]*:[[:space:]]*"[^"]*"' | head -n 1 | sed 's/.*:[[:space:]]*"//; s/"$//')
+  [ -n "$name" ] || fail "could not read the name of organization $id"
+  body=$(curl -s --max-time 30 -G -H "Authorization: Bearer $TOKEN" --data-urlencode "q=$name" \
+    --data-urlencode type=organization --data-urlencode limit=100 "$BASE/api/v1/search")
+  printf '%s' "$body" | grep -q "\"id\":${id}[,}]" ||
+    fail "after kill -9 the search for '$name' does not find organization $id: $(printf '%s' "$body" | head -c 300)"
+  log "the search finds the last acknowledged organization ($name)"
+}
+
 # ---- set-up: an admin and an API token, before the first serve ----
 echo "$PASSWORD" | timeout 60 "$STIO" user add --db "$DB" --email "$EMAIL" --role admin \
   >"$WORK/user_add.log" 2>&1 || fail "stio user add failed: $(cat "$WORK/user_add.log")"
@@ -209,6 +227,7 @@ for round in $(seq 1 "$ROUNDS"); do
 
   start_server
   verify_acked
+  verify_search
   if [ "$round" -lt "$ROUNDS" ]; then
     kill -9 "$SERVER_PID"
     wait "$SERVER_PID" 2>/dev/null
