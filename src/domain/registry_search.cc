@@ -201,16 +201,11 @@ int64_t TodayDays() {
 }  // namespace
 
 // Re-indexing after the build leaves the replaced document's postings in the index (masked: the
-// engine does not compact); `replaced_` counts them (an upper bound: a new record counts too), so
-// that a saved index that has become mostly dead is rebuilt at start (registry_search_store.cc).
-Status RegistrySearch::Reindex(const search::Document& doc) {
-  ++replaced_;
-  return index_->Upsert(doc);
-}
+// engine does not compact); Index::dead() counts them, so that a saved index that has become
+// mostly dead is rebuilt at start (registry_search_store.cc).
+Status RegistrySearch::Reindex(const search::Document& doc) { return index_->Upsert(doc); }
 
-void RegistrySearch::Unindex(const std::string& id) {
-  if (index_->Delete(id)) ++replaced_;
-}
+void RegistrySearch::Unindex(const std::string& id) { index_->Delete(id); }
 
 Status RegistrySearch::IndexListing(storage::Transaction& tx, int64_t id) {
   STIO_ASSIGN_OR_RETURN(auto doc, LoadListingDoc(tx, id));
@@ -283,9 +278,21 @@ Result<std::unique_ptr<RegistrySearch>> RegistrySearch::Build(storage::Database&
     STIO_ASSIGN_OR_RETURN(storage::Row last,
                           tx.QueryOne("SELECT COALESCE(MAX(id), 0) AS id FROM audit_log"));
     rs->last_audit_id_ = last.Int("id");
+    // Documents go to the index in batches: UpsertMany analyses them on a second thread while
+    // this one inserts (and reads the database).
+    std::vector<search::Document> batch;
+    auto flush = [&]() -> Status {
+      Status st = rs->index_->UpsertMany(batch);
+      batch.clear();
+      return st;
+    };
+    auto add = [&](search::Document d) -> Status {
+      batch.push_back(std::move(d));
+      return batch.size() >= 4096 ? flush() : Status::Ok();
+    };
     // One pass per entity: a query per record would make start-up slow at national scale.
     STIO_RETURN_IF_ERROR(tx.ForEach(kOrganizationDocSelect, {}, [&](const storage::Row& r) {
-      return rs->index_->Upsert(OrganizationDoc(r));
+      return add(OrganizationDoc(r));
     }));
     std::unordered_map<int64_t, std::vector<PersonField>> fields;
     STIO_RETURN_IF_ERROR(tx.ForEach(kPersonFieldsSelect, {}, [&](const storage::Row& r) {
@@ -295,17 +302,15 @@ Result<std::unique_ptr<RegistrySearch>> RegistrySearch::Build(storage::Database&
     static const std::vector<PersonField> kNone;
     STIO_RETURN_IF_ERROR(tx.ForEach(kPersonDocSelect, {}, [&](const storage::Row& r) {
       auto it = fields.find(r.Int("id"));
-      return rs->index_->Upsert(PersonDoc(r, it == fields.end() ? kNone : it->second));
+      return add(PersonDoc(r, it == fields.end() ? kNone : it->second));
     }));
-    STIO_RETURN_IF_ERROR(ForEachListingDoc(
-        tx, [&](const ListingDoc& l) { return rs->index_->Upsert(ListingDocument(l)); }));
-    STIO_RETURN_IF_ERROR(tx.ForEach(kIpAssetDocSelect, {}, [&](const storage::Row& r) {
-      return rs->index_->Upsert(IpAssetDoc(r));
-    }));
-    STIO_RETURN_IF_ERROR(tx.ForEach(kArticleDocSelect, {}, [&](const storage::Row& r) {
-      return rs->index_->Upsert(ArticleDoc(r));
-    }));
-    return Status::Ok();
+    STIO_RETURN_IF_ERROR(
+        ForEachListingDoc(tx, [&](const ListingDoc& l) { return add(ListingDocument(l)); }));
+    STIO_RETURN_IF_ERROR(tx.ForEach(kIpAssetDocSelect, {},
+                                    [&](const storage::Row& r) { return add(IpAssetDoc(r)); }));
+    STIO_RETURN_IF_ERROR(tx.ForEach(kArticleDocSelect, {},
+                                    [&](const storage::Row& r) { return add(ArticleDoc(r)); }));
+    return flush();
   });
   STIO_RETURN_IF_ERROR(s);
   return rs;

@@ -137,8 +137,6 @@ class RegistrySearch {
   std::atomic<int64_t> last_audit_id_{0};
   std::atomic<int64_t> saved_audit_id_{-1};  // -1: never saved or loaded
   std::mutex save_mu_;                       // one Save at a time
-  // Documents re-indexed or removed since the index was built (saved with it): see Reindex.
-  std::atomic<int64_t> replaced_{0};
 };
 
 }  // namespace stio::domain

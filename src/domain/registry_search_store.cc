@@ -234,13 +234,13 @@ Result<std::unique_ptr<RegistrySearch>> RegistrySearch::LoadSaved(storage::Datab
       return mismatch("the audit entry " + std::to_string(audit_id) +
                       " differs (another database, or one restored from a backup)");
     }
-    // The engine does not compact: an index whose documents have mostly been replaced since it
-    // was built is rebuilt (smaller, faster) rather than loaded.
-    const int64_t replaced = m.value("replaced_since_build", int64_t{0});
+    // The engine does not compact: an index holding more dead documents (deleted or replaced
+    // since it was built) than live ones is rebuilt (smaller, faster) rather than loaded.
+    const int64_t dead = m.value("dead_documents", int64_t{0});
     const int64_t documents = m.value("documents", int64_t{0});
-    if (replaced > std::max<int64_t>(documents, 1000)) {
-      return mismatch(std::to_string(replaced) + " documents were replaced since it was built, " +
-                      std::to_string(documents) + " are live: rebuilt to compact it");
+    if (dead > std::max<int64_t>(documents, 1000)) {
+      return mismatch(std::to_string(dead) + " documents were replaced or deleted since it was " +
+                      "built, " + std::to_string(documents) + " are live: rebuilt to compact it");
     }
     const std::string gen = m.value("index_dir", "");
     if (!StartsWith(gen, "gen-") || gen.find('/') != std::string::npos ||
@@ -267,7 +267,6 @@ Result<std::unique_ptr<RegistrySearch>> RegistrySearch::LoadSaved(storage::Datab
     rs->index_ = std::move(index);
     rs->last_audit_id_ = audit_id;
     rs->saved_audit_id_ = audit_id;
-    rs->replaced_ = replaced;
     report.saved_audit_id = audit_id;
     STIO_RETURN_IF_ERROR(rs->CatchUp(db).WithContext("catching up from the audit log"));
     return rs;
@@ -328,8 +327,6 @@ Status RegistrySearch::Save(storage::Database& db, const std::string& dir) {
     return s;
   };
   if (Status s = index_->Save(gen_dir.string()); !s.ok()) return fail(s);
-  if (Status s = SyncPath(gen_dir / "index.stio", false); !s.ok()) return fail(s);
-  if (Status s = SyncPath(gen_dir, true); !s.ok()) return fail(s);
   if (Status s = SyncPath(root, true); !s.ok()) return fail(s);
   const auto bytes = fs::file_size(gen_dir / "index.stio", ec);
   if (ec) return fail(Status::Internal("cannot stat the saved index: " + ec.message()));
@@ -345,7 +342,7 @@ Status RegistrySearch::Save(storage::Database& db, const std::string& dir) {
                          {"index_dir", gen},
                          {"index_bytes", static_cast<int64_t>(bytes)},
                          {"documents", index_->size()},
-                         {"replaced_since_build", replaced_.load()},
+                         {"dead_documents", index_->dead()},
                          {"saved_at", FormatTimestamp(Clock::Real().Now())}};
   if (Status s = WriteFileDurably(root, kCurrent, manifest.dump(2) + "\n"); !s.ok()) {
     // Only the folder sync may have failed after the rename: keep what CURRENT names.

@@ -196,6 +196,11 @@ size_t Index::size() const {
   return impl_->live;
 }
 
+size_t Index::dead() const {
+  std::shared_lock lock(mu_);
+  return impl_->docs.size() - impl_->live;
+}
+
 namespace {
 
 // Removes document `d` from the statistics (its postings stay, masked by `alive`).

@@ -143,9 +143,14 @@ class Index {
   Result<SearchResult> Search(const Query& query) const;
 
   size_t size() const;  // live documents
+  // Deleted or replaced documents, whose postings stay in the index (masked) until it is rebuilt:
+  // the engine does not compact, so a caller may rebuild when this grows large.
+  size_t dead() const;
   const IndexOptions& options() const { return options_; }
 
-  // Writes the whole index into `dir` (created if missing); see src/search/index_format.md.
+  // Writes the whole index into `dir` (created if missing), durably (fsync of the file before it
+  // replaces the old one, and of `dir` after); see src/search/index_format.md. Searches run during
+  // a save; writers wait for it.
   Status Save(const std::string& dir) const;
   static Result<std::unique_ptr<Index>> Load(const std::string& dir);
 

@@ -176,8 +176,19 @@ Status Index::Save(const std::string& dir) const {
   lock.unlock();
   out.close();
   if (!written || !out) return Status::Internal("cannot write " + tmp);
+  // Durable before it replaces the old file, and the rename durable too (fsync of a descriptor
+  // opened read-only is allowed on Linux).
+  auto sync = [](const std::string& path, int flags) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | flags);
+    if (fd < 0) return false;
+    const bool ok = ::fsync(fd) == 0;
+    ::close(fd);
+    return ok;
+  };
+  if (!sync(tmp, 0)) return Status::Internal("cannot sync " + tmp);
   std::filesystem::rename(tmp, dir + "/index.stio", ec);
   if (ec) return Status::Internal("cannot rename " + tmp + ": " + ec.message());
+  if (!sync(dir, O_DIRECTORY)) return Status::Internal("cannot sync " + dir);
   return Status::Ok();
 }
 
