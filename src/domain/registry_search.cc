@@ -389,7 +389,8 @@ Result<Json> RegistrySearch::Search(storage::Database& db, const SearchRequest& 
   if (req.q.size() > 2000) {
     return Status::InvalidArgument("the query is too long (2,000 bytes at most)", "q");
   }
-  STIO_RETURN_IF_ERROR(CatchUp(db));
+  // Not while a save writes the index file: catching up would wait for it (see Save).
+  if (!writing_file_.load()) STIO_RETURN_IF_ERROR(CatchUp(db));
   search::Query q;
   q.text = req.q;
   q.k = static_cast<size_t>(req.limit);

@@ -29,10 +29,11 @@
 // is stopped; it is rebuilt at the next start.
 //
 // Thread-safety: Search, CatchUp and Save may be called from many threads. Save holds the index's
-// shared lock while it writes (search::Index::Save): searches go on while no write needs applying;
-// once one does, the catch-up waits for the end of the write, and so do the searches behind it
-// (every search catches up first, one at a time), i.e. for up to a save's duration (~10 s at a
-// million documents, milliseconds at a province's size).
+// shared lock while it writes (search::Index::Save): a write applied meanwhile would wait for the
+// end of the file (~10 s at a million documents, milliseconds at a province's size), and every
+// search behind it, since each search catches up first. So Search does not catch up while the
+// file is written: searches go on, and writes made meanwhile show once the save ends. (An
+// explicit CatchUp, as the exchange matcher and the saver make, still waits.)
 #pragma once
 
 #include <atomic>
@@ -92,6 +93,9 @@ class RegistrySearch {
   // Saves the index into `dir` (created if missing) with the audit id it covers, atomically: a
   // new generation folder is written and synced, then CURRENT is replaced to point at it, then
   // older generations are removed. A crash at any point leaves the old index or the new one.
+  // While the index file is written, Search does not catch up (a write would wait for the save,
+  // and every search behind it): writes made meanwhile show once the save ends (seconds with a
+  // million documents, milliseconds at a province's size).
   Status Save(storage::Database& db, const std::string& dir);
 
   // The audit id the index covers, and the one of the last Save (or of the loaded index).
@@ -137,6 +141,7 @@ class RegistrySearch {
   std::atomic<int64_t> last_audit_id_{0};
   std::atomic<int64_t> saved_audit_id_{-1};  // -1: never saved or loaded
   std::mutex save_mu_;                       // one Save at a time
+  std::atomic<bool> writing_file_{false};    // Save is writing the index file
 };
 
 }  // namespace stio::domain

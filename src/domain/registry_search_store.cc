@@ -326,7 +326,10 @@ Status RegistrySearch::Save(storage::Database& db, const std::string& dir) {
     fs::remove_all(gen_dir, ignored);
     return s;
   };
-  if (Status s = index_->Save(gen_dir.string()); !s.ok()) return fail(s);
+  writing_file_ = true;
+  const Status written = index_->Save(gen_dir.string());
+  writing_file_ = false;
+  if (!written.ok()) return fail(written);
   if (Status s = SyncPath(root, true); !s.ok()) return fail(s);
   const auto bytes = fs::file_size(gen_dir / "index.stio", ec);
   if (ec) return fail(Status::Internal("cannot stat the saved index: " + ec.message()));
