@@ -812,7 +812,10 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
   // their upper bound within the window (from the block skip entries); the ones whose bounds
   // together cannot beat the current threshold are "non-essential". The essential clauses are
   // scored term-at-a-time into a window accumulator; each document they reach is then completed
-  // by probing the non-essential clauses, most promising first, while it can still enter the top.
+  // by probing the non-essential clauses, most promising first, while it can still enter the top;
+  // "can still enter" is judged with the non-essential clauses' bounds over the 64 documents
+  // around it (from the skip entries of the blocks there), and a clause whose list has no block
+  // there is not probed at all.
   // A window where no document can beat the threshold is skipped without decoding anything.
   // 4096 was the fastest of 1024-8192 on the VNTC sets (smaller windows: more bookkeeping; larger:
   // looser bounds). The first window has no threshold yet, so every clause is essential there:
@@ -840,6 +843,8 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
   dirty = true;
   std::vector<double> wub(n), prefix(n);
   std::vector<size_t> order(n);
+  thread_local std::vector<double> rest;
+  thread_local std::vector<double> word_ub(kWindow / 64);
   auto window_bound = [&](size_t i, uint32_t hi) {
     const Cursor& c = curs[i];
     const PostingList& pl = *c.list();
@@ -877,7 +882,36 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
         seen[off >> 6] |= uint64_t{1} << (off & 63);
       }
     }
+    // Bounds of the non-essential clauses per word of `seen` (64 documents), from the skip
+    // entries of the blocks that overlap the word: rest[w * stride + j + 1] is the sum of the
+    // bounds of order[0..j] over word w (rest[w * stride] = 0). A document is ruled out, or a
+    // probe skipped, by these much tighter bounds than the window's.
+    const size_t words = (std::min<uint64_t>(hi, uint64_t{lo} + window) - lo + 63) / 64;
+    const size_t stride = first_essential + 1;
+    if (rest.size() < words * stride) rest.resize(words * stride);
+    for (size_t w = 0; w < words; ++w) rest[w * stride] = 0;
+    for (size_t j = 0; j < first_essential; ++j) {
+      for (size_t w = 0; w < words; ++w) word_ub[w] = 0;
+      const Cursor& c = curs[order[j]];
+      if (c.doc() < hi) {
+        const PostingList& pl = *c.list();
+        const std::vector<double>& bub = clauses_[order[j]].block_ub;
+        const size_t nb = pl.num_blocks();
+        uint32_t from = c.doc();  // no posting of the list in [lo, c.doc())
+        for (size_t b = c.block(); b <= nb && from < hi; ++b) {
+          const uint32_t last = std::min(hi - 1, b < nb ? pl.block(b).last_doc : pl.last_doc);
+          for (size_t w = (from - lo) / 64; w <= (last - lo) / 64; ++w) {
+            word_ub[w] = std::max(word_ub[w], bub[b]);
+          }
+          if (last == Cursor::kEnd) break;
+          from = last + 1;
+        }
+      }
+      for (size_t w = 0; w < words; ++w)
+        rest[w * stride + j + 1] = rest[w * stride + j] + word_ub[w];
+    }
     for (size_t w = 0; w < seen.size(); ++w) {
+      const double* wrest = rest.data() + w * stride;
       for (uint64_t bits = seen[w]; bits; bits &= bits - 1) {
         const uint32_t off = static_cast<uint32_t>(w * 64 + std::countr_zero(bits));
         const uint32_t d = lo + off;
@@ -886,17 +920,12 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
         if (!Allowed(d)) continue;
         bool out = false;
         for (size_t j = first_essential; j-- > 0;) {
-          const bool heap_full = heap.size() == need_;
-          if (heap_full && s + prefix[j] <= threshold) break;
-          Cursor& c = curs[order[j]];
-          if (heap_full) {
-            // The bound of the block that would hold d (no decoding) may rule d out already.
-            const double bub = clauses_[order[j]].block_ub[c.ShallowAdvance(d)];
-            if (s + bub + (j ? prefix[j - 1] : 0) <= threshold) {
-              out = true;
-              break;
-            }
+          if (heap.size() == need_ && s + wrest[j + 1] <= threshold) {
+            out = true;
+            break;
           }
+          if (wrest[j + 1] == wrest[j]) continue;  // the list has nothing in these 64 documents
+          Cursor& c = curs[order[j]];
           c.NextGeq(d);
           if (c.doc() == d) s += ClauseScore(clauses_[order[j]], c);
         }
