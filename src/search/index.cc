@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <mutex>
 #include <queue>
 #include <set>
@@ -910,30 +911,45 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
       for (size_t w = 0; w < words; ++w)
         rest[w * stride + j + 1] = rest[w * stride + j] + word_ub[w];
     }
+    // Then word by word: the documents that may still enter the top (with the threshold at the
+    // start of the word) are completed clause by clause, most promising clause first, dropping
+    // those that can no longer enter after each; the survivors go to the heap in document order.
     for (size_t w = 0; w < seen.size(); ++w) {
+      if (seen[w] == 0) continue;
       const double* wrest = rest.data() + w * stride;
+      const double thr =
+          heap.size() == need_ ? threshold : -std::numeric_limits<double>::infinity();
+      std::array<uint32_t, 64> cd;  // documents, as offsets in the window
+      std::array<double, 64> cs;    // their scores so far
+      size_t m = 0;
       for (uint64_t bits = seen[w]; bits; bits &= bits - 1) {
         const uint32_t off = static_cast<uint32_t>(w * 64 + std::countr_zero(bits));
-        const uint32_t d = lo + off;
-        double s = acc[off];
+        cd[m] = off;
+        cs[m] = acc[off];
         acc[off] = 0;
-        if (!Allowed(d)) continue;
-        bool out = false;
-        for (size_t j = first_essential; j-- > 0;) {
-          if (heap.size() == need_ && s + wrest[j + 1] <= threshold) {
-            out = true;
-            break;
-          }
-          if (wrest[j + 1] == wrest[j]) continue;  // the list has nothing in these 64 documents
-          Cursor& c = curs[order[j]];
-          c.NextGeq(d);
-          if (c.doc() == d) s += ClauseScore(clauses_[order[j]], c);
+        m += cs[m] + wrest[first_essential] > thr && Allowed(lo + off);
+      }
+      seen[w] = 0;
+      for (size_t j = first_essential; j-- > 0 && m > 0;) {
+        if (wrest[j + 1] == wrest[j]) continue;  // the list has nothing in these 64 documents
+        size_t k = 0;
+        for (size_t x = 0; x < m; ++x) {
+          cd[k] = cd[x];
+          cs[k] = cs[x];
+          k += cs[x] + wrest[j + 1] > thr;
         }
-        // Documents come in increasing order, so one that cannot beat the threshold cannot tie
-        // its way in either.
-        if (out) continue;
+        m = k;
+        Cursor& c = curs[order[j]];
+        const Clause& cl = clauses_[order[j]];
+        for (size_t x = 0; x < m; ++x) {
+          const uint32_t d = lo + cd[x];
+          c.NextGeq(d);
+          if (c.doc() == d) cs[x] += ClauseScore(cl, c);
+        }
+      }
+      for (size_t x = 0; x < m; ++x) {
         // Ties keep insertion order: the key is (score, -doc) so that earlier documents win.
-        const std::pair<double, uint32_t> key(s, Cursor::kEnd - d);
+        const std::pair<double, uint32_t> key(cs[x], Cursor::kEnd - (lo + cd[x]));
         if (heap.size() < need_) {
           heap.push(key);
         } else if (key > heap.top()) {
@@ -944,7 +960,6 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
         }
         if (heap.size() == need_) threshold = heap.top().first;
       }
-      seen[w] = 0;
     }
     window = std::min(kWindow, 2 * window);
     lo = Cursor::kEnd;
