@@ -1065,17 +1065,32 @@ std::string Searcher::Explain(uint32_t d) const {
 
 std::string Searcher::Suggest() const {
   // Viterbi over the exact forms seen in the index for each folded syllable, scored by how often
-  // the forms and their adjacent pairs occur.
+  // the forms and their adjacent pairs occur. Forms are handled by syllable id (kNoSyllable when
+  // the index has never seen one): a pair is one lookup in the term table, no string is built.
   if (toks_.empty() || toks_.size() > 12) return {};
+  struct Form {
+    std::string_view name;
+    uint32_t sid;
+    double log_count;
+  };
+  auto sid_of = [&](std::string_view name) {
+    const uint32_t sid = im_.syllables.Find(name);
+    return sid == TermDict::kNone ? kNoSyllable : sid;
+  };
   bool any_plain = false;
-  std::vector<std::vector<std::pair<std::string, double>>> forms;  // (exact, log count)
+  std::vector<std::vector<Form>> forms;
+  forms.reserve(toks_.size());
   for (const QToken& qt : toks_) {
-    std::vector<std::pair<std::string, double>> f;
+    std::vector<Form> f;
     if (qt.tok.has_diacritics() || qt.prefix) {
-      f.emplace_back(qt.tok.exact, 0);
+      f.push_back({qt.tok.exact, sid_of(qt.tok.exact), 0});
     } else {
       any_plain = true;
-      const uint32_t ftid = im_.FindTerm(FoldedKey(qt.tok.folded));
+      const uint32_t fsid = sid_of(qt.tok.folded);
+      // The folded syllable's own term: it exists when some document has a form of it.
+      const uint32_t ftid = fsid == kNoSyllable || !im_.Unmarked(fsid)
+                                ? TermTable::kNone
+                                : im_.terms.Find(TermTable::Key(fsid, kNoSyllable));
       if (ftid != TermTable::kNone) {
         double rest = im_.lists[ftid].count;
         std::vector<std::pair<double, uint32_t>> vs;
@@ -1087,38 +1102,46 @@ std::string Searcher::Suggest() const {
         }
         std::sort(vs.rbegin(), vs.rend());
         if (vs.size() > 5) vs.resize(5);
-        for (auto [c, tid] : vs) f.emplace_back(im_.TermName(tid), std::log1p(c));
-        if (rest > 0) f.emplace_back(qt.tok.folded, std::log1p(rest));
+        for (auto [c, tid] : vs) {
+          // A variant is an exact single-syllable term: its key is (sid, none).
+          const auto sid = static_cast<uint32_t>(im_.terms.KeyOf(tid) >> 32);
+          f.push_back({im_.syllables.Name(sid), sid, std::log1p(c)});
+        }
+        if (rest > 0) f.push_back({qt.tok.folded, fsid, std::log1p(rest)});
       }
-      if (f.empty()) f.emplace_back(qt.tok.folded, 0);
+      if (f.empty()) f.push_back({qt.tok.folded, fsid, 0});
     }
     forms.push_back(std::move(f));
   }
   if (!any_plain) return {};
-  auto pair_count = [&](const std::string& a, const std::string& b) {
-    const uint32_t tid = im_.FindTerm(a + " " + b);
+  // How often "a b" occurs as an exact pair (a pair of two unmarked forms counts 0, as a lookup of
+  // the key "a b" finds nothing: unmarked pairs are only indexed under their folded key).
+  auto pair_count = [&](const Form& a, const Form& b) {
+    if (a.sid == kNoSyllable || b.sid == kNoSyllable) return 0.0;
+    if (im_.Unmarked(a.sid) && im_.Unmarked(b.sid)) return 0.0;
+    const uint32_t tid = im_.terms.Find(TermTable::Key(a.sid, b.sid));
     return tid == TermTable::kNone ? 0.0 : std::log1p(im_.lists[tid].count);
   };
   std::vector<std::vector<double>> score(forms.size());
   std::vector<std::vector<size_t>> back(forms.size());
-  for (size_t j = 0; j < forms[0].size(); ++j) score[0].push_back(0.3 * forms[0][j].second);
+  for (size_t j = 0; j < forms[0].size(); ++j) score[0].push_back(0.3 * forms[0][j].log_count);
   back[0].assign(forms[0].size(), 0);
   for (size_t i = 1; i < forms.size(); ++i) {
     for (size_t j = 0; j < forms[i].size(); ++j) {
       double best = -1e300;
       size_t arg = 0;
       for (size_t p = 0; p < forms[i - 1].size(); ++p) {
-        const double s = score[i - 1][p] + pair_count(forms[i - 1][p].first, forms[i][j].first);
+        const double s = score[i - 1][p] + pair_count(forms[i - 1][p], forms[i][j]);
         if (s > best) best = s, arg = p;
       }
-      score[i].push_back(best + 0.3 * forms[i][j].second);
+      score[i].push_back(best + 0.3 * forms[i][j].log_count);
       back[i].push_back(arg);
     }
   }
   size_t j = std::max_element(score.back().begin(), score.back().end()) - score.back().begin();
-  std::vector<std::string> words(forms.size());
+  std::vector<std::string_view> words(forms.size());
   for (size_t i = forms.size(); i-- > 0;) {
-    words[i] = forms[i][j].first;
+    words[i] = forms[i][j].name;
     j = back[i][j];
   }
   std::string out, plain;

@@ -227,6 +227,30 @@ TEST_F(IndexTest, BadInputNeverCrashes) {
   EXPECT_FALSE(index_->Upsert(unknown).ok());
 }
 
+// The suggestion weighs forms by how often they occur alone and in adjacent pairs: "ca" and "phe"
+// are each more frequent than "cà" and "phê", but only the pair "cà phê" occurs, so it wins.
+TEST(IndexSuggestTest, AdjacentPairsOutweighSingleForms) {
+  auto index = std::move(Index::Create({})).value();
+  int id = 0;
+  auto add = [&](const std::string& body, int times) {
+    for (int i = 0; i < times; ++i) {
+      ASSERT_TRUE(index->Upsert(Doc("d" + std::to_string(id++), "", body)).ok());
+    }
+  };
+  add("ca sĩ hát", 5);
+  add("phe phái", 3);
+  add("cà phê sữa", 2);
+  Query q;
+  q.text = "ca phe";
+  auto r = index->Search(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->suggestion, "cà phê");
+  q.text = "ca si";  // "ca" stays unmarked: it is the usual form and "ca sĩ" is a pair
+  EXPECT_EQ(index->Search(q)->suggestion, "ca sĩ");
+  q.text = "pha le";  // nothing known: no suggestion
+  EXPECT_EQ(index->Search(q)->suggestion, "");
+}
+
 TEST(IndexOptionsTest, Validation) {
   IndexOptions o;
   o.fields = {};
