@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <queue>
 #include <set>
@@ -998,7 +999,10 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
   // their upper bound within the window (from the block skip entries); the ones whose bounds
   // together cannot beat the current threshold are "non-essential". The essential clauses are
   // scored term-at-a-time into a window accumulator; each document they reach is then completed
-  // by probing the non-essential clauses, most promising first, while it can still enter the top.
+  // by probing the non-essential clauses, most promising first, while it can still enter the top;
+  // "can still enter" is judged with the non-essential clauses' bounds over the 64 documents
+  // around it (from the skip entries of the blocks there), and a clause whose list has no block
+  // there is not probed at all.
   // A window where no document can beat the threshold is skipped without decoding anything.
   // 4096 was the fastest of 1024-8192 on the VNTC sets (smaller windows: more bookkeeping; larger:
   // looser bounds). The first window has no threshold yet, so every clause is essential there:
@@ -1026,6 +1030,8 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
   dirty = true;
   std::vector<double> wub(n), prefix(n);
   std::vector<size_t> order(n);
+  thread_local std::vector<double> rest;
+  thread_local std::vector<double> word_ub(kWindow / 64);
   auto window_bound = [&](size_t i, uint32_t hi) {
     const Cursor& c = curs[i];
     const PostingList& pl = *c.list();
@@ -1063,34 +1069,73 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
         seen[off >> 6] |= uint64_t{1} << (off & 63);
       }
     }
+    // Bounds of the non-essential clauses per word of `seen` (64 documents), from the skip
+    // entries of the blocks that overlap the word: rest[w * stride + j + 1] is the sum of the
+    // bounds of order[0..j] over word w (rest[w * stride] = 0). A document is ruled out, or a
+    // probe skipped, by these much tighter bounds than the window's.
+    const size_t words = (std::min<uint64_t>(hi, uint64_t{lo} + window) - lo + 63) / 64;
+    const size_t stride = first_essential + 1;
+    if (rest.size() < words * stride) rest.resize(words * stride);
+    for (size_t w = 0; w < words; ++w) rest[w * stride] = 0;
+    for (size_t j = 0; j < first_essential; ++j) {
+      for (size_t w = 0; w < words; ++w) word_ub[w] = 0;
+      const Cursor& c = curs[order[j]];
+      if (c.doc() < hi) {
+        const PostingList& pl = *c.list();
+        const std::vector<double>& bub = clauses_[order[j]].block_ub;
+        const size_t nb = pl.num_blocks();
+        uint32_t from = c.doc();  // no posting of the list in [lo, c.doc())
+        for (size_t b = c.block(); b <= nb && from < hi; ++b) {
+          const uint32_t last = std::min(hi - 1, b < nb ? pl.block(b).last_doc : pl.last_doc);
+          for (size_t w = (from - lo) / 64; w <= (last - lo) / 64; ++w) {
+            word_ub[w] = std::max(word_ub[w], bub[b]);
+          }
+          if (last == Cursor::kEnd) break;
+          from = last + 1;
+        }
+      }
+      for (size_t w = 0; w < words; ++w)
+        rest[w * stride + j + 1] = rest[w * stride + j] + word_ub[w];
+    }
+    // Then word by word: the documents that may still enter the top (with the threshold at the
+    // start of the word) are completed clause by clause, most promising clause first, dropping
+    // those that can no longer enter after each; the survivors go to the heap in document order.
     for (size_t w = 0; w < seen.size(); ++w) {
+      if (seen[w] == 0) continue;
+      const double* wrest = rest.data() + w * stride;
+      const double thr =
+          heap.size() == need_ ? threshold : -std::numeric_limits<double>::infinity();
+      std::array<uint32_t, 64> cd;  // documents, as offsets in the window
+      std::array<double, 64> cs;    // their scores so far
+      size_t m = 0;
       for (uint64_t bits = seen[w]; bits; bits &= bits - 1) {
         const uint32_t off = static_cast<uint32_t>(w * 64 + std::countr_zero(bits));
-        const uint32_t d = lo + off;
-        double s = acc[off];
+        cd[m] = off;
+        cs[m] = acc[off];
         acc[off] = 0;
-        if (!Allowed(d)) continue;
-        bool out = false;
-        for (size_t j = first_essential; j-- > 0;) {
-          const bool heap_full = heap.size() == need_;
-          if (heap_full && s + prefix[j] <= threshold) break;
-          Cursor& c = curs[order[j]];
-          if (heap_full) {
-            // The bound of the block that would hold d (no decoding) may rule d out already.
-            const double bub = clauses_[order[j]].block_ub[c.ShallowAdvance(d)];
-            if (s + bub + (j ? prefix[j - 1] : 0) <= threshold) {
-              out = true;
-              break;
-            }
-          }
-          c.NextGeq(d);
-          if (c.doc() == d) s += ClauseScore(clauses_[order[j]], c);
+        m += cs[m] + wrest[first_essential] > thr && Allowed(lo + off);
+      }
+      seen[w] = 0;
+      for (size_t j = first_essential; j-- > 0 && m > 0;) {
+        if (wrest[j + 1] == wrest[j]) continue;  // the list has nothing in these 64 documents
+        size_t k = 0;
+        for (size_t x = 0; x < m; ++x) {
+          cd[k] = cd[x];
+          cs[k] = cs[x];
+          k += cs[x] + wrest[j + 1] > thr;
         }
-        // Documents come in increasing order, so one that cannot beat the threshold cannot tie
-        // its way in either.
-        if (out) continue;
+        m = k;
+        Cursor& c = curs[order[j]];
+        const Clause& cl = clauses_[order[j]];
+        for (size_t x = 0; x < m; ++x) {
+          const uint32_t d = lo + cd[x];
+          c.NextGeq(d);
+          if (c.doc() == d) cs[x] += ClauseScore(cl, c);
+        }
+      }
+      for (size_t x = 0; x < m; ++x) {
         // Ties keep insertion order: the key is (score, -doc) so that earlier documents win.
-        const std::pair<double, uint32_t> key(s, Cursor::kEnd - d);
+        const std::pair<double, uint32_t> key(cs[x], Cursor::kEnd - (lo + cd[x]));
         if (heap.size() < need_) {
           heap.push(key);
         } else if (key > heap.top()) {
@@ -1101,7 +1146,6 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
         }
         if (heap.size() == need_) threshold = heap.top().first;
       }
-      seen[w] = 0;
     }
     window = std::min(kWindow, 2 * window);
     lo = Cursor::kEnd;
@@ -1207,17 +1251,32 @@ std::string Searcher::Explain(uint32_t d) const {
 
 std::string Searcher::Suggest() const {
   // Viterbi over the exact forms seen in the index for each folded syllable, scored by how often
-  // the forms and their adjacent pairs occur.
+  // the forms and their adjacent pairs occur. Forms are handled by syllable id (kNoSyllable when
+  // the index has never seen one): a pair is one lookup in the term table, no string is built.
   if (toks_.empty() || toks_.size() > 12) return {};
+  struct Form {
+    std::string_view name;
+    uint32_t sid;
+    double log_count;
+  };
+  auto sid_of = [&](std::string_view name) {
+    const uint32_t sid = im_.syllables.Find(name);
+    return sid == TermDict::kNone ? kNoSyllable : sid;
+  };
   bool any_plain = false;
-  std::vector<std::vector<std::pair<std::string, double>>> forms;  // (exact, log count)
+  std::vector<std::vector<Form>> forms;
+  forms.reserve(toks_.size());
   for (const QToken& qt : toks_) {
-    std::vector<std::pair<std::string, double>> f;
+    std::vector<Form> f;
     if (qt.tok.has_diacritics() || qt.prefix) {
-      f.emplace_back(qt.tok.exact, 0);
+      f.push_back({qt.tok.exact, sid_of(qt.tok.exact), 0});
     } else {
       any_plain = true;
-      const uint32_t ftid = im_.FindTerm(FoldedKey(qt.tok.folded));
+      const uint32_t fsid = sid_of(qt.tok.folded);
+      // The folded syllable's own term: it exists when some document has a form of it.
+      const uint32_t ftid = fsid == kNoSyllable || !im_.Unmarked(fsid)
+                                ? TermTable::kNone
+                                : im_.terms.Find(TermTable::Key(fsid, kNoSyllable));
       if (ftid != TermTable::kNone) {
         double rest = im_.lists[ftid].count;
         std::vector<std::pair<double, uint32_t>> vs;
@@ -1229,41 +1288,45 @@ std::string Searcher::Suggest() const {
         }
         std::sort(vs.rbegin(), vs.rend());
         if (vs.size() > 5) vs.resize(5);
-        for (auto [c, tid] : vs) f.emplace_back(im_.TermName(tid), std::log1p(c));
-        if (rest > 0) f.emplace_back(qt.tok.folded, std::log1p(rest));
+        for (auto [c, tid] : vs) {
+          // A variant is an exact single-syllable term: its key is (sid, none).
+          const auto sid = static_cast<uint32_t>(im_.terms.KeyOf(tid) >> 32);
+          f.push_back({im_.syllables.Name(sid), sid, std::log1p(c)});
+        }
+        if (rest > 0) f.push_back({qt.tok.folded, fsid, std::log1p(rest)});
       }
-      if (f.empty()) f.emplace_back(qt.tok.folded, 0);
+      if (f.empty()) f.push_back({qt.tok.folded, fsid, 0});
     }
     forms.push_back(std::move(f));
   }
   if (!any_plain) return {};
-  auto pair_count = [&](const std::string& a, const std::string& b) {
-    const uint32_t sa = im_.syllables.Find(a), sb = im_.syllables.Find(b);
-    if (sa == TermDict::kNone || sb == TermDict::kNone) return 0.0;
-    if (!im_.Unmarked(sa) || !im_.Unmarked(sb)) return std::log1p(im_.ExactPairDocs(sa, sb));
-    const uint32_t tid = im_.terms.Find(TermTable::Key(sa, sb));
-    return tid == TermTable::kNone ? 0.0 : std::log1p(im_.lists[tid].count);
+  // How many documents hold "a b" as an exact pair (a pair of two unmarked forms counts 0, as
+  // before exact pairs were counted rather than indexed).
+  auto pair_count = [&](const Form& a, const Form& b) {
+    if (a.sid == kNoSyllable || b.sid == kNoSyllable) return 0.0;
+    if (im_.Unmarked(a.sid) && im_.Unmarked(b.sid)) return 0.0;
+    return std::log1p(im_.ExactPairDocs(a.sid, b.sid));
   };
   std::vector<std::vector<double>> score(forms.size());
   std::vector<std::vector<size_t>> back(forms.size());
-  for (size_t j = 0; j < forms[0].size(); ++j) score[0].push_back(0.3 * forms[0][j].second);
+  for (size_t j = 0; j < forms[0].size(); ++j) score[0].push_back(0.3 * forms[0][j].log_count);
   back[0].assign(forms[0].size(), 0);
   for (size_t i = 1; i < forms.size(); ++i) {
     for (size_t j = 0; j < forms[i].size(); ++j) {
       double best = -1e300;
       size_t arg = 0;
       for (size_t p = 0; p < forms[i - 1].size(); ++p) {
-        const double s = score[i - 1][p] + pair_count(forms[i - 1][p].first, forms[i][j].first);
+        const double s = score[i - 1][p] + pair_count(forms[i - 1][p], forms[i][j]);
         if (s > best) best = s, arg = p;
       }
-      score[i].push_back(best + 0.3 * forms[i][j].second);
+      score[i].push_back(best + 0.3 * forms[i][j].log_count);
       back[i].push_back(arg);
     }
   }
   size_t j = std::max_element(score.back().begin(), score.back().end()) - score.back().begin();
-  std::vector<std::string> words(forms.size());
+  std::vector<std::string_view> words(forms.size());
   for (size_t i = forms.size(); i-- > 0;) {
-    words[i] = forms[i][j].first;
+    words[i] = forms[i][j].name;
     j = back[i][j];
   }
   std::string out, plain;

@@ -227,6 +227,30 @@ TEST_F(IndexTest, BadInputNeverCrashes) {
   EXPECT_FALSE(index_->Upsert(unknown).ok());
 }
 
+// The suggestion weighs forms by how often they occur alone and in adjacent pairs: "ca" and "phe"
+// are each more frequent than "cà" and "phê", but only the pair "cà phê" occurs, so it wins.
+TEST(IndexSuggestTest, AdjacentPairsOutweighSingleForms) {
+  auto index = std::move(Index::Create({})).value();
+  int id = 0;
+  auto add = [&](const std::string& body, int times) {
+    for (int i = 0; i < times; ++i) {
+      ASSERT_TRUE(index->Upsert(Doc("d" + std::to_string(id++), "", body)).ok());
+    }
+  };
+  add("ca sĩ hát", 5);
+  add("phe phái", 3);
+  add("cà phê sữa", 2);
+  Query q;
+  q.text = "ca phe";
+  auto r = index->Search(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->suggestion, "cà phê");
+  q.text = "ca si";  // "ca" stays unmarked: it is the usual form and "ca sĩ" is a pair
+  EXPECT_EQ(index->Search(q)->suggestion, "ca sĩ");
+  q.text = "pha le";  // nothing known: no suggestion
+  EXPECT_EQ(index->Search(q)->suggestion, "");
+}
+
 TEST(IndexOptionsTest, Validation) {
   IndexOptions o;
   o.fields = {};
@@ -312,6 +336,67 @@ TEST(IndexPruningTest, WindowedMaxScoreEqualsExhaustiveAcrossWindows) {
         EXPECT_EQ(pruned->hits[i].id, full->hits[i].id) << text << " rank " << i;
         EXPECT_NEAR(pruned->hits[i].score, full->hits[i].score, 1e-9);
       }
+    }
+  }
+}
+
+// Many random queries over a larger generated corpus whose words cluster in some id ranges (so
+// that, in a window, a non-essential clause has blocks in some 64-document words and none in
+// others, and the per-word bounds differ from the window's), with marked and unmarked forms,
+// long and short lists, deletes, a filter, and k and offset beyond 10: the pruned ranking must
+// equal the exhaustive one, score for score.
+TEST(IndexPruningTest, MaxScoreEqualsExhaustiveForRandomQueries) {
+  const std::vector<std::string> words = {
+      "công",  "nghệ", "sinh", "học",  "thông", "tin",  "hòa",  "bình", "khoa", "phát",
+      "triển", "mới",  "vệ",   "tinh", "lúa",   "gạo",  "xuất", "khẩu", "cà",   "phê",
+      "của",   "và",   "các",  "cống", "cộng",  "nghe", "hoa",  "binh", "tỉnh", "sở"};
+  std::mt19937 rng(2026);
+  auto index = std::move(Index::Create({})).value();
+  const int n = 14000;
+  for (int i = 0; i < n; ++i) {
+    std::string title, body;
+    // Words 0-9 appear everywhere; 10-19 mostly in their own ranges of ids; 20-22 (stopwords)
+    // in most documents; the rest (other tone forms) rarely.
+    const int len = 2 + rng() % 40;
+    for (int w = 0; w < len; ++w) {
+      size_t k;
+      const unsigned r = rng() % 10;
+      if (r < 4) {
+        k = rng() % 10;
+      } else if (r < 7) {
+        k = 20 + rng() % 3;
+      } else if (r < 9) {
+        k = 10 + (i / 700 + rng() % 2) % 10;
+      } else {
+        k = rng() % words.size();
+      }
+      body += words[k] + " ";
+    }
+    if (rng() % 4 == 0) title = words[rng() % words.size()] + " " + words[rng() % 10];
+    ASSERT_TRUE(
+        index->Upsert(Doc("d" + std::to_string(i), title, body, {{"g", std::to_string(i % 5)}}))
+            .ok());
+    if (i % 13 == 0) (void)index->Delete("d" + std::to_string(rng() % (i + 1)));
+  }
+  for (int trial = 0; trial < 60; ++trial) {
+    std::string text;
+    const int len = 1 + rng() % 12;
+    for (int w = 0; w < len; ++w) text += words[rng() % words.size()] + " ";
+    Query q;
+    q.text = trial % 3 == 0 ? text + "\"" : text;  // an unmatched quote is taken literally
+    q.mode = MatchMode::kAny;
+    q.k = trial % 4 == 0 ? 50 : 10;
+    q.offset = trial % 5 == 0 ? 7 : 0;
+    q.suggest = false;
+    if (trial % 6 == 0) q.filters = {{"g", "1"}, {"g", "3"}};
+    auto pruned = index->Search(q);
+    q.facets = {"g"};
+    auto full = index->Search(q);
+    ASSERT_TRUE(pruned.ok() && full.ok());
+    ASSERT_EQ(pruned->hits.size(), full->hits.size()) << q.text;
+    for (size_t i = 0; i < pruned->hits.size(); ++i) {
+      EXPECT_EQ(pruned->hits[i].id, full->hits[i].id) << q.text << " rank " << i;
+      EXPECT_NEAR(pruned->hits[i].score, full->hits[i].score, 1e-9);
     }
   }
 }

@@ -139,7 +139,16 @@ class Cursor {
   void NextGeq(uint32_t target) {
     if (doc_ >= target) return;  // also when exhausted (kEnd)
     if (target > block_last_) SkipTo(target);
-    while (doc_ < target) Next();
+    // Postings before the target are passed over without decoding their frequencies (the usual
+    // two-byte posting; any other is decoded whole).
+    while (doc_ < target) {
+      if (end_ - p_ >= 2 && p_[0] < 0x80 && p_[1] < 0x80 && !(p_[1] & 1) && doc_ + p_[0] < target) {
+        doc_ += p_[0];
+        p_ += 2;
+        continue;
+      }
+      Next();
+    }
   }
   // The block the cursor is in (num_blocks() for the tail).
   size_t block() const { return block_; }

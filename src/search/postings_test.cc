@@ -57,6 +57,53 @@ TEST(PostingsTest, CursorMatchesReferenceAcrossBlocks) {
   }
 }
 
+// NextGeq passes over the usual postings (one field, small frequency, one-byte delta) without
+// decoding their frequencies; the posting it stops on must still carry its own frequencies and
+// single field, whatever kind of posting came before (multi-field, large frequency or delta).
+TEST(PostingsTest, NextGeqKeepsFrequenciesOfThePostingItStopsOn) {
+  std::mt19937 rng(11);
+  PostingList pl;
+  std::vector<Posting> want;
+  uint32_t d = 0;
+  for (int i = 0; i < 2000; ++i) {
+    d += rng() % 8 ? 1 + rng() % 4 : 100 + rng() % 300;  // mostly one-byte deltas
+    Posting p;
+    p.doc = d;
+    switch (rng() % 6) {
+      case 0:
+        p.tf = {static_cast<uint16_t>(1 + rng() % 3), static_cast<uint16_t>(1 + rng() % 3)};
+        break;
+      case 1:
+        p.tf[rng() % 2] = static_cast<uint16_t>(9 + rng() % 300);
+        break;
+      default:
+        p.tf[rng() % 2] = static_cast<uint16_t>(1 + rng() % 8);
+        break;
+    }
+    want.push_back(p);
+    if (pl.Append(p, 2)) pl.SealTail(1.0f, {1, 1});
+  }
+  for (int trial = 0; trial < 300; ++trial) {
+    Cursor c(&pl, 2);
+    uint32_t target = 0;
+    for (int step = 0; step < 20; ++step) {
+      target += rng() % 200;
+      c.NextGeq(target);
+      auto it = std::lower_bound(want.begin(), want.end(), target,
+                                 [](const Posting& p, uint32_t t) { return p.doc < t; });
+      if (it == want.end()) {
+        ASSERT_EQ(c.doc(), Cursor::kEnd);
+        break;
+      }
+      ASSERT_EQ(c.doc(), it->doc) << target;
+      ASSERT_EQ(c.tf()[0], it->tf[0]) << target;
+      ASSERT_EQ(c.tf()[1], it->tf[1]) << target;
+      const int single = it->tf[0] && it->tf[1] ? -1 : it->tf[0] ? 0 : 1;
+      ASSERT_EQ(c.single_field(), single) << target;
+    }
+  }
+}
+
 TEST(PostingsTest, CorruptBytesFailToDecode) {
   PostingList pl;
   Posting p;
