@@ -39,65 +39,17 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "search/index.h"
 
 namespace {
 
+using stio::bench::CpuSeconds;
+using stio::bench::DiskMiB;
+using stio::bench::PeakRssMiB;
+using stio::bench::Sample;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
-
-struct Sample {
-  std::string title, text;
-};
-
-std::vector<Sample> ReadCorpus(const std::string& path) {
-  std::vector<Sample> out;
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (!f) return out;
-  std::string line;
-  char buf[1 << 16];
-  while (gzgets(f, buf, sizeof buf)) {
-    line += buf;
-    if (line.empty() || line.back() != '\n') continue;
-    json j = json::parse(line, nullptr, false);
-    line.clear();
-    if (!j.is_object() || !j.contains("text")) continue;
-    std::string text = j.value("text", "");
-    std::string title = j.value("title", "");
-    if (title.empty()) title = text.substr(0, text.find('.'));
-    size_t cut = std::min<size_t>(text.size(), 600);
-    while (cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) ++cut;
-    size_t tcut = std::min<size_t>(title.size(), 200);
-    while (tcut < title.size() && (static_cast<unsigned char>(title[tcut]) & 0xC0) == 0x80) --tcut;
-    out.push_back({title.substr(0, tcut), text.substr(0, cut)});
-  }
-  gzclose(f);
-  return out;
-}
-
-double CpuSeconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-double PeakRssMiB() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  }
-  return -1;
-}
-
-double DiskMiB(const std::string& path) {
-  uintmax_t n = 0;
-  if (std::filesystem::is_regular_file(path)) return std::filesystem::file_size(path) / 1048576.0;
-  for (auto& e : std::filesystem::recursive_directory_iterator(path)) {
-    if (e.is_regular_file()) n += e.file_size();
-  }
-  return n / 1048576.0;
-}
 
 std::string Name(const std::vector<Sample>& s, size_t i) {
   return s[i % s.size()].title + " " + std::to_string(i);
@@ -144,7 +96,7 @@ int main(int argc, char** argv) {
   const std::string work = a["--work"];
   std::filesystem::create_directories(work);
   try {
-    const std::vector<Sample> samples = ReadCorpus(a["--corpus"]);
+    const std::vector<Sample> samples = stio::bench::ReadRegistrySamples(a["--corpus"]);
     Check(!samples.empty(), "the corpus has documents");
     // A known document near the end, so that no engine can find it by luck of order.
     const size_t known = n - 1;

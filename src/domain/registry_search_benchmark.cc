@@ -42,6 +42,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_util.h"
 #include "core/clock.h"
 #include "core/strings.h"
 #include "domain/common.h"
@@ -53,6 +54,11 @@
 
 namespace {
 
+using stio::bench::CpuSeconds;
+using stio::bench::DiskMiB;
+using stio::bench::PeakRssMiB;
+using stio::bench::Sample;
+
 using stio::Status;
 using Clock = std::chrono::steady_clock;
 
@@ -60,63 +66,9 @@ double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
 
-struct Sample {
-  std::string title, text;
-};
-
-std::vector<Sample> ReadCorpus(const std::string& path, size_t max_docs) {
-  std::vector<Sample> out;
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (!f) return out;
-  std::string line;
-  char buf[1 << 16];
-  while (out.size() < max_docs && gzgets(f, buf, sizeof buf)) {
-    line += buf;
-    if (line.empty() || line.back() != '\n') continue;
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    line.clear();
-    if (!j.is_object() || !j.contains("text")) continue;
-    std::string text = j.value("text", "");
-    std::string title = j.value("title", "");
-    if (title.empty()) title = text.substr(0, text.find('.'));
-    // Keep registry-sized texts: a name and a paragraph, cut at a UTF-8 boundary.
-    size_t cut = std::min<size_t>(text.size(), 600);
-    while (cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) ++cut;
-    size_t tcut = std::min<size_t>(title.size(), 200);
-    while (tcut < title.size() && (static_cast<unsigned char>(title[tcut]) & 0xC0) == 0x80) --tcut;
-    out.push_back({title.substr(0, tcut), text.substr(0, cut)});
-  }
-  gzclose(f);
-  return out;
-}
-
 int Fail(const std::string& what) {
   std::cerr << "registry_search_benchmark: " << what << "\n";
   return 1;
-}
-
-double CpuSeconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-double VmHwmMiB() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  }
-  return -1;
-}
-
-double DiskMiB(const std::filesystem::path& dir) {
-  uintmax_t n = 0;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
-    if (e.is_regular_file()) n += e.file_size();
-  }
-  return static_cast<double>(n) / 1048576.0;
 }
 
 void Check(bool ok, const std::string& what) {
@@ -132,7 +84,7 @@ nlohmann::json InChild(const std::string& name, const std::string& out,
   if (pid == 0) {
     try {
       nlohmann::json r = step();
-      r["peak_rss_mib"] = VmHwmMiB();
+      r["peak_rss_mib"] = PeakRssMiB();
       std::ofstream(out) << r.dump();
       _exit(0);
     } catch (const std::exception& e) {
@@ -205,7 +157,7 @@ int main(int argc, char** argv) {
     ss << in.rdbuf();
     stopwords = ss.str();
   }
-  auto samples = ReadCorpus(corpus, 50000);
+  auto samples = stio::bench::ReadRegistrySamples(corpus, 50000);
   if (samples.empty()) return Fail("cannot read the corpus " + corpus);
   const std::string index_dir = db_path + ".search";
   const std::string result_file = db_path + ".step.json";
