@@ -275,9 +275,10 @@ struct DocTerms {
 // Upsert in two stages, so that the expensive half can run on another thread without the index
 // lock: Prepare analyses a document and turns it into terms over a *local* dictionary of syllable
 // forms (one per producer); Commit, under the writer lock, maps local syllables to the index's
-// sids and appends the postings. A producer sees documents in the order they are committed, so a
-// syllable is new to it exactly when it is new to the index, and Commit interns the new ones in
-// the order Upsert always has: sids, term ids and lists come out the same.
+// sids and appends the postings. Each document carries the syllables its producer had not seen
+// before, in order of first occurrence; Commit interns them in that order (those the index already
+// has keep their sid), which is the order in which Upsert of one document at a time interns them:
+// sids, term ids and lists come out the same (tested by saving both and comparing the bytes).
 struct LocalSyllables {
   TermDict dict;
   std::vector<uint32_t> fold;  // local id → local id of its folded form
@@ -361,7 +362,8 @@ void Prepare(const Document& doc, const IndexOptions& o, size_t nf, LocalSyllabl
     }
   }
   // Exact pairs are counted (once per document), not indexed; the rest are the document's terms.
-  // The counts table is large: its slots are prefetched kAhead pairs ahead.
+  // The counts table is large: its slots are prefetched 2 * kAhead pairs ahead, then the keys
+  // the slots point at kAhead ahead.
   out.terms.clear();
   thread_local std::vector<uint64_t> pairs;
   pairs.clear();
