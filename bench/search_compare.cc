@@ -157,13 +157,18 @@ struct StioEngine : Engine {
     ss << sw.rdbuf();
     o.stopwords = ss.str();
     index = std::move(stio::search::Index::Create(o)).value();
+    // In batches of 4,096, as `stio ir index` and the registry search build (a batch holds copies
+    // of its texts).
     std::vector<stio::search::Document> batch;
-    for (const Doc& d : docs) {
+    for (size_t i = 0; i < docs.size(); ++i) {
       stio::search::Document& doc = batch.emplace_back();
-      doc.id = d.id;
-      doc.fields = {{"title", d.title}, {"body", d.text}};
+      doc.id = docs[i].id;
+      doc.fields = {{"title", docs[i].title}, {"body", docs[i].text}};
+      if (batch.size() == 4096 || i + 1 == docs.size()) {
+        if (!index->UpsertMany(batch, threads).ok()) throw std::runtime_error("upsert failed");
+        batch.clear();
+      }
     }
-    if (!index->UpsertMany(batch, threads).ok()) throw std::runtime_error("upsert failed");
     if (!index->Save(dir).ok()) throw std::runtime_error("save failed");
   }
   std::function<std::vector<std::string>(const std::string&)> Searcher() override {
