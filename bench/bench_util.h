@@ -1,17 +1,23 @@
 // Helpers shared by the start-up benchmarks (bench/search_startup.cc and
-// src/domain/registry_search_benchmark.cc): the corpus read as registry-sized records, and the
-// process's CPU time, peak memory and disk use. Header-only; benchmarks only.
+// src/domain/registry_search_benchmark.cc): the corpus read as registry-sized records, the
+// process's CPU time, peak memory and disk use, and steps run in a child process of their own.
+// Header-only; benchmarks only.
 #pragma once
 
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <iostream>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -80,6 +86,38 @@ inline double DiskMiB(const std::filesystem::path& path) {
     if (e.is_regular_file()) n += e.file_size();
   }
   return static_cast<double>(n) / 1048576.0;
+}
+
+// A benchmark checks its results before it reports times.
+inline void Check(bool ok, const std::string& what) {
+  if (!ok) throw std::runtime_error("check failed: " + what);
+}
+
+// Runs `step` in a child process (so that its peak memory, VmHWM, is its own; a step that opens a
+// database opens its own connection); the JSON object it fills, with "peak_rss_mib" added, comes
+// back through the file `out`. Throws if the step fails.
+inline nlohmann::json InChild(const std::string& name, const std::string& out,
+                              const std::function<nlohmann::json()>& step) {
+  std::cerr << name << " ..." << std::endl;
+  const pid_t pid = fork();
+  if (pid == 0) {
+    try {
+      nlohmann::json r = step();
+      r["peak_rss_mib"] = PeakRssMiB();
+      std::ofstream(out) << r.dump();
+      _exit(0);
+    } catch (const std::exception& e) {
+      std::cerr << name << ": " << e.what() << "\n";
+      _exit(1);
+    }
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error(name + " failed");
+  std::ifstream in(out);
+  nlohmann::json r = nlohmann::json::parse(in);
+  std::cerr << name << ": " << r.dump() << "\n";
+  return r;
 }
 
 }  // namespace stio::bench

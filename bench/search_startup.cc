@@ -44,8 +44,10 @@
 
 namespace {
 
+using stio::bench::Check;
 using stio::bench::CpuSeconds;
 using stio::bench::DiskMiB;
+using stio::bench::InChild;
 using stio::bench::PeakRssMiB;
 using stio::bench::Sample;
 using Clock = std::chrono::steady_clock;
@@ -53,34 +55,6 @@ using nlohmann::json;
 
 std::string Name(const std::vector<Sample>& s, size_t i) {
   return s[i % s.size()].title + " " + std::to_string(i);
-}
-
-// Runs `step` in a child process; it fills a JSON object, written to `out` for the parent.
-json InChild(const std::string& name, const std::string& out, const std::function<json()>& step) {
-  std::cerr << name << " ..." << std::endl;
-  const pid_t pid = fork();
-  if (pid == 0) {
-    try {
-      json r = step();
-      r["peak_rss_mib"] = PeakRssMiB();
-      std::ofstream(out) << r.dump();
-      _exit(0);
-    } catch (const std::exception& e) {
-      std::cerr << name << ": " << e.what() << "\n";
-      _exit(1);
-    }
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error(name + " failed");
-  std::ifstream in(out);
-  json r = json::parse(in);
-  std::cerr << name << ": " << r.dump() << "\n";
-  return r;
-}
-
-void Check(bool ok, const std::string& what) {
-  if (!ok) throw std::runtime_error("check failed: " + what);
 }
 
 }  // namespace

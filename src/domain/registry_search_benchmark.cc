@@ -54,8 +54,10 @@
 
 namespace {
 
+using stio::bench::Check;
 using stio::bench::CpuSeconds;
 using stio::bench::DiskMiB;
+using stio::bench::InChild;
 using stio::bench::PeakRssMiB;
 using stio::bench::Sample;
 
@@ -69,36 +71,6 @@ double Seconds(Clock::time_point since) {
 int Fail(const std::string& what) {
   std::cerr << "registry_search_benchmark: " << what << "\n";
   return 1;
-}
-
-void Check(bool ok, const std::string& what) {
-  if (!ok) throw std::runtime_error("check failed: " + what);
-}
-
-// Runs `step` in a child process (which opens its own database connection); it fills a JSON
-// object, passed back through `out`.
-nlohmann::json InChild(const std::string& name, const std::string& out,
-                       const std::function<nlohmann::json()>& step) {
-  std::cerr << name << " ..." << std::endl;
-  const pid_t pid = fork();
-  if (pid == 0) {
-    try {
-      nlohmann::json r = step();
-      r["peak_rss_mib"] = PeakRssMiB();
-      std::ofstream(out) << r.dump();
-      _exit(0);
-    } catch (const std::exception& e) {
-      std::cerr << name << ": " << e.what() << "\n";
-      _exit(1);
-    }
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error(name + " failed");
-  std::ifstream in(out);
-  nlohmann::json r = nlohmann::json::parse(in);
-  std::cerr << name << ": " << r.dump() << "\n";
-  return r;
 }
 
 std::unique_ptr<stio::storage::Database> OpenDb(const std::string& path) {
