@@ -192,8 +192,9 @@ class CacheWarmer {
 // its own: at once if the index was built or caught up at start, then every `interval` if the
 // audit id moved, and a last time when the server stops (the destructor, after SIGTERM). A failed
 // save is logged and retried at the next turn; it is never fatal. The thread keeps the normal CPU
-// priority (unlike the cache warmer): a save holds the index's shared lock, which a search with new
-// audit entries to apply waits for, so a save slowed down by `nice` would hold up requests.
+// priority (unlike the cache warmer): a save holds the index's shared lock, which every write to
+// the index waits for (searches meanwhile skip applying new audit entries, but the exchange
+// matcher's catch-up waits), so a save slowed down by `nice` would hold up requests.
 class SearchSaver {
  public:
   SearchSaver(domain::RegistrySearch& rs, storage::Database& db, std::string dir,
