@@ -24,15 +24,10 @@ HOST=127.0.0.1                # loopback only
 EMAIL=crash-admin@example.test
 PASSWORD=crash-test-password-123
 
-fail() {
-  echo "crash_test: FAIL: $*" >&2
-  if [ -n "${WORK:-}" ] && [ -f "$WORK/server.log" ]; then
-    echo "---- last lines of the server log ----" >&2
-    tail -n 30 "$WORK/server.log" >&2
-  fi
-  exit 1
-}
-log() { echo "crash_test: $*"; }
+TEST_NAME=crash_test
+SERVER_LOG_APPEND=1   # one log for every round
+# shellcheck source=tests/crash/server_lib.sh
+source "$(dirname "$0")/server_lib.sh"
 
 [ -n "$STIO" ] || { echo "usage: $0 path/to/stio" >&2; exit 2; }
 [ -x "$STIO" ] || fail "stio binary '$STIO' is not executable"
@@ -80,46 +75,6 @@ for line in sys.stdin:
         head -n 1 | sed 's/.*:[[:space:]]*//; s/"//g'
     done
   fi
-}
-
-port_in_use() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
-
-pick_port() {
-  local port tries=0
-  while [ $tries -lt 50 ]; do
-    port=$((20000 + RANDOM % 40000))
-    if ! port_in_use "$port"; then echo "$port"; return 0; fi
-    tries=$((tries + 1))
-  done
-  return 1
-}
-
-# Starts the server on a free port; sets SERVER_PID, PORT and BASE. Retries if the port was taken
-# between the check and the bind.
-start_server() {
-  local attempt code waited
-  for attempt in 1 2 3 4 5; do
-    PORT=$(pick_port) || fail "no free loopback port found"
-    BASE="http://$HOST:$PORT"
-    "$STIO" serve --listen "$HOST:$PORT" --db "$DB" >>"$WORK/server.log" 2>&1 &
-    SERVER_PID=$!
-    waited=0
-    while [ $waited -lt $((STARTUP_TIMEOUT_S * 10)) ]; do
-      if ! kill -0 "$SERVER_PID" 2>/dev/null; then break; fi
-      # Any HTTP answer means it is serving; healthz is the cheapest route.
-      code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/healthz" || true)
-      if [ -n "$code" ] && [ "$code" != 000 ]; then return 0; fi
-      sleep 0.1
-      waited=$((waited + 1))
-    done
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-      fail "server did not answer on $BASE within ${STARTUP_TIMEOUT_S}s"
-    fi
-    wait "$SERVER_PID" 2>/dev/null
-    SERVER_PID=""
-    log "server exited during startup (attempt $attempt); retrying on another port"
-  done
-  fail "server would not start (see log)"
 }
 
 # Streams writes until the server stops answering. Appends the body of every 201 (one line each)

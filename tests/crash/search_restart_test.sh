@@ -22,15 +22,10 @@ STARTUP_TIMEOUT_S=60
 EMAIL=search-admin@example.test
 PASSWORD=search-test-password-123
 
-fail() {
-  echo "search_restart_test: FAIL: $*" >&2
-  if [ -n "${WORK:-}" ] && [ -f "$WORK/server.log" ]; then
-    echo "---- last lines of the server log ----" >&2
-    tail -n 30 "$WORK/server.log" >&2
-  fi
-  exit 1
-}
-log() { echo "search_restart_test: $*"; }
+TEST_NAME=search_restart_test
+SERVER_ARGS=(--no-warm --quiet)
+# shellcheck source=tests/crash/server_lib.sh
+source "$(dirname "$0")/server_lib.sh"
 
 [ -n "$STIO" ] || { echo "usage: $0 path/to/stio" >&2; exit 2; }
 [ -x "$STIO" ] || fail "stio binary '$STIO' is not executable"
@@ -50,42 +45,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'fail "interrupted"' INT TERM
-
-port_in_use() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
-pick_port() {
-  local port tries=0
-  while [ $tries -lt 50 ]; do
-    port=$((20000 + RANDOM % 40000))
-    if ! port_in_use "$port"; then echo "$port"; return 0; fi
-    tries=$((tries + 1))
-  done
-  return 1
-}
-
-# Starts the server with extra options "$@"; its output goes to $WORK/server.log (truncated, so
-# each start's log is its own). Sets SERVER_PID, BASE.
-start_server() {
-  local attempt code waited
-  for attempt in 1 2 3 4 5; do
-    PORT=$(pick_port) || fail "no free loopback port found"
-    BASE="http://$HOST:$PORT"
-    "$STIO" serve --listen "$HOST:$PORT" --db "$DB" --no-warm --quiet "$@" >"$WORK/server.log" 2>&1 &
-    SERVER_PID=$!
-    waited=0
-    while [ $waited -lt $((STARTUP_TIMEOUT_S * 10)) ]; do
-      if ! kill -0 "$SERVER_PID" 2>/dev/null; then break; fi
-      code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/healthz" || true)
-      if [ -n "$code" ] && [ "$code" != 000 ]; then return 0; fi
-      sleep 0.1
-      waited=$((waited + 1))
-    done
-    kill -0 "$SERVER_PID" 2>/dev/null && fail "server did not answer on $BASE within ${STARTUP_TIMEOUT_S}s"
-    wait "$SERVER_PID" 2>/dev/null
-    SERVER_PID=""
-    log "server exited during startup (attempt $attempt); retrying on another port"
-  done
-  fail "server would not start (see log)"
-}
 
 stop_server() {  # SIGTERM; the server must exit 0 within 60 s
   local status="" _
