@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers shared by the tests that start and stop `stio serve` (crash_test.sh,
 # search_restart_test.sh); sourced, not run. The test sets, before sourcing:
 #   TEST_NAME          prefix of its messages
@@ -33,6 +34,7 @@ pick_port() {
 
 # Starts the server on a free port with SERVER_ARGS and "$@"; sets SERVER_PID, PORT and BASE.
 # Retries if the port was taken between the check and the bind.
+# shellcheck disable=SC2120  # callers pass options or none
 start_server() {
   local attempt code waited
   for attempt in 1 2 3 4 5; do
