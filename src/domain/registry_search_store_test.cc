@@ -91,6 +91,16 @@ class RegistrySearchStoreTest : public ::testing::Test {
     return rs.ok() ? std::move(rs).value() : nullptr;
   }
 
+  // Opens on db_ and checks that the index was rebuilt, not loaded, for a reason that says `why`.
+  std::unique_ptr<RegistrySearch> OpenRebuilt(SearchStartReport& report, const std::string& why,
+                                              const std::string& stopwords = kStopwords) {
+    auto rs = Open(*db_, report, stopwords);
+    EXPECT_NE(rs, nullptr);
+    EXPECT_FALSE(report.loaded);
+    EXPECT_NE(report.rebuild_reason.find(why), std::string::npos) << report.rebuild_reason;
+    return rs;
+  }
+
   // Opens, checks that it was built (not loaded), and saves.
   std::unique_ptr<RegistrySearch> BuildAndSave(storage::Database& db) {
     SearchStartReport report;
@@ -129,11 +139,8 @@ TEST_F(RegistrySearchStoreTest, SecondStartLoadsAndCatchesUpWritesMadeWhileDown)
   const int64_t removed = AddOrg(*db_, "Hợp tác xã Chè Tân Cương");
   {
     SearchStartReport report;
-    auto rs = Open(*db_, report);
+    auto rs = OpenRebuilt(report, "no saved index");
     ASSERT_NE(rs, nullptr);
-    EXPECT_FALSE(report.loaded);
-    EXPECT_NE(report.rebuild_reason.find("no saved index"), std::string::npos)
-        << report.rebuild_reason;
     EXPECT_EQ(rs->saved_audit_id(), -1);  // built, not saved yet
     ASSERT_TRUE(rs->Save(*db_, index_dir_).ok());
     // Written after the save, while the process still runs (its own index sees it, the saved one
@@ -209,10 +216,8 @@ TEST_F(RegistrySearchStoreTest, AnIndexSavedFromAnotherDatabaseIsRebuilt) {
   db_ = OpenDb(dir_ / "stio.db");
   AddOrg(*db_, "Hợp tác xã Chè Tân Cương");
   SearchStartReport report;
-  auto rs = Open(*db_, report);
+  auto rs = OpenRebuilt(report, "audit entry");
   ASSERT_NE(rs, nullptr);
-  EXPECT_FALSE(report.loaded);
-  EXPECT_NE(report.rebuild_reason.find("audit entry"), std::string::npos) << report.rebuild_reason;
   EXPECT_TRUE(Find(*rs, *db_, "Sông Đà").empty());
   EXPECT_EQ(Find(*rs, *db_, "Tân Cương").size(), 1u);
 }
@@ -227,11 +232,8 @@ TEST_F(RegistrySearchStoreTest, ADatabaseRestoredFromAnOlderBackupIsRebuilt) {
       storage::RestoreSqlite((dir_ / "backup.db").string(), (dir_ / "stio.db").string()).ok());
   db_ = OpenDb(dir_ / "stio.db");
   SearchStartReport report;
-  auto rs = Open(*db_, report);
+  auto rs = OpenRebuilt(report, "no audit entry");
   ASSERT_NE(rs, nullptr);
-  EXPECT_FALSE(report.loaded);
-  EXPECT_NE(report.rebuild_reason.find("no audit entry"), std::string::npos)
-      << report.rebuild_reason;
   // Not in the backup (the any-word fallback may still find the other one).
   EXPECT_EQ(Find(*rs, *db_, "Tân Cương"), std::vector<std::string>{"organization:1"});
   EXPECT_EQ(Find(*rs, *db_, "Sông Đà").size(), 1u);
@@ -242,16 +244,12 @@ TEST_F(RegistrySearchStoreTest, AnIndexFromAnotherBuilderVersionOrStopwordListIs
   BuildAndSave(*db_);
   EditManifest([](Json& m) { m["builder_version"] = m["builder_version"].get<int>() - 1; });
   SearchStartReport report;
-  auto rs = Open(*db_, report);
-  EXPECT_FALSE(report.loaded);
-  EXPECT_NE(report.rebuild_reason.find("builder version"), std::string::npos)
-      << report.rebuild_reason;
+  auto rs = OpenRebuilt(report, "builder version");
+  ASSERT_NE(rs, nullptr);
   EXPECT_EQ(Find(*rs, *db_, "Sông Đà").size(), 1u);
 
   ASSERT_TRUE(rs->Save(*db_, index_dir_).ok());
-  Open(*db_, report, "và\nlà\n");
-  EXPECT_FALSE(report.loaded);
-  EXPECT_NE(report.rebuild_reason.find("stopword"), std::string::npos) << report.rebuild_reason;
+  OpenRebuilt(report, "stopword", "và\nlà\n");
   Open(*db_, report);
   EXPECT_TRUE(report.loaded) << report.rebuild_reason;
 }
@@ -292,9 +290,8 @@ TEST_F(RegistrySearchStoreTest, AnIndexMostlyReplacedSinceItsBuildIsRebuiltToCom
   EXPECT_EQ(manifest().value("dead_documents", -1), 2);
   // More dead than live (and over the floor of 1,000): rebuilt, which starts the count again.
   EditManifest([](Json& m) { m["dead_documents"] = 5000; });
-  rs = Open(*db_, report);
-  EXPECT_FALSE(report.loaded);
-  EXPECT_NE(report.rebuild_reason.find("compact"), std::string::npos) << report.rebuild_reason;
+  rs = OpenRebuilt(report, "compact");
+  ASSERT_NE(rs, nullptr);
   EXPECT_EQ(report.documents, 3u);
   ASSERT_TRUE(rs->Save(*db_, index_dir_).ok());
   EXPECT_EQ(manifest().value("dead_documents", -1), 0);
@@ -309,17 +306,14 @@ TEST_F(RegistrySearchStoreTest, ADamagedSavedIndexIsRebuiltNotACrash) {
   // Truncated (a disk that filled up, a copy cut short).
   fs::resize_file(file, size / 2);
   SearchStartReport report;
-  auto rs = Open(*db_, report);
+  auto rs = OpenRebuilt(report, "bytes");
   ASSERT_NE(rs, nullptr);
-  EXPECT_FALSE(report.loaded);
-  EXPECT_NE(report.rebuild_reason.find("bytes"), std::string::npos) << report.rebuild_reason;
   EXPECT_EQ(Find(*rs, *db_, "Sông Đà").size(), 1u);
 
   // Truncated, with the manifest telling the same size: the index file's own checks catch it.
   EditManifest([&](Json& m) { m["index_bytes"] = size / 2; });
-  rs = Open(*db_, report);
-  EXPECT_FALSE(report.loaded);
-  EXPECT_NE(report.rebuild_reason.find("corrupt"), std::string::npos) << report.rebuild_reason;
+  rs = OpenRebuilt(report, "corrupt");
+  ASSERT_NE(rs, nullptr);
 
   // A flipped byte in the middle (same size).
   ASSERT_TRUE(rs->Save(*db_, index_dir_).ok());
@@ -331,9 +325,8 @@ TEST_F(RegistrySearchStoreTest, ADamagedSavedIndexIsRebuiltNotACrash) {
     f.seekp(middle);
     f.put(static_cast<char>(~c));
   }
-  rs = Open(*db_, report);
-  EXPECT_FALSE(report.loaded);
-  EXPECT_NE(report.rebuild_reason.find("checksum"), std::string::npos) << report.rebuild_reason;
+  rs = OpenRebuilt(report, "checksum");
+  ASSERT_NE(rs, nullptr);
 
   // The manifest itself: not JSON, a field of the wrong type, an index folder outside the folder,
   // the index file gone.
@@ -351,10 +344,8 @@ TEST_F(RegistrySearchStoreTest, ADamagedSavedIndexIsRebuiltNotACrash) {
     std::ofstream big(fs::path(index_dir_) / "CURRENT", std::ios::trunc);
     big << "{\"format\": \"" << std::string(2 << 20, 'x') << "\"}";
   }
-  rs = Open(*db_, report);
-  EXPECT_FALSE(report.loaded);
-  EXPECT_NE(report.rebuild_reason.find("unreadable CURRENT"), std::string::npos)
-      << report.rebuild_reason;
+  rs = OpenRebuilt(report, "unreadable CURRENT");
+  ASSERT_NE(rs, nullptr);
   ASSERT_TRUE(rs->Save(*db_, index_dir_).ok());
   EditManifest([](Json& m) { m["index_dir"] = "gen-../../etc"; });
   rs = Open(*db_, report);
@@ -381,10 +372,8 @@ TEST_F(RegistrySearchStoreTest, AnIndexSavedWithAnEmptyAuditLogIsNotTrusted) {
   ASSERT_NE(rs, nullptr);
   EXPECT_EQ(rs->audit_id(), 0);
   ASSERT_TRUE(rs->Save(*db_, index_dir_).ok());
-  rs = Open(*db_, report);
-  EXPECT_FALSE(report.loaded);
-  EXPECT_NE(report.rebuild_reason.find("no audit entry"), std::string::npos)
-      << report.rebuild_reason;
+  rs = OpenRebuilt(report, "no audit entry");
+  ASSERT_NE(rs, nullptr);
   EXPECT_EQ(Find(*rs, *db_, "Sông Đà").size(), 1u);
 }
 
