@@ -162,9 +162,9 @@ std::string Index::Impl::TermName(uint32_t tid) const {
 uint32_t Index::Impl::FoldedTermOf(uint32_t tid) const {
   const uint64_t key = terms.KeyOf(tid);
   const auto a = static_cast<uint32_t>(key >> 32);
-  const auto b = static_cast<uint32_t>(key);
-  if (Unmarked(a) && (b == kNoSyllable || Unmarked(b))) return TermTable::kNone;
-  return terms.Find(TermTable::Key(fold[a], b == kNoSyllable ? b : fold[b]));
+  // Pairs are always folded; only a marked single syllable has a folded term of its own.
+  if (static_cast<uint32_t>(key) != kNoSyllable || Unmarked(a)) return TermTable::kNone;
+  return terms.Find(TermTable::Key(fold[a], kNoSyllable));
 }
 
 Index::Index(IndexOptions options) : options_(std::move(options)), impl_(std::make_unique<Impl>()) {

@@ -75,7 +75,8 @@ struct Index::Impl {
   // The string key ("công", "\x01cong", "công nghệ", "\x01cong nghe") ↔ term id.
   uint32_t FindTerm(std::string_view key) const;  // TermTable::kNone if not indexed
   std::string TermName(uint32_t tid) const;
-  // For an exact term, the folded term it belongs to (kNone for folded terms or when missing).
+  // For an exact (single-syllable) term, the folded term it belongs to (kNone for folded terms
+  // and pairs, or when missing).
   uint32_t FoldedTermOf(uint32_t tid) const;
   // Documents holding the exact pair (a, b) (0 if none; a or b must be marked).
   uint32_t ExactPairDocs(uint32_t a, uint32_t b) const {
