@@ -13,6 +13,7 @@
 //
 // usage: search_compare --corpus C.jsonl.gz --queries Q.jsonl --queries-nodiac QN.jsonl
 //                       --qrels qrels.tsv --work DIR [--engines stio,stio-1t,fts5,xapian]
+//                       [--build-only 1]   (the build columns only: no queries)
 #include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -315,7 +316,8 @@ double Mrr(const std::vector<Q>& qs, const std::vector<std::vector<std::string>>
 
 json RunEngine(Engine& e, const std::string& corpus, const std::vector<Q>& qd,
                const std::vector<Q>& qn,
-               const std::unordered_map<std::string, std::set<std::string>>& qrels) {
+               const std::unordered_map<std::string, std::set<std::string>>& qrels,
+               bool build_only) {
   json r;
   std::vector<Doc> docs = LoadCorpus(corpus);
   const long rss_loaded = PeakRssKb();
@@ -328,6 +330,7 @@ json RunEngine(Engine& e, const std::string& corpus, const std::vector<Q>& qd,
   r["index_mb"] = DiskBytes(e.Path()) / 1048576.0;
   docs.clear();
   docs.shrink_to_fit();
+  if (build_only) return r;
   auto search = e.Searcher();
   std::vector<double> lat, cpu;
   for (const auto* qs : {&qd, &qn}) {
@@ -378,11 +381,13 @@ int main(int argc, char** argv) {
   for (const char* k : {"--corpus", "--queries", "--queries-nodiac", "--qrels", "--work"}) {
     if (!a.count(k)) {
       std::cerr << "usage: search_compare --corpus C --queries Q --queries-nodiac QN --qrels R "
-                   "--work DIR [--engines stio,stio-1t,fts5,xapian]\n";
+                   "--work DIR [--engines stio,stio-1t,fts5,xapian] [--build-only 1]\n";
       return 2;
     }
   }
   const std::string engines = a.count("--engines") ? a["--engines"] : "stio,stio-1t,fts5,xapian";
+  // Build columns only (no queries): the quick loop when working on the build.
+  const bool build_only = a.count("--build-only") && a["--build-only"] == "1";
   std::filesystem::create_directories(a["--work"]);
   const auto qd = LoadQueries(a["--queries"]);
   const auto qn = LoadQueries(a["--queries-nodiac"]);
@@ -400,7 +405,7 @@ int main(int argc, char** argv) {
         if (name == "fts5") e = std::make_unique<Fts5Engine>(a["--work"] + "/fts5.db");
         if (name == "xapian") e = std::make_unique<XapianEngine>(a["--work"] + "/xapian");
         if (!e) _exit(3);
-        json r = RunEngine(*e, a["--corpus"], qd, qn, qrels);
+        json r = RunEngine(*e, a["--corpus"], qd, qn, qrels, build_only);
         std::ofstream(out) << r.dump();
         _exit(0);
       } catch (const std::exception& ex) {
