@@ -282,6 +282,10 @@ struct DocTerms {
 struct LocalSyllables {
   TermDict dict;
   std::vector<uint32_t> fold;  // local id → local id of its folded form
+  // A token's bytes as they appear in the text → local id of its exact form (most tokens repeat
+  // a spelling already seen: no normalisation, no copy of its forms).
+  TermDict raw;
+  std::vector<uint32_t> raw_sid;
   // Exact pairs over local ids → documents holding them (added to the index's at the end).
   TermTable exact_pairs;
   std::vector<uint32_t> exact_pair_docs;
@@ -325,31 +329,52 @@ void Prepare(const Document& doc, const IndexOptions& o, size_t nf, LocalSyllabl
   }
   rec.attributes = doc.attributes;
   rec.numbers = doc.numbers;
-  std::array<std::vector<text::Token>, kMaxFields> toks;
+  thread_local std::array<std::vector<text::TokenSpan>, kMaxFields> spans;
   size_t ntoks = 0;
   for (size_t f = 0; f < nf; ++f) {
-    toks[f] = text::Analyze(rec.texts[f]);
-    out.lens[f] = static_cast<uint32_t>(toks[f].size());
-    ntoks += toks[f].size();
+    text::ScanTokens(rec.texts[f], spans[f]);
+    out.lens[f] = static_cast<uint32_t>(spans[f].size());
+    ntoks += spans[f].size();
   }
   // Syllables to local ids, then the document's terms (folded before exact, so that a new exact
   // syllable finds its folded term already created).
   out.fresh.clear();
   dt.Reset(4 * ntoks);
+  std::string exact, folded;
+  thread_local std::vector<uint64_t> hashes;
   for (size_t f = 0; f < nf; ++f) {
+    const std::string_view text = rec.texts[f];
+    // The spellings table outgrows the caches: hash every token first, then look each up with
+    // the slot of the one kAhead later already on its way.
+    constexpr size_t kAhead = 8;
+    const std::vector<text::TokenSpan>& sp = spans[f];
+    hashes.resize(sp.size());
+    for (size_t k = 0; k < sp.size(); ++k) {
+      hashes[k] = TermDict::Hash(text.substr(sp[k].begin, sp[k].end - sp[k].begin));
+      if (k < kAhead) local.raw.Prefetch(hashes[k]);
+    }
     uint32_t prev = kNoSyllable, prev_fold = kNoSyllable;
-    for (const text::Token& t : toks[f]) {
+    for (size_t k = 0; k < sp.size(); ++k) {
+      if (k + kAhead < sp.size()) local.raw.Prefetch(hashes[k + kAhead]);
+      const std::string_view bytes = text.substr(sp[k].begin, sp[k].end - sp[k].begin);
       bool inserted;
-      const uint32_t sid = local.dict.Insert(t.exact, inserted);
+      const uint32_t raw = local.raw.Insert(bytes, hashes[k], inserted);
       if (inserted) {
-        local.fold.push_back(sid);
-        if (t.folded != t.exact) {
-          const uint32_t fsid = local.dict.Insert(t.folded, inserted);
-          if (inserted) local.fold.push_back(fsid);
-          local.fold[sid] = fsid;
+        // A spelling not seen before: its forms, and their local ids.
+        text::TokenForms(bytes, exact, folded);
+        const uint32_t sid = local.dict.Insert(exact, inserted);
+        if (inserted) {
+          local.fold.push_back(sid);
+          if (folded != exact) {
+            const uint32_t fsid = local.dict.Insert(folded, inserted);
+            if (inserted) local.fold.push_back(fsid);
+            local.fold[sid] = fsid;
+          }
+          out.fresh.push_back({sid, local.fold[sid], exact, folded});
         }
-        out.fresh.push_back({sid, local.fold[sid], t.exact, t.folded});
+        local.raw_sid.push_back(sid);
       }
+      const uint32_t sid = local.raw_sid[raw];
       const uint32_t fsid = local.fold[sid];
       dt.Bump(TermTable::Key(fsid, kNoSyllable), f);
       if (sid != fsid) dt.Bump(TermTable::Key(sid, kNoSyllable), f);
@@ -363,7 +388,7 @@ void Prepare(const Document& doc, const IndexOptions& o, size_t nf, LocalSyllabl
   }
   // Exact pairs are counted (once per document), not indexed; the rest are the document's terms.
   // The counts table is large: its slots are prefetched 2 * kAhead pairs ahead, then the keys
-  // the slots point at kAhead ahead.
+  // the slots point at (and their counts) kAhead ahead.
   out.terms.clear();
   thread_local std::vector<uint64_t> pairs;
   pairs.clear();
@@ -375,10 +400,14 @@ void Prepare(const Document& doc, const IndexOptions& o, size_t nf, LocalSyllabl
       out.terms.push_back(e);
     }
   }
-  constexpr size_t kAhead = 8;
+  // (The loop is short: 16 pairs ahead rather than Commit's 8, or the lines arrive too late.)
+  constexpr size_t kAhead = 16;
   for (size_t i = 0; i < pairs.size(); ++i) {
     if (i + 2 * kAhead < pairs.size()) local.exact_pairs.PrefetchSlot(pairs[i + 2 * kAhead]);
-    if (i + kAhead < pairs.size()) (void)local.exact_pairs.PrefetchKey(pairs[i + kAhead]);
+    if (i + kAhead < pairs.size()) {
+      const uint32_t g = local.exact_pairs.PrefetchKey(pairs[i + kAhead]);
+      if (g < local.exact_pair_docs.size()) __builtin_prefetch(&local.exact_pair_docs[g]);
+    }
     bool inserted;
     const uint32_t id = local.exact_pairs.Insert(pairs[i], inserted);
     if (inserted) local.exact_pair_docs.push_back(0);
@@ -390,9 +419,23 @@ void Prepare(const Document& doc, const IndexOptions& o, size_t nf, LocalSyllabl
 // committed, so to_sid knows it). Under the writer lock.
 void CommitExactPairs(Index::Impl& im, const LocalSyllables& local,
                       const std::vector<uint32_t>& to_sid) {
-  for (uint32_t id = 0; id < local.exact_pairs.size(); ++id) {
-    const uint64_t key = local.exact_pairs.KeyOf(id);
-    im.AddExactPairDocs(to_sid[key >> 32], to_sid[static_cast<uint32_t>(key)],
+  // The index's table is large and the keys come in no useful order: prefetch each key's slot
+  // 2 * kAhead keys ahead, then kAhead ahead the key that slot points at and its count, as
+  // Commit does.
+  constexpr size_t kAhead = 8;
+  const size_t n = local.exact_pairs.size();
+  auto global = [&](size_t id) {
+    const uint64_t key = local.exact_pairs.KeyOf(static_cast<uint32_t>(id));
+    return TermTable::Key(to_sid[key >> 32], to_sid[static_cast<uint32_t>(key)]);
+  };
+  for (size_t id = 0; id < n; ++id) {
+    if (id + 2 * kAhead < n) im.exact_pairs.PrefetchSlot(global(id + 2 * kAhead));
+    if (id + kAhead < n) {
+      const uint32_t g = im.exact_pairs.PrefetchKey(global(id + kAhead));
+      if (g < im.exact_pair_docs.size()) __builtin_prefetch(&im.exact_pair_docs[g]);
+    }
+    const uint64_t key = global(id);
+    im.AddExactPairDocs(static_cast<uint32_t>(key >> 32), static_cast<uint32_t>(key),
                         local.exact_pair_docs[id]);
   }
 }
@@ -493,6 +536,13 @@ Status Index::UpsertMany(std::span<const Document> docs, size_t threads) {
     }
   }
   LocalSyllables local;
+  // Size the exact pair counts for the batch up front rather than rehashing them as they grow
+  // (a few distinct exact pairs per 16 bytes of text).
+  size_t text_bytes = 0;
+  for (const Document& doc : docs) {
+    for (const auto& field : doc.fields) text_bytes += field.second.size();
+  }
+  local.exact_pairs.Reserve(text_bytes / 16);
   std::vector<uint32_t> to_sid;
   // Few documents: not worth a thread.
   constexpr size_t kBatch = 64;

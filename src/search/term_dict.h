@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -32,9 +33,10 @@ class TermDict {
   }
 
   // Returns the id of `key`, adding it if missing; `inserted` tells which.
-  uint32_t Insert(std::string_view key, bool& inserted) {
+  uint32_t Insert(std::string_view key, bool& inserted) { return Insert(key, Hash(key), inserted); }
+  // The same with h = Hash(key), for callers that prefetch (PrefetchSlot) a few keys ahead.
+  uint32_t Insert(std::string_view key, uint64_t h, bool& inserted) {
     if ((spans_.size() + 1) * 2 > slots_.size()) Grow();
-    const uint64_t h = Hash(key);
     size_t i = h & (slots_.size() - 1);
     for (;; i = (i + 1) & (slots_.size() - 1)) {
       const Slot& s = slots_[i];
@@ -63,6 +65,29 @@ class TermDict {
     return id;
   }
 
+  // Keys are short (syllables, a token's bytes): 8 bytes at a time, multiply and fold.
+  static uint64_t Hash(std::string_view key) {
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ key.size();
+    size_t i = 0;
+    for (; i + 8 <= key.size(); i += 8) {
+      uint64_t w;
+      std::memcpy(&w, key.data() + i, 8);
+      h = (h ^ w) * 0xff51afd7ed558ccdULL;
+      h ^= h >> 32;
+    }
+    uint64_t w = 0;
+    std::memcpy(&w, key.data() + i, key.size() - i);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 29;
+    return h;
+  }
+  // Fetches the slot where a lookup of the key with hash h starts (and, if it is taken, the
+  // bytes of the key there).
+  void Prefetch(uint64_t h) const {
+    const Slot& s = slots_[h & (slots_.size() - 1)];
+    __builtin_prefetch(&s);
+  }
+
   std::string_view Name(uint32_t id) const {
     const Span& s = spans_[id];
     return std::string_view(chunks_[s.chunk]).substr(s.offset, s.size);
@@ -86,7 +111,6 @@ class TermDict {
     uint32_t offset;
     uint32_t size;
   };
-  static uint64_t Hash(std::string_view key) { return std::hash<std::string_view>()(key); }
   void Grow() {
     std::vector<Slot> old(slots_.size() * 2, Slot{0, kNone});
     old.swap(slots_);

@@ -178,88 +178,119 @@ bool IsAsciiWordByte(char c) {
          c == '`' || c == '.' || c == ',';
 }
 
+// A code point of the input being scanned, and its class.
+struct ScanCp {
+  char32_t cp = 0;
+  uint32_t begin = 0, end = 0;
+  bool word = false;  // IsWordChar, or a combining mark not at the input's start
+  bool mark = false;  // CombiningClass != 0
+};
+
+inline __attribute__((always_inline)) ScanCp ScanAt(std::string_view in, size_t at) {
+  ScanCp c;
+  c.begin = static_cast<uint32_t>(at);
+  c.end = static_cast<uint32_t>(at + DecodeUtf8At(in, at, c.cp));
+  const char32_t cp = c.cp;
+  if (cp < 0x80) {
+    c.word = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || IsDigit(cp);
+  } else if ((cp >= 0xC0 && cp < 0x300 && cp != 0xD7 && cp != 0xF7 && cp != 0x2BB && cp != 0x2BC) ||
+             (cp >= 0x1E00 && cp < 0x1F00)) {
+    c.word = true;  // Latin letters, Vietnamese's among them (IsWordChar, no combining class)
+  } else {
+    c.mark = CombiningClass(cp) != 0;
+    c.word = IsWordChar(cp) || (c.mark && at > 0);
+  }
+  return c;
+}
+
 }  // namespace
 
-std::vector<Token> Analyze(std::string_view in) {
-  const std::vector<CodePoint> cps = DecodeUtf8WithOffsets(in);
-  std::vector<Token> out;
-  out.reserve(cps.size() / 4 + 1);
-  const size_t n = cps.size();
-  auto word_at = [&](size_t i) {
-    return i < n && (IsWordChar(cps[i].cp) || (CombiningClass(cps[i].cp) != 0 && i > 0));
-  };
-  thread_local FormCache cache;
-  size_t i = 0;
+void ScanTokens(std::string_view in, std::vector<TokenSpan>& out) {
+  // Code point by code point, decoded in place (no decoded copy of the text): a token is a run
+  // of word code points not starting with a combining mark, with the joins below.
+  out.clear();
+  if (in.size() > 0xFFFFFFFFull) in = in.substr(0, 0xFFFFFFFFull);  // offsets are 32-bit
+  const size_t n = in.size();
+  size_t p = 0;
   bool glued_next = false;
-  while (i < n) {
-    if (!word_at(i) || CombiningClass(cps[i].cp) != 0) {
+  while (p < n) {
+    const ScanCp c = ScanAt(in, p);
+    if (!c.word || c.mark) {
       // A code joiner between two tokens glues them.
-      glued_next = !out.empty() && IsCodeJoiner(cps[i].cp) && cps[i].begin == out.back().end &&
-                   word_at(i + 1) && CombiningClass(cps[i + 1].cp) == 0;
-      ++i;
+      glued_next = false;
+      if (!out.empty() && IsCodeJoiner(c.cp) && c.begin == out.back().end && c.end < n) {
+        const ScanCp next = ScanAt(in, c.end);
+        glued_next = next.word && !next.mark;
+      }
+      p = c.end;
       continue;
     }
-    size_t j = i;
-    while (j < n) {
-      const char32_t c = cps[j].cp;
-      if (word_at(j)) {
-        ++j;
-        continue;
-      }
+    ScanCp prev = c;
+    size_t q = c.end;
+    while (q < n) {
+      const ScanCp d = ScanAt(in, q);
+      bool join = d.word;
       // Joins inside a token: apostrophe between letters, '.'/',' between digits.
-      if (j > i && j + 1 < n) {
-        const char32_t prev = cps[j - 1].cp, next = cps[j + 1].cp;
-        if (IsApostrophe(c) && (IsLetter(prev) || CombiningClass(prev) != 0) && IsLetter(next)) {
-          ++j;
-          continue;
-        }
-        if ((c == '.' || c == ',') && IsDigit(prev) && IsDigit(next)) {
-          ++j;
-          continue;
-        }
+      if (!join && d.end < n) {
+        const ScanCp next = ScanAt(in, d.end);
+        join = (IsApostrophe(d.cp) && (IsLetter(prev.cp) || prev.mark) && IsLetter(next.cp)) ||
+               ((d.cp == '.' || d.cp == ',') && IsDigit(prev.cp) && IsDigit(next.cp));
       }
-      break;
+      if (!join) break;
+      prev = d;
+      q = d.end;
     }
-    Token t;
-    const std::string_view slice = in.substr(cps[i].begin, cps[j - 1].end - cps[i].begin);
-    // Every code point of [i, j) is one byte: ASCII letters, digits and joins. Lower case and '`'
-    // as the apostrophe is the whole normal form (no marks, nothing to compose).
-    const bool ascii =
-        slice.size() == j - i && std::all_of(slice.begin(), slice.end(), IsAsciiWordByte);
-    if (ascii) {
-      t.exact.assign(slice.data(), std::min(slice.size(), kMaxTokenCodePoints));
-      for (char& c : t.exact) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-        if (c == '`') c = '\'';
-      }
-      t.folded = t.exact;
-    } else {
-      // Vietnamese has a few thousand distinct syllables: remember their normal forms (per
-      // thread) rather than normalising every occurrence.
-      const bool cacheable = slice.size() <= FormCache::kMaxSlice;
-      const uint64_t h = cacheable ? FormCache::Hash(slice) : 0;
-      std::string_view e, f;
-      if (cacheable && cache.Find(slice, h, e, f)) {
-        t.exact.assign(e);
-        t.folded.assign(f);
-      } else {
-        // Cap the work on absurd runs first, then cut the normalised form, so the cut does not
-        // depend on whether the input was NFC or NFD. Apostrophes become '\'' in Normalize.
-        std::u32string raw;
-        const size_t m = std::min(j - i, 16 * kMaxTokenCodePoints);
-        raw.reserve(m);
-        for (size_t k = i; k < i + m; ++k) raw.push_back(cps[k].cp);
-        Normalize(std::move(raw), t.exact, t.folded);
-        if (cacheable) cache.Insert(slice, h, t.exact, t.folded);
-      }
-    }
-    t.begin = cps[i].begin;
-    t.end = cps[j - 1].end;
-    t.position = static_cast<uint32_t>(out.size());
-    t.glued = glued_next;
+    out.push_back({c.begin, prev.end, glued_next});
     glued_next = false;
-    out.push_back(std::move(t));
-    i = j;
+    p = q;
+  }
+}
+
+void TokenForms(std::string_view slice, std::string& exact, std::string& folded) {
+  // Every code point is one byte: ASCII letters, digits and joins (a token holds nothing else
+  // below U+0080). Lower case and '`' as the apostrophe is the whole normal form (no marks,
+  // nothing to compose).
+  if (std::all_of(slice.begin(), slice.end(), IsAsciiWordByte)) {
+    exact.assign(slice.data(), std::min(slice.size(), kMaxTokenCodePoints));
+    for (char& c : exact) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      if (c == '`') c = '\'';
+    }
+    folded = exact;
+    return;
+  }
+  // Vietnamese has a few thousand distinct syllables: remember their normal forms (per thread)
+  // rather than normalising every occurrence.
+  thread_local FormCache cache;
+  const bool cacheable = slice.size() <= FormCache::kMaxSlice;
+  const uint64_t h = cacheable ? FormCache::Hash(slice) : 0;
+  std::string_view e, f;
+  if (cacheable && cache.Find(slice, h, e, f)) {
+    exact.assign(e);
+    folded.assign(f);
+    return;
+  }
+  // Cap the work on absurd runs first, then cut the normalised form, so the cut does not depend
+  // on whether the input was NFC or NFD. Apostrophes become '\'' in Normalize. (A token's bytes
+  // are well-formed UTF-8: the replacement of an ill-formed sequence is not a word character.)
+  std::u32string raw = DecodeUtf8(slice).value();
+  if (raw.size() > 16 * kMaxTokenCodePoints) raw.resize(16 * kMaxTokenCodePoints);
+  Normalize(std::move(raw), exact, folded);
+  if (cacheable) cache.Insert(slice, h, exact, folded);
+}
+
+std::vector<Token> Analyze(std::string_view in) {
+  thread_local std::vector<TokenSpan> spans;
+  ScanTokens(in, spans);
+  std::vector<Token> out(spans.size());
+  for (size_t k = 0; k < spans.size(); ++k) {
+    const TokenSpan& sp = spans[k];
+    Token& t = out[k];
+    TokenForms(in.substr(sp.begin, sp.end - sp.begin), t.exact, t.folded);
+    t.begin = sp.begin;
+    t.end = sp.end;
+    t.position = static_cast<uint32_t>(k);
+    t.glued = sp.glued;
   }
   return out;
 }

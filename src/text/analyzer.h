@@ -37,6 +37,18 @@ struct Token {
 // Analyses `in` (invalid UTF-8 is replaced, never fatal).
 std::vector<Token> Analyze(std::string_view in);
 
+// Analyze in two steps, for callers that keep their own table of the forms they have seen (the
+// search index maps a token's bytes straight to its syllable ids, and most tokens repeat):
+// ScanTokens finds the tokens (Analyze's, in order, without their forms), TokenForms gives the
+// forms of one token's bytes, in.substr(begin, end - begin); they depend on those bytes alone.
+struct TokenSpan {
+  uint32_t begin = 0;  // byte offsets of the token in the input
+  uint32_t end = 0;
+  bool glued = false;  // as Token::glued
+};
+void ScanTokens(std::string_view in, std::vector<TokenSpan>& out);  // out is cleared first
+void TokenForms(std::string_view token, std::string& exact, std::string& folded);
+
 // Normalises one already-isolated word (e.g. a stopword list entry); same forms as Analyze.
 std::string ExactForm(std::string_view word);
 

@@ -4,6 +4,7 @@
 
 #include "text/normalize.h"
 #include "text/stopwords.h"
+#include "text/utf8.h"
 
 namespace stio::text {
 namespace {
@@ -108,6 +109,161 @@ TEST(AnalyzerTest, CacheStartsOverWhenFull) {
     }
     EXPECT_EQ(toks.back().exact, ExactForm(words.back()));
   }
+}
+
+// The tokeniser as it was before ScanTokens decoded in place (a decoded copy of the whole text,
+// then the same rules over it), kept as the oracle for the rewrite.
+bool OracleIsWordChar(char32_t c) {
+  if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  if (c < 0xC0) return c == 0xAA || c == 0xB5 || c == 0xBA;
+  if (c == 0xD7 || c == 0xF7) return false;
+  if (c >= 0x2000 && c <= 0x2BFF) return false;
+  if (c >= 0x3000 && c <= 0x303F) return false;
+  if (c >= 0xFE00 && c <= 0xFE0F) return false;
+  if (c >= 0xFF00 && c <= 0xFF0F) return false;
+  if (c == 0xFEFF || c == kReplacementChar) return false;
+  if (c >= 0x1F000) return false;
+  if (c >= 0xE000 && c <= 0xF8FF) return false;
+  return !IsApostrophe(c);
+}
+
+std::vector<TokenSpan> OracleScan(std::string_view in) {
+  const std::vector<CodePoint> cps = DecodeUtf8WithOffsets(in);
+  const size_t n = cps.size();
+  auto digit = [](char32_t c) { return c >= '0' && c <= '9'; };
+  auto letter = [&](char32_t c) { return OracleIsWordChar(c) && !digit(c); };
+  auto joiner = [](char32_t c) {
+    return c == '-' || c == ':' || c == '/' || c == '_' || c == '.' || c == 0x2010 || c == 0x2011;
+  };
+  auto word_at = [&](size_t i) {
+    return i < n && (OracleIsWordChar(cps[i].cp) || (CombiningClass(cps[i].cp) != 0 && i > 0));
+  };
+  std::vector<TokenSpan> out;
+  bool glued_next = false;
+  for (size_t i = 0; i < n;) {
+    if (!word_at(i) || CombiningClass(cps[i].cp) != 0) {
+      glued_next = !out.empty() && joiner(cps[i].cp) && cps[i].begin == out.back().end &&
+                   word_at(i + 1) && CombiningClass(cps[i + 1].cp) == 0;
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < n) {
+      const char32_t c = cps[j].cp;
+      if (word_at(j)) {
+        ++j;
+        continue;
+      }
+      if (j > i && j + 1 < n) {
+        const char32_t prev = cps[j - 1].cp, next = cps[j + 1].cp;
+        if (IsApostrophe(c) && (letter(prev) || CombiningClass(prev) != 0) && letter(next)) {
+          ++j;
+          continue;
+        }
+        if ((c == '.' || c == ',') && digit(prev) && digit(next)) {
+          ++j;
+          continue;
+        }
+      }
+      break;
+    }
+    out.push_back({cps[i].begin, cps[j - 1].end, glued_next});
+    glued_next = false;
+    i = j;
+  }
+  return out;
+}
+
+TEST(AnalyzerTest, ScanTokensMatchesTheDecodedCopyOracle) {
+  // Random strings over the pieces the rules treat specially: letters of each UTF-8 length,
+  // digits, joiners, every apostrophe, combining marks (also one outside U+0300..U+036F), symbols
+  // next to the Latin ranges, ill-formed sequences, U+FFFD, BOM.
+  const std::vector<std::string> pieces = {"a",
+                                           "Z",
+                                           "5",
+                                           "0",
+                                           ".",
+                                           ",",
+                                           "-",
+                                           ":",
+                                           "/",
+                                           "_",
+                                           " ",
+                                           "\t",
+                                           "\n",
+                                           "\x7f",
+                                           "'",
+                                           "`",
+                                           "\xC2\xB4",
+                                           "\xCA\xBB",
+                                           "\xCA\xBC",
+                                           "\xE2\x80\x99",
+                                           "\xE2\x80\x98",
+                                           "\xE2\x80\xB2",
+                                           "\xCC\x81",
+                                           "\xCC\x89",
+                                           "\xE2\x83\x90",
+                                           "ệ",
+                                           "Đ",
+                                           "ư",
+                                           "ò",
+                                           "Ạ",
+                                           "\xC3\x97",
+                                           "\xC3\xB7",
+                                           "\xC2\xAA",
+                                           "\xC2\xA0",
+                                           "中",
+                                           "\xE2\x80\x90",
+                                           "\xE2\x80\x91",
+                                           "\xEF\xBB\xBF",
+                                           "\xEF\xBF\xBD",
+                                           "\xF0\x9F\x98\x80",
+                                           "\xFF",
+                                           "\xC0\xAF",
+                                           "\xE1\xBA",
+                                           "\xED\xA0\x80",
+                                           "\xF4\x90\x80\x80",
+                                           "\xE0\x80\x80",
+                                           "\x80",
+                                           "\xC3",
+                                           "\xEE\x80\x80",
+                                           "\xF0\x90\x80\x80"};
+  uint64_t state = 42;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  };
+  std::vector<TokenSpan> got;
+  for (int round = 0; round < 20000; ++round) {
+    std::string in;
+    const size_t len = next() % 24;
+    for (size_t k = 0; k < len; ++k) in += pieces[next() % pieces.size()];
+    ScanTokens(in, got);
+    const std::vector<TokenSpan> want = OracleScan(in);
+    ASSERT_EQ(got.size(), want.size()) << testing::PrintToString(in);
+    for (size_t k = 0; k < want.size(); ++k) {
+      EXPECT_EQ(got[k].begin, want[k].begin) << testing::PrintToString(in) << " token " << k;
+      EXPECT_EQ(got[k].end, want[k].end) << testing::PrintToString(in) << " token " << k;
+      EXPECT_EQ(got[k].glued, want[k].glued) << testing::PrintToString(in) << " token " << k;
+    }
+  }
+}
+
+TEST(AnalyzerTest, TokenFormsAreAnalyzesForms) {
+  const std::string text = "Thuỷ lợi, COVID-19 và hoà bình: K’Ho 1.250,5 Ðà";
+  std::vector<TokenSpan> spans;
+  ScanTokens(text, spans);
+  const std::vector<Token> toks = Analyze(text);
+  ASSERT_EQ(spans.size(), toks.size());
+  for (size_t k = 0; k < toks.size(); ++k) {
+    std::string exact, folded;
+    TokenForms(std::string_view(text).substr(spans[k].begin, spans[k].end - spans[k].begin), exact,
+               folded);
+    EXPECT_EQ(exact, toks[k].exact);
+    EXPECT_EQ(folded, toks[k].folded);
+  }
+  EXPECT_EQ(toks[0].exact, "thủy");
+  EXPECT_EQ(toks[0].folded, "thuy");
 }
 
 TEST(StopwordsTest, LoadsDefaultListAndCanonicalises) {
