@@ -1,5 +1,7 @@
 #include "search/index.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -567,6 +569,7 @@ Status Index::UpsertMany(std::span<const Document> docs, size_t threads) {
   bool produced = false, stop = false;
   std::exception_ptr error;
   std::thread producer([&] {
+    pthread_setname_np(pthread_self(), "stio-prepare");  // for top and perf; failure is harmless
     try {
       DocTerms dt;
       for (size_t i = 0; i < docs.size(); i += kBatch) {

@@ -1,5 +1,7 @@
 #include "search/postings.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -7,6 +9,24 @@
 #include <utility>
 
 namespace stio::search {
+
+void* AllocateLarge(size_t bytes) {
+  constexpr size_t kHuge = size_t{2} << 20;
+  if (bytes < kHuge) return ::operator new(bytes);
+  const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+  void* p = std::aligned_alloc(kHuge, rounded);
+  if (p == nullptr) throw std::bad_alloc();
+  (void)madvise(p, rounded, MADV_HUGEPAGE);  // advice only: failure leaves normal pages
+  return p;
+}
+
+void FreeLarge(void* p, size_t bytes) {
+  if (bytes < (size_t{2} << 20)) {
+    ::operator delete(p);
+  } else {
+    std::free(p);
+  }
+}
 
 void PutVarint(std::vector<uint8_t>& out, uint32_t v) {
   while (v >= 0x80) {
@@ -149,7 +169,9 @@ bool PostingList::Append(const Posting& p, size_t num_fields) {
   size_ += static_cast<uint32_t>(n);
   last_doc = p.doc;
   ++count;
-  return tail_count() == kBlockSize;
+  // Blocks hold kBlockSize postings each, so the tail can only be full at a multiple of it; the
+  // exact test reads the block table, another cache miss, so it runs only then.
+  return count % kBlockSize == 0 && tail_count() == kBlockSize;
 }
 
 void PostingList::SealTail(float max_pseudo_tf, const std::array<float, kMaxFields>& avg) {

@@ -18,6 +18,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <vector>
 
 namespace stio::search {
@@ -206,23 +207,48 @@ class Cursor {
   std::array<uint16_t, kMaxFields> tf_{};
 };
 
+// Memory for the index's large tables (term slots, lists): blocks of 2 MiB or more are 2 MiB
+// aligned and offered to the kernel as huge pages (madvise; where transparent huge pages are off
+// this is plain memory). A build or a query touches these tables at random: with 4 KiB pages
+// nearly every access also missed the TLB. Smaller blocks come from operator new.
+void* AllocateLarge(size_t bytes);
+void FreeLarge(void* p, size_t bytes);
+
+template <class T>
+struct LargeAllocator {
+  using value_type = T;
+  LargeAllocator() = default;
+  template <class U>
+  LargeAllocator(const LargeAllocator<U>&) noexcept {}
+  T* allocate(size_t n) { return static_cast<T*>(AllocateLarge(n * sizeof(T))); }
+  void deallocate(T* p, size_t n) noexcept { FreeLarge(p, n * sizeof(T)); }
+  friend bool operator==(const LargeAllocator&, const LargeAllocator&) { return true; }
+};
+
 // A fixed-size-chunk vector: elements never move once created and growth never copies (lists and
 // term keys number in the millions; a doubling std::vector would briefly hold 3× their size).
 template <class T, size_t kChunk = 1 << 16>
 class ChunkedVector {
  public:
-  T& operator[](size_t i) { return chunks_[i / kChunk][i % kChunk]; }
-  const T& operator[](size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
+  ChunkedVector() = default;
+  ChunkedVector(const ChunkedVector&) = delete;
+  ChunkedVector& operator=(const ChunkedVector&) = delete;
+  ~ChunkedVector() {
+    for (size_t i = 0; i < size_; ++i) (*this)[i].~T();
+  }
+
+  T& operator[](size_t i) { return chunks_[i / kChunk].get()[i % kChunk]; }
+  const T& operator[](size_t i) const { return chunks_[i / kChunk].get()[i % kChunk]; }
   size_t size() const { return size_; }
   T& emplace_back() {
-    // Default-initialised, not zero-filled: a chunk's pages are touched only as it fills (a small
-    // table does not pay for a whole chunk); emplace_back value-initialises each element.
+    // Chunks are raw memory, each element constructed as it is added: a chunk's pages are touched
+    // only as it fills (a small table does not pay for a whole chunk).
     if (size_ == chunks_.size() * kChunk) {
-      chunks_.push_back(std::make_unique_for_overwrite<T[]>(kChunk));
+      chunks_.push_back(Chunk(static_cast<T*>(AllocateLarge(kChunk * sizeof(T)))));
     }
-    T& e = (*this)[size_++];
-    e = T();
-    return e;
+    T* e = new (&(*this)[size_]) T();
+    ++size_;
+    return *e;
   }
   void resize(size_t n) {
     while (size_ < n) emplace_back();
@@ -230,7 +256,11 @@ class ChunkedVector {
   size_t MemoryBytes() const { return chunks_.size() * kChunk * sizeof(T); }
 
  private:
-  std::vector<std::unique_ptr<T[]>> chunks_;
+  struct FreeChunk {
+    void operator()(T* p) const { FreeLarge(p, kChunk * sizeof(T)); }
+  };
+  using Chunk = std::unique_ptr<T, FreeChunk>;
+  std::vector<Chunk> chunks_;
   size_t size_ = 0;
 };
 

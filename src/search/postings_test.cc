@@ -232,6 +232,64 @@ TEST(TermTableTest, BulkBuildMatchesIncrementalAndRejectsDuplicates) {
   EXPECT_FALSE(dup.BuildIndex());
 }
 
+struct Counted {
+  static inline int alive = 0;
+  int value = 7;
+  Counted() { ++alive; }
+  ~Counted() { --alive; }
+};
+
+TEST(ChunkedVectorTest, ConstructsEachElementOnceAndDestroysThemAll) {
+  {
+    ChunkedVector<Counted, 4> v;
+    std::vector<Counted*> addresses;
+    for (int i = 0; i < 10; ++i) {
+      Counted& c = v.emplace_back();
+      EXPECT_EQ(c.value, 7);
+      c.value = i;
+      addresses.push_back(&c);
+    }
+    EXPECT_EQ(Counted::alive, 10);  // constructed as added, not a whole chunk at a time
+    for (int i = 0; i < 10; ++i) {
+      EXPECT_EQ(&v[static_cast<size_t>(i)], addresses[static_cast<size_t>(i)]);  // never moved
+      EXPECT_EQ(v[static_cast<size_t>(i)].value, i);
+    }
+  }
+  EXPECT_EQ(Counted::alive, 0);
+  // Lists own heap bytes: a chunked vector of them frees them (ASan's leak check in CI).
+  ChunkedVector<PostingList, 2> lists;
+  for (uint32_t i = 0; i < 5; ++i) {
+    PostingList& pl = lists.emplace_back();
+    for (uint32_t d = 0; d < 300; ++d) {
+      Posting p;
+      p.doc = d;
+      p.tf[0] = 1;
+      if (pl.Append(p, 1)) pl.SealTail(1.0f, {});
+    }
+  }
+  EXPECT_EQ(lists[4].count, 300u);
+}
+
+TEST(LargeAllocatorTest, LargeBlocksAreAlignedForHugePagesSmallOnesAreNot) {
+  constexpr size_t kHuge = size_t{2} << 20;
+  LargeAllocator<uint64_t> a;
+  const size_t n = (3 * kHuge) / sizeof(uint64_t) + 5;
+  uint64_t* big = a.allocate(n);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(big) % kHuge, 0u);
+  for (size_t i = 0; i < n; i += 4096) big[i] = i;
+  big[n - 1] = 1;
+  EXPECT_EQ(big[4096], 4096u);
+  a.deallocate(big, n);
+  uint64_t* small = a.allocate(16);
+  small[15] = 3;
+  EXPECT_EQ(small[15], 3u);
+  a.deallocate(small, 16);
+  // As a vector's allocator, through growth.
+  std::vector<uint32_t, LargeAllocator<uint32_t>> v;
+  for (uint32_t i = 0; i < 1'000'000; ++i) v.push_back(i);
+  EXPECT_EQ(v[999'999], 999'999u);
+}
+
 TEST(PostingsTest, EmptyListIsExhausted) {
   PostingList pl;
   Cursor c(&pl, 1);

@@ -271,7 +271,7 @@ class TermTable {
   }
 
   ChunkedVector<uint64_t> keys_;
-  std::vector<Slot> slots_;
+  std::vector<Slot, LargeAllocator<Slot>> slots_;
 };
 
 }  // namespace stio::search
