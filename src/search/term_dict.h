@@ -133,11 +133,12 @@ namespace stio::search {
 
 // TermTable: the dictionary of terms as integer keys, key → dense id. A term is a syllable id and,
 // for an adjacent pair, the id of the second syllable: key = a << 32 | b, b = kNoSyllable for a
-// single syllable (see index_internal.h). Open addressing over 8-byte slots holding an id and 32
-// bits of the key's hash (the slot is chosen by the other 32): a probe compares the stored hash
-// bits and reads the key (in a chunked array by id, which is also what KeyOf reads) only when they
-// match, so a collision chain costs no cache miss per step. (With 4-byte slots holding only ids,
-// every step of a chain read a key at random: two thirds of the build's term-table time.)
+// single syllable (see index_internal.h). Open addressing over 8-byte slots holding an id and a
+// 32-bit hash of the key, whose low bits choose the home slot: a probe reads the key (in a chunked
+// array by id, which is also what KeyOf reads) only when the stored hash matches, so a collision
+// chain costs no cache miss per step (with slots of ids alone, every step read a key at random:
+// two thirds of the build's term-table time), and growing moves slots in order without reading
+// a key (the new home is in the stored hash).
 // Thread-safety: none; Index guards it.
 class TermTable {
  public:
@@ -148,49 +149,46 @@ class TermTable {
   static uint64_t Key(uint32_t a, uint32_t b) { return static_cast<uint64_t>(a) << 32 | b; }
 
   uint32_t Find(uint64_t key) const {
-    const uint64_t h = Hash(key);
-    const auto fp = static_cast<uint32_t>(h >> 32);
+    const uint32_t h = Hash(key);
     for (size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
       const Slot s = slots_[i];
       if (s.id == kNone) return kNone;
-      if (s.fp == fp && keys_[s.id] == key) return s.id;
+      if (s.hash == h && keys_[s.id] == key) return s.id;
     }
   }
 
   // Returns the id of `key`, adding it if missing; `inserted` tells which.
   uint32_t Insert(uint64_t key, bool& inserted) {
-    if ((keys_.size() + 1) * 4 > slots_.size() * 3) Grow();
-    const uint64_t h = Hash(key);
-    const auto fp = static_cast<uint32_t>(h >> 32);
+    if ((keys_.size() + 1) * 4 > slots_.size() * 3) Rehash(slots_.size() * 2);
+    const uint32_t h = Hash(key);
     size_t i = h & (slots_.size() - 1);
     for (;; i = (i + 1) & (slots_.size() - 1)) {
       const Slot s = slots_[i];
       if (s.id == kNone) break;
-      if (s.fp == fp && keys_[s.id] == key) {
+      if (s.hash == h && keys_[s.id] == key) {
         inserted = false;
         return s.id;
       }
     }
     const auto id = static_cast<uint32_t>(keys_.size());
     keys_.emplace_back() = key;
-    slots_[i] = Slot{fp, id};
+    slots_[i] = Slot{h, id};
     inserted = true;
     return id;
   }
 
   // Prefetching for batches of lookups (one document's terms): stage 1 fetches the slot of `key`;
   // stage 2, some lookups later, the key (and returns the id) the first slot of the chain with
-  // matching hash bits points at, if any (a later miss of the chain can only be another slot).
+  // the same hash points at, if any (a later miss of the chain can only be another slot).
   void PrefetchSlot(uint64_t key) const {
     __builtin_prefetch(&slots_[Hash(key) & (slots_.size() - 1)]);
   }
   uint32_t PrefetchKey(uint64_t key) const {
-    const uint64_t h = Hash(key);
-    const auto fp = static_cast<uint32_t>(h >> 32);
+    const uint32_t h = Hash(key);
     for (size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
       const Slot s = slots_[i];
       if (s.id == kNone) return kNone;
-      if (s.fp == fp) {
+      if (s.hash == h) {
         __builtin_prefetch(&keys_[s.id]);
         return s.id;
       }
@@ -201,9 +199,7 @@ class TermTable {
   void Reserve(size_t n) {
     size_t want = slots_.size();
     while (n * 4 > want * 3) want *= 2;
-    if (want == slots_.size()) return;
-    slots_.assign(want, Slot{});
-    for (uint32_t id = 0; id < keys_.size(); ++id) Place(id);
+    if (want != slots_.size()) Rehash(want);
   }
 
   // Bulk loading (Index::Load): append every key with AppendUnindexed, then BuildIndex places them
@@ -215,30 +211,30 @@ class TermTable {
     while (keys_.size() * 4 > want * 3) want *= 2;
     slots_.assign(want, Slot{});
     const size_t mask = want - 1;
-    std::vector<std::pair<uint64_t, uint32_t>> order(keys_.size());  // (hash, id)
-    for (uint32_t id = 0; id < keys_.size(); ++id) order[id] = {Hash(keys_[id]), id};
+    std::vector<Slot> order(keys_.size());
+    for (uint32_t id = 0; id < keys_.size(); ++id) order[id] = Slot{Hash(keys_[id]), id};
     // By home slot, then by hash and key (equal keys end up side by side).
-    std::sort(order.begin(), order.end(), [&](const auto& x, const auto& y) {
-      const uint64_t hx = x.first & mask, hy = y.first & mask;
+    std::sort(order.begin(), order.end(), [&](const Slot& x, const Slot& y) {
+      const size_t hx = x.hash & mask, hy = y.hash & mask;
       if (hx != hy) return hx < hy;
-      return x.first != y.first ? x.first < y.first : keys_[x.second] < keys_[y.second];
+      return x.hash != y.hash ? x.hash < y.hash : keys_[x.id] < keys_[y.id];
     });
     size_t next = 0;  // first slot not yet known to be taken, for homes in increasing order
-    std::vector<uint32_t> wrapped;
+    std::vector<Slot> wrapped;
     for (size_t i = 0; i < order.size(); ++i) {
-      const auto [h, id] = order[i];
-      if (i > 0 && order[i - 1].first == h && keys_[order[i - 1].second] == keys_[id]) {
+      const Slot s = order[i];
+      if (i > 0 && order[i - 1].hash == s.hash && keys_[order[i - 1].id] == keys_[s.id]) {
         return false;
       }
-      size_t pos = std::max<size_t>(h & mask, next);
+      const size_t pos = std::max<size_t>(s.hash & mask, next);
       if (pos > mask) {
-        wrapped.push_back(id);  // runs past the end: probes continue at slot 0
+        wrapped.push_back(s);  // runs past the end: probes continue at slot 0
         continue;
       }
-      slots_[pos] = Slot{static_cast<uint32_t>(h >> 32), id};
+      slots_[pos] = s;
       next = pos + 1;
     }
-    for (uint32_t id : wrapped) Place(id);
+    for (const Slot& s : wrapped) Place(s);
     return true;
   }
 
@@ -248,26 +244,30 @@ class TermTable {
 
  private:
   struct Slot {
-    uint32_t fp = 0;  // the key's hash >> 32
+    uint32_t hash = 0;  // Hash(key); its low bits are the home slot
     uint32_t id = kNone;
   };
-  static uint64_t Hash(uint64_t k) {
+  static uint32_t Hash(uint64_t k) {
     k ^= k >> 33;
     k *= 0xff51afd7ed558ccdULL;
     k ^= k >> 33;
     k *= 0xc4ceb9fe1a85ec53ULL;
     k ^= k >> 33;
-    return k;
+    return static_cast<uint32_t>(k >> 32);
   }
-  void Place(uint32_t id) {
-    const uint64_t h = Hash(keys_[id]);
-    size_t i = h & (slots_.size() - 1);
+  void Place(Slot s) {
+    size_t i = s.hash & (slots_.size() - 1);
     while (slots_[i].id != kNone) i = (i + 1) & (slots_.size() - 1);
-    slots_[i] = Slot{static_cast<uint32_t>(h >> 32), id};
+    slots_[i] = s;
   }
-  void Grow() {
-    slots_.assign(slots_.size() * 2, Slot{});
-    for (uint32_t id = 0; id < keys_.size(); ++id) Place(id);
+  // Moves every slot to a table of n slots, in the old slots' order: their new homes come nearly
+  // in order too (a home h becomes h or h + the old size), so the writes stream.
+  void Rehash(size_t n) {
+    std::vector<Slot, LargeAllocator<Slot>> old(n, Slot{});
+    old.swap(slots_);
+    for (const Slot& s : old) {
+      if (s.id != kNone) Place(s);
+    }
   }
 
   ChunkedVector<uint64_t> keys_;
