@@ -417,29 +417,62 @@ void Prepare(const Document& doc, const IndexOptions& o, size_t nf, LocalSyllabl
   }
 }
 
-// Adds the producer's exact pair counts to the index's (every local id it names has been
-// committed, so to_sid knows it). Under the writer lock.
+// Adds the producer's exact pair counts that fall in half `part` of the index's (every local id
+// it names has been committed, so to_sid knows it). Under the writer lock; the two halves can be
+// merged at the same time.
 void CommitExactPairs(Index::Impl& im, const LocalSyllables& local,
-                      const std::vector<uint32_t>& to_sid) {
+                      const std::vector<uint32_t>& to_sid, size_t part) {
   // The index's table is large and the keys come in no useful order: prefetch each key's slot
   // 2 * kAhead keys ahead, then kAhead ahead the key that slot points at and its count, as
   // Commit does.
   constexpr size_t kAhead = 8;
-  const size_t n = local.exact_pairs.size();
-  auto global = [&](size_t id) {
-    const uint64_t key = local.exact_pairs.KeyOf(static_cast<uint32_t>(id));
-    return TermTable::Key(to_sid[key >> 32], to_sid[static_cast<uint32_t>(key)]);
-  };
-  for (size_t id = 0; id < n; ++id) {
-    if (id + 2 * kAhead < n) im.exact_pairs.PrefetchSlot(global(id + 2 * kAhead));
-    if (id + kAhead < n) {
-      const uint32_t g = im.exact_pairs.PrefetchKey(global(id + kAhead));
-      if (g < im.exact_pair_docs.size()) __builtin_prefetch(&im.exact_pair_docs[g]);
-    }
-    const uint64_t key = global(id);
-    im.AddExactPairDocs(static_cast<uint32_t>(key >> 32), static_cast<uint32_t>(key),
-                        local.exact_pair_docs[id]);
+  TermTable& table = im.exact_pairs[part];
+  std::vector<uint32_t>& docs = im.exact_pair_docs[part];
+  thread_local std::vector<std::pair<uint64_t, uint32_t>> mine;  // (key, local id)
+  mine.clear();
+  for (uint32_t id = 0; id < local.exact_pairs.size(); ++id) {
+    const uint64_t key = local.exact_pairs.KeyOf(id);
+    const uint64_t g = TermTable::Key(to_sid[key >> 32], to_sid[static_cast<uint32_t>(key)]);
+    if (Index::Impl::ExactPairPart(g) == part) mine.emplace_back(g, id);
   }
+  const size_t n = mine.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (i + 2 * kAhead < n) table.PrefetchSlot(mine[i + 2 * kAhead].first);
+    if (i + kAhead < n) {
+      const uint32_t g = table.PrefetchKey(mine[i + kAhead].first);
+      if (g < docs.size()) __builtin_prefetch(&docs[g]);
+    }
+    bool inserted;
+    const uint32_t id = table.Insert(mine[i].first, inserted);
+    if (inserted) docs.push_back(0);
+    docs[id] += local.exact_pair_docs[mine[i].second];
+  }
+}
+
+// Both halves, the second on another thread when there are many.
+void CommitExactPairs(Index::Impl& im, const LocalSyllables& local,
+                      const std::vector<uint32_t>& to_sid) {
+  if (local.exact_pairs.size() < 100'000) {
+    CommitExactPairs(im, local, to_sid, 0);
+    CommitExactPairs(im, local, to_sid, 1);
+    return;
+  }
+  std::exception_ptr error;
+  std::thread other([&] {
+    try {
+      CommitExactPairs(im, local, to_sid, 1);
+    } catch (...) {
+      error = std::current_exception();
+    }
+  });
+  try {
+    CommitExactPairs(im, local, to_sid, 0);
+  } catch (...) {
+    other.join();
+    throw;
+  }
+  other.join();
+  if (error) std::rethrow_exception(error);
 }
 
 // Adds a prepared document. `to_sid` maps the producer's local ids to sids (grown here). Under
@@ -572,8 +605,9 @@ Status Index::UpsertMany(std::span<const Document> docs, size_t threads) {
     pthread_setname_np(pthread_self(), "stio-prepare");  // for top and perf; failure is harmless
     try {
       DocTerms dt;
-      for (size_t i = 0; i < docs.size(); i += kBatch) {
-        std::vector<PreparedDoc> batch(std::min(kBatch, docs.size() - i));
+      // The first batches are small (8, 16, 32 documents): the committing thread starts sooner.
+      for (size_t i = 0, size = 8; i < docs.size(); i += size, size = std::min(kBatch, 2 * size)) {
+        std::vector<PreparedDoc> batch(std::min(size, docs.size() - i));
         for (size_t j = 0; j < batch.size(); ++j) {
           Prepare(docs[i + j], options_, impl_->nf, local, dt, batch[j]);
         }

@@ -52,9 +52,11 @@ struct Index::Impl {
   std::vector<uint32_t> single_term;  // sid → term id of (sid) alone, or kNone (a fast path)
   ChunkedVector<PostingList> lists;   // by term id
   // Exact pairs (a side marked) → how many documents hold each (deleted ones included, as a
-  // list's count): exact_pair_docs[exact_pairs id].
-  TermTable exact_pairs;
-  std::vector<uint32_t> exact_pair_docs;
+  // list's count), in two halves by ExactPairPart so that a bulk load merges its counts on two
+  // threads: exact_pair_docs[part][exact_pairs[part] id].
+  std::array<TermTable, 2> exact_pairs;
+  std::array<std::vector<uint32_t>, 2> exact_pair_docs;
+  static size_t ExactPairPart(uint64_t key) { return (key * 0x9E3779B97F4A7C15ULL) >> 63; }
   std::map<std::string, uint32_t> folded_vocab;  // folded syllable → term id (prefixes, typos)
   // Folded syllable term id → exact syllable term ids seen with that folding.
   std::unordered_map<uint32_t, std::vector<uint32_t>> variants;
@@ -80,15 +82,10 @@ struct Index::Impl {
   uint32_t FoldedTermOf(uint32_t tid) const;
   // Documents holding the exact pair (a, b) (0 if none; a or b must be marked).
   uint32_t ExactPairDocs(uint32_t a, uint32_t b) const {
-    const uint32_t id = exact_pairs.Find(TermTable::Key(a, b));
-    return id == TermTable::kNone ? 0 : exact_pair_docs[id];
-  }
-  // Adds n documents to the exact pair (a, b).
-  void AddExactPairDocs(uint32_t a, uint32_t b, uint32_t n) {
-    bool inserted;
-    const uint32_t id = exact_pairs.Insert(TermTable::Key(a, b), inserted);
-    if (inserted) exact_pair_docs.push_back(0);
-    exact_pair_docs[id] += n;
+    const uint64_t key = TermTable::Key(a, b);
+    const size_t part = ExactPairPart(key);
+    const uint32_t id = exact_pairs[part].Find(key);
+    return id == TermTable::kNone ? 0 : exact_pair_docs[part][id];
   }
 };
 

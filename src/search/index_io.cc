@@ -95,6 +95,7 @@ class Reader {
     return q;
   }
   bool done() const { return p_ == end_; }
+  size_t remaining() const { return static_cast<size_t>(end_ - p_); }
 
  private:
   const uint8_t* p_;
@@ -165,12 +166,14 @@ Status Index::Save(const std::string& dir) const {
     w.U32(static_cast<uint32_t>(pl.size()));
     w.Raw(pl.data(), pl.size());
   }
-  w.U32(static_cast<uint32_t>(im.exact_pairs.size()));
-  for (uint32_t id = 0; id < im.exact_pairs.size(); ++id) {
-    const uint64_t key = im.exact_pairs.KeyOf(id);
-    w.U32(static_cast<uint32_t>(key >> 32));
-    w.U32(static_cast<uint32_t>(key));
-    w.U32(im.exact_pair_docs[id]);
+  w.U32(static_cast<uint32_t>(im.exact_pairs[0].size() + im.exact_pairs[1].size()));
+  for (size_t part = 0; part < 2; ++part) {
+    for (uint32_t id = 0; id < im.exact_pairs[part].size(); ++id) {
+      const uint64_t key = im.exact_pairs[part].KeyOf(id);
+      w.U32(static_cast<uint32_t>(key >> 32));
+      w.U32(static_cast<uint32_t>(key));
+      w.U32(im.exact_pair_docs[part][id]);
+    }
   }
   const bool written = w.Finish();
   lock.unlock();
@@ -350,17 +353,22 @@ Result<std::unique_ptr<Index>> Index::Load(const std::string& dir) {
   }
   uint32_t npairs;
   if (!r.U32(npairs)) return corrupt("exact pair count");
-  im.exact_pair_docs.reserve(npairs);
+  // Each takes at least 3 bytes: a damaged count must not size anything.
+  if (npairs > r.remaining() / 3) return corrupt("exact pair count");
   for (uint32_t i = 0; i < npairs; ++i) {
     uint32_t a, b, n;
     if (!r.U32(a) || !r.U32(b) || !r.U32(n) || a >= nsyl || b >= nsyl || n == 0 ||
         (im.Unmarked(a) && im.Unmarked(b))) {
       return corrupt("exact pair");
     }
-    im.exact_pairs.AppendUnindexed(TermTable::Key(a, b));
-    im.exact_pair_docs.push_back(n);
+    const uint64_t key = TermTable::Key(a, b);
+    const size_t part = Impl::ExactPairPart(key);
+    im.exact_pairs[part].AppendUnindexed(key);
+    im.exact_pair_docs[part].push_back(n);
   }
-  if (!im.exact_pairs.BuildIndex()) return corrupt("duplicate exact pair");
+  if (!im.exact_pairs[0].BuildIndex() || !im.exact_pairs[1].BuildIndex()) {
+    return corrupt("duplicate exact pair");
+  }
   if (!r.done()) return corrupt("trailing bytes");
   return index;
 }
