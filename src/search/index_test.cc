@@ -506,6 +506,35 @@ TEST(IndexPersistenceTest, DerivedVocabularySurvivesLoadAndOldVersionsAreRefused
   std::filesystem::remove_all(dir);
 }
 
+// A damaged count (with a valid checksum) is refused before anything is sized by it.
+TEST(IndexPersistenceTest, HugeExactPairCountIsRefusedNotAllocated) {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("stio_index_pairs_" + std::to_string(getpid())))
+          .string();
+  auto index = std::move(Index::Create({})).value();
+  ASSERT_TRUE(index->Upsert(Doc("a", "robot", "abc def")).ok());  // no marks: no exact pairs
+  ASSERT_TRUE(index->Save(dir).ok());
+  std::string bytes;
+  {
+    std::ifstream in(dir + "/index.stio", std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  // The file ends with the exact pair count (varint 0) and the crc32.
+  ASSERT_GE(bytes.size(), 5u);
+  ASSERT_EQ(bytes[bytes.size() - 5], '\0');
+  std::string bad = bytes.substr(0, bytes.size() - 5) + "\xFF\xFF\xFF\xFF\x0F";
+  const auto crc = static_cast<uint32_t>(
+      crc32(0, reinterpret_cast<const Bytef*>(bad.data()), static_cast<uInt>(bad.size())));
+  bad.append(reinterpret_cast<const char*>(&crc), 4);
+  std::ofstream(dir + "/index.stio", std::ios::binary | std::ios::trunc) << bad;
+  auto r = Index::Load(dir);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(r.status().message().find("exact pair count"), std::string::npos)
+      << r.status().message();
+  std::filesystem::remove_all(dir);
+}
+
 // The bytes of a saved index (every file of the directory, in name order).
 std::string SavedBytes(const Index& index, const std::string& dir) {
   std::filesystem::remove_all(dir);
