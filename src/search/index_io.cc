@@ -7,12 +7,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "search/index.h"
 #include "search/index_internal.h"
@@ -23,11 +25,14 @@ namespace {
 constexpr char kMagic[8] = {'S', 'T', 'I', 'O', 'S', 'R', 'C', 'H'};
 constexpr uint32_t kVersion = 4;
 
-// Streams to the file through a 1 MiB buffer, keeping the crc32 of everything written, so Save
-// never holds a second copy of the index in memory.
+// Writes at an offset of a file through a 1 MiB buffer, keeping the crc32 and the length of
+// everything it wrote, so Save never holds a second copy of the index in memory; two writers fill
+// two parts of one file at once. With fd < 0 it only counts the bytes.
 class Writer {
  public:
-  explicit Writer(std::ofstream& out) : out_(out) { buf_.reserve(kFlushBytes + 64); }
+  Writer(int fd, uint64_t offset) : fd_(fd), offset_(offset) {
+    if (fd_ >= 0) buf_.reserve(kFlushBytes + 64);
+  }
   void U32(uint32_t v) {
     uint8_t b[5];
     size_t n = 0;
@@ -39,6 +44,8 @@ class Writer {
     Raw(b, n);
   }
   void Raw(const void* p, size_t n) {
+    length_ += n;
+    if (fd_ < 0) return;
     buf_.append(static_cast<const char*>(p), n);
     if (buf_.size() >= kFlushBytes) Flush();
   }
@@ -48,22 +55,32 @@ class Writer {
     U32(static_cast<uint32_t>(s.size()));
     Raw(s.data(), s.size());
   }
-  // Writes the crc32 of everything before it; returns false if any write failed.
+  // Writes what is buffered; returns false if any write failed.
   bool Finish() {
     Flush();
-    const uint32_t crc = static_cast<uint32_t>(crc_);
-    out_.write(reinterpret_cast<const char*>(&crc), 4);
-    return static_cast<bool>(out_.flush());
+    return ok_;
   }
+  uint64_t length() const { return length_; }
+  uLong crc() const { return crc_; }
 
  private:
   static constexpr size_t kFlushBytes = 1 << 20;
   void Flush() {
     crc_ = crc32(crc_, reinterpret_cast<const Bytef*>(buf_.data()), static_cast<uInt>(buf_.size()));
-    out_.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+    for (size_t done = 0; done < buf_.size() && ok_;) {
+      const ssize_t n =
+          ::pwrite(fd_, buf_.data() + done, buf_.size() - done, static_cast<off_t>(offset_ + done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) ok_ = false;
+      done += n > 0 ? static_cast<size_t>(n) : 0;
+    }
+    offset_ += buf_.size();
     buf_.clear();
   }
-  std::ofstream& out_;
+  const int fd_;
+  uint64_t offset_;
+  uint64_t length_ = 0;
+  bool ok_ = true;
   std::string buf_;
   uLong crc_ = crc32(0, nullptr, 0);
 };
@@ -109,76 +126,115 @@ Status Index::Save(const std::string& dir) const {
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::Internal("cannot create " + dir + ": " + ec.message());
   const std::string tmp = dir + "/index.stio.tmp";
-  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-  if (!out) return Status::Internal("cannot write " + tmp);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::Internal("cannot write " + tmp);
+  struct Closer {
+    int fd;
+    ~Closer() {
+      if (fd >= 0) ::close(fd);
+    }
+  } closer{fd};
   // Readers go on while the file is written; writers wait (the index is streamed from memory).
   std::shared_lock lock(mu_);
   const Impl& im = *impl_;
-  Writer w(out);
-  w.Raw(kMagic, 8);
-  w.U32(kVersion);
-  w.F32(options_.k1);
-  w.U32(static_cast<uint32_t>(im.nf));
-  for (size_t f = 0; f < im.nf; ++f) {
-    w.Str(options_.fields[f].name);
-    w.F32(options_.fields[f].weight);
-    w.F32(options_.fields[f].b);
-  }
-  w.Str(options_.stopwords);
-  w.U32(static_cast<uint32_t>(im.docs.size()));
-  for (size_t d = 0; d < im.docs.size(); ++d) {
-    const DocRecord& r = im.docs[d];
-    w.Str(r.id);
-    const bool alive = im.alive[d] != 0;
-    w.U32(alive ? 1 : 0);
+  // Two parts written at once, each by its own thread: the header, documents and syllables; then
+  // the terms with their lists and the exact pairs. The first part's length is counted first
+  // (cheap: sizes only), so the second knows where it starts; the file's crc32 is combined
+  // from the parts'.
+  auto head = [&](Writer& w) {
+    w.Raw(kMagic, 8);
+    w.U32(kVersion);
+    w.F32(options_.k1);
+    w.U32(static_cast<uint32_t>(im.nf));
     for (size_t f = 0; f < im.nf; ++f) {
-      w.Str(alive ? std::string_view(r.texts[f]) : std::string_view());
-      w.U32(im.lens[d * im.nf + f]);
+      w.Str(options_.fields[f].name);
+      w.F32(options_.fields[f].weight);
+      w.F32(options_.fields[f].b);
     }
-    w.U32(static_cast<uint32_t>(r.attributes.size()));
-    for (const auto& [k, v] : r.attributes) w.Str(k), w.Str(v);
-    w.U32(static_cast<uint32_t>(r.numbers.size()));
-    for (const auto& [k, v] : r.numbers) w.Str(k), w.I64(v);
-  }
-  w.U32(static_cast<uint32_t>(im.syllables.size()));
-  for (uint32_t sid = 0; sid < im.syllables.size(); ++sid) {
-    w.Str(im.syllables.Name(sid));
-    w.U32(im.fold[sid]);
-  }
-  w.U32(static_cast<uint32_t>(im.terms.size()));
-  for (uint32_t t = 0; t < im.terms.size(); ++t) {
-    const PostingList& pl = im.lists[t];
-    const uint64_t key = im.terms.KeyOf(t);
-    const auto second = static_cast<uint32_t>(key);
-    w.U32(static_cast<uint32_t>(key >> 32));
-    w.U32(second == kNoSyllable ? 0 : second + 1);
-    w.U32(pl.count);
-    w.U32(static_cast<uint32_t>(pl.num_blocks()));
-    for (size_t i = 0; i < pl.num_blocks(); ++i) {
-      const BlockMeta& b = pl.block(i);
-      w.U32(b.last_doc);
-      w.U32(b.offset);
-      w.F32(b.max_pseudo_tf);
-      for (size_t f = 0; f < im.nf; ++f) w.F32(b.avg[f]);
+    w.Str(options_.stopwords);
+    w.U32(static_cast<uint32_t>(im.docs.size()));
+    for (size_t d = 0; d < im.docs.size(); ++d) {
+      const DocRecord& r = im.docs[d];
+      w.Str(r.id);
+      const bool alive = im.alive[d] != 0;
+      w.U32(alive ? 1 : 0);
+      for (size_t f = 0; f < im.nf; ++f) {
+        w.Str(alive ? std::string_view(r.texts[f]) : std::string_view());
+        w.U32(im.lens[d * im.nf + f]);
+      }
+      w.U32(static_cast<uint32_t>(r.attributes.size()));
+      for (const auto& [k, v] : r.attributes) w.Str(k), w.Str(v);
+      w.U32(static_cast<uint32_t>(r.numbers.size()));
+      for (const auto& [k, v] : r.numbers) w.Str(k), w.I64(v);
     }
-    w.U32(pl.last_doc);
-    w.U32(pl.tail_offset());
-    w.U32(static_cast<uint32_t>(pl.size()));
-    w.Raw(pl.data(), pl.size());
-  }
-  w.U32(static_cast<uint32_t>(im.exact_pairs[0].size() + im.exact_pairs[1].size()));
-  for (size_t part = 0; part < 2; ++part) {
-    for (uint32_t id = 0; id < im.exact_pairs[part].size(); ++id) {
-      const uint64_t key = im.exact_pairs[part].KeyOf(id);
+    w.U32(static_cast<uint32_t>(im.syllables.size()));
+    for (uint32_t sid = 0; sid < im.syllables.size(); ++sid) {
+      w.Str(im.syllables.Name(sid));
+      w.U32(im.fold[sid]);
+    }
+  };
+  auto body = [&](Writer& w) {
+    w.U32(static_cast<uint32_t>(im.terms.size()));
+    for (uint32_t t = 0; t < im.terms.size(); ++t) {
+      const PostingList& pl = im.lists[t];
+      const uint64_t key = im.terms.KeyOf(t);
+      const auto second = static_cast<uint32_t>(key);
       w.U32(static_cast<uint32_t>(key >> 32));
-      w.U32(static_cast<uint32_t>(key));
-      w.U32(im.exact_pair_docs[part][id]);
+      w.U32(second == kNoSyllable ? 0 : second + 1);
+      w.U32(pl.count);
+      w.U32(static_cast<uint32_t>(pl.num_blocks()));
+      for (size_t i = 0; i < pl.num_blocks(); ++i) {
+        const BlockMeta& b = pl.block(i);
+        w.U32(b.last_doc);
+        w.U32(b.offset);
+        w.F32(b.max_pseudo_tf);
+        for (size_t f = 0; f < im.nf; ++f) w.F32(b.avg[f]);
+      }
+      w.U32(pl.last_doc);
+      w.U32(pl.tail_offset());
+      w.U32(static_cast<uint32_t>(pl.size()));
+      w.Raw(pl.data(), pl.size());
     }
+    w.U32(static_cast<uint32_t>(im.exact_pairs[0].size() + im.exact_pairs[1].size()));
+    for (size_t part = 0; part < 2; ++part) {
+      for (uint32_t id = 0; id < im.exact_pairs[part].size(); ++id) {
+        const uint64_t key = im.exact_pairs[part].KeyOf(id);
+        w.U32(static_cast<uint32_t>(key >> 32));
+        w.U32(static_cast<uint32_t>(key));
+        w.U32(im.exact_pair_docs[part][id]);
+      }
+    }
+  };
+  Writer count(-1, 0);
+  head(count);
+  Writer wh(fd, 0), wb(fd, count.length());
+  bool body_ok = false;
+  std::exception_ptr error;
+  std::thread other([&] {
+    try {
+      body(wb);
+      body_ok = wb.Finish();
+    } catch (...) {
+      error = std::current_exception();
+    }
+  });
+  bool head_ok = false;
+  try {
+    head(wh);
+    head_ok = wh.Finish();
+  } catch (...) {
+    other.join();
+    throw;
   }
-  const bool written = w.Finish();
+  other.join();
+  if (error) std::rethrow_exception(error);
+  const auto crc =
+      static_cast<uint32_t>(crc32_combine(wh.crc(), wb.crc(), static_cast<z_off_t>(wb.length())));
+  const bool written = head_ok && body_ok && wh.length() == count.length() &&
+                       ::pwrite(fd, &crc, 4, static_cast<off_t>(wh.length() + wb.length())) == 4;
   lock.unlock();
-  out.close();
-  if (!written || !out) return Status::Internal("cannot write " + tmp);
+  closer.fd = -1;
+  if (::close(fd) != 0 || !written) return Status::Internal("cannot write " + tmp);
   // Durable before it replaces the old file, and the rename durable too (fsync of a descriptor
   // opened read-only is allowed on Linux).
   auto sync = [](const std::string& path, int flags) {
