@@ -394,6 +394,7 @@ void Prepare(const Document& doc, const IndexOptions& o, size_t nf, LocalSyllabl
   out.terms.clear();
   thread_local std::vector<uint64_t> pairs;
   pairs.clear();
+  out.terms.reserve(dt.entries.size());
   for (const DocTerms::Entry& e : dt.entries) {
     const auto b = static_cast<uint32_t>(e.key);
     if (b != kNoSyllable && (local.fold[b] != b || local.fold[e.key >> 32] != e.key >> 32)) {
