@@ -421,8 +421,8 @@ void Prepare(const Document& doc, const IndexOptions& o, size_t nf, LocalSyllabl
 // Adds the producer's exact pair counts that fall in half `part` of the index's (every local id
 // it names has been committed, so to_sid knows it). Under the writer lock; the two halves can be
 // merged at the same time.
-void CommitExactPairs(Index::Impl& im, const LocalSyllables& local,
-                      const std::vector<uint32_t>& to_sid, size_t part) {
+void CommitExactPairHalf(Index::Impl& im, const LocalSyllables& local,
+                         const std::vector<uint32_t>& to_sid, size_t part) {
   // The index's table is large and the keys come in no useful order: prefetch each key's slot
   // 2 * kAhead keys ahead, then kAhead ahead the key that slot points at and its count, as
   // Commit does.
@@ -450,24 +450,24 @@ void CommitExactPairs(Index::Impl& im, const LocalSyllables& local,
   }
 }
 
-// Both halves, the second on another thread when there are many.
+// Both halves, the second on another thread when there are many and the caller allows threads.
 void CommitExactPairs(Index::Impl& im, const LocalSyllables& local,
-                      const std::vector<uint32_t>& to_sid) {
-  if (local.exact_pairs.size() < 100'000) {
-    CommitExactPairs(im, local, to_sid, 0);
-    CommitExactPairs(im, local, to_sid, 1);
+                      const std::vector<uint32_t>& to_sid, size_t threads) {
+  if (threads < 2 || local.exact_pairs.size() < 100'000) {
+    CommitExactPairHalf(im, local, to_sid, 0);
+    CommitExactPairHalf(im, local, to_sid, 1);
     return;
   }
   std::exception_ptr error;
   std::thread other([&] {
     try {
-      CommitExactPairs(im, local, to_sid, 1);
+      CommitExactPairHalf(im, local, to_sid, 1);
     } catch (...) {
       error = std::current_exception();
     }
   });
   try {
-    CommitExactPairs(im, local, to_sid, 0);
+    CommitExactPairHalf(im, local, to_sid, 0);
   } catch (...) {
     other.join();
     throw;
@@ -591,7 +591,7 @@ Status Index::UpsertMany(std::span<const Document> docs, size_t threads) {
       Commit(*impl_, options_, p, to_sid);
     }
     std::unique_lock lock(mu_);
-    CommitExactPairs(*impl_, local, to_sid);
+    CommitExactPairs(*impl_, local, to_sid, threads);
     return Status::Ok();
   }
   // A producer thread prepares batches of kBatch documents, at most kInFlight batches ahead; this
@@ -659,7 +659,7 @@ Status Index::UpsertMany(std::span<const Document> docs, size_t threads) {
   joiner.Join();  // the producer is done: its exact pair counts are complete
   if (error) std::rethrow_exception(error);
   std::unique_lock lock(mu_);
-  CommitExactPairs(*impl_, local, to_sid);
+  CommitExactPairs(*impl_, local, to_sid, threads);
   return Status::Ok();
 }
 

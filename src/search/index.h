@@ -133,7 +133,8 @@ class Index {
   Status Upsert(const Document& doc);
   // Upsert of each document in order, with the same result (the same index, byte for byte), but
   // faster for many documents: with threads >= 2 a second thread analyses documents ahead of the
-  // one that inserts them (more than 2 threads are not used yet). All or nothing for bad input:
+  // one that inserts them, and at the end merges half of their exact pair counts (more than 2
+  // threads are not used yet). All or nothing for bad input:
   // every document is checked before any is added. The writer lock is taken per batch of
   // documents, so searches run in between and see a prefix of `docs`.
   Status UpsertMany(std::span<const Document> docs, size_t threads = 2);
