@@ -714,6 +714,11 @@ class Searcher {
                             : Tf(cur.doc(), cur.tf());
     return c.weight * t * (o_.k1 + 1) / (t + o_.k1);
   }
+  // MaxScore's essential phase for one clause: adds its score of every document in [cur.doc(),
+  // hi) to acc[doc - lo] and marks the document in `seen` (ClauseScore, with the constants and
+  // tables held in locals rather than read again after every store to acc).
+  void ScoreRange(const Clause& c, Cursor& cur, uint32_t lo, uint32_t hi, double* acc,
+                  uint64_t* seen) const;
   void Bound(Clause& c) const;  // fills ub and block_ub
   bool Allowed(uint32_t d) const { return im_.alive[d] && (allowed_.empty() || allowed_[d]); }
   void BuildFilter();
@@ -821,6 +826,35 @@ void Searcher::Parse() {
   for (QToken& t : toks_) t.stop = im_.stopwords.Contains(t.tok.exact);
 }
 
+void Searcher::ScoreRange(const Clause& c, Cursor& cur, uint32_t lo, uint32_t hi,
+                          double* __restrict acc, uint64_t* __restrict seen) const {
+  // The same arithmetic, in the same types and order, as ClauseScore (float field weight × tf,
+  // then double), so that scores do not depend on the path that computed them.
+  const double weight = c.weight;
+  const float k1 = o_.k1, k1p = o_.k1 + 1;
+  const uint32_t* __restrict lens = im_.lens.data();
+  const size_t nf = im_.nf;
+  const double* __restrict table = inv_norm_;
+  std::array<float, kMaxFields> fw{};
+  for (size_t f = 0; f < nf; ++f) fw[f] = o_.fields[f].weight;
+  for (; cur.doc() < hi; cur.Next()) {
+    const uint32_t d = cur.doc();
+    const int f = cur.single_field();
+    double t;
+    if (f >= 0) {
+      const uint32_t len = lens[d * nf + static_cast<size_t>(f)];
+      double inv = len < kNormTable ? table[static_cast<size_t>(f) * kNormTable + len] : 0;
+      if (inv == 0) inv = InvNorm(static_cast<size_t>(f), d);  // fills the table
+      t = fw[static_cast<size_t>(f)] * cur.tf()[f] * inv;
+    } else {
+      t = Tf(d, cur.tf());
+    }
+    const uint32_t off = d - lo;
+    acc[off] += weight * t * k1p / (t + k1);
+    seen[off >> 6] |= uint64_t{1} << (off & 63);
+  }
+}
+
 void Searcher::Bound(Clause& c) const {
   auto score = [&](double t) { return c.weight * t * (o_.k1 + 1) / (t + o_.k1); };
   const size_t nb = c.list->num_blocks();
@@ -848,9 +882,8 @@ void Searcher::AddClause(const std::string& key, double weight, uint32_t group, 
   if (tid == TermTable::kNone) return;
   const PostingList& pl = im_.lists[tid];
   if (pl.count == 0) return;
-  Clause c{&pl, weight * Idf(pl.count), 0, group, std::move(label), {}};
-  Bound(c);
-  clauses_.push_back(std::move(c));
+  // The bounds (Bound) are computed by MaxScore, the only user, once per distinct list.
+  clauses_.push_back(Clause{&pl, weight * Idf(pl.count), 0, group, std::move(label), {}});
 }
 
 std::vector<std::string> Searcher::TypoCandidates(const std::string& folded) const {
@@ -1100,10 +1133,37 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
   // the start, once decoding got cheaper; 128-2048 first windows were all within noise of it).
   constexpr uint32_t kWindow = 4096;
   constexpr uint32_t kFirstWindow = 256;
-  const size_t n = clauses_.size();
+  // The non-essential clauses are the weakest ones whose window bounds sum to at most this share
+  // of the threshold (1 would be plain MaxScore). Fewer of them cost more essential postings but
+  // leave a candidate less to hope for from them, so far fewer candidates are probed: 0.75 was
+  // the fastest of 0.5-1 on the three VNTC sets (-10% CPU per query on vntc-mid-kw against 1;
+  // docs/benchmarks.md). Any value in (0, 1] gives the same top k.
+  constexpr double kNonEssentialShare = 0.75;
+  // Clauses on the same posting list (a word typed twice, two words with one folded form) are
+  // scored here as one clause with the sum of their weights, since a clause's score is linear in
+  // its weight: one cursor and one bound instead of several. (In kAny, where MaxScore runs,
+  // groups do not matter. Scores equal the per-clause sums up to rounding in the last bits.)
+  std::vector<Clause> clauses;
+  clauses.reserve(clauses_.size());
+  {
+    std::vector<std::pair<const PostingList*, size_t>> by_list;  // list, index in `clauses`
+    by_list.reserve(clauses_.size());
+    for (const Clause& c : clauses_) {
+      auto it = std::find_if(by_list.begin(), by_list.end(),
+                             [&](const auto& e) { return e.first == c.list; });
+      if (it != by_list.end()) {
+        clauses[it->second].weight += c.weight;
+        continue;
+      }
+      by_list.emplace_back(c.list, clauses.size());
+      clauses.push_back(Clause{c.list, c.weight, 0, kNoGroup, {}, {}});
+    }
+  }
+  for (Clause& c : clauses) Bound(c);
+  const size_t n = clauses.size();
   std::vector<Cursor> curs;
   curs.reserve(n);
-  for (const Clause& c : clauses_) curs.emplace_back(c.list, im_.nf);
+  for (const Clause& c : clauses) curs.emplace_back(c.list, im_.nf);
   std::priority_queue<std::pair<double, uint32_t>, std::vector<std::pair<double, uint32_t>>,
                       std::greater<>>
       heap;
@@ -1130,10 +1190,12 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
     for (size_t b = c.block(); b <= nb; ++b) {
       const uint32_t start = b == 0 ? 0 : pl.block(b - 1).last_doc + 1;
       if (b > c.block() && start >= hi) break;
-      mx = std::max(mx, clauses_[i].block_ub[b]);
+      mx = std::max(mx, clauses[i].block_ub[b]);
     }
     return mx;
   };
+  // Every document may be returned (no filter, none deleted): no test per candidate.
+  const bool all_allowed = allowed_.empty() && im_.live == im_.docs.size();
   uint32_t lo = Cursor::kEnd, window = kFirstWindow;
   for (const Cursor& c : curs) lo = std::min(lo, c.doc());
   while (lo != Cursor::kEnd) {
@@ -1147,17 +1209,14 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
     const bool full = heap.size() == need_;
     size_t first_essential = 0;
     if (full) {
-      while (first_essential < n && prefix[first_essential] <= threshold) ++first_essential;
+      while (first_essential < n && prefix[first_essential] <= kNonEssentialShare * threshold) {
+        ++first_essential;
+      }
     }
     // Essential clauses, term at a time.
     for (size_t j = first_essential; j < n; ++j) {
       const size_t i = order[j];
-      Cursor& c = curs[i];
-      for (; c.doc() < hi; c.Next()) {
-        const uint32_t off = c.doc() - lo;
-        acc[off] += ClauseScore(clauses_[i], c);
-        seen[off >> 6] |= uint64_t{1} << (off & 63);
-      }
+      ScoreRange(clauses[i], curs[i], lo, hi, acc.data(), seen.data());
     }
     // Bounds of the non-essential clauses per word of `seen` (64 documents), from the skip
     // entries of the blocks that overlap the word: rest[w * stride + j + 1] is the sum of the
@@ -1172,7 +1231,7 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
       const Cursor& c = curs[order[j]];
       if (c.doc() < hi) {
         const PostingList& pl = *c.list();
-        const std::vector<double>& bub = clauses_[order[j]].block_ub;
+        const std::vector<double>& bub = clauses[order[j]].block_ub;
         const size_t nb = pl.num_blocks();
         uint32_t from = c.doc();  // no posting of the list in [lo, c.doc())
         for (size_t b = c.block(); b <= nb && from < hi; ++b) {
@@ -1203,7 +1262,8 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
         cd[m] = off;
         cs[m] = acc[off];
         acc[off] = 0;
-        m += cs[m] + wrest[first_essential] > thr && Allowed(lo + off);
+        // No branch on either test (`&`, not `&&`): both are about as likely.
+        m += (cs[m] + wrest[first_essential] > thr) & (all_allowed || Allowed(lo + off));
       }
       seen[w] = 0;
       for (size_t j = first_essential; j-- > 0 && m > 0;) {
@@ -1216,7 +1276,7 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
         }
         m = k;
         Cursor& c = curs[order[j]];
-        const Clause& cl = clauses_[order[j]];
+        const Clause& cl = clauses[order[j]];
         for (size_t x = 0; x < m; ++x) {
           const uint32_t d = lo + cd[x];
           c.NextGeq(d);
