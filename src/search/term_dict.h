@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/strings.h"
 #include "search/postings.h"
 
 namespace stio::search {
@@ -65,22 +66,7 @@ class TermDict {
     return id;
   }
 
-  // Keys are short (syllables, a token's bytes): 8 bytes at a time, multiply and fold.
-  static uint64_t Hash(std::string_view key) {
-    uint64_t h = 0x9E3779B97F4A7C15ULL ^ key.size();
-    size_t i = 0;
-    for (; i + 8 <= key.size(); i += 8) {
-      uint64_t w;
-      std::memcpy(&w, key.data() + i, 8);
-      h = (h ^ w) * 0xff51afd7ed558ccdULL;
-      h ^= h >> 32;
-    }
-    uint64_t w = 0;
-    std::memcpy(&w, key.data() + i, key.size() - i);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 29;
-    return h;
-  }
+  static uint64_t Hash(std::string_view key) { return HashShortBytes(key); }
   // Fetches the slot where a lookup of the key with hash h starts (and, if it is taken, the
   // bytes of the key there).
   void Prefetch(uint64_t h) const {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/strings.h"
 #include "text/normalize.h"
 #include "text/utf8.h"
 
@@ -106,21 +107,7 @@ class FormCache {
     ++count_;
   }
 
-  static uint64_t Hash(std::string_view s) {
-    uint64_t h = 0x9E3779B97F4A7C15ULL ^ s.size();
-    size_t i = 0;
-    for (; i + 8 <= s.size(); i += 8) {
-      uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      h = (h ^ w) * 0xff51afd7ed558ccdULL;
-      h ^= h >> 32;
-    }
-    uint64_t w = 0;
-    std::memcpy(&w, s.data() + i, s.size() - i);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 29;
-    return h;
-  }
+  static uint64_t Hash(std::string_view s) { return HashShortBytes(s); }
 
  private:
   // At most 256k entries and 16 MiB of bytes per thread (VNTC's 40k documents need ~100k).
