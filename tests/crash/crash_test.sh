@@ -29,11 +29,7 @@ SERVER_LOG_APPEND=1   # one log for every round
 # shellcheck source=tests/crash/server_lib.sh
 source "$(dirname "$0")/server_lib.sh"
 
-[ -n "$STIO" ] || { echo "usage: $0 path/to/stio" >&2; exit 2; }
-[ -x "$STIO" ] || fail "stio binary '$STIO' is not executable"
-for tool in curl sqlite3 timeout; do
-  command -v "$tool" >/dev/null || fail "'$tool' is required"
-done
+require curl sqlite3 timeout
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stio-crash.XXXXXX") || fail "mktemp failed"
 DB="$WORK/stio.db"

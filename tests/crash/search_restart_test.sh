@@ -27,11 +27,7 @@ SERVER_ARGS=(--no-warm --quiet)
 # shellcheck source=tests/crash/server_lib.sh
 source "$(dirname "$0")/server_lib.sh"
 
-[ -n "$STIO" ] || { echo "usage: $0 path/to/stio" >&2; exit 2; }
-[ -x "$STIO" ] || fail "stio binary '$STIO' is not executable"
-for tool in curl jq timeout; do
-  command -v "$tool" >/dev/null || fail "'$tool' is required"
-done
+require curl jq timeout
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stio-search-restart.XXXXXX") || fail "mktemp failed"
 DB="$WORK/stio.db"

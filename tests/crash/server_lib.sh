@@ -8,7 +8,8 @@
 #   SERVER_ARGS        (optional array) extra `stio serve` options for every start
 #   SERVER_LOG_APPEND  (optional) 1: each start appends to the log; else each start's log is its
 #                      own (truncated)
-# and gets fail, log, port_in_use, pick_port and start_server (which sets SERVER_PID, PORT, BASE).
+# and gets fail, log, require, port_in_use, pick_port and start_server (which sets SERVER_PID, PORT,
+# BASE).
 
 fail() {
   echo "$TEST_NAME: FAIL: $*" >&2
@@ -19,6 +20,16 @@ fail() {
   exit 1
 }
 log() { echo "$TEST_NAME: $*"; }
+
+# Checks the test's argument (the stio binary) and that the tools it names are installed.
+require() {
+  [ -n "$STIO" ] || { echo "usage: $0 path/to/stio" >&2; exit 2; }
+  [ -x "$STIO" ] || fail "stio binary '$STIO' is not executable"
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || fail "'$tool' is required"
+  done
+}
 
 port_in_use() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
