@@ -73,12 +73,6 @@ size_t DecodeUtf8AtSlow(std::string_view in, size_t i, char32_t& cp) {
 
 std::vector<CodePoint> DecodeUtf8WithOffsets(std::string_view in) {
   std::vector<CodePoint> out;
-  DecodeUtf8WithOffsets(in, out);
-  return out;
-}
-
-void DecodeUtf8WithOffsets(std::string_view in, std::vector<CodePoint>& out) {
-  out.clear();
   if (in.size() > 0xFFFFFFFFull) in = in.substr(0, 0xFFFFFFFFull);
   out.reserve(in.size());
   for (size_t i = 0; i < in.size();) {
@@ -88,6 +82,7 @@ void DecodeUtf8WithOffsets(std::string_view in, std::vector<CodePoint>& out) {
     out.push_back({cp, static_cast<uint32_t>(i), static_cast<uint32_t>(i + n)});
     i += n;
   }
+  return out;
 }
 
 bool IsValidUtf8(std::string_view in) {

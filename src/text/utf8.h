@@ -28,10 +28,8 @@ struct CodePoint {
 // Decodes `in`. Inputs longer than 4 GiB are rejected (offsets are 32-bit).
 Result<std::u32string> DecodeUtf8(std::string_view in, InvalidUtf8 mode = InvalidUtf8::kReplace);
 
-// Decodes with byte offsets (always replaces invalid sequences); used for tokenisation/snippets.
+// Decodes with byte offsets (always replaces invalid sequences).
 std::vector<CodePoint> DecodeUtf8WithOffsets(std::string_view in);
-// The same into `out` (cleared first), reusing its capacity.
-void DecodeUtf8WithOffsets(std::string_view in, std::vector<CodePoint>& out);
 
 // Decodes the code point that starts at byte i < in.size(), as DecodeUtf8WithOffsets does (an
 // ill-formed sequence is one U+FFFD); returns its length in bytes (>= 1).
