@@ -572,8 +572,8 @@ Status Index::UpsertMany(std::span<const Document> docs, size_t threads) {
     }
   }
   LocalSyllables local;
-  // Size the exact pair counts for the batch up front rather than rehashing them as they grow
-  // (a few distinct exact pairs per 16 bytes of text).
+  // Size the exact pair counts for the batch from its text (one entry per 16 bytes) rather than
+  // rehashing them as they grow; a table that turns out too large costs memory for this call only.
   size_t text_bytes = 0;
   for (const Document& doc : docs) {
     for (const auto& field : doc.fields) text_bytes += field.second.size();
