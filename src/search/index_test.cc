@@ -653,6 +653,33 @@ TEST(IndexBulkTest, UpsertManyBuildsTheSameIndexAsUpsertOneByOne) {
   }
 }
 
+// Over 100,000 distinct exact pairs in one call (450 marked syllables, 223,500 adjacent pairs
+// drawn at random from 202,500 possible: about 135,000 distinct): the counts are merged in two
+// halves on two threads, and the index must still be the one Upsert builds one document at a time.
+TEST(IndexBulkTest, UpsertManyMergesManyExactPairsOnTwoThreadsAsOneByOne) {
+  const std::vector<std::string> onsets = {"b", "c",  "d",  "đ", "g", "h",  "k",  "l", "m",
+                                           "n", "ph", "qu", "s", "t", "th", "tr", "v", "x"};
+  const std::vector<std::string> rimes = {"à", "á", "ả", "ã", "ạ", "ề", "ế", "ể", "ễ",
+                                          "ệ", "ò", "ó", "ỏ", "õ", "ọ", "ù", "ú", "ủ",
+                                          "ũ", "ụ", "ì", "í", "ỉ", "ĩ", "ị"};
+  std::mt19937 rng(17);
+  std::vector<Document> docs;
+  for (int i = 0; i < 1500; ++i) {
+    std::string body;
+    for (int w = 0; w < 150; ++w)
+      body += onsets[rng() % onsets.size()] + rimes[rng() % rimes.size()] + " ";
+    docs.push_back(Doc("d" + std::to_string(i), "", body));
+  }
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("stio_bulk_pairs_" + std::to_string(getpid())))
+          .string();
+  auto one = std::move(Index::Create({})).value();
+  for (const Document& d : docs) ASSERT_TRUE(one->Upsert(d).ok());
+  auto many = std::move(Index::Create({})).value();
+  ASSERT_TRUE(many->UpsertMany(docs, 2).ok());
+  EXPECT_EQ(SavedBytes(*many, dir), SavedBytes(*one, dir));
+}
+
 TEST(IndexBulkTest, UpsertManyChecksEveryDocumentBeforeAddingAny) {
   auto index = std::move(Index::Create({})).value();
   std::vector<Document> docs;
