@@ -570,6 +570,39 @@ TEST(IndexPersistenceTest, DerivedVocabularySurvivesLoadAndOldVersionsAreRefused
   std::filesystem::remove_all(dir);
 }
 
+// A save that cannot write (the disk is full: the temporary file is /dev/full) reports it and
+// leaves the index saved before untouched.
+TEST(IndexPersistenceTest, FailedSaveKeepsThePreviousFile) {
+  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("stio_index_full_" + std::to_string(getpid())))
+          .string();
+  auto index = std::move(Index::Create({})).value();
+  ASSERT_TRUE(index->Upsert(Doc("a", "Công nghệ", "sinh học")).ok());
+  ASSERT_TRUE(index->Save(dir).ok());
+  std::string before;
+  {
+    std::ifstream in(dir + "/index.stio", std::ios::binary);
+    before.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  ASSERT_TRUE(index->Upsert(Doc("b", "Lúa gạo", std::string(3 << 20, 'x'))).ok());
+  std::filesystem::create_symlink("/dev/full", dir + "/index.stio.tmp");
+  const Status st = index->Save(dir);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("cannot write"), std::string::npos) << st.message();
+  std::filesystem::remove(dir + "/index.stio.tmp");
+  std::string after;
+  {
+    std::ifstream in(dir + "/index.stio", std::ios::binary);
+    after.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  EXPECT_EQ(after, before);
+  auto loaded = Index::Load(dir);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ((*loaded)->size(), 1u);
+  std::filesystem::remove_all(dir);
+}
+
 // A damaged count (with a valid checksum) is refused before anything is sized by it.
 TEST(IndexPersistenceTest, HugeExactPairCountIsRefusedNotAllocated) {
   const std::string dir =
