@@ -429,6 +429,7 @@ void CommitExactPairHalf(Index::Impl& im, const LocalSyllables& local,
   constexpr size_t kAhead = 8;
   TermTable& table = im.exact_pairs[part];
   std::vector<uint32_t>& docs = im.exact_pair_docs[part];
+  // Each half reads every local pair (a sequential pass) and keeps those in its half.
   thread_local std::vector<std::pair<uint64_t, uint32_t>> mine;  // (key, local id)
   mine.clear();
   for (uint32_t id = 0; id < local.exact_pairs.size(); ++id) {
