@@ -14,6 +14,7 @@
 // usage: search_compare --corpus C.jsonl.gz --queries Q.jsonl --queries-nodiac QN.jsonl
 //                       --qrels qrels.tsv --work DIR [--engines stio,stio-1t,fts5,xapian]
 //                       [--build-only 1]   (the build columns only: no queries)
+//                       [--build-runs N]   (build N times, report the median: for A/B runs)
 #include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -141,6 +142,8 @@ uintmax_t DiskBytes(const std::string& path) {
 struct Engine {
   virtual ~Engine() = default;
   virtual void Build(const std::vector<Doc>& docs) = 0;
+  // Frees what a previous Build holds (outside the timed part, before building again).
+  virtual void Clear() {}
   // Returns a function answering a query with the top-10 document ids; one per thread.
   virtual std::function<std::vector<std::string>(const std::string&)> Searcher() = 0;
   virtual std::string Path() = 0;
@@ -151,6 +154,7 @@ struct StioEngine : Engine {
   size_t threads;  // for the build (Index::UpsertMany); queries always run on one thread
   std::unique_ptr<stio::search::Index> index;
   StioEngine(std::string d, size_t t) : dir(std::move(d)), threads(t) {}
+  void Clear() override { index.reset(); }
   void Build(const std::vector<Doc>& docs) override {
     stio::search::IndexOptions o;
     std::ifstream sw("data/nlp-vi/stopwords_vi.txt");
@@ -316,16 +320,31 @@ double Mrr(const std::vector<Q>& qs, const std::vector<std::vector<std::string>>
 
 json RunEngine(Engine& e, const std::string& corpus, const std::vector<Q>& qd,
                const std::vector<Q>& qn,
-               const std::unordered_map<std::string, std::set<std::string>>& qrels,
-               bool build_only) {
+               const std::unordered_map<std::string, std::set<std::string>>& qrels, bool build_only,
+               int build_runs) {
   json r;
   std::vector<Doc> docs = LoadCorpus(corpus);
   const long rss_loaded = PeakRssKb();
-  auto t0 = Clock::now();
-  const double cpu0 = ProcessCpuSeconds();
-  e.Build(docs);
-  r["build_s"] = std::chrono::duration<double>(Clock::now() - t0).count();
-  r["build_cpu_s"] = ProcessCpuSeconds() - cpu0;
+  // With build_runs > 1 the index is built that many times (each replaces the last) and the
+  // median run is reported, each run's times listed; memory is the peak over all runs.
+  std::vector<std::pair<double, double>> runs;  // wall, CPU
+  for (int i = 0; i < build_runs; ++i) {
+    e.Clear();
+    auto t0 = Clock::now();
+    const double cpu0 = ProcessCpuSeconds();
+    e.Build(docs);
+    runs.emplace_back(std::chrono::duration<double>(Clock::now() - t0).count(),
+                      ProcessCpuSeconds() - cpu0);
+  }
+  if (build_runs > 1) {
+    r["build_s_runs"] = json::array();
+    r["build_cpu_s_runs"] = json::array();
+    for (auto [wall, cpu] : runs)
+      r["build_s_runs"].push_back(wall), r["build_cpu_s_runs"].push_back(cpu);
+  }
+  std::sort(runs.begin(), runs.end());
+  r["build_s"] = runs[runs.size() / 2].first;
+  r["build_cpu_s"] = runs[runs.size() / 2].second;
   r["peak_rss_mb_build"] = (PeakRssKb() - rss_loaded) / 1024.0;
   r["index_mb"] = DiskBytes(e.Path()) / 1048576.0;
   docs.clear();
@@ -381,13 +400,16 @@ int main(int argc, char** argv) {
   for (const char* k : {"--corpus", "--queries", "--queries-nodiac", "--qrels", "--work"}) {
     if (!a.count(k)) {
       std::cerr << "usage: search_compare --corpus C --queries Q --queries-nodiac QN --qrels R "
-                   "--work DIR [--engines stio,stio-1t,fts5,xapian] [--build-only 1]\n";
+                   "--work DIR [--engines stio,stio-1t,fts5,xapian] [--build-only 1] "
+                   "[--build-runs N]\n";
       return 2;
     }
   }
   const std::string engines = a.count("--engines") ? a["--engines"] : "stio,stio-1t,fts5,xapian";
   // Build columns only (no queries): the quick loop when working on the build.
   const bool build_only = a.count("--build-only") && a["--build-only"] == "1";
+  // Builds per engine (the median is reported): to see a build change through the machine's noise.
+  const int build_runs = a.count("--build-runs") ? std::max(1, std::stoi(a["--build-runs"])) : 1;
   std::filesystem::create_directories(a["--work"]);
   const auto qd = LoadQueries(a["--queries"]);
   const auto qn = LoadQueries(a["--queries-nodiac"]);
@@ -405,7 +427,7 @@ int main(int argc, char** argv) {
         if (name == "fts5") e = std::make_unique<Fts5Engine>(a["--work"] + "/fts5.db");
         if (name == "xapian") e = std::make_unique<XapianEngine>(a["--work"] + "/xapian");
         if (!e) _exit(3);
-        json r = RunEngine(*e, a["--corpus"], qd, qn, qrels, build_only);
+        json r = RunEngine(*e, a["--corpus"], qd, qn, qrels, build_only, build_runs);
         std::ofstream(out) << r.dump();
         _exit(0);
       } catch (const std::exception& ex) {
