@@ -238,8 +238,9 @@ double PseudoTf(const Index::Impl& im, const IndexOptions& o, const Posting& p,
 
 namespace {
 
-// The terms of one document with their per-field frequencies: a small open-addressing table over
-// TermTable keys, reused from document to document (it lives in Impl, under the writer lock).
+// The terms of one document with their per-field frequencies, reused from document to document
+// by one producer: single syllables by their (local) sid in an array stamped with the document,
+// pairs in a small open-addressing table over TermTable keys.
 struct DocTerms {
   struct Entry {
     uint64_t key;
@@ -247,12 +248,33 @@ struct DocTerms {
   };
   std::vector<Entry> entries;  // in order of first occurrence
   std::vector<uint32_t> slots;
+  std::vector<uint64_t> single;  // sid → stamp << 32 | index in entries
+  uint32_t stamp = 0;
 
-  void Reset(size_t max_keys) {
+  // For a document of at most max_pairs pairs and sids below num_sids.
+  void Reset(size_t max_pairs, size_t num_sids) {
     entries.clear();
     size_t n = 64;
-    while (n < 2 * max_keys) n *= 2;
+    while (n < 2 * max_pairs) n *= 2;
     slots.assign(n, 0xFFFFFFFFu);
+    if (++stamp == 0) {  // wrapped: no entry may look current
+      std::fill(single.begin(), single.end(), 0);
+      stamp = 1;
+    }
+    if (single.size() < num_sids) single.resize(std::max(num_sids, 2 * single.size()), 0);
+  }
+  // REQUIRES: sid < the num_sids of Reset.
+  void BumpSingle(uint32_t sid, size_t f) {
+    uint64_t& s = single[sid];
+    if (s >> 32 != stamp) {
+      s = static_cast<uint64_t>(stamp) << 32 | entries.size();
+      Entry& e = entries.emplace_back();
+      e.key = TermTable::Key(sid, kNoSyllable);
+      e.tf[f] = 1;
+      return;
+    }
+    uint16_t& tf = entries[static_cast<uint32_t>(s)].tf[f];
+    if (tf < 0xFFFF) ++tf;
   }
   void Bump(uint64_t key, size_t f) {
     uint64_t h = key * 0x9E3779B97F4A7C15ULL;
@@ -261,8 +283,11 @@ struct DocTerms {
       uint32_t& s = slots[i];
       if (s == 0xFFFFFFFFu) {
         s = static_cast<uint32_t>(entries.size());
-        entries.push_back({key, {}});
-        entries.back().tf[f] = 1;
+        // Built in place (a temporary Entry copied in was stored in pieces and reloaded whole:
+        // a stalled store forward per new term).
+        Entry& e = entries.emplace_back();
+        e.key = key;
+        e.tf[f] = 1;
         return;
       }
       if (entries[s].key == key) {
@@ -341,7 +366,8 @@ void Prepare(const Document& doc, const IndexOptions& o, size_t nf, LocalSyllabl
   // Syllables to local ids, then the document's terms (folded before exact, so that a new exact
   // syllable finds its folded term already created).
   out.fresh.clear();
-  dt.Reset(4 * ntoks);
+  // Each token adds at most two new syllables to the local dictionary.
+  dt.Reset(2 * ntoks, local.dict.size() + 2 * ntoks);
   std::string exact, folded;
   thread_local std::vector<uint64_t> hashes;
   for (size_t f = 0; f < nf; ++f) {
@@ -378,8 +404,8 @@ void Prepare(const Document& doc, const IndexOptions& o, size_t nf, LocalSyllabl
       }
       const uint32_t sid = local.raw_sid[raw];
       const uint32_t fsid = local.fold[sid];
-      dt.Bump(TermTable::Key(fsid, kNoSyllable), f);
-      if (sid != fsid) dt.Bump(TermTable::Key(sid, kNoSyllable), f);
+      dt.BumpSingle(fsid, f);
+      if (sid != fsid) dt.BumpSingle(sid, f);
       if (prev != kNoSyllable) {
         dt.Bump(TermTable::Key(prev_fold, fsid), f);
         if (prev != prev_fold || sid != fsid) dt.Bump(TermTable::Key(prev, sid), f);
