@@ -239,7 +239,7 @@ double PseudoTf(const Index::Impl& im, const IndexOptions& o, const Posting& p,
 namespace {
 
 // The terms of one document with their per-field frequencies, reused from document to document
-// by one producer: single syllables by their (local) sid in an array stamped with the document,
+// by one producer: single syllables by their sid in an array stamped with the document,
 // pairs in a small open-addressing table over TermTable keys.
 struct DocTerms {
   struct Entry {
@@ -300,35 +300,23 @@ struct DocTerms {
 };
 
 // Upsert in two stages, so that the expensive half can run on another thread without the index
-// lock: Prepare analyses a document and turns it into terms over a *local* dictionary of syllable
-// forms (one per producer); Commit, under the writer lock, maps local syllables to the index's
-// sids and appends the postings. Each document carries the syllables its producer had not seen
-// before, in order of first occurrence; Commit interns them in that order (those the index already
-// has keep their sid), which is the order in which Upsert of one document at a time interns them:
-// sids, term ids and lists come out the same (tested by saving both and comparing the bytes).
-struct LocalSyllables {
-  TermDict dict;
-  std::vector<uint32_t> fold;  // local id → local id of its folded form
-  // A token's bytes as they appear in the text → local id of its exact form (most tokens repeat
-  // a spelling already seen: no normalisation, no copy of its forms).
-  TermDict raw;
-  std::vector<uint32_t> raw_sid;
-  // Exact pairs over local ids → documents holding them (added to the index's at the end).
-  TermTable exact_pairs;
-  std::vector<uint32_t> exact_pair_docs;
-};
+// lock: Prepare analyses a document and turns it into terms over the analysing thread's copy of
+// the syllable dictionary (Impl::Producer), and counts its exact pairs; Commit, under the writer
+// lock, interns the syllables that were new in the document (in order of first occurrence, as
+// Upsert of one document at a time would: the sids are the same as the copy's) and appends the
+// postings. Upsert and UpsertMany give the same index byte for byte (tested).
 
-// A syllable form the producer saw for the first time in this document.
+// A syllable form new to the index, first seen in this document.
 struct FreshSyllable {
-  uint32_t local = 0;
-  uint32_t local_folded = 0;
+  uint32_t sid = 0;
+  uint32_t folded_sid = 0;
   std::string exact, folded;
 };
 
 struct PreparedDoc {
   DocRecord rec;
   std::array<uint32_t, kMaxFields> lens{};
-  std::vector<DocTerms::Entry> terms;  // keys over local ids, in order of first occurrence
+  std::vector<DocTerms::Entry> terms;  // in order of first occurrence
   std::vector<FreshSyllable> fresh;    // in order of first occurrence
 };
 
@@ -343,8 +331,10 @@ Status CheckDocument(const Document& doc, const IndexOptions& o, size_t nf) {
 }
 
 // REQUIRES: CheckDocument(doc) is ok.
-void Prepare(const Document& doc, const IndexOptions& o, size_t nf, LocalSyllables& local,
-             DocTerms& dt, PreparedDoc& out) {
+void Prepare(const Document& doc, const IndexOptions& o, Index::Impl& im, DocTerms& dt,
+             PreparedDoc& out) {
+  const size_t nf = im.nf;
+  Index::Impl::Producer& pr = *im.producer;
   DocRecord& rec = out.rec;
   rec.id = doc.id;
   rec.texts.assign(nf, {});
@@ -363,11 +353,11 @@ void Prepare(const Document& doc, const IndexOptions& o, size_t nf, LocalSyllabl
     out.lens[f] = static_cast<uint32_t>(spans[f].size());
     ntoks += spans[f].size();
   }
-  // Syllables to local ids, then the document's terms (folded before exact, so that a new exact
+  // Syllables to sids, then the document's terms (folded before exact, so that a new exact
   // syllable finds its folded term already created).
   out.fresh.clear();
-  // Each token adds at most two new syllables to the local dictionary.
-  dt.Reset(2 * ntoks, local.dict.size() + 2 * ntoks);
+  // Each token adds at most two new syllables to the dictionary.
+  dt.Reset(2 * ntoks, pr.dict.size() + 2 * ntoks);
   std::string exact, folded;
   thread_local std::vector<uint64_t> hashes;
   for (size_t f = 0; f < nf; ++f) {
@@ -379,31 +369,31 @@ void Prepare(const Document& doc, const IndexOptions& o, size_t nf, LocalSyllabl
     hashes.resize(sp.size());
     for (size_t k = 0; k < sp.size(); ++k) {
       hashes[k] = TermDict::Hash(text.substr(sp[k].begin, sp[k].end - sp[k].begin));
-      if (k < kAhead) local.raw.Prefetch(hashes[k]);
+      if (k < kAhead) pr.raw.Prefetch(hashes[k]);
     }
     uint32_t prev = kNoSyllable, prev_fold = kNoSyllable;
     for (size_t k = 0; k < sp.size(); ++k) {
-      if (k + kAhead < sp.size()) local.raw.Prefetch(hashes[k + kAhead]);
+      if (k + kAhead < sp.size()) pr.raw.Prefetch(hashes[k + kAhead]);
       const std::string_view bytes = text.substr(sp[k].begin, sp[k].end - sp[k].begin);
       bool inserted;
-      const uint32_t raw = local.raw.Insert(bytes, hashes[k], inserted);
+      const uint32_t raw = pr.raw.Insert(bytes, hashes[k], inserted);
       if (inserted) {
-        // A spelling not seen before: its forms, and their local ids.
+        // A spelling not seen before: its forms, and their sids.
         text::TokenForms(bytes, exact, folded);
-        const uint32_t sid = local.dict.Insert(exact, inserted);
+        const uint32_t sid = pr.dict.Insert(exact, inserted);
         if (inserted) {
-          local.fold.push_back(sid);
+          pr.fold.push_back(sid);
           if (folded != exact) {
-            const uint32_t fsid = local.dict.Insert(folded, inserted);
-            if (inserted) local.fold.push_back(fsid);
-            local.fold[sid] = fsid;
+            const uint32_t fsid = pr.dict.Insert(folded, inserted);
+            if (inserted) pr.fold.push_back(fsid);
+            pr.fold[sid] = fsid;
           }
-          out.fresh.push_back({sid, local.fold[sid], exact, folded});
+          out.fresh.push_back({sid, pr.fold[sid], exact, folded});
         }
-        local.raw_sid.push_back(sid);
+        pr.raw_sid.push_back(sid);
       }
-      const uint32_t sid = local.raw_sid[raw];
-      const uint32_t fsid = local.fold[sid];
+      const uint32_t sid = pr.raw_sid[raw];
+      const uint32_t fsid = pr.fold[sid];
       dt.BumpSingle(fsid, f);
       if (sid != fsid) dt.BumpSingle(sid, f);
       if (prev != kNoSyllable) {
@@ -415,7 +405,7 @@ void Prepare(const Document& doc, const IndexOptions& o, size_t nf, LocalSyllabl
     }
   }
   // Exact pairs are counted (once per document), not indexed; the rest are the document's terms.
-  // The counts table is large: its slots are prefetched 2 * kAhead pairs ahead, then the keys
+  // The counts tables are large: their slots are prefetched 2 * kAhead pairs ahead, then the keys
   // the slots point at (and their counts) kAhead ahead.
   out.terms.clear();
   thread_local std::vector<uint64_t> pairs;
@@ -423,7 +413,7 @@ void Prepare(const Document& doc, const IndexOptions& o, size_t nf, LocalSyllabl
   out.terms.reserve(dt.entries.size());
   for (const DocTerms::Entry& e : dt.entries) {
     const auto b = static_cast<uint32_t>(e.key);
-    if (b != kNoSyllable && (local.fold[b] != b || local.fold[e.key >> 32] != e.key >> 32)) {
+    if (b != kNoSyllable && (pr.fold[b] != b || pr.fold[e.key >> 32] != e.key >> 32)) {
       pairs.push_back(e.key);
     } else {
       out.terms.push_back(e);
@@ -431,91 +421,36 @@ void Prepare(const Document& doc, const IndexOptions& o, size_t nf, LocalSyllabl
   }
   // (The loop is short: 16 pairs ahead rather than Commit's 8, or the lines arrive too late.)
   constexpr size_t kAhead = 16;
+  std::unique_lock lock(im.exact_mu);
   for (size_t i = 0; i < pairs.size(); ++i) {
-    if (i + 2 * kAhead < pairs.size()) local.exact_pairs.PrefetchSlot(pairs[i + 2 * kAhead]);
+    if (i + 2 * kAhead < pairs.size()) {
+      const uint64_t key = pairs[i + 2 * kAhead];
+      im.exact_pairs[Index::Impl::ExactPairPart(key)].PrefetchSlot(key);
+    }
     if (i + kAhead < pairs.size()) {
-      const uint32_t g = local.exact_pairs.PrefetchKey(pairs[i + kAhead]);
-      if (g < local.exact_pair_docs.size()) __builtin_prefetch(&local.exact_pair_docs[g]);
+      const uint64_t key = pairs[i + kAhead];
+      const size_t part = Index::Impl::ExactPairPart(key);
+      const uint32_t g = im.exact_pairs[part].PrefetchKey(key);
+      if (g < im.exact_pair_docs[part].size()) __builtin_prefetch(&im.exact_pair_docs[part][g]);
     }
+    const size_t part = Index::Impl::ExactPairPart(pairs[i]);
     bool inserted;
-    const uint32_t id = local.exact_pairs.Insert(pairs[i], inserted);
-    if (inserted) local.exact_pair_docs.push_back(0);
-    ++local.exact_pair_docs[id];
-  }
-}
-
-// Adds the producer's exact pair counts that fall in half `part` of the index's (every local id
-// it names has been committed, so to_sid knows it). Under the writer lock; the two halves can be
-// merged at the same time.
-void CommitExactPairHalf(Index::Impl& im, const LocalSyllables& local,
-                         const std::vector<uint32_t>& to_sid, size_t part) {
-  // The index's table is large and the keys come in no useful order: prefetch each key's slot
-  // 2 * kAhead keys ahead, then kAhead ahead the key that slot points at and its count, as
-  // Commit does.
-  constexpr size_t kAhead = 8;
-  TermTable& table = im.exact_pairs[part];
-  std::vector<uint32_t>& docs = im.exact_pair_docs[part];
-  // Each half reads every local pair (a sequential pass) and keeps those in its half.
-  thread_local std::vector<std::pair<uint64_t, uint32_t>> mine;  // (key, local id)
-  mine.clear();
-  for (uint32_t id = 0; id < local.exact_pairs.size(); ++id) {
-    const uint64_t key = local.exact_pairs.KeyOf(id);
-    const uint64_t g = TermTable::Key(to_sid[key >> 32], to_sid[static_cast<uint32_t>(key)]);
-    if (Index::Impl::ExactPairPart(g) == part) mine.emplace_back(g, id);
-  }
-  const size_t n = mine.size();
-  for (size_t i = 0; i < n; ++i) {
-    if (i + 2 * kAhead < n) table.PrefetchSlot(mine[i + 2 * kAhead].first);
-    if (i + kAhead < n) {
-      const uint32_t g = table.PrefetchKey(mine[i + kAhead].first);
-      if (g < docs.size()) __builtin_prefetch(&docs[g]);
-    }
-    bool inserted;
-    const uint32_t id = table.Insert(mine[i].first, inserted);
+    const uint32_t id = im.exact_pairs[part].Insert(pairs[i], inserted);
+    std::vector<uint32_t>& docs = im.exact_pair_docs[part];
     if (inserted) docs.push_back(0);
-    docs[id] += local.exact_pair_docs[mine[i].second];
+    ++docs[id];
   }
 }
 
-// Both halves, the second on another thread when there are many and the caller allows threads.
-void CommitExactPairs(Index::Impl& im, const LocalSyllables& local,
-                      const std::vector<uint32_t>& to_sid, size_t threads) {
-  if (threads < 2 || local.exact_pairs.size() < 100'000) {
-    CommitExactPairHalf(im, local, to_sid, 0);
-    CommitExactPairHalf(im, local, to_sid, 1);
-    return;
-  }
-  std::exception_ptr error;
-  std::thread other([&] {
-    try {
-      CommitExactPairHalf(im, local, to_sid, 1);
-    } catch (...) {
-      error = std::current_exception();
-    }
-  });
-  try {
-    CommitExactPairHalf(im, local, to_sid, 0);
-  } catch (...) {
-    other.join();
-    throw;
-  }
-  other.join();
-  if (error) std::rethrow_exception(error);
-}
-
-// Adds a prepared document. `to_sid` maps the producer's local ids to sids (grown here). Under
-// the writer lock; REQUIRES: the index has room for one more document.
-void Commit(Index::Impl& im, const IndexOptions& o, PreparedDoc& p, std::vector<uint32_t>& to_sid) {
+// Adds a prepared document. Under the writer lock; REQUIRES: the index has room for one more
+// document.
+void Commit(Index::Impl& im, const IndexOptions& o, PreparedDoc& p) {
   for (const FreshSyllable& fs : p.fresh) {
     const uint32_t sid = im.InternSyllable(fs.exact, fs.folded);
-    const uint32_t top = std::max(fs.local, fs.local_folded);
-    if (to_sid.size() <= top) to_sid.resize(top + 1, kNoSyllable);
-    to_sid[fs.local] = sid;
-    to_sid[fs.local_folded] = im.fold[sid];
-  }
-  for (DocTerms::Entry& e : p.terms) {
-    const auto b = static_cast<uint32_t>(e.key);
-    e.key = TermTable::Key(to_sid[e.key >> 32], b == kNoSyllable ? b : to_sid[b]);
+    // The analysing thread's dictionary and the index's take new syllables in the same order.
+    if (sid != fs.sid || im.fold[sid] != fs.folded_sid) {
+      throw std::logic_error("search index: syllable dictionaries out of step");
+    }
   }
   DocRecord& rec = p.rec;
   if (auto it = im.id_to_doc.find(rec.id); it != im.id_to_doc.end()) KillDoc(im, it->second);
@@ -592,33 +527,45 @@ Status Index::UpsertMany(std::span<const Document> docs, size_t threads) {
   for (const Document& doc : docs) {
     if (Status s = CheckDocument(doc, options_, impl_->nf); !s.ok()) return s;
   }
+  std::lock_guard upsert(impl_->upsert_mu);
+  Index::Impl& im = *impl_;
   {
     std::shared_lock lock(mu_);
-    if (impl_->docs.size() + docs.size() >= Cursor::kEnd - 1) {
+    if (im.docs.size() + docs.size() >= Cursor::kEnd - 1) {
       return Status::ResourceExhausted("index is full");
     }
   }
-  LocalSyllables local;
-  // Size the exact pair counts for the batch from its text (one entry per 16 bytes) rather than
-  // rehashing them as they grow; a table that turns out too large costs memory for this call only.
-  size_t text_bytes = 0;
-  for (const Document& doc : docs) {
-    for (const auto& field : doc.fields) text_bytes += field.second.size();
+  if (!im.producer) {
+    // The analysing thread's dictionary, from the index's (ids equal: inserted in sid order).
+    auto pr = std::make_unique<Index::Impl::Producer>();
+    std::shared_lock lock(mu_);
+    for (uint32_t sid = 0; sid < im.syllables.size(); ++sid) {
+      bool inserted;
+      pr->dict.Insert(im.syllables.Name(sid), inserted);
+    }
+    pr->fold = im.fold;
+    im.producer = std::move(pr);
   }
-  local.exact_pairs.Reserve(text_bytes / 16);
-  std::vector<uint32_t> to_sid;
+  // If this call fails half-way, the dictionary may hold syllables that the index never got: it
+  // is made again from the index's by the next call.
+  struct Resync {
+    Index::Impl& im;
+    bool done = false;
+    ~Resync() {
+      if (!done) im.producer.reset();
+    }
+  } resync{im};
   // Few documents: not worth a thread.
   constexpr size_t kBatch = 64;
   if (threads < 2 || docs.size() < 2 * kBatch) {
     DocTerms dt;
     PreparedDoc p;
     for (const Document& doc : docs) {
-      Prepare(doc, options_, impl_->nf, local, dt, p);  // analysis before taking the lock
+      Prepare(doc, options_, im, dt, p);  // analysis before taking the lock
       std::unique_lock lock(mu_);
-      Commit(*impl_, options_, p, to_sid);
+      Commit(im, options_, p);
     }
-    std::unique_lock lock(mu_);
-    CommitExactPairs(*impl_, local, to_sid, threads);
+    resync.done = true;
     return Status::Ok();
   }
   // A producer thread prepares batches of kBatch documents, at most kInFlight batches ahead; this
@@ -637,7 +584,7 @@ Status Index::UpsertMany(std::span<const Document> docs, size_t threads) {
       for (size_t i = 0, size = 8; i < docs.size(); i += size, size = std::min(kBatch, 2 * size)) {
         std::vector<PreparedDoc> batch(std::min(size, docs.size() - i));
         for (size_t j = 0; j < batch.size(); ++j) {
-          Prepare(docs[i + j], options_, impl_->nf, local, dt, batch[j]);
+          Prepare(docs[i + j], options_, im, dt, batch[j]);
         }
         std::unique_lock l(qm);
         cv.wait(l, [&] { return queue.size() < kInFlight || stop; });
@@ -681,12 +628,11 @@ Status Index::UpsertMany(std::span<const Document> docs, size_t threads) {
       cv.notify_all();
     }
     std::unique_lock lock(mu_);
-    for (PreparedDoc& p : batch) Commit(*impl_, options_, p, to_sid);
+    for (PreparedDoc& p : batch) Commit(im, options_, p);
   }
-  joiner.Join();  // the producer is done: its exact pair counts are complete
+  joiner.Join();
   if (error) std::rethrow_exception(error);
-  std::unique_lock lock(mu_);
-  CommitExactPairs(*impl_, local, to_sid, threads);
+  resync.done = true;
   return Status::Ok();
 }
 
@@ -1431,6 +1377,7 @@ std::string Searcher::Suggest() const {
   // the forms and their adjacent pairs occur. Forms are handled by syllable id (kNoSyllable when
   // the index has never seen one): a pair is one lookup in the term table, no string is built.
   if (toks_.empty() || toks_.size() > 12) return {};
+  std::shared_lock exact_lock(im_.exact_mu);  // for ExactPairDocs
   struct Form {
     std::string_view name;
     uint32_t sid;

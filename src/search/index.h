@@ -132,11 +132,11 @@ class Index {
   // Adds the document, replacing any document with the same id.
   Status Upsert(const Document& doc);
   // Upsert of each document in order, with the same result (the same index, byte for byte), but
-  // faster for many documents: with threads >= 2 a second thread analyses documents ahead of the
-  // one that inserts them, and at the end merges half of their exact pair counts (more than 2
-  // threads are not used yet). All or nothing for bad input:
-  // every document is checked before any is added. The writer lock is taken per batch of
-  // documents, so searches run in between and see a prefix of `docs`.
+  // faster for many documents: with threads >= 2 a second thread analyses documents (and counts
+  // their exact pairs) ahead of the one that inserts them (more than 2 threads are not used
+  // yet). All or nothing for bad input: every document is checked before any is added. The
+  // writer lock is taken per batch of documents, so searches run in between and see a prefix of
+  // `docs`. Calls from several threads run one after another.
   Status UpsertMany(std::span<const Document> docs, size_t threads = 2);
   // Returns false if no document has this id.
   bool Delete(std::string_view id);

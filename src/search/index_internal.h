@@ -4,6 +4,8 @@
 #include <array>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -52,10 +54,13 @@ struct Index::Impl {
   std::vector<uint32_t> single_term;  // sid → term id of (sid) alone, or kNone (a fast path)
   ChunkedVector<PostingList> lists;   // by term id
   // Exact pairs (a side marked) → how many documents hold each (deleted ones included, as a
-  // list's count), in two halves by ExactPairPart so that a bulk load merges its counts on two
-  // threads: exact_pair_docs[part][exact_pairs[part] id].
+  // list's count), in two halves by ExactPairPart (each saved in order of first occurrence):
+  // exact_pair_docs[part][exact_pairs[part] id].
+  // Written by UpsertMany's analysing thread, which does not hold the index lock: readers hold
+  // exact_mu shared, that thread holds it exclusively while it counts one document's pairs.
   std::array<TermTable, 2> exact_pairs;
   std::array<std::vector<uint32_t>, 2> exact_pair_docs;
+  mutable std::shared_mutex exact_mu;
   static size_t ExactPairPart(uint64_t key) { return (key * 0x9E3779B97F4A7C15ULL) >> 63; }
   std::map<std::string, uint32_t> folded_vocab;  // folded syllable → term id (prefixes, typos)
   // Folded syllable term id → exact syllable term ids seen with that folding.
@@ -63,6 +68,23 @@ struct Index::Impl {
   // "key\x1fvalue" → internal ids in increasing order (dead ones included; checked at query time).
   std::unordered_map<std::string, std::vector<uint32_t>> attr_docs;
   text::Stopwords stopwords;  // parsed from IndexOptions::stopwords
+
+  // The syllable dictionary of the thread that analyses documents for UpsertMany (Prepare in
+  // index.cc): a private copy of syllables/fold, kept in step with them. A syllable new to it is
+  // new to the index, and Commit interns it there in the same order, so its ids are the index's
+  // sids: the analysing thread, which runs without the index lock, turns text into the index's
+  // term keys and exact pairs by itself. `raw` maps a token's bytes as written to the sid of its
+  // exact form (most tokens repeat a spelling already seen: no normalisation, no copy of forms).
+  // Made from syllables/fold when first needed (after Load, or after an UpsertMany that failed
+  // half-way: it may have run ahead of the index). Guarded by upsert_mu.
+  struct Producer {
+    TermDict dict;
+    std::vector<uint32_t> fold;
+    TermDict raw;
+    std::vector<uint32_t> raw_sid;
+  };
+  std::unique_ptr<Producer> producer;
+  std::mutex upsert_mu;  // one UpsertMany at a time
 
   std::array<float, kMaxFields> Averages() const;
 
@@ -81,6 +103,7 @@ struct Index::Impl {
   // and pairs, or when missing).
   uint32_t FoldedTermOf(uint32_t tid) const;
   // Documents holding the exact pair (a, b) (0 if none; a or b must be marked).
+  // REQUIRES: exact_mu held (shared).
   uint32_t ExactPairDocs(uint32_t a, uint32_t b) const {
     const uint64_t key = TermTable::Key(a, b);
     const size_t part = ExactPairPart(key);

@@ -135,6 +135,7 @@ Status Index::Save(const std::string& dir) const {
   // Readers go on while the file is written; writers wait (the index is streamed from memory).
   std::shared_lock lock(mu_);
   const Impl& im = *impl_;
+  std::shared_lock exact_lock(im.exact_mu);  // an UpsertMany may be counting exact pairs
   // Two parts written at once, each by its own thread: the header, documents and syllables; then
   // the terms with their lists and the exact pairs. The first part's length is counted first
   // (cheap: sizes only), so the second knows where it starts; the file's crc32 is combined
@@ -230,6 +231,7 @@ Status Index::Save(const std::string& dir) const {
       static_cast<uint32_t>(crc32_combine(wh.crc(), wb.crc(), static_cast<z_off_t>(wb.length())));
   const bool written = head_ok && body_ok && wh.length() == count.length() &&
                        ::pwrite(fd, &crc, 4, static_cast<off_t>(wh.length() + wb.length())) == 4;
+  exact_lock.unlock();
   lock.unlock();
   closer.fd = -1;
   if (::close(fd) != 0 || !written) return Status::Internal("cannot write " + tmp);

@@ -687,9 +687,10 @@ TEST(IndexBulkTest, UpsertManyBuildsTheSameIndexAsUpsertOneByOne) {
 }
 
 // Over 100,000 distinct exact pairs in one call (450 marked syllables, 223,500 adjacent pairs
-// drawn at random from 202,500 possible: about 135,000 distinct): the counts are merged in two
-// halves on two threads, and the index must still be the one Upsert builds one document at a time.
-TEST(IndexBulkTest, UpsertManyMergesManyExactPairsOnTwoThreadsAsOneByOne) {
+// drawn at random from 202,500 possible: about 135,000 distinct), counted by the analysing thread
+// into the index's tables (both halves, their tables growing) while the other thread adds the
+// documents: the index must still be the one Upsert builds one document at a time.
+TEST(IndexBulkTest, UpsertManyCountsManyExactPairsAsOneByOne) {
   const std::vector<std::string> onsets = {"b", "c",  "d",  "đ", "g", "h",  "k",  "l", "m",
                                            "n", "ph", "qu", "s", "t", "th", "tr", "v", "x"};
   const std::vector<std::string> rimes = {"à", "á", "ả", "ã", "ạ", "ề", "ế", "ể", "ễ",
@@ -711,6 +712,35 @@ TEST(IndexBulkTest, UpsertManyMergesManyExactPairsOnTwoThreadsAsOneByOne) {
   auto many = std::move(Index::Create({})).value();
   ASSERT_TRUE(many->UpsertMany(docs, 2).ok());
   EXPECT_EQ(SavedBytes(*many, dir), SavedBytes(*one, dir));
+}
+
+// The analysing thread keeps its own copy of the syllable dictionary from call to call; after
+// Load it makes it from the loaded index. Documents added after a Save/Load must give the index
+// that adding them all at once gives (same sids, terms, exact pair counts: same bytes).
+TEST(IndexBulkTest, UpsertManyAfterLoadContinuesTheSameIndex) {
+  const std::vector<std::string> words = {"công", "cong", "nghệ", "nghe", "sinh", "học", "hoà",
+                                          "hòa",  "thuỷ", "Đà",   "da",   "Nẵng", "5G",  "mới"};
+  std::mt19937 rng(23);
+  std::vector<Document> docs;
+  for (int i = 0; i < 600; ++i) {
+    std::string body;
+    // Later documents bring syllables the first ones never had.
+    for (int w = 0; w < 20; ++w) body += words[rng() % words.size()] + " ";
+    if (i >= 300) body += "sáng tạo đổi mới " + std::to_string(i % 7);
+    docs.push_back(Doc("d" + std::to_string(i % 450), "tiêu đề", body));
+  }
+  const std::string base =
+      (std::filesystem::temp_directory_path() / ("stio_bulk_load_" + std::to_string(getpid())))
+          .string();
+  auto whole = std::move(Index::Create({})).value();
+  ASSERT_TRUE(whole->UpsertMany(docs, 2).ok());
+  auto first = std::move(Index::Create({})).value();
+  ASSERT_TRUE(first->UpsertMany(std::span(docs).first(300), 2).ok());
+  ASSERT_TRUE(first->Save(base + "/a").ok());
+  auto loaded = std::move(Index::Load(base + "/a")).value();
+  ASSERT_TRUE(loaded->UpsertMany(std::span(docs).subspan(300), 2).ok());
+  EXPECT_EQ(SavedBytes(*loaded, base + "/b"), SavedBytes(*whole, base + "/c"));
+  std::filesystem::remove_all(base);
 }
 
 TEST(IndexBulkTest, UpsertManyChecksEveryDocumentBeforeAddingAny) {
@@ -747,6 +777,7 @@ TEST(IndexConcurrencyTest, ReadersWhileUpsertManyWrites) {
     Query q;
     q.text = "cong nghe";
     q.k = 5;
+    q.suggest = true;  // reads the exact pair counts the writer's analysing thread updates
     auto r = index->Search(q);
     ASSERT_TRUE(r.ok());
     EXPECT_GE(r->total, last);  // a growing prefix of the documents
@@ -754,6 +785,39 @@ TEST(IndexConcurrencyTest, ReadersWhileUpsertManyWrites) {
   }
   writer.join();
   EXPECT_EQ(index->size(), 3000u);
+}
+
+// UpsertMany calls from two threads at once (with a search and a save going on): one runs after
+// the other, and every document of both ends up in the index.
+TEST(IndexConcurrencyTest, TwoUpsertManyCallsAtOnce) {
+  auto index = std::move(Index::Create({})).value();
+  std::vector<std::vector<Document>> sets(2);
+  for (int t = 0; t < 2; ++t) {
+    for (int i = 0; i < 1500; ++i) {
+      sets[t].push_back(Doc("t" + std::to_string(t) + "-" + std::to_string(i),
+                            t == 0 ? "công nghệ sinh học" : "đổi mới sáng tạo",
+                            "tài liệu số " + std::to_string(i)));
+    }
+  }
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 2; ++t) {
+    writers.emplace_back([&, t] { EXPECT_TRUE(index->UpsertMany(sets[t], 2).ok()); });
+  }
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("stio_two_writers_" + std::to_string(getpid())))
+          .string();
+  Query q;
+  q.text = "doi moi sang tao";
+  q.suggest = true;
+  ASSERT_TRUE(index->Search(q).ok());
+  ASSERT_TRUE(index->Save(dir).ok());
+  for (auto& w : writers) w.join();
+  EXPECT_EQ(index->size(), 3000u);
+  auto r = index->Search(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->total, 1500u);
+  EXPECT_EQ(r->suggestion, "đổi mới sáng tạo");
+  std::filesystem::remove_all(dir);
 }
 
 TEST(IndexConcurrencyTest, ReadersWhileOneWriterWrites) {
