@@ -38,6 +38,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -113,6 +114,9 @@ class RegistrySearch {
   Result<search::SearchResult> Query(const search::Query& q) const { return index_->Search(q); }
 
   size_t size() const { return index_->size(); }
+  // Tests only: called by Save once it has marked the index file as being written, just before
+  // writing it (to act "during" a save without racing it).
+  void SetSaveHookForTesting(std::function<void()> hook) { save_hook_ = std::move(hook); }
   // Whether a folded word (text::MatchKey) is on the stopword list.
   bool IsStopword(const std::string& key) const { return stopword_keys_.count(key) != 0; }
 
@@ -142,6 +146,7 @@ class RegistrySearch {
   std::atomic<int64_t> saved_audit_id_{-1};  // -1: never saved or loaded
   std::mutex save_mu_;                       // one Save at a time
   std::atomic<bool> writing_file_{false};    // Save is writing the index file
+  std::function<void()> save_hook_;          // SetSaveHookForTesting
 };
 
 }  // namespace stio::domain

@@ -327,6 +327,7 @@ Status RegistrySearch::Save(storage::Database& db, const std::string& dir) {
     return s;
   };
   writing_file_ = true;
+  if (save_hook_) save_hook_();
   const Status written = index_->Save(gen_dir.string());
   writing_file_ = false;
   if (!written.ok()) return fail(written);

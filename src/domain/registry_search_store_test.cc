@@ -390,6 +390,30 @@ TEST_F(RegistrySearchStoreTest, ASaveThatCannotWriteFailsWithoutHarm) {
   EXPECT_EQ(Find(*rs, *db_, "Sông Đà").size(), 1u);
 }
 
+// While Save writes the index file (holding the index's shared lock), a search must not catch up:
+// applying a write would wait for the end of the file, and every search behind it. It answers
+// from the index as it is; the write shows in the first search after the save.
+TEST_F(RegistrySearchStoreTest, SearchesDuringASaveDoNotCatchUp) {
+  AddOrg(*db_, "Công ty Cơ khí Sông Đà");
+  SearchStartReport report;
+  auto rs = Open(*db_, report);
+  ASSERT_NE(rs, nullptr);
+  int64_t added = 0;
+  std::vector<std::string> during;
+  rs->SetSaveHookForTesting([&] {
+    added = AddOrg(*db_, "Viện Nghiên cứu Lúa gạo Đồng Tháp");
+    during = Find(*rs, *db_, "lua gao dong thap");
+    EXPECT_EQ(Find(*rs, *db_, "Sông Đà").size(), 1u);  // searches go on
+  });
+  ASSERT_TRUE(rs->Save(*db_, index_dir_).ok());
+  EXPECT_GT(added, 0);
+  EXPECT_TRUE(during.empty());
+  EXPECT_EQ(Find(*rs, *db_, "lua gao dong thap"),
+            std::vector<std::string>{"organization:" + std::to_string(added)});
+  // The saved index covers only what was applied before the file was written.
+  EXPECT_LT(rs->saved_audit_id(), rs->audit_id());
+}
+
 // Regression: renaming a person did not re-index the published IP assets they hold (the asset's
 // document carries its holder's name), which a saved index would have kept stale across restarts.
 TEST_F(RegistrySearchStoreTest, RenamingAPersonReindexesTheIpAssetsTheyHold) {
