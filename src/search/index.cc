@@ -717,7 +717,9 @@ class Searcher {
   }
   // MaxScore's essential phase for one clause: adds its score of every document in [cur.doc(),
   // hi) to acc[doc - lo] and marks the document in `seen` (ClauseScore, with the constants and
-  // tables held in locals rather than read again after every store to acc).
+  // tables held in locals rather than read again after every store to acc; the usual two-byte
+  // postings are read straight from the bytes by Cursor::ScanTo, without a store to the cursor
+  // between them: -6% CPU per vntc-mid-kw query).
   void ScoreRange(const Clause& c, Cursor& cur, uint32_t lo, uint32_t hi, double* acc,
                   uint64_t* seen) const;
   void Bound(Clause& c) const;  // fills ub and block_ub
@@ -838,22 +840,24 @@ void Searcher::ScoreRange(const Clause& c, Cursor& cur, uint32_t lo, uint32_t hi
   const double* __restrict table = inv_norm_;
   std::array<float, kMaxFields> fw{};
   for (size_t f = 0; f < nf; ++f) fw[f] = o_.fields[f].weight;
-  for (; cur.doc() < hi; cur.Next()) {
-    const uint32_t d = cur.doc();
-    const int f = cur.single_field();
-    double t;
-    if (f >= 0) {
-      const uint32_t len = lens[d * nf + static_cast<size_t>(f)];
-      double inv = len < kNormTable ? table[static_cast<size_t>(f) * kNormTable + len] : 0;
-      if (inv == 0) inv = InvNorm(static_cast<size_t>(f), d);  // fills the table
-      t = fw[static_cast<size_t>(f)] * cur.tf()[f] * inv;
-    } else {
-      t = Tf(d, cur.tf());
-    }
+  auto usual = [&](uint32_t d, size_t f, uint16_t tf) {
+    const uint32_t len = lens[d * nf + f];
+    double inv = len < kNormTable ? table[f * kNormTable + len] : 0;
+    if (inv == 0) inv = InvNorm(f, d);  // fills the table
+    const double t = fw[f] * tf * inv;
     const uint32_t off = d - lo;
     acc[off] += weight * t * k1p / (t + k1);
     seen[off >> 6] |= uint64_t{1} << (off & 63);
-  }
+  };
+  auto one = [&](const Cursor& c) {
+    const int f = c.single_field();
+    if (f >= 0) return usual(c.doc(), static_cast<size_t>(f), c.tf()[f]);
+    const double t = Tf(c.doc(), c.tf());
+    const uint32_t off = c.doc() - lo;
+    acc[off] += weight * t * k1p / (t + k1);
+    seen[off >> 6] |= uint64_t{1} << (off & 63);
+  };
+  cur.ScanTo(hi, usual, one);
 }
 
 void Searcher::Bound(Clause& c) const {

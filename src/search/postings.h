@@ -151,6 +151,29 @@ class Cursor {
       Next();
     }
   }
+  // Calls one(cursor) for every posting from the current one up to (not including) `hi`, and
+  // leaves the cursor on the first posting >= hi (or exhausted). The usual two-byte postings
+  // (see Decode) go to usual(doc, field, tf) instead, read straight from the bytes without
+  // updating the cursor between them.
+  template <class Usual, class One>
+  void ScanTo(uint32_t hi, Usual&& usual, One&& one) {
+    while (doc_ < hi) {
+      one(*this);
+      const uint8_t* p = p_;
+      uint32_t d = doc_;
+      while (end_ - p >= 2 && p[0] < 0x80 && p[1] < 0x80 && !(p[1] & 1) &&
+             static_cast<size_t>(p[1] >> 1 & 7) < num_fields_) {
+        const uint32_t next = d + p[0];
+        if (next >= hi) break;
+        usual(next, static_cast<size_t>(p[1] >> 1 & 7), static_cast<uint16_t>((p[1] >> 4) + 1));
+        d = next;
+        p += 2;
+      }
+      p_ = p;
+      doc_ = d;
+      Next();
+    }
+  }
   // The block the cursor is in (num_blocks() for the tail).
   size_t block() const { return block_; }
   // The block that would hold `target` (num_blocks() for the tail), found from the skip entries
