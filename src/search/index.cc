@@ -892,29 +892,49 @@ void Searcher::AddClause(const std::string& key, double weight, uint32_t group, 
 }
 
 std::vector<std::string> Searcher::TypoCandidates(const std::string& folded) const {
-  // Edit distance 1 over ASCII letters and digits (folded syllables are ASCII in Vietnamese).
+  // Edit distance 1 over ASCII letters and digits (folded syllables are ASCII in Vietnamese):
+  // deletions, transpositions, substitutions, insertions, in that order; the first
+  // kMaxTypoExpansions distinct ones that are indexed syllables without marks (the keys of
+  // folded_vocab), each looked up in the syllable dictionary's hash table rather than the
+  // ordered map, in one reused buffer (a query with an unknown long word tries ~500 strings).
   std::vector<std::string> out;
-  const std::string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::set<std::string> seen;
-  auto consider = [&](const std::string& cand) {
-    if (out.size() >= kMaxTypoExpansions || !seen.insert(cand).second) return;
-    if (im_.folded_vocab.count(cand)) out.push_back(cand);
+  static constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string t;
+  t.reserve(folded.size() + 1);
+  auto consider = [&] {
+    const uint32_t sid = im_.syllables.Find(t);
+    if (sid == TermDict::kNone || !im_.Unmarked(sid) || sid >= im_.single_term.size() ||
+        im_.single_term[sid] == TermTable::kNone) {
+      return;
+    }
+    if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
   };
-  for (size_t i = 0; i < folded.size(); ++i) consider(folded.substr(0, i) + folded.substr(i + 1));
-  for (size_t i = 0; i + 1 < folded.size(); ++i) {
-    std::string t = folded;
-    std::swap(t[i], t[i + 1]);
-    consider(t);
+  const size_t n = folded.size();
+  for (size_t i = 0; i < n && out.size() < kMaxTypoExpansions; ++i) {
+    t.assign(folded, 0, i).append(folded, i + 1);
+    consider();
   }
-  for (size_t i = 0; i < folded.size(); ++i) {
-    for (char c : alphabet) {
-      std::string t = folded;
+  for (size_t i = 0; i + 1 < n && out.size() < kMaxTypoExpansions; ++i) {
+    t = folded;
+    std::swap(t[i], t[i + 1]);
+    consider();
+  }
+  for (size_t i = 0; i < n; ++i) {
+    t = folded;
+    for (char c : kAlphabet) {
+      if (out.size() >= kMaxTypoExpansions) return out;
       t[i] = c;
-      consider(t);
+      consider();
     }
   }
-  for (size_t i = 0; i <= folded.size(); ++i) {
-    for (char c : alphabet) consider(folded.substr(0, i) + c + folded.substr(i));
+  for (size_t i = 0; i <= n; ++i) {
+    t.assign(folded, 0, i).push_back(' ');
+    t.append(folded, i);
+    for (char c : kAlphabet) {
+      if (out.size() >= kMaxTypoExpansions) return out;
+      t[i] = c;
+      consider();
+    }
   }
   return out;
 }
