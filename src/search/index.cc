@@ -1161,9 +1161,11 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
   // The non-essential clauses are the weakest ones whose window bounds sum to at most this share
   // of the threshold (1 would be plain MaxScore). Fewer of them cost more essential postings but
   // leave a candidate less to hope for from them, so far fewer candidates are probed: 0.75 was
-  // the fastest of 0.5-1 on the three VNTC sets (-10% CPU per query on vntc-mid-kw against 1;
-  // docs/benchmarks.md). Any value in (0, 1] gives the same top k.
-  constexpr double kNonEssentialShare = 0.75;
+  // the fastest of 0.5-1 on the three VNTC sets (-10% CPU per query on vntc-mid-kw against 1),
+  // and 0.65 once essential postings got cheaper (Cursor::ScanTo): -2 to -5% against 0.75 on
+  // all three, 0.5 and 0.6 no better (docs/benchmarks.md). Any value in (0, 1] gives the same
+  // top k.
+  constexpr double kNonEssentialShare = 0.65;
   // Clauses on the same posting list (a word typed twice, two words with one folded form) are
   // scored here as one clause with the sum of their weights, since a clause's score is linear in
   // its weight: one cursor and one bound instead of several. (In kAny, where MaxScore runs,
