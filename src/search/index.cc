@@ -1207,6 +1207,7 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
   dirty = true;
   std::vector<double> wub(n), prefix(n);
   std::vector<size_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = i;
   thread_local std::vector<double> rest;
   thread_local std::vector<double> word_ub(kWindow / 64);
   auto window_bound = [&](size_t i, uint32_t hi) {
@@ -1227,11 +1228,14 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
   for (const Cursor& c : curs) lo = std::min(lo, c.doc());
   while (lo != Cursor::kEnd) {
     const uint32_t hi = lo > Cursor::kEnd - window ? Cursor::kEnd : lo + window;
-    for (size_t i = 0; i < n; ++i) {
-      order[i] = i;
-      wub[i] = curs[i].doc() < hi ? window_bound(i, hi) : 0;
+    for (size_t i = 0; i < n; ++i) wub[i] = curs[i].doc() < hi ? window_bound(i, hi) : 0;
+    // From the previous window's order, which mostly still holds: an insertion sort.
+    for (size_t j = 1; j < n; ++j) {
+      const size_t i = order[j];
+      size_t k = j;
+      for (; k > 0 && wub[order[k - 1]] > wub[i]; --k) order[k] = order[k - 1];
+      order[k] = i;
     }
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return wub[a] < wub[b]; });
     for (size_t j = 0; j < n; ++j) prefix[j] = (j ? prefix[j - 1] : 0) + wub[order[j]];
     const bool full = heap.size() == need_;
     size_t first_essential = 0;
