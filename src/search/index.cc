@@ -689,7 +689,9 @@ class Searcher {
   }
   // MaxScore's essential phase for one clause: adds its score of every document in [cur.doc(),
   // hi) to acc[doc - lo] and marks the document in `seen` (ClauseScore, with the constants and
-  // tables held in locals rather than read again after every store to acc).
+  // tables held in locals rather than read again after every store to acc; the usual two-byte
+  // postings are read straight from the bytes by Cursor::ScanTo, without a store to the cursor
+  // between them: -6% CPU per vntc-mid-kw query).
   void ScoreRange(const Clause& c, Cursor& cur, uint32_t lo, uint32_t hi, double* acc,
                   uint64_t* seen) const;
   void Bound(Clause& c) const;  // fills ub and block_ub
@@ -810,22 +812,24 @@ void Searcher::ScoreRange(const Clause& c, Cursor& cur, uint32_t lo, uint32_t hi
   const double* __restrict table = inv_norm_;
   std::array<float, kMaxFields> fw{};
   for (size_t f = 0; f < nf; ++f) fw[f] = o_.fields[f].weight;
-  for (; cur.doc() < hi; cur.Next()) {
-    const uint32_t d = cur.doc();
-    const int f = cur.single_field();
-    double t;
-    if (f >= 0) {
-      const uint32_t len = lens[d * nf + static_cast<size_t>(f)];
-      double inv = len < kNormTable ? table[static_cast<size_t>(f) * kNormTable + len] : 0;
-      if (inv == 0) inv = InvNorm(static_cast<size_t>(f), d);  // fills the table
-      t = fw[static_cast<size_t>(f)] * cur.tf()[f] * inv;
-    } else {
-      t = Tf(d, cur.tf());
-    }
+  auto usual = [&](uint32_t d, size_t f, uint16_t tf) {
+    const uint32_t len = lens[d * nf + f];
+    double inv = len < kNormTable ? table[f * kNormTable + len] : 0;
+    if (inv == 0) inv = InvNorm(f, d);  // fills the table
+    const double t = fw[f] * tf * inv;
     const uint32_t off = d - lo;
     acc[off] += weight * t * k1p / (t + k1);
     seen[off >> 6] |= uint64_t{1} << (off & 63);
-  }
+  };
+  auto one = [&](const Cursor& c) {
+    const int f = c.single_field();
+    if (f >= 0) return usual(c.doc(), static_cast<size_t>(f), c.tf()[f]);
+    const double t = Tf(c.doc(), c.tf());
+    const uint32_t off = c.doc() - lo;
+    acc[off] += weight * t * k1p / (t + k1);
+    seen[off >> 6] |= uint64_t{1} << (off & 63);
+  };
+  cur.ScanTo(hi, usual, one);
 }
 
 void Searcher::Bound(Clause& c) const {
@@ -860,29 +864,49 @@ void Searcher::AddClause(const std::string& key, double weight, uint32_t group, 
 }
 
 std::vector<std::string> Searcher::TypoCandidates(const std::string& folded) const {
-  // Edit distance 1 over ASCII letters and digits (folded syllables are ASCII in Vietnamese).
+  // Edit distance 1 over ASCII letters and digits (folded syllables are ASCII in Vietnamese):
+  // deletions, transpositions, substitutions, insertions, in that order; the first
+  // kMaxTypoExpansions distinct ones that are indexed syllables without marks (the keys of
+  // folded_vocab), each looked up in the syllable dictionary's hash table rather than the
+  // ordered map, in one reused buffer (a query with an unknown long word tries ~500 strings).
   std::vector<std::string> out;
-  const std::string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::set<std::string> seen;
-  auto consider = [&](const std::string& cand) {
-    if (out.size() >= kMaxTypoExpansions || !seen.insert(cand).second) return;
-    if (im_.folded_vocab.count(cand)) out.push_back(cand);
+  static constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string t;
+  t.reserve(folded.size() + 1);
+  auto consider = [&] {
+    const uint32_t sid = im_.syllables.Find(t);
+    if (sid == TermDict::kNone || !im_.Unmarked(sid) || sid >= im_.single_term.size() ||
+        im_.single_term[sid] == TermTable::kNone) {
+      return;
+    }
+    if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
   };
-  for (size_t i = 0; i < folded.size(); ++i) consider(folded.substr(0, i) + folded.substr(i + 1));
-  for (size_t i = 0; i + 1 < folded.size(); ++i) {
-    std::string t = folded;
-    std::swap(t[i], t[i + 1]);
-    consider(t);
+  const size_t n = folded.size();
+  for (size_t i = 0; i < n && out.size() < kMaxTypoExpansions; ++i) {
+    t.assign(folded, 0, i).append(folded, i + 1);
+    consider();
   }
-  for (size_t i = 0; i < folded.size(); ++i) {
-    for (char c : alphabet) {
-      std::string t = folded;
+  for (size_t i = 0; i + 1 < n && out.size() < kMaxTypoExpansions; ++i) {
+    t = folded;
+    std::swap(t[i], t[i + 1]);
+    consider();
+  }
+  for (size_t i = 0; i < n; ++i) {
+    t = folded;
+    for (char c : kAlphabet) {
+      if (out.size() >= kMaxTypoExpansions) return out;
       t[i] = c;
-      consider(t);
+      consider();
     }
   }
-  for (size_t i = 0; i <= folded.size(); ++i) {
-    for (char c : alphabet) consider(folded.substr(0, i) + c + folded.substr(i));
+  for (size_t i = 0; i <= n; ++i) {
+    t.assign(folded, 0, i).push_back(' ');
+    t.append(folded, i);
+    for (char c : kAlphabet) {
+      if (out.size() >= kMaxTypoExpansions) return out;
+      t[i] = c;
+      consider();
+    }
   }
   return out;
 }
@@ -1109,9 +1133,11 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
   // The non-essential clauses are the weakest ones whose window bounds sum to at most this share
   // of the threshold (1 would be plain MaxScore). Fewer of them cost more essential postings but
   // leave a candidate less to hope for from them, so far fewer candidates are probed: 0.75 was
-  // the fastest of 0.5-1 on the three VNTC sets (-10% CPU per query on vntc-mid-kw against 1;
-  // docs/benchmarks.md). Any value in (0, 1] gives the same top k.
-  constexpr double kNonEssentialShare = 0.75;
+  // the fastest of 0.5-1 on the three VNTC sets (-10% CPU per query on vntc-mid-kw against 1),
+  // and 0.65 once essential postings got cheaper (Cursor::ScanTo): -2 to -5% against 0.75 on
+  // all three, 0.5 and 0.6 no better (docs/benchmarks.md). Any value in (0, 1] gives the same
+  // top k.
+  constexpr double kNonEssentialShare = 0.65;
   // Clauses on the same posting list (a word typed twice, two words with one folded form) are
   // scored here as one clause with the sum of their weights, since a clause's score is linear in
   // its weight: one cursor and one bound instead of several. (In kAny, where MaxScore runs,
@@ -1153,6 +1179,7 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
   dirty = true;
   std::vector<double> wub(n), prefix(n);
   std::vector<size_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = i;
   thread_local std::vector<double> rest;
   thread_local std::vector<double> word_ub(kWindow / 64);
   auto window_bound = [&](size_t i, uint32_t hi) {
@@ -1173,11 +1200,14 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
   for (const Cursor& c : curs) lo = std::min(lo, c.doc());
   while (lo != Cursor::kEnd) {
     const uint32_t hi = lo > Cursor::kEnd - window ? Cursor::kEnd : lo + window;
-    for (size_t i = 0; i < n; ++i) {
-      order[i] = i;
-      wub[i] = curs[i].doc() < hi ? window_bound(i, hi) : 0;
+    for (size_t i = 0; i < n; ++i) wub[i] = curs[i].doc() < hi ? window_bound(i, hi) : 0;
+    // From the previous window's order, which mostly still holds: an insertion sort.
+    for (size_t j = 1; j < n; ++j) {
+      const size_t i = order[j];
+      size_t k = j;
+      for (; k > 0 && wub[order[k - 1]] > wub[i]; --k) order[k] = order[k - 1];
+      order[k] = i;
     }
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return wub[a] < wub[b]; });
     for (size_t j = 0; j < n; ++j) prefix[j] = (j ? prefix[j - 1] : 0) + wub[order[j]];
     const bool full = heap.size() == need_;
     size_t first_essential = 0;

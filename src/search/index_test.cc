@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "text/analyzer.h"
@@ -849,6 +850,99 @@ TEST(IndexConcurrencyTest, ReadersWhileOneWriterWrites) {
   writer.join();
   for (auto& t : readers) t.join();
   EXPECT_LE(index->size(), 150u);
+}
+
+// The typo candidates of an unknown long syllable are the first kMaxTypoExpansions (8) distinct
+// indexed syllables without marks at edit distance 1, in the order deletions, transpositions,
+// substitutions, insertions: the same as the generator as first written (every candidate built
+// as a new string, deduplicated in a std::set, looked up among the folded syllables), which is
+// the reference here. Explain lists the clauses in that order.
+TEST(IndexTypoTest, CandidatesAreTheFirstEightIndexedAtEditDistanceOneInOrder) {
+  const std::string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  auto reference = [&](const std::string& folded, const std::set<std::string>& vocab) {
+    std::vector<std::string> out;
+    std::set<std::string> seen;
+    auto consider = [&](const std::string& cand) {
+      if (out.size() >= 8 || !seen.insert(cand).second) return;
+      if (vocab.count(cand)) out.push_back(cand);
+    };
+    for (size_t i = 0; i < folded.size(); ++i) consider(folded.substr(0, i) + folded.substr(i + 1));
+    for (size_t i = 0; i + 1 < folded.size(); ++i) {
+      std::string t = folded;
+      std::swap(t[i], t[i + 1]);
+      consider(t);
+    }
+    for (size_t i = 0; i < folded.size(); ++i) {
+      for (char c : alphabet) {
+        std::string t = folded;
+        t[i] = c;
+        consider(t);
+      }
+    }
+    for (size_t i = 0; i <= folded.size(); ++i) {
+      for (char c : alphabet) consider(folded.substr(0, i) + c + folded.substr(i));
+    }
+    return out;
+  };
+  std::mt19937 rng(5);
+  size_t checked = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    const std::string word = trial % 2 ? "nghieng" : "truong";
+    // Some of the word's neighbours (letters only, so that each stays one token), a marked
+    // syllable whose folded form is one of them or not, and unrelated syllables.
+    std::set<std::string> vocab = {"cong", "nghe"};
+    std::string body = "công nghệ";
+    const std::string letters = alphabet.substr(0, 26);
+    for (int i = 0; i < 60; ++i) {
+      std::string t = word;
+      const size_t at = rng() % t.size();
+      switch (rng() % 4) {
+        case 0:
+          t.erase(at, 1);
+          break;
+        case 1:
+          if (at + 1 < t.size()) std::swap(t[at], t[at + 1]);
+          break;
+        case 2:
+          t[at] = letters[rng() % 26];
+          break;
+        default:
+          t.insert(t.begin() + static_cast<std::ptrdiff_t>(at), letters[rng() % 26]);
+          break;
+      }
+      if (t == word || rng() % (1 + trial % 4) != 0) continue;
+      vocab.insert(t);
+      body += " " + t;
+    }
+    if (trial % 3 == 0) {
+      body += " nghiêng";  // folds to "nghieng": for that word it is known, no typos
+      vocab.insert("nghieng");
+    }
+    IndexOptions o;
+    o.stopwords = "";
+    auto index = std::move(Index::Create(o)).value();
+    ASSERT_TRUE(index->Upsert(Doc("d", "", body)).ok());
+    Query q;
+    q.text = word;
+    q.explain = true;
+    auto r = index->Search(q);
+    ASSERT_TRUE(r.ok());
+    std::vector<std::string> got;
+    if (!r->hits.empty()) {
+      const std::string& e = r->hits[0].explanation;
+      for (size_t p = e.find("'~"); p != std::string::npos; p = e.find("'~", p + 1)) {
+        const size_t close = e.find('\'', p + 1);
+        const std::string label = e.substr(p + 2, close - p - 2);
+        const size_t typo = label.find(" (typo)");
+        if (typo != std::string::npos) got.push_back(label.substr(0, typo));
+      }
+    }
+    const std::vector<std::string> want =
+        vocab.count(word) ? std::vector<std::string>{} : reference(word, vocab);
+    EXPECT_EQ(got, want) << word << " in " << body;
+    checked += want.size();
+  }
+  EXPECT_GT(checked, 40u);  // the cases held candidates, up to the limit of 8
 }
 
 }  // namespace

@@ -142,12 +142,44 @@ class Cursor {
     if (target > block_last_) SkipTo(target);
     // Postings before the target are passed over without decoding their frequencies (the usual
     // two-byte posting; any other is decoded whole).
-    while (doc_ < target) {
-      if (end_ - p_ >= 2 && p_[0] < 0x80 && p_[1] < 0x80 && !(p_[1] & 1) && doc_ + p_[0] < target) {
-        doc_ += p_[0];
-        p_ += 2;
+    // (In locals: the cursor is written back only when the walk ends or decodes a posting.)
+    const uint8_t* p = p_;
+    uint32_t d = doc_;
+    while (d < target) {
+      if (end_ - p >= 2 && p[0] < 0x80 && p[1] < 0x80 && !(p[1] & 1) && d + p[0] < target) {
+        d += p[0];
+        p += 2;
         continue;
       }
+      p_ = p;
+      doc_ = d;
+      Next();
+      p = p_;
+      d = doc_;
+    }
+    p_ = p;
+    doc_ = d;
+  }
+  // Calls one(cursor) for every posting from the current one up to (not including) `hi`, and
+  // leaves the cursor on the first posting >= hi (or exhausted). The usual two-byte postings
+  // (see Decode) go to usual(doc, field, tf) instead, read straight from the bytes without
+  // updating the cursor between them.
+  template <class Usual, class One>
+  void ScanTo(uint32_t hi, Usual&& usual, One&& one) {
+    while (doc_ < hi) {
+      one(*this);
+      const uint8_t* p = p_;
+      uint32_t d = doc_;
+      while (end_ - p >= 2 && p[0] < 0x80 && p[1] < 0x80 && !(p[1] & 1) &&
+             static_cast<size_t>(p[1] >> 1 & 7) < num_fields_) {
+        const uint32_t next = d + p[0];
+        if (next >= hi) break;
+        usual(next, static_cast<size_t>(p[1] >> 1 & 7), static_cast<uint16_t>((p[1] >> 4) + 1));
+        d = next;
+        p += 2;
+      }
+      p_ = p;
+      doc_ = d;
       Next();
     }
   }

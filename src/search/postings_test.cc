@@ -104,6 +104,79 @@ TEST(PostingsTest, NextGeqKeepsFrequenciesOfThePostingItStopsOn) {
   }
 }
 
+// ScanTo hands every posting below its bound to one of its two callbacks (the usual ones read
+// from the bytes, the rest from the decoded cursor), each once and in order, with the same
+// document, field and frequency as a walk with Next, across blocks, large deltas, several fields
+// and large frequencies; and leaves the cursor decoded on the first posting at or past the bound.
+TEST(PostingsTest, ScanToVisitsWhatNextVisitsAndStopsOnTheBound) {
+  std::mt19937 rng(23);
+  PostingList pl;
+  std::vector<Posting> want;
+  uint32_t d = 0;
+  for (int i = 0; i < 3000; ++i) {
+    d += rng() % 6 ? 1 + rng() % 20 : 128 + rng() % 2000;
+    Posting p;
+    p.doc = d;
+    switch (rng() % 7) {
+      case 0:
+        p.tf = {static_cast<uint16_t>(1 + rng() % 3), static_cast<uint16_t>(1 + rng() % 3)};
+        break;
+      case 1:
+        p.tf[rng() % 2] = static_cast<uint16_t>(9 + rng() % 300);
+        break;
+      default:
+        p.tf[rng() % 2] = static_cast<uint16_t>(1 + rng() % 8);
+        break;
+    }
+    want.push_back(p);
+    if (pl.Append(p, 2)) pl.SealTail(1.0f, {1, 1});
+  }
+  ASSERT_GT(pl.num_blocks(), 20u);
+  size_t usual_calls = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    Cursor c(&pl, 2);
+    std::vector<Posting> got;
+    uint32_t hi = 0;
+    // Bounds from inside one block to several blocks ahead; the last one is past the list.
+    while (c.doc() != Cursor::kEnd) {
+      hi = trial % 2 ? hi + 1 + rng() % 300 : hi + 1 + rng() % 30000;
+      if (rng() % 5 == 0) c.NextGeq(hi - rng() % (hi + 1) / 2);  // mixed with probes
+      const size_t from = got.size();
+      const uint32_t start = c.doc();
+      c.ScanTo(
+          hi,
+          [&](uint32_t doc, size_t f, uint16_t tf) {
+            Posting p;
+            p.doc = doc;
+            p.tf[f] = tf;
+            got.push_back(p);
+            ++usual_calls;
+          },
+          [&](const Cursor& cur) { got.push_back(cur.posting()); });
+      auto first = std::lower_bound(want.begin(), want.end(), start,
+                                    [](const Posting& p, uint32_t t) { return p.doc < t; });
+      auto last = std::lower_bound(want.begin(), want.end(), hi,
+                                   [](const Posting& p, uint32_t t) { return p.doc < t; });
+      ASSERT_EQ(got.size() - from, static_cast<size_t>(last - first)) << hi;
+      for (size_t i = from; i < got.size(); ++i, ++first) {
+        ASSERT_EQ(got[i].doc, first->doc);
+        ASSERT_EQ(got[i].tf[0], first->tf[0]) << got[i].doc;
+        ASSERT_EQ(got[i].tf[1], first->tf[1]) << got[i].doc;
+      }
+      if (last == want.end()) {
+        ASSERT_EQ(c.doc(), Cursor::kEnd);
+      } else {
+        ASSERT_EQ(c.doc(), last->doc);
+        ASSERT_EQ(c.tf()[0], last->tf[0]);
+        ASSERT_EQ(c.tf()[1], last->tf[1]);
+        const int single = last->tf[0] && last->tf[1] ? -1 : last->tf[0] ? 0 : 1;
+        ASSERT_EQ(c.single_field(), single);
+      }
+    }
+  }
+  EXPECT_GT(usual_calls, 0u);  // the fast path was taken
+}
+
 TEST(PostingsTest, CorruptBytesFailToDecode) {
   PostingList pl;
   Posting p;
