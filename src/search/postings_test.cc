@@ -57,19 +57,24 @@ TEST(PostingsTest, CursorMatchesReferenceAcrossBlocks) {
   }
 }
 
-// NextGeq passes over the usual postings (one field, small frequency, one-byte delta) without
-// decoding their frequencies; the posting it stops on must still carry its own frequencies and
-// single field, whatever kind of posting came before (multi-field, large frequency or delta).
-TEST(PostingsTest, NextGeqKeepsFrequenciesOfThePostingItStopsOn) {
-  std::mt19937 rng(11);
-  PostingList pl;
-  std::vector<Posting> want;
+// How MakeMixedList draws a list: n postings on two fields; a delta is large (big_min + [0,
+// big_span)) one time in big_one_in, else 1..small; of `kinds` equally likely cases one is a
+// posting in both fields, one a large frequency, the rest the usual posting (one field, tf 1..8).
+struct MixedListShape {
+  int n;
+  uint32_t big_one_in, small, big_min, big_span, kinds;
+};
+
+// Appends such a list to `pl` (blocks sealed as they fill) and the same postings to `want`.
+void MakeMixedList(std::mt19937& rng, const MixedListShape& shape, PostingList& pl,
+                   std::vector<Posting>& want) {
   uint32_t d = 0;
-  for (int i = 0; i < 2000; ++i) {
-    d += rng() % 8 ? 1 + rng() % 4 : 100 + rng() % 300;  // mostly one-byte deltas
+  for (int i = 0; i < shape.n; ++i) {
+    d +=
+        rng() % shape.big_one_in ? 1 + rng() % shape.small : shape.big_min + rng() % shape.big_span;
     Posting p;
     p.doc = d;
-    switch (rng() % 6) {
+    switch (rng() % shape.kinds) {
       case 0:
         p.tf = {static_cast<uint16_t>(1 + rng() % 3), static_cast<uint16_t>(1 + rng() % 3)};
         break;
@@ -83,6 +88,16 @@ TEST(PostingsTest, NextGeqKeepsFrequenciesOfThePostingItStopsOn) {
     want.push_back(p);
     if (pl.Append(p, 2)) pl.SealTail(1.0f, {1, 1});
   }
+}
+
+// NextGeq passes over the usual postings (one field, small frequency, one-byte delta) without
+// decoding their frequencies; the posting it stops on must still carry its own frequencies and
+// single field, whatever kind of posting came before (multi-field, large frequency or delta).
+TEST(PostingsTest, NextGeqKeepsFrequenciesOfThePostingItStopsOn) {
+  std::mt19937 rng(11);
+  PostingList pl;
+  std::vector<Posting> want;
+  MakeMixedList(rng, {2000, 8, 4, 100, 300, 6}, pl, want);  // mostly one-byte deltas
   for (int trial = 0; trial < 300; ++trial) {
     Cursor c(&pl, 2);
     uint32_t target = 0;
@@ -112,25 +127,7 @@ TEST(PostingsTest, ScanToVisitsWhatNextVisitsAndStopsOnTheBound) {
   std::mt19937 rng(23);
   PostingList pl;
   std::vector<Posting> want;
-  uint32_t d = 0;
-  for (int i = 0; i < 3000; ++i) {
-    d += rng() % 6 ? 1 + rng() % 20 : 128 + rng() % 2000;
-    Posting p;
-    p.doc = d;
-    switch (rng() % 7) {
-      case 0:
-        p.tf = {static_cast<uint16_t>(1 + rng() % 3), static_cast<uint16_t>(1 + rng() % 3)};
-        break;
-      case 1:
-        p.tf[rng() % 2] = static_cast<uint16_t>(9 + rng() % 300);
-        break;
-      default:
-        p.tf[rng() % 2] = static_cast<uint16_t>(1 + rng() % 8);
-        break;
-    }
-    want.push_back(p);
-    if (pl.Append(p, 2)) pl.SealTail(1.0f, {1, 1});
-  }
+  MakeMixedList(rng, {3000, 6, 20, 128, 2000, 7}, pl, want);
   ASSERT_GT(pl.num_blocks(), 20u);
   size_t usual_calls = 0;
   for (int trial = 0; trial < 200; ++trial) {
