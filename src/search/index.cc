@@ -12,6 +12,7 @@
 #include <mutex>
 #include <queue>
 #include <set>
+#include <stdexcept>
 #include <thread>
 #include <unordered_set>
 
