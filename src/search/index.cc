@@ -240,17 +240,20 @@ double PseudoTf(const Index::Impl& im, const IndexOptions& o, const Posting& p,
 namespace {
 
 // The terms of one document with their per-field frequencies, reused from document to document
-// by one producer: single syllables by their sid in an array stamped with the document,
-// pairs in a small open-addressing table over TermTable keys.
+// by one producer: single syllables by their sid in an array stamped with the document (the
+// Producer's, which lives as long as the index: an Upsert of one document does not allocate
+// and clear an entry per syllable of the vocabulary), pairs in a small open-addressing table
+// over TermTable keys.
 struct DocTerms {
   struct Entry {
     uint64_t key;
     std::array<uint16_t, kMaxFields> tf;
   };
+  explicit DocTerms(Index::Impl::Producer& pr) : single(pr.single), stamp(pr.stamp) {}
   std::vector<Entry> entries;  // in order of first occurrence
   std::vector<uint32_t> slots;
-  std::vector<uint64_t> single;  // sid → stamp << 32 | index in entries
-  uint32_t stamp = 0;
+  std::vector<uint64_t>& single;  // sid → stamp << 32 | index in entries
+  uint32_t& stamp;
 
   // For a document of at most max_pairs pairs and sids below num_sids.
   void Reset(size_t max_pairs, size_t num_sids) {
@@ -537,13 +540,11 @@ Status Index::UpsertMany(std::span<const Document> docs, size_t threads) {
     }
   }
   if (!im.producer) {
-    // The analysing thread's dictionary, from the index's (ids equal: inserted in sid order).
+    // The analysing thread's dictionary: a copy of the index's (a copy of its arrays, not a
+    // million inserts, after a Load at national scale).
     auto pr = std::make_unique<Index::Impl::Producer>();
     std::shared_lock lock(mu_);
-    for (uint32_t sid = 0; sid < im.syllables.size(); ++sid) {
-      bool inserted;
-      pr->dict.Insert(im.syllables.Name(sid), inserted);
-    }
+    pr->dict = im.syllables;
     pr->fold = im.fold;
     im.producer = std::move(pr);
   }
@@ -559,7 +560,7 @@ Status Index::UpsertMany(std::span<const Document> docs, size_t threads) {
   // Few documents: not worth a thread.
   constexpr size_t kBatch = 64;
   if (threads < 2 || docs.size() < 2 * kBatch) {
-    DocTerms dt;
+    DocTerms dt(*im.producer);
     PreparedDoc p;
     for (const Document& doc : docs) {
       Prepare(doc, options_, im, dt, p);  // analysis before taking the lock
@@ -580,7 +581,7 @@ Status Index::UpsertMany(std::span<const Document> docs, size_t threads) {
   std::thread producer([&] {
     pthread_setname_np(pthread_self(), "stio-prepare");  // for top and perf; failure is harmless
     try {
-      DocTerms dt;
+      DocTerms dt(*im.producer);
       // The first batches are small (8, 16, 32 documents): the committing thread starts sooner.
       for (size_t i = 0, size = 8; i < docs.size(); i += size, size = std::min(kBatch, 2 * size)) {
         std::vector<PreparedDoc> batch(std::min(size, docs.size() - i));

@@ -82,6 +82,10 @@ struct Index::Impl {
     std::vector<uint32_t> fold;
     TermDict raw;
     std::vector<uint32_t> raw_sid;
+    // For the terms of the document being analysed (DocTerms in index.cc): sid → the document's
+    // stamp << 32 | its entry for that syllable.
+    std::vector<uint64_t> single;
+    uint32_t stamp = 0;
   };
   std::unique_ptr<Producer> producer;
   std::mutex upsert_mu;  // one UpsertMany at a time
