@@ -299,6 +299,9 @@ Result<std::unique_ptr<Index>> Index::Load(const std::string& dir) {
   Impl& im = *index->impl_;
   uint32_t ndocs;
   if (!r.U32(ndocs)) return corrupt("document count");
+  // Each takes at least 4 + 2 * nf bytes (id, alive, per field a text and a length, two counts):
+  // a damaged count must not size anything.
+  if (ndocs > r.remaining() / (4 + 2 * nf)) return corrupt("document count");
   im.docs.resize(ndocs);
   im.alive.resize(ndocs);
   im.lens.resize(static_cast<size_t>(ndocs) * nf);
@@ -333,6 +336,8 @@ Result<std::unique_ptr<Index>> Index::Load(const std::string& dir) {
   }
   uint32_t nsyl;
   if (!r.U32(nsyl)) return corrupt("syllable count");
+  // Each takes at least 3 bytes (a name of one byte or more, its folded form).
+  if (nsyl > r.remaining() / 3) return corrupt("syllable count");
   im.fold.resize(nsyl);
   for (uint32_t sid = 0; sid < nsyl; ++sid) {
     std::string name;

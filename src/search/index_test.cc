@@ -633,6 +633,40 @@ TEST(IndexPersistenceTest, HugeExactPairCountIsRefusedNotAllocated) {
   std::filesystem::remove_all(dir);
 }
 
+// The same for the document and syllable counts: in a saved empty index the file ends with the
+// four counts (documents, syllables, terms, exact pairs: varint 0 each) and the crc32; a huge
+// document or syllable count with a valid crc32 is refused before anything is sized by it.
+TEST(IndexPersistenceTest, HugeDocumentAndSyllableCountsAreRefusedNotAllocated) {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("stio_index_counts_" + std::to_string(getpid())))
+          .string();
+  auto index = std::move(Index::Create({})).value();
+  ASSERT_TRUE(index->Save(dir).ok());
+  std::string bytes;
+  {
+    std::ifstream in(dir + "/index.stio", std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  ASSERT_GE(bytes.size(), 8u);
+  ASSERT_EQ(bytes.substr(bytes.size() - 8, 4), std::string(4, '\0'));
+  const std::string head = bytes.substr(0, bytes.size() - 8);
+  const std::string huge = "\xFF\xFF\xFF\xFF\x0F";
+  for (const auto& [body, what] :
+       {std::pair{huge + std::string(3, '\0'), "document count"},
+        std::pair{'\0' + huge + std::string(2, '\0'), "syllable count"}}) {
+    std::string bad = head + body;
+    const auto crc = static_cast<uint32_t>(
+        crc32(0, reinterpret_cast<const Bytef*>(bad.data()), static_cast<uInt>(bad.size())));
+    bad.append(reinterpret_cast<const char*>(&crc), 4);
+    std::ofstream(dir + "/index.stio", std::ios::binary | std::ios::trunc) << bad;
+    auto r = Index::Load(dir);
+    ASSERT_FALSE(r.ok()) << what;
+    EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+    EXPECT_NE(r.status().message().find(what), std::string::npos) << r.status().message();
+  }
+  std::filesystem::remove_all(dir);
+}
+
 // The bytes of a saved index (every file of the directory, in name order).
 std::string SavedBytes(const Index& index, const std::string& dir) {
   std::filesystem::remove_all(dir);
