@@ -180,13 +180,6 @@ class TermTable {
     }
   }
 
-  // Sizes the table for n terms (avoids rehashing while loading).
-  void Reserve(size_t n) {
-    size_t want = slots_.size();
-    while (n * 4 > want * 3) want *= 2;
-    if (want != slots_.size()) Rehash(want);
-  }
-
   // Bulk loading (Index::Load): append every key with AppendUnindexed, then BuildIndex places them
   // all at once, in slot order (sequential writes instead of a cache miss per key). BuildIndex
   // returns false if a key was appended twice.
