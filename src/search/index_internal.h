@@ -42,7 +42,10 @@ struct DocRecord {
 
 struct Index::Impl {
   size_t nf = 0;
-  std::vector<DocRecord> docs;               // by internal id
+  // By internal id. In chunks, so that adding a document never moves the others: a vector,
+  // loaded at its exact size, moved every record (0.33 s at a million) on the first Upsert
+  // after a Load.
+  ChunkedVector<DocRecord, 1 << 14> docs;
   std::vector<uint8_t> alive;                // by internal id (dense: read for every candidate)
   std::vector<uint32_t> lens;                // docs.size() * nf field lengths in tokens
   std::array<double, kMaxFields> len_sum{};  // over live documents

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <new>
+#include <utility>
 #include <vector>
 
 namespace stio::search {
@@ -272,16 +273,18 @@ class ChunkedVector {
   T& operator[](size_t i) { return chunks_[i / kChunk].get()[i % kChunk]; }
   const T& operator[](size_t i) const { return chunks_[i / kChunk].get()[i % kChunk]; }
   size_t size() const { return size_; }
-  T& emplace_back() {
+  template <class... Args>
+  T& emplace_back(Args&&... args) {
     // Chunks are raw memory, each element constructed as it is added: a chunk's pages are touched
     // only as it fills (a small table does not pay for a whole chunk).
     if (size_ == chunks_.size() * kChunk) {
       chunks_.push_back(Chunk(static_cast<T*>(AllocateLarge(kChunk * sizeof(T)))));
     }
-    T* e = new (&(*this)[size_]) T();
+    T* e = new (&(*this)[size_]) T(std::forward<Args>(args)...);
     ++size_;
     return *e;
   }
+  void push_back(T&& v) { emplace_back(std::move(v)); }
   void resize(size_t n) {
     while (size_ < n) emplace_back();
   }

@@ -340,6 +340,29 @@ TEST(ChunkedVectorTest, ConstructsEachElementOnceAndDestroysThemAll) {
   EXPECT_EQ(lists[4].count, 300u);
 }
 
+// The index's documents: push_back moves a record in, and adding more never moves those before
+// (a std::vector did, all of them, on the first add after a Load).
+TEST(ChunkedVectorTest, PushBackMovesInAndNeverMovesTheOthers) {
+  ChunkedVector<std::vector<std::string>, 4> v;
+  std::vector<const std::string*> texts;
+  for (int i = 0; i < 11; ++i) {
+    std::vector<std::string> rec = {"văn bản " + std::to_string(i) + std::string(40, 'x')};
+    const std::string* heap = rec.data();
+    v.push_back(std::move(rec));
+    EXPECT_TRUE(rec.empty());                           // moved from
+    EXPECT_EQ(v[static_cast<size_t>(i)].data(), heap);  // the same buffer, not a copy
+    texts.push_back(&v[static_cast<size_t>(i)][0]);
+  }
+  ASSERT_EQ(v.size(), 11u);
+  for (size_t i = 0; i < 11; ++i) {
+    EXPECT_EQ(&v[i][0], texts[i]);
+    EXPECT_EQ(v[i][0], "văn bản " + std::to_string(i) + std::string(40, 'x'));
+  }
+  v.resize(13);
+  EXPECT_TRUE(v[12].empty());
+  EXPECT_EQ(&v[3][0], texts[3]);
+}
+
 TEST(LargeAllocatorTest, LargeBlocksAreAlignedForHugePagesSmallOnesAreNot) {
   constexpr size_t kHuge = size_t{2} << 20;
   LargeAllocator<uint64_t> a;
