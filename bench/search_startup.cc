@@ -11,7 +11,8 @@
 //   1. stio build: every document through Index::UpsertMany in batches of 4,096 (two threads:
 //                  analysis runs ahead on the second), then Save to --work/stio.
 //   2. stio load:  Index::Load of that directory (what a restart does when the index is kept on
-//                  disk), then one query for a known name.
+//                  disk), then one query for a known name, then the first writes: one
+//                  Upsert of a new document, then 100 more (each timed).
 //   3. FTS5 build: the same documents into an FTS5 table (unicode61 remove_diacritics 2) in one
 //                  transaction, then 'optimize'.
 //   4. FTS5 open:  open the database and answer the same query (FTS5 is on disk: its start-up is
@@ -27,6 +28,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -133,6 +135,28 @@ int main(int argc, char** argv) {
       auto res = (*loaded)->Search(q);
       Check(res.ok() && !res->hits.empty() && res->hits[0].id == "org:" + std::to_string(known),
             "stio finds the known name first");
+      // The first writes after the start: a new document (the first Upsert after a Load also
+      // makes the analysing thread's dictionary again from the index's), then 100 more, each
+      // timed; the last one must be found.
+      auto upsert = [&](size_t i) {
+        stio::search::Document doc;
+        doc.id = "org:" + std::to_string(n + i);
+        doc.fields = {{"title", Name(samples, n + i)},
+                      {"body", samples[(n + i) % samples.size()].text}};
+        const auto u0 = Clock::now();
+        Check((*loaded)->Upsert(doc).ok(), "stio upserts after the load");
+        return std::chrono::duration<double, std::milli>(Clock::now() - u0).count();
+      };
+      r["first_upsert_after_load_ms"] = upsert(0);
+      std::vector<double> next;
+      for (size_t i = 1; i <= 100; ++i) next.push_back(upsert(i));
+      std::sort(next.begin(), next.end());
+      r["next_100_upserts_median_ms"] = next[next.size() / 2];
+      r["next_100_upserts_max_ms"] = next.back();
+      q.text = Name(samples, n + 100);
+      res = (*loaded)->Search(q);
+      Check(res.ok() && !res->hits.empty() && res->hits[0].id == "org:" + std::to_string(n + 100),
+            "stio finds the last document upserted");
       return r;
     });
 
