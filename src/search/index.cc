@@ -1117,14 +1117,14 @@ void Searcher::Exhaustive(std::vector<std::pair<double, uint32_t>>& top, SearchR
 }
 
 void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
-  // Block-max MaxScore over windows of kWindow documents. In each window the clauses are ordered by
-  // their upper bound within the window (from the block skip entries); the ones whose bounds
-  // together cannot beat the current threshold are "non-essential". The essential clauses are
-  // scored term-at-a-time into a window accumulator; each document they reach is then completed
-  // by probing the non-essential clauses, most promising first, while it can still enter the top;
-  // "can still enter" is judged with the non-essential clauses' bounds over the 64 documents
-  // around it (from the skip entries of the blocks there), and a clause whose list has no block
-  // there is not probed at all.
+  // Block-max MaxScore over windows of kWindow documents. In each window each clause has an upper
+  // bound within the window (from the block skip entries); a set of clauses whose bounds together
+  // cannot beat the current threshold is left "non-essential" (see `cheapest`). The essential
+  // clauses are scored term-at-a-time into a window accumulator; each document they reach is then
+  // completed by probing the non-essential clauses, most promising first, while it can still enter
+  // the top; "can still enter" is judged with the non-essential clauses' bounds over the 64
+  // documents around it (from the skip entries of the blocks there), and a clause whose list has no
+  // block there is not probed at all.
   // A window where no document can beat the threshold is skipped without decoding anything.
   // 4096 was the fastest of 1024-8192 on the VNTC sets (smaller windows: more bookkeeping; larger:
   // looser bounds). The first window has no threshold yet, so every clause is essential there:
@@ -1132,13 +1132,13 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
   // the start, once decoding got cheaper; 128-2048 first windows were all within noise of it).
   constexpr uint32_t kWindow = 4096;
   constexpr uint32_t kFirstWindow = 256;
-  // The non-essential clauses are the weakest ones whose window bounds sum to at most this share
-  // of the threshold (1 would be plain MaxScore). Fewer of them cost more essential postings but
+  // The non-essential clauses are chosen among those whose window bounds sum to at most this share
+  // of the threshold (1 would be plain MaxScore; which ones, see `cheapest` below). Fewer of them cost more essential postings but
   // leave a candidate less to hope for from them, so far fewer candidates are probed: 0.75 was
   // the fastest of 0.5-1 on the three VNTC sets (-10% CPU per query on vntc-mid-kw against 1),
   // and 0.65 once essential postings got cheaper (Cursor::ScanTo): -2 to -5% against 0.75 on
-  // all three, 0.5 and 0.6 no better (docs/benchmarks.md). Any value in (0, 1] gives the same
-  // top k.
+  // all three, 0.5 and 0.6 no better (docs/benchmarks.md); still 0.65 with the choice by
+  // postings per bound (0.5 / 0.8 / 0.95 slower). Any value in (0, 1] gives the same top k.
   constexpr double kNonEssentialShare = 0.65;
   // Clauses on the same posting list (a word typed twice, two words with one folded form) are
   // scored here as one clause with the sum of their weights, since a clause's score is linear in
@@ -1179,23 +1179,68 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
     std::fill(seen.begin(), seen.end(), 0);
   }
   dirty = true;
-  std::vector<double> wub(n), prefix(n);
+  std::vector<double> wub(n);
   std::vector<size_t> order(n);
   for (size_t i = 0; i < n; ++i) order[i] = i;
   thread_local std::vector<double> rest;
   thread_local std::vector<double> word_ub(kWindow / 64);
+  // A clause's bound over [lo, hi), the largest of its blocks' there, and (in `postings`) an
+  // estimate of its postings there: each overlapping block's count times the share of its
+  // document range inside the window.
+  std::vector<double> postings(n);
   auto window_bound = [&](size_t i, uint32_t lo, uint32_t hi) {
     Cursor& c = curs[i];
     const PostingList& pl = *c.list();
     const size_t nb = pl.num_blocks();
-    double mx = 0;
+    double mx = 0, count = 0;
     const size_t b0 = c.ShallowAdvance(lo);
     for (size_t b = b0; b <= nb; ++b) {
       const uint32_t start = b == 0 ? 0 : pl.block(b - 1).last_doc + 1;
       if (b > b0 && start >= hi) break;
       mx = std::max(mx, clauses[i].block_ub[b]);
+      const uint32_t last = b < nb ? pl.block(b).last_doc : pl.last_doc;
+      const double in = std::min<double>(last, hi - 1.0) - std::max(start, lo) + 1;
+      const double per_doc = (b < nb ? kBlockSize : pl.tail_count()) / (last - start + 1.0);
+      count += std::max(0.0, in) * per_doc;
     }
+    postings[i] = count;
     return mx;
+  };
+  // Which clauses to leave non-essential: any set whose window bounds sum to at most the budget
+  // gives the same top k, and the best leaves out the most postings for the least bound. Greedy
+  // on postings per unit of bound (a list with nothing in the window costs no budget), then the
+  // chosen ones first in `order`, each part by bound ascending (the probes go from the strongest
+  // non-essential clause down). Against "the weakest bounds first" this scores 22-24% fewer
+  // essential postings and makes 5-12% fewer probes on the three VNTC sets (a counting build;
+  // -4 to -5% CPU per query on vntc-lead and vntc-mid-kw, level on vntc-short): a dense list
+  // with a middling bound (a common syllable, the folded twin of a marked word) is left to the
+  // probes, and a short list with a higher bound (a pair) is scored instead.
+  std::vector<double> ratio(n);
+  std::vector<size_t> by_ratio(n), chosen_first(n);
+  std::vector<char> chosen(n);
+  auto cheapest = [&](double budget) {
+    for (size_t i = 0; i < n; ++i) {
+      by_ratio[i] = i;
+      ratio[i] = wub[i] > 0 ? postings[i] / wub[i] : std::numeric_limits<double>::infinity();
+    }
+    std::sort(by_ratio.begin(), by_ratio.end(), [&](size_t a, size_t b) {
+      return ratio[a] > ratio[b] || (ratio[a] == ratio[b] && a < b);
+    });
+    double sum = 0;
+    for (size_t i : by_ratio) {
+      chosen[i] = sum + wub[i] <= budget;
+      if (chosen[i]) sum += wub[i];
+    }
+    size_t k = 0;
+    for (size_t j = 0; j < n; ++j) {
+      if (chosen[order[j]]) chosen_first[k++] = order[j];
+    }
+    const size_t first_essential = k;
+    for (size_t j = 0; j < n; ++j) {
+      if (!chosen[order[j]]) chosen_first[k++] = order[j];
+    }
+    order.swap(chosen_first);
+    return first_essential;
   };
   // Every document may be returned (no filter, none deleted): no test per candidate.
   const bool all_allowed = allowed_.empty() && im_.live == im_.docs.size();
@@ -1203,7 +1248,11 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
   for (const Cursor& c : curs) lo = std::min(lo, c.doc());
   while (lo != Cursor::kEnd) {
     const uint32_t hi = lo > Cursor::kEnd - window ? Cursor::kEnd : lo + window;
-    for (size_t i = 0; i < n; ++i) wub[i] = curs[i].doc() < hi ? window_bound(i, lo, hi) : 0;
+    for (size_t i = 0; i < n; ++i) {
+      wub[i] = 0;
+      postings[i] = 0;
+      if (curs[i].doc() < hi) wub[i] = window_bound(i, lo, hi);
+    }
     // From the previous window's order, which mostly still holds: an insertion sort.
     for (size_t j = 1; j < n; ++j) {
       const size_t i = order[j];
@@ -1211,14 +1260,8 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
       for (; k > 0 && wub[order[k - 1]] > wub[i]; --k) order[k] = order[k - 1];
       order[k] = i;
     }
-    for (size_t j = 0; j < n; ++j) prefix[j] = (j ? prefix[j - 1] : 0) + wub[order[j]];
     const bool full = heap.size() == need_;
-    size_t first_essential = 0;
-    if (full) {
-      while (first_essential < n && prefix[first_essential] <= kNonEssentialShare * threshold) {
-        ++first_essential;
-      }
-    }
+    const size_t first_essential = full ? cheapest(kNonEssentialShare * threshold) : 0;
     // Essential clauses, term at a time.
     for (size_t j = first_essential; j < n; ++j) {
       const size_t i = order[j];
