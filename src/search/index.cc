@@ -1199,6 +1199,7 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
       if (b > b0 && start >= hi) break;
       mx = std::max(mx, clauses[i].block_ub[b]);
       const uint32_t last = b < nb ? pl.block(b).last_doc : pl.last_doc;
+      if (last < start) continue;  // an empty tail (the count a multiple of kBlockSize)
       const double in = std::min<double>(last, hi - 1.0) - std::max(start, lo) + 1;
       const double per_doc = (b < nb ? kBlockSize : pl.tail_count()) / (last - start + 1.0);
       count += std::max(0.0, in) * per_doc;

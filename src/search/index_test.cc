@@ -394,6 +394,45 @@ TEST(IndexPruningTest, MaxScoreEqualsExhaustiveForRandomQueries) {
   }
 }
 
+// MaxScore estimates each list's postings in a window from its blocks, the tail included, to
+// choose which clauses to leave non-essential; a list whose count is a multiple of the block size
+// has an empty tail that ends where its last block does (skipped explicitly: the estimate must not
+// divide by its empty range). Many clauses (more than std::sort sorts by insertion), some with
+// exactly 128 or 256 postings ending inside later windows, others dense: the pruned top k must
+// equal the exhaustive one.
+TEST(IndexPruningTest, MaxScoreEqualsExhaustiveWithListsOfWholeBlocks) {
+  auto index = std::move(Index::Create({})).value();
+  const std::vector<std::string> dense = {"công", "nghệ", "sinh", "học", "phát", "triển",
+                                          "khoa", "mới",  "tỉnh", "sở",  "thông", "tin"};
+  const std::vector<std::string> whole = {"lúa", "gạo", "cà", "phê", "vệ", "tinh",
+                                          "xuất", "khẩu"};
+  std::mt19937 rng(128);
+  const int n = 12000;
+  for (int i = 0; i < n; ++i) {
+    std::string body;
+    for (int w = 0; w < 6; ++w) body += dense[rng() % dense.size()] + " ";
+    // Word k appears in exactly 128 * (1 + k % 2) documents, spread over the first 2,000 + 1,000k.
+    for (size_t k = 0; k < whole.size(); ++k) {
+      const int count = 128 * static_cast<int>(1 + k % 2);
+      const int span = 2000 + 1000 * static_cast<int>(k);
+      if (i < span && i % (span / count) == 0 && i / (span / count) < count) body += whole[k] + " ";
+    }
+    ASSERT_TRUE(index->Upsert(Doc("d" + std::to_string(i), "", body)).ok());
+  }
+  std::string all_words;
+  for (const auto& w : whole) all_words += w + " ";
+  for (const auto& w : dense) all_words += w + " ";
+  for (const std::string& text : std::vector<std::string>{
+           all_words, "lúa gạo cà phê vệ tinh xuất khẩu công nghệ sinh học", "gạo " + all_words}) {
+    Query q;
+    q.text = text;
+    q.mode = MatchMode::kAny;
+    q.k = 10;
+    q.suggest = false;
+    ASSERT_NO_FATAL_FAILURE(ExpectPrunedEqualsExhaustive(*index, q));
+  }
+}
+
 // MaxScore scores the clauses of one posting list as one clause (a word typed twice, words with
 // one folded form: "cống", "cộng" and "công" all have the clause "cong"), and skips the
 // per-candidate test when nothing is deleted or filtered out. On an index with no deletes, queries
