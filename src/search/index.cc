@@ -1133,12 +1133,13 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
   constexpr uint32_t kWindow = 4096;
   constexpr uint32_t kFirstWindow = 256;
   // The non-essential clauses are chosen among those whose window bounds sum to at most this share
-  // of the threshold (1 would be plain MaxScore; which ones, see `cheapest` below). Fewer of them cost more essential postings but
-  // leave a candidate less to hope for from them, so far fewer candidates are probed: 0.75 was
-  // the fastest of 0.5-1 on the three VNTC sets (-10% CPU per query on vntc-mid-kw against 1),
-  // and 0.65 once essential postings got cheaper (Cursor::ScanTo): -2 to -5% against 0.75 on
-  // all three, 0.5 and 0.6 no better (docs/benchmarks.md); still 0.65 with the choice by
-  // postings per bound (0.5 / 0.8 / 0.95 slower). Any value in (0, 1] gives the same top k.
+  // of the threshold (1 would be plain MaxScore; which ones, see `cheapest` below). Fewer of them
+  // cost more essential postings but leave a candidate less to hope for from them, so far fewer
+  // candidates are probed: 0.75 was the fastest of 0.5-1 on the three VNTC sets (-10% CPU per query
+  // on vntc-mid-kw against 1), and 0.65 once essential postings got cheaper (Cursor::ScanTo): -2 to
+  // -5% against 0.75 on all three, 0.5 and 0.6 no better (docs/benchmarks.md); still 0.65 with the
+  // choice by postings per bound (0.5 / 0.8 / 0.95 slower).
+  // Any value in (0, 1] gives the same top k.
   constexpr double kNonEssentialShare = 0.65;
   // Clauses on the same posting list (a word typed twice, two words with one folded form) are
   // scored here as one clause with the sum of their weights, since a clause's score is linear in

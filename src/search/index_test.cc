@@ -402,10 +402,9 @@ TEST(IndexPruningTest, MaxScoreEqualsExhaustiveForRandomQueries) {
 // equal the exhaustive one.
 TEST(IndexPruningTest, MaxScoreEqualsExhaustiveWithListsOfWholeBlocks) {
   auto index = std::move(Index::Create({})).value();
-  const std::vector<std::string> dense = {"công", "nghệ", "sinh", "học", "phát", "triển",
+  const std::vector<std::string> dense = {"công", "nghệ", "sinh", "học", "phát",  "triển",
                                           "khoa", "mới",  "tỉnh", "sở",  "thông", "tin"};
-  const std::vector<std::string> whole = {"lúa", "gạo", "cà", "phê", "vệ", "tinh",
-                                          "xuất", "khẩu"};
+  const std::vector<std::string> whole = {"lúa", "gạo", "cà", "phê", "vệ", "tinh", "xuất", "khẩu"};
   std::mt19937 rng(128);
   const int n = 12000;
   for (int i = 0; i < n; ++i) {
