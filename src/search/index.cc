@@ -41,7 +41,6 @@ struct QToken {
 struct Clause {
   const PostingList* list;
   double weight;   // clause weight × idf
-  double ub = 0;   // upper bound of the clause's score
   uint32_t group;  // required group, or kNoGroup for scoring-only clauses
   std::string label;
   std::vector<double> block_ub;  // score bound per block, the tail's last
@@ -696,7 +695,7 @@ class Searcher {
   // between them: -6% CPU per vntc-mid-kw query).
   void ScoreRange(const Clause& c, Cursor& cur, uint32_t lo, uint32_t hi, double* acc,
                   uint64_t* seen) const;
-  void Bound(Clause& c) const;  // fills ub and block_ub
+  void Bound(Clause& c) const;  // fills block_ub
   bool Allowed(uint32_t d) const { return im_.alive[d] && (allowed_.empty() || allowed_[d]); }
   void BuildFilter();
   bool PhrasesMatch(uint32_t d) const;
@@ -838,14 +837,12 @@ void Searcher::Bound(Clause& c) const {
   auto score = [&](double t) { return c.weight * t * (o_.k1 + 1) / (t + o_.k1); };
   const size_t nb = c.list->num_blocks();
   c.block_ub.resize(nb + 1);
-  double mx = 0;
   for (size_t i = 0; i < nb; ++i) {
     const BlockMeta& b = c.list->block(i);
     float scale = 1;
     for (size_t f = 0; f < im_.nf; ++f) scale = std::max(scale, avg_[f] / b.avg[f]);
     const double t = static_cast<double>(b.max_pseudo_tf) * scale;
     c.block_ub[i] = score(t);
-    mx = std::max(mx, t);
   }
   double tail_mx = 0;
   std::array<uint32_t, kBlockSize> docs;
@@ -853,7 +850,6 @@ void Searcher::Bound(Clause& c) const {
   const int nt = DecodeBlockInto(*c.list, nb, im_.nf, docs.data(), tfs.data());
   for (int i = 0; i < nt; ++i) tail_mx = std::max(tail_mx, Tf(docs[i], &tfs[i * im_.nf]));
   c.block_ub[nb] = score(tail_mx);
-  c.ub = score(std::max(mx, tail_mx));
 }
 
 void Searcher::AddClause(const std::string& key, double weight, uint32_t group, std::string label) {
@@ -862,7 +858,7 @@ void Searcher::AddClause(const std::string& key, double weight, uint32_t group, 
   const PostingList& pl = im_.lists[tid];
   if (pl.count == 0) return;
   // The bounds (Bound) are computed by MaxScore, the only user, once per distinct list.
-  clauses_.push_back(Clause{&pl, weight * Idf(pl.count), 0, group, std::move(label), {}});
+  clauses_.push_back(Clause{&pl, weight * Idf(pl.count), group, std::move(label), {}});
 }
 
 std::vector<std::string> Searcher::TypoCandidates(const std::string& folded) const {
@@ -1158,7 +1154,7 @@ void Searcher::MaxScore(std::vector<std::pair<double, uint32_t>>& top) {
         continue;
       }
       by_list.emplace_back(c.list, clauses.size());
-      clauses.push_back(Clause{c.list, c.weight, 0, kNoGroup, {}, {}});
+      clauses.push_back(Clause{c.list, c.weight, kNoGroup, {}, {}});
     }
   }
   for (Clause& c : clauses) Bound(c);
