@@ -1,20 +1,24 @@
 // search_compare: stio vs SQLite FTS5 vs Xapian on one BEIR collection, side by side.
 //
 // Each engine runs in its own forked process (so peak memory, VmHWM, is its own): it loads the
-// corpus, builds its index on disk, then answers every query of both query files on one thread
-// (latency p50/p99, wall clock and the thread's CPU time) and again on two threads (throughput),
-// and its top-10 lists are scored against the qrels (MRR@10). Build time is reported as wall clock
-// and as the process's CPU time; on a shared machine the CPU times are the comparable ones. stio
-// builds with Index::UpsertMany on two threads ("stio": analysis runs ahead on a second thread, so
-// its CPU time is the sum of both) and on one ("stio-1t", everything on the calling thread); FTS5
-// and Xapian build on one thread (neither can split one index's build). A run
-// whose MRR@10 is zero or where most queries return nothing is flagged as suspect: benchmarks check
-// their own results before reporting times.
+// corpus and builds its index on disk (one engine at a time), then answers every query of both
+// query files on one thread, --passes times (default 3), and a query's time is the median of its
+// passes (latency p50/p99 over queries, wall clock and the thread's CPU time). The passes are
+// interleaved across the engines (every engine's pass 1, then every engine's pass 2, ...), so a
+// noisy minute on a shared machine is shared too. Then each answers them on two threads
+// (throughput), and its first pass's top-10 lists are scored against the qrels (MRR@10). Build time
+// is reported as wall clock and as the process's CPU time; on a shared machine the CPU times are
+// the comparable ones. stio builds with Index::UpsertMany on two threads ("stio": analysis runs
+// ahead on a second thread, so its CPU time is the sum of both) and on one ("stio-1t", everything
+// on the calling thread); FTS5 and Xapian build on one thread (neither can split one index's
+// build). A run whose MRR@10 is zero or where most queries return nothing is flagged as suspect:
+// benchmarks check their own results before reporting times.
 //
 // usage: search_compare --corpus C.jsonl.gz --queries Q.jsonl --queries-nodiac QN.jsonl
 //                       --qrels qrels.tsv --work DIR [--engines stio,stio-1t,fts5,xapian]
 //                       [--build-only 1]   (the build columns only: no queries)
 //                       [--build-runs N]   (build N times, report the median: for A/B runs)
+//                       [--passes N]       (latency passes per engine, default 3)
 #include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -318,86 +322,131 @@ double Mrr(const std::vector<Q>& qs, const std::vector<std::vector<std::string>>
   return s / qs.size();
 }
 
-json RunEngine(Engine& e, const std::string& corpus, const std::vector<Q>& qd,
-               const std::vector<Q>& qn,
-               const std::unordered_map<std::string, std::set<std::string>>& qrels, bool build_only,
-               int build_runs) {
-  json r;
-  std::vector<Doc> docs = LoadCorpus(corpus);
-  const long rss_loaded = PeakRssKb();
-  // With build_runs > 1 the index is built that many times (each replaces the last) and the
-  // median run is reported, each run's times listed; memory is the peak over all runs.
-  std::vector<std::pair<double, double>> runs;  // wall, CPU
-  for (int i = 0; i < build_runs; ++i) {
-    e.Clear();
-    auto t0 = Clock::now();
-    const double cpu0 = ProcessCpuSeconds();
-    e.Build(docs);
-    runs.emplace_back(std::chrono::duration<double>(Clock::now() - t0).count(),
-                      ProcessCpuSeconds() - cpu0);
+// One engine's run, in its own process: Build, then latency passes (the parent interleaves them
+// with the other engines' passes), then Throughput, then Finish.
+class EngineRun {
+ public:
+  EngineRun(Engine& e, const std::vector<Q>& qd, const std::vector<Q>& qn,
+            const std::unordered_map<std::string, std::set<std::string>>& qrels)
+      : e_(e), qd_(qd), qn_(qn), qrels_(qrels) {}
+
+  void Build(const std::string& corpus, int build_runs) {
+    std::vector<Doc> docs = LoadCorpus(corpus);
+    rss_loaded_ = PeakRssKb();
+    // With build_runs > 1 the index is built that many times (each replaces the last) and the
+    // median run is reported, each run's times listed; memory is the peak over all runs.
+    std::vector<std::pair<double, double>> runs;  // wall, CPU
+    for (int i = 0; i < build_runs; ++i) {
+      e_.Clear();
+      auto t0 = Clock::now();
+      const double cpu0 = ProcessCpuSeconds();
+      e_.Build(docs);
+      runs.emplace_back(std::chrono::duration<double>(Clock::now() - t0).count(),
+                        ProcessCpuSeconds() - cpu0);
+    }
+    if (build_runs > 1) {
+      r_["build_s_runs"] = json::array();
+      r_["build_cpu_s_runs"] = json::array();
+      for (auto [wall, cpu] : runs)
+        r_["build_s_runs"].push_back(wall), r_["build_cpu_s_runs"].push_back(cpu);
+    }
+    std::sort(runs.begin(), runs.end());
+    r_["build_s"] = runs[runs.size() / 2].first;
+    r_["build_cpu_s"] = runs[runs.size() / 2].second;
+    r_["peak_rss_mb_build"] = (PeakRssKb() - rss_loaded_) / 1024.0;
+    r_["index_mb"] = DiskBytes(e_.Path()) / 1048576.0;
   }
-  if (build_runs > 1) {
-    r["build_s_runs"] = json::array();
-    r["build_cpu_s_runs"] = json::array();
-    for (auto [wall, cpu] : runs)
-      r["build_s_runs"].push_back(wall), r["build_cpu_s_runs"].push_back(cpu);
-  }
-  std::sort(runs.begin(), runs.end());
-  r["build_s"] = runs[runs.size() / 2].first;
-  r["build_cpu_s"] = runs[runs.size() / 2].second;
-  r["peak_rss_mb_build"] = (PeakRssKb() - rss_loaded) / 1024.0;
-  r["index_mb"] = DiskBytes(e.Path()) / 1048576.0;
-  docs.clear();
-  docs.shrink_to_fit();
-  if (build_only) return r;
-  auto search = e.Searcher();
-  std::vector<double> lat, cpu;
-  for (const auto* qs : {&qd, &qn}) {
-    std::vector<std::vector<std::string>> res;
-    std::vector<double> set_cpu;
-    size_t empty = 0;
-    for (const Q& q : *qs) {
+
+  // Answers every query of both files once on this thread, timing each; the first pass's top-10
+  // lists are the ones scored.
+  void LatencyPass() {
+    if (!search_) search_ = e_.Searcher();
+    const size_t n = qd_.size() + qn_.size();
+    wall_.resize(n);
+    cpu_.resize(n);
+    const bool first = res_.empty();
+    for (size_t i = 0; i < n; ++i) {
+      const Q& q = i < qd_.size() ? qd_[i] : qn_[i - qd_.size()];
       auto a = Clock::now();
       const double c = ThreadCpuMs();
-      res.push_back(search(q.text));
-      set_cpu.push_back(ThreadCpuMs() - c);
-      cpu.push_back(set_cpu.back());
-      lat.push_back(std::chrono::duration<double, std::milli>(Clock::now() - a).count());
-      empty += res.back().empty();
+      std::vector<std::string> top = search_(q.text);
+      cpu_[i].push_back(ThreadCpuMs() - c);
+      wall_[i].push_back(std::chrono::duration<double, std::milli>(Clock::now() - a).count());
+      if (first) res_.push_back(std::move(top));
     }
-    const double mrr = Mrr(*qs, res, qrels);
-    r[qs == &qd ? "mrr10_diacritics" : "mrr10_no_diacritics"] = mrr;
-    r[qs == &qd ? "empty_diacritics" : "empty_no_diacritics"] = empty;
-    // The median of each query set too: the two halves can differ widely (an engine that does not
-    // fold finds little for queries typed without marks, and finds it fast).
-    std::sort(set_cpu.begin(), set_cpu.end());
-    r[qs == &qd ? "p50_cpu_ms_diacritics" : "p50_cpu_ms_no_diacritics"] =
-        set_cpu[set_cpu.size() / 2];
-    if (mrr == 0 || empty * 2 > qs->size()) r["suspect"] = true;
   }
-  std::sort(lat.begin(), lat.end());
-  r["p50_ms"] = lat[lat.size() / 2];
-  r["p99_ms"] = lat[lat.size() * 99 / 100];
-  std::sort(cpu.begin(), cpu.end());
-  r["p50_cpu_ms"] = cpu[cpu.size() / 2];
-  r["p99_cpu_ms"] = cpu[cpu.size() * 99 / 100];
-  // Throughput: both query sets, split over two threads, each with its own searcher.
-  std::vector<const Q*> all;
-  for (const Q& q : qd) all.push_back(&q);
-  for (const Q& q : qn) all.push_back(&q);
-  std::atomic<size_t> next{0};
-  auto t1 = Clock::now();
-  std::vector<std::thread> th;
-  for (int t = 0; t < 2; ++t) {
-    th.emplace_back([&, s = e.Searcher()]() mutable {
-      for (size_t i; (i = next++) < all.size();) (void)s(all[i]->text);
-    });
+
+  // Both query files, split over two threads, each with its own searcher.
+  void Throughput() {
+    std::vector<const Q*> all;
+    for (const Q& q : qd_) all.push_back(&q);
+    for (const Q& q : qn_) all.push_back(&q);
+    std::atomic<size_t> next{0};
+    auto t1 = Clock::now();
+    std::vector<std::thread> th;
+    for (int t = 0; t < 2; ++t) {
+      th.emplace_back([&, s = e_.Searcher()]() mutable {
+        for (size_t i; (i = next++) < all.size();) (void)s(all[i]->text);
+      });
+    }
+    for (auto& t : th) t.join();
+    r_["qps_2_threads"] = all.size() / std::chrono::duration<double>(Clock::now() - t1).count();
   }
-  for (auto& t : th) t.join();
-  r["qps_2_threads"] = all.size() / std::chrono::duration<double>(Clock::now() - t1).count();
-  r["peak_rss_mb"] = (PeakRssKb() - rss_loaded) / 1024.0;
-  return r;
-}
+
+  json Finish() {
+    if (!res_.empty()) {
+      // A query's time is the median of its passes; p50/p99 are over queries.
+      const size_t passes = wall_[0].size();
+      r_["latency_passes"] = passes;
+      std::vector<double> lat, cpu, half_cpu[2];
+      for (size_t i = 0; i < wall_.size(); ++i) {
+        lat.push_back(Median(wall_[i]));
+        cpu.push_back(Median(cpu_[i]));
+        half_cpu[i < qd_.size() ? 0 : 1].push_back(cpu.back());
+      }
+      for (int h = 0; h < 2; ++h) {
+        const std::vector<Q>& qs = h == 0 ? qd_ : qn_;
+        const std::vector<std::vector<std::string>> res(
+            res_.begin() + (h == 0 ? 0 : static_cast<std::ptrdiff_t>(qd_.size())),
+            res_.begin() + static_cast<std::ptrdiff_t>(h == 0 ? qd_.size() : res_.size()));
+        size_t empty = 0;
+        for (const auto& r : res) empty += r.empty();
+        const double mrr = Mrr(qs, res, qrels_);
+        r_[h == 0 ? "mrr10_diacritics" : "mrr10_no_diacritics"] = mrr;
+        r_[h == 0 ? "empty_diacritics" : "empty_no_diacritics"] = empty;
+        // The median of each query set too: the two halves can differ widely (an engine that
+        // does not fold finds little for queries typed without marks, and finds it fast).
+        r_[h == 0 ? "p50_cpu_ms_diacritics" : "p50_cpu_ms_no_diacritics"] = Median(half_cpu[h]);
+        if (mrr == 0 || empty * 2 > qs.size()) r_["suspect"] = true;
+      }
+      std::sort(lat.begin(), lat.end());
+      r_["p50_ms"] = lat[lat.size() / 2];
+      r_["p99_ms"] = lat[lat.size() * 99 / 100];
+      std::sort(cpu.begin(), cpu.end());
+      r_["p50_cpu_ms"] = cpu[cpu.size() / 2];
+      r_["p99_cpu_ms"] = cpu[cpu.size() * 99 / 100];
+    }
+    r_["peak_rss_mb"] = (PeakRssKb() - rss_loaded_) / 1024.0;
+    return r_;
+  }
+
+ private:
+  static double Median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const size_t m = v.size() / 2;
+    return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+  }
+
+  Engine& e_;
+  const std::vector<Q>& qd_;
+  const std::vector<Q>& qn_;
+  const std::unordered_map<std::string, std::set<std::string>>& qrels_;
+  json r_;
+  long rss_loaded_ = 0;
+  std::function<std::vector<std::string>(const std::string&)> search_;
+  std::vector<std::vector<std::string>> res_;    // first pass, qd then qn
+  std::vector<std::vector<double>> wall_, cpu_;  // per query, one entry per pass
+};
 
 }  // namespace
 
@@ -408,7 +457,7 @@ int main(int argc, char** argv) {
     if (!a.count(k)) {
       std::cerr << "usage: search_compare --corpus C --queries Q --queries-nodiac QN --qrels R "
                    "--work DIR [--engines stio,stio-1t,fts5,xapian] [--build-only 1] "
-                   "[--build-runs N]\n";
+                   "[--build-runs N] [--passes N]\n";
       return 2;
     }
   }
@@ -417,16 +466,34 @@ int main(int argc, char** argv) {
   const bool build_only = a.count("--build-only") && a["--build-only"] == "1";
   // Builds per engine (the median is reported): to see a build change through the machine's noise.
   const int build_runs = a.count("--build-runs") ? std::max(1, std::stoi(a["--build-runs"])) : 1;
+  // Latency passes over all the queries (each query's time is the median of its passes).
+  const int passes = a.count("--passes") ? std::max(1, std::stoi(a["--passes"])) : 3;
   std::filesystem::create_directories(a["--work"]);
   const auto qd = LoadQueries(a["--queries"]);
   const auto qn = LoadQueries(a["--queries-nodiac"]);
   const auto qrels = LoadQrels(a["--qrels"]);
-  json all;
+  // The engines run as forked children, one at a time, directed by this process over pipes: each
+  // builds in turn (alone on the machine), then the latency passes go round the engines (pass p
+  // of every engine before pass p + 1 of any, the order reversed every other pass), so that a
+  // noisy minute on a shared machine falls on all of them, not on whichever ran then; then each
+  // measures its throughput in turn.
+  struct Child {
+    std::string name;
+    pid_t pid = -1;
+    int cmd = -1, ack = -1;  // parent -> child, child -> parent
+    bool ok = false;
+  };
+  std::vector<Child> children;
   std::stringstream es(engines);
   for (std::string name; std::getline(es, name, ',');) {
-    const std::string out = a["--work"] + "/" + name + ".result.json";
-    pid_t pid = fork();
-    if (pid == 0) {
+    Child c{name};
+    int down[2], up[2];
+    if (pipe(down) != 0 || pipe(up) != 0) throw std::runtime_error("pipe failed");
+    c.pid = fork();
+    if (c.pid == 0) {
+      close(down[1]);
+      close(up[0]);
+      for (const Child& o : children) close(o.cmd), close(o.ack);
       try {
         std::unique_ptr<Engine> e;
         if (name == "stio") e = std::make_unique<StioEngine>(a["--work"] + "/stio", 2);
@@ -434,8 +501,16 @@ int main(int argc, char** argv) {
         if (name == "fts5") e = std::make_unique<Fts5Engine>(a["--work"] + "/fts5.db");
         if (name == "xapian") e = std::make_unique<XapianEngine>(a["--work"] + "/xapian");
         if (!e) _exit(3);
-        json r = RunEngine(*e, a["--corpus"], qd, qn, qrels, build_only, build_runs);
-        std::ofstream(out) << r.dump();
+        EngineRun run(*e, qd, qn, qrels);
+        run.Build(a["--corpus"], build_runs);
+        // Commands: 'L' one latency pass, 'T' throughput, 'F' finish (write the result, exit).
+        for (char cmd = 'B';;) {
+          if (write(up[1], &cmd, 1) != 1 || read(down[0], &cmd, 1) != 1) _exit(4);
+          if (cmd == 'L') run.LatencyPass();
+          if (cmd == 'T') run.Throughput();
+          if (cmd == 'F') break;
+        }
+        std::ofstream(a["--work"] + "/" + name + ".result.json") << run.Finish().dump();
         _exit(0);
       } catch (const std::exception& ex) {
         std::cerr << name << ": " << ex.what() << "\n";
@@ -445,15 +520,42 @@ int main(int argc, char** argv) {
         _exit(1);
       }
     }
+    close(down[0]);
+    close(up[1]);
+    c.cmd = down[1];
+    c.ack = up[0];
+    char b = 0;
+    c.ok = c.pid > 0 && read(c.ack, &b, 1) == 1 && b == 'B';  // built
+    children.push_back(c);
+  }
+  // Sends a command and waits for the child to finish it (a child that dies is dropped).
+  auto order = [](Child& c, char cmd) {
+    if (!c.ok) return;
+    char b = 0;
+    c.ok = write(c.cmd, &cmd, 1) == 1 && (cmd == 'F' || read(c.ack, &b, 1) == 1);
+  };
+  if (!build_only) {
+    for (int p = 0; p < passes; ++p) {
+      for (size_t i = 0; i < children.size(); ++i) {
+        order(children[p % 2 ? children.size() - 1 - i : i], 'L');
+      }
+    }
+    for (Child& c : children) order(c, 'T');
+  }
+  json all;
+  for (Child& c : children) {
+    order(c, 'F');
     int status = 0;
-    waitpid(pid, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      std::cerr << name << " failed\n";
+    waitpid(c.pid, &status, 0);
+    close(c.cmd);
+    close(c.ack);
+    if (!c.ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      std::cerr << c.name << " failed\n";
       continue;
     }
-    std::ifstream in(out);
-    all[name] = json::parse(in);
-    std::cerr << name << ": " << all[name].dump() << "\n";
+    std::ifstream in(a["--work"] + "/" + c.name + ".result.json");
+    all[c.name] = json::parse(in);
+    std::cerr << c.name << ": " << all[c.name].dump() << "\n";
   }
   std::cout << all.dump(2) << "\n";
   return 0;
