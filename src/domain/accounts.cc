@@ -233,15 +233,8 @@ Result<Json> UpdateUser(storage::Transaction& tx, const Actor& actor, const Cloc
 Result<ListResult> ListUsers(storage::Transaction& tx, const Actor& actor,
                              const ListParams& params) {
   STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kManageUsers));
-  STIO_RETURN_IF_ERROR(CheckPaging(params));
-  ListResult out;
-  out.limit = params.limit;
-  out.offset = params.offset;
-  STIO_ASSIGN_OR_RETURN(out.total, CountUsers(tx));
-  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT * FROM users ORDER BY email LIMIT ? OFFSET ?",
-                                            {params.limit, params.offset}));
-  for (const auto& r : rows) out.items.push_back(UserJson(r));
-  return out;
+  return PagedList(tx, "*", "users", {}, "email", params,
+                   [](const storage::Row& r) -> Result<Json> { return UserJson(r); });
 }
 
 Result<int64_t> CountUsers(storage::Transaction& tx) {

@@ -249,7 +249,6 @@ Status RecordAudit(storage::Transaction& tx, const Actor& actor, const Clock& cl
 Result<ListResult> ListAudit(storage::Transaction& tx, const Actor& actor, const AuditFilter& f,
                              const ListParams& params) {
   STIO_RETURN_IF_ERROR(Authorize(actor, Permission::kReadAudit));
-  STIO_RETURN_IF_ERROR(CheckPaging(params));
   std::string where = " WHERE 1=1";
   std::vector<storage::Value> args;
   auto add = [&](const std::optional<std::string>& v, std::string_view clause) {
@@ -278,37 +277,26 @@ Result<ListResult> ListAudit(storage::Transaction& tx, const Actor& actor, const
     auto d = ParseCivilDate(*f.until);
     args.push_back(d.ok() ? *f.until + "T17:00:00Z" : *f.until);
   }
-  ListResult out;
-  out.limit = params.limit;
-  out.offset = params.offset;
-  STIO_ASSIGN_OR_RETURN(storage::Row count,
-                        tx.QueryOne("SELECT COUNT(*) AS n FROM audit_log" + where, args));
-  out.total = count.Int("n");
-  std::vector<storage::Value> page_args = args;
-  page_args.push_back(params.limit);
-  page_args.push_back(params.offset);
-  STIO_ASSIGN_OR_RETURN(auto rows,
-                        tx.Query("SELECT id, at, actor_email, action, entity_type, entity_id, "
-                                 "before_json, after_json, remote_address FROM audit_log" +
-                                     where + " ORDER BY id DESC LIMIT ? OFFSET ?",
-                                 page_args));
-  for (const storage::Row& r : rows) {
-    Json item = {{"id", r.Int("id")},
-                 {"at", r.Text("at")},
-                 {"actor_email", r.Text("actor_email")},
-                 {"action", r.Text("action")},
-                 {"entity_type", r.Text("entity_type")},
-                 {"entity_id", ToJson(r.at("entity_id"))},
-                 {"remote_address", ToJson(r.at("remote_address"))}};
-    for (const char* col : {"before_json", "after_json"}) {
-      std::string key(col);
-      key.resize(key.size() - 5);  // "before", "after"
-      auto text = r.OptText(col);
-      item[key] = text ? Json::parse(*text, nullptr, false) : Json();
-    }
-    out.items.push_back(std::move(item));
-  }
-  return out;
+  return PagedList(tx,
+                   "id, at, actor_email, action, entity_type, entity_id, before_json, after_json, "
+                   "remote_address",
+                   "audit_log" + where, std::move(args), "id DESC", params,
+                   [](const storage::Row& r) -> Result<Json> {
+                     Json item = {{"id", r.Int("id")},
+                                  {"at", r.Text("at")},
+                                  {"actor_email", r.Text("actor_email")},
+                                  {"action", r.Text("action")},
+                                  {"entity_type", r.Text("entity_type")},
+                                  {"entity_id", ToJson(r.at("entity_id"))},
+                                  {"remote_address", ToJson(r.at("remote_address"))}};
+                     for (const char* col : {"before_json", "after_json"}) {
+                       std::string key(col);
+                       key.resize(key.size() - 5);  // "before", "after"
+                       auto text = r.OptText(col);
+                       item[key] = text ? Json::parse(*text, nullptr, false) : Json();
+                     }
+                     return item;
+                   });
 }
 
 }  // namespace stio::domain
