@@ -401,24 +401,10 @@ Result<ListResult> ListCertificates(storage::Transaction& tx,
     where += " AND o.province_code = ?";
     args.push_back(*province_code);
   }
-  const std::string from =
-      " FROM st_certificates c JOIN organizations o ON o.id = c.organization_id";
-  ListResult out;
-  out.limit = params.limit;
-  out.offset = params.offset;
-  STIO_ASSIGN_OR_RETURN(storage::Row n, tx.QueryOne("SELECT COUNT(*) AS n" + from + where, args));
-  out.total = n.Int("n");
-  args.push_back(params.limit);
-  args.push_back(params.offset);
-  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT c.id" + from + where +
-                                                " ORDER BY c.issued_on DESC, c.id DESC "
-                                                "LIMIT ? OFFSET ?",
-                                            args));
-  for (const auto& r : rows) {
-    STIO_ASSIGN_OR_RETURN(Json c, GetCertificate(tx, r.Int("id")));
-    out.items.push_back(std::move(c));
-  }
-  return out;
+  return PagedList(tx, "c.id",
+                   "st_certificates c JOIN organizations o ON o.id = c.organization_id" + where,
+                   std::move(args), "c.issued_on DESC, c.id DESC", params,
+                   [&](const storage::Row& r) { return GetCertificate(tx, r.Int("id")); });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -647,22 +633,8 @@ Result<ListResult> ListPeople(storage::Transaction& tx, const Actor& actor, cons
         "pf.field_code LIKE ? ESCAPE '\\')";
     args.push_back(LikeContains(*f.field).substr(1));
   }
-  ListResult out;
-  out.limit = params.limit;
-  out.offset = params.offset;
-  STIO_ASSIGN_OR_RETURN(storage::Row n,
-                        tx.QueryOne("SELECT COUNT(*) AS n FROM people pe" + where, args));
-  out.total = n.Int("n");
-  args.push_back(params.limit);
-  args.push_back(params.offset);
-  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT pe.id FROM people pe" + where + " ORDER BY " +
-                                                order + ", pe.id LIMIT ? OFFSET ?",
-                                            args));
-  for (const auto& r : rows) {
-    STIO_ASSIGN_OR_RETURN(Json p, LoadPersonJson(tx, actor, r.Int("id")));
-    out.items.push_back(std::move(p));
-  }
-  return out;
+  return PagedList(tx, "pe.id", "people pe" + where, std::move(args), order + ", pe.id", params,
+                   [&](const storage::Row& r) { return LoadPersonJson(tx, actor, r.Int("id")); });
 }
 
 }  // namespace stio::domain
