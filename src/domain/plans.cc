@@ -318,24 +318,15 @@ Result<ListResult> ListPlans(storage::Transaction& tx, const std::optional<std::
     args.push_back(*province);
     args.push_back(*province);
   }
-  ListResult out;
-  out.limit = params.limit;
-  out.offset = params.offset;
-  STIO_ASSIGN_OR_RETURN(auto n, tx.QueryOne("SELECT COUNT(*) AS n FROM plans p" + where, args));
-  out.total = n.Int("n");
-  args.push_back(params.limit);
-  args.push_back(params.offset);
-  STIO_ASSIGN_OR_RETURN(
-      auto rows, tx.Query("SELECT p.id, (SELECT COUNT(*) FROM plan_targets t WHERE t.plan_id = "
-                          "p.id AND t.deleted_at IS NULL) AS targets FROM plans p" +
-                              where + " ORDER BY " + order + ", p.id LIMIT ? OFFSET ?",
-                          args));
-  for (const auto& r : rows) {
-    STIO_ASSIGN_OR_RETURN(Json p, LoadPlanRow(tx, r.Int("id")));
-    p["targets"] = r.Int("targets");
-    out.items.push_back(std::move(p));
-  }
-  return out;
+  return PagedList(tx,
+                   "p.id, (SELECT COUNT(*) FROM plan_targets t WHERE t.plan_id = p.id AND "
+                   "t.deleted_at IS NULL) AS targets",
+                   "plans p" + where, std::move(args), order + ", p.id", params,
+                   [&](const storage::Row& r) -> Result<Json> {
+                     STIO_ASSIGN_OR_RETURN(Json p, LoadPlanRow(tx, r.Int("id")));
+                     p["targets"] = r.Int("targets");
+                     return p;
+                   });
 }
 
 Result<Json> CreateTarget(storage::Transaction& tx, const Actor& actor, const Clock& clock,

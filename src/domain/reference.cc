@@ -379,10 +379,13 @@ Json UnitToJson(const storage::Row& r) {
   return j;
 }
 
-constexpr std::string_view kUnitSelect =
-    "SELECT u.*, p.full_name AS province_name FROM admin_units u "
+// The join is on admin_units' primary key (era, level, code): at most one row, so it never
+// changes how many units a WHERE matches.
+constexpr std::string_view kUnitFrom =
+    "admin_units u "
     "LEFT JOIN admin_units p ON p.era = u.era AND p.level = 'province' "
     "AND p.code = u.province_code";
+constexpr std::string_view kUnitColumns = "u.*, p.full_name AS province_name";
 
 Status CheckEraLevel(const std::string& era, const std::string& level) {
   if (era != "2025" && era != "pre2025") {
@@ -422,27 +425,17 @@ Result<ListResult> ListAdminUnits(storage::Transaction& tx, const AdminUnitFilte
     args.push_back(LikeContains(text::MatchKey(*f.q)));
     args.push_back(std::string(Trim(*f.q)));
   }
-  ListResult out;
-  out.limit = params.limit;
-  out.offset = params.offset;
-  STIO_ASSIGN_OR_RETURN(storage::Row n,
-                        tx.QueryOne("SELECT COUNT(*) AS n FROM admin_units u" + where, args));
-  out.total = n.Int("n");
-  args.push_back(params.limit);
-  args.push_back(params.offset);
-  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kUnitSelect) + where + " ORDER BY " +
-                                                order + ", u.code LIMIT ? OFFSET ?",
-                                            args));
-  for (const auto& r : rows) out.items.push_back(UnitToJson(r));
-  return out;
+  return PagedList(tx, kUnitColumns, std::string(kUnitFrom) + where, std::move(args),
+                   order + ", u.code", params,
+                   [](const storage::Row& r) -> Result<Json> { return UnitToJson(r); });
 }
 
 Result<Json> GetAdminUnit(storage::Transaction& tx, const std::string& era,
                           const std::string& level, const std::string& code) {
   STIO_RETURN_IF_ERROR(CheckEraLevel(era, level));
-  auto row =
-      tx.QueryOne(std::string(kUnitSelect) + " WHERE u.era = ? AND u.level = ? AND u.code = ?",
-                  {era, level, code});
+  auto row = tx.QueryOne("SELECT " + std::string(kUnitColumns) + " FROM " + std::string(kUnitFrom) +
+                             " WHERE u.era = ? AND u.level = ? AND u.code = ?",
+                         {era, level, code});
   if (!row.ok()) {
     if (row.status().code() == StatusCode::kNotFound) {
       return Status::NotFound("no " + level + " with code '" + code + "' on the " + era + " map");
