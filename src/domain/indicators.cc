@@ -495,19 +495,8 @@ Result<ListResult> ListDataElements(storage::Transaction& tx, const std::optiona
     const std::string like = LikeContains(std::string(Trim(*q)));
     args.insert(args.end(), {like, like, like});
   }
-  ListResult out;
-  out.limit = params.limit;
-  out.offset = params.offset;
-  STIO_ASSIGN_OR_RETURN(auto n,
-                        tx.QueryOne("SELECT COUNT(*) AS n FROM data_elements" + where, args));
-  out.total = n.Int("n");
-  args.push_back(params.limit);
-  args.push_back(params.offset);
-  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT * FROM data_elements" + where + " ORDER BY " +
-                                                order + ", id LIMIT ? OFFSET ?",
-                                            args));
-  for (const auto& r : rows) out.items.push_back(RowToJson(r));
-  return out;
+  return PagedList(tx, "*", "data_elements" + where, std::move(args), order + ", id", params,
+                   [](const storage::Row& r) -> Result<Json> { return RowToJson(r); });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -615,18 +604,8 @@ Result<ListResult> ListIndicators(storage::Transaction& tx, const std::optional<
     const std::string like = LikeContains(std::string(Trim(*q)));
     args.insert(args.end(), {like, like, like});
   }
-  ListResult out;
-  out.limit = params.limit;
-  out.offset = params.offset;
-  STIO_ASSIGN_OR_RETURN(auto n, tx.QueryOne("SELECT COUNT(*) AS n FROM indicators" + where, args));
-  out.total = n.Int("n");
-  args.push_back(params.limit);
-  args.push_back(params.offset);
-  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT * FROM indicators" + where + " ORDER BY " +
-                                                order + ", id LIMIT ? OFFSET ?",
-                                            args));
-  for (const auto& r : rows) out.items.push_back(IndicatorJson(r));
-  return out;
+  return PagedList(tx, "*", "indicators" + where, std::move(args), order + ", id", params,
+                   [](const storage::Row& r) -> Result<Json> { return IndicatorJson(r); });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1074,24 +1053,14 @@ Result<ListResult> ListValues(storage::Transaction& tx, const Actor& actor, cons
                                        {"updated_at", "v.updated_at"},
                                        {"id", "v.id"}};
   STIO_ASSIGN_OR_RETURN(std::string order, OrderBy(params, kSorts, "v.id ASC"));
-  const std::string from =
-      " FROM data_values v JOIN data_elements e ON e.id = v.data_element_id" + where;
-  ListResult out;
-  out.limit = params.limit;
-  out.offset = params.offset;
-  STIO_ASSIGN_OR_RETURN(auto n, tx.QueryOne("SELECT COUNT(*) AS n" + from, args));
-  out.total = n.Int("n");
-  args.push_back(params.limit);
-  args.push_back(params.offset);
-  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT v.*, e.code AS data_element" + from +
-                                                " ORDER BY " + order + ", v.id LIMIT ? OFFSET ?",
-                                            args));
-  for (const auto& r : rows) {
-    Json j = RowToJson(r);
-    j["outlier"] = r.Int("outlier") != 0;
-    out.items.push_back(std::move(j));
-  }
-  return out;
+  return PagedList(tx, "v.*, e.code AS data_element",
+                   "data_values v JOIN data_elements e ON e.id = v.data_element_id" + where,
+                   std::move(args), order + ", v.id", params,
+                   [](const storage::Row& r) -> Result<Json> {
+                     Json j = RowToJson(r);
+                     j["outlier"] = r.Int("outlier") != 0;
+                     return j;
+                   });
 }
 
 // ---------------------------------------------------------------------------------------------
