@@ -704,6 +704,8 @@ Result<ListResult> ListIpAssets(storage::Transaction& tx, const Actor& actor, co
                                        {"grant_date", "a.grant_date"},
                                        {"title", "a.match_key"},
                                        {"application_number", "a.application_number"}};
+  // Paging before the sort, as in the other lists (PagedList checks it again).
+  STIO_RETURN_IF_ERROR(CheckPaging(params));
   STIO_ASSIGN_OR_RETURN(std::string order, OrderBy(params, kSorts, "a.filing_date DESC"));
   std::vector<Value> args;
   std::string where = "a.deleted_at IS NULL AND " + VisibleClause(actor, args);
@@ -728,25 +730,13 @@ Result<ListResult> ListIpAssets(storage::Transaction& tx, const Actor& actor, co
     where += " AND a.classes LIKE ?";
     args.push_back("%\"" + Upper(Trim(*f.class_prefix)) + "%");
   }
-  STIO_ASSIGN_OR_RETURN(storage::Row n,
-                        tx.QueryOne("SELECT COUNT(*) AS n FROM ip_assets a WHERE " + where, args));
-  std::vector<Value> page_args = args;
-  page_args.push_back(params.limit);
-  page_args.push_back(params.offset);
-  STIO_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT a.* FROM ip_assets a WHERE " + where +
-                                                " ORDER BY " + order + ", a.id LIMIT ? OFFSET ?",
-                                            page_args));
   const auto rules = RulesIfLoaded(tx);
-  ListResult out;
-  out.total = n.Int("n");
-  out.limit = params.limit;
-  out.offset = params.offset;
-  for (const auto& r : rows) {
-    Json j = AssetJson(r);
-    j["schedule"] = ScheduleJson(rules, j, clock);
-    out.items.push_back(std::move(j));
-  }
-  return out;
+  return PagedList(tx, "a.*", "ip_assets a WHERE " + where, std::move(args), order + ", a.id",
+                   params, [&](const storage::Row& r) -> Result<Json> {
+                     Json j = AssetJson(r);
+                     j["schedule"] = ScheduleJson(rules, j, clock);
+                     return j;
+                   });
 }
 
 Result<Json> AddIpEvent(storage::Transaction& tx, const Actor& actor, const Clock& clock,

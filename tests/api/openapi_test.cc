@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "api/api_fixture.h"
 #include "domain/policy.h"
@@ -126,6 +127,33 @@ TEST_F(OpenApiTest, ReferencesResolve) {
   };
   walk(doc_);
   EXPECT_GT(refs, 0);
+}
+
+// Every list documented with a page size refuses one outside the documented range (and a negative
+// offset) with a problem naming the parameter: a list that forgot to check its paging (SQLite reads
+// LIMIT -1 as "no limit") fails here.
+TEST_F(OpenApiTest, ListsRefusePagingOutsideTheDocumentedRange) {
+  int lists = 0;
+  for (const auto& [path, ops] : doc_["paths"].items()) {
+    if (!ops.contains("get") || path.find('{') != std::string::npos) continue;
+    for (const json& p : ops["get"].value("parameters", json::array())) {
+      const std::string name = p.value("name", "");
+      if (p.value("in", "") != "query" || (name != "limit" && name != "offset")) continue;
+      const json& schema = p["schema"];
+      std::vector<int64_t> bad = {-1};
+      if (schema.contains("minimum")) bad.push_back(schema["minimum"].get<int64_t>() - 1);
+      if (schema.contains("maximum")) bad.push_back(schema["maximum"].get<int64_t>() + 1);
+      if (name == "limit") {
+        ++lists;
+        EXPECT_TRUE(schema.contains("minimum") && schema.contains("maximum")) << path;
+      }
+      for (int64_t v : bad) {
+        const std::string url = path + "?" + name + "=" + std::to_string(v);
+        EXPECT_TRUE(IsProblem(Call(Who::kAdmin, "GET", url), 400, name)) << url;
+      }
+    }
+  }
+  EXPECT_GE(lists, 20);
 }
 
 }  // namespace
