@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -484,6 +485,7 @@ int main(int argc, char** argv) {
     bool ok = false;
   };
   std::vector<Child> children;
+  signal(SIGPIPE, SIG_IGN);  // a command to a child that died fails instead of killing us
   std::stringstream es(engines);
   for (std::string name; std::getline(es, name, ',');) {
     Child c{name};
@@ -546,10 +548,10 @@ int main(int argc, char** argv) {
   for (Child& c : children) {
     order(c, 'F');
     int status = 0;
-    waitpid(c.pid, &status, 0);
+    if (c.pid > 0) waitpid(c.pid, &status, 0);
     close(c.cmd);
     close(c.ack);
-    if (!c.ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    if (!c.ok || c.pid <= 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
       std::cerr << c.name << " failed\n";
       continue;
     }
