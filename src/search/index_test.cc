@@ -30,6 +30,17 @@ std::vector<std::string> Ids(const SearchResult& r) {
   return out;
 }
 
+// A ranked query as the pruning tests run it: any word may match (the mode where MaxScore runs),
+// top k, no suggestion.
+Query RankedQuery(std::string text, size_t k) {
+  Query q;
+  q.text = std::move(text);
+  q.mode = MatchMode::kAny;
+  q.k = k;
+  q.suggest = false;
+  return q;
+}
+
 // Runs q pruned (MaxScore) and exhaustively (a facet forces the exhaustive path) and checks that
 // both rank the same documents with the same scores; *hits gets how many there were. Call it
 // through ASSERT_NO_FATAL_FAILURE.
@@ -296,12 +307,7 @@ TEST(IndexPruningTest, MaxScoreEqualsExhaustive) {
   }
   for (const char* text : {"công nghệ", "sinh học mới", "cong nghe", "hòa bình phát triển",
                            "khoa học công nghệ thông tin"}) {
-    Query q;
-    q.text = text;
-    q.mode = MatchMode::kAny;
-    q.k = 20;
-    q.suggest = false;
-    ASSERT_NO_FATAL_FAILURE(ExpectPrunedEqualsExhaustive(*index, q));
+    ASSERT_NO_FATAL_FAILURE(ExpectPrunedEqualsExhaustive(*index, RankedQuery(text, 20)));
   }
 }
 
@@ -330,11 +336,7 @@ TEST(IndexPruningTest, WindowedMaxScoreEqualsExhaustiveAcrossWindows) {
   for (const char* text : {"công nghệ", "lúa gạo xuất khẩu", "cà phê sinh học", "ve tinh",
                            "khoa học công nghệ thông tin phát triển mới", "phê"}) {
     for (bool filtered : {false, true}) {
-      Query q;
-      q.text = text;
-      q.mode = MatchMode::kAny;
-      q.k = 10;
-      q.suggest = false;
+      Query q = RankedQuery(text, 10);
       if (filtered) q.filters = {{"g", "1"}, {"g", "2"}};
       ASSERT_NO_FATAL_FAILURE(ExpectPrunedEqualsExhaustive(*index, q));
     }
@@ -383,12 +385,9 @@ TEST(IndexPruningTest, MaxScoreEqualsExhaustiveForRandomQueries) {
     std::string text;
     const int len = 1 + rng() % 12;
     for (int w = 0; w < len; ++w) text += words[rng() % words.size()] + " ";
-    Query q;
-    q.text = trial % 3 == 0 ? text + "\"" : text;  // an unmatched quote is taken literally
-    q.mode = MatchMode::kAny;
-    q.k = trial % 4 == 0 ? 50 : 10;
+    // An unmatched quote is taken literally.
+    Query q = RankedQuery(trial % 3 == 0 ? text + "\"" : text, trial % 4 == 0 ? 50 : 10);
     q.offset = trial % 5 == 0 ? 7 : 0;
-    q.suggest = false;
     if (trial % 6 == 0) q.filters = {{"g", "1"}, {"g", "3"}};
     ASSERT_NO_FATAL_FAILURE(ExpectPrunedEqualsExhaustive(*index, q));
   }
@@ -398,9 +397,8 @@ TEST(IndexPruningTest, MaxScoreEqualsExhaustiveForRandomQueries) {
 // choose which clauses to leave non-essential; a list whose count is a multiple of the block size
 // has an empty tail that ends where its last block does (skipped explicitly: the estimate must not
 // divide by its empty range; these queries reach that case ~40 times, counted in a scratch build).
-// Many clauses (more than std::sort sorts by insertion), some with
-// exactly 128 or 256 postings ending inside later windows, others dense: the pruned top k must
-// equal the exhaustive one.
+// Many clauses (more than std::sort sorts by insertion), some with exactly 128 or 256 postings
+// ending inside later windows, others dense: the pruned top k must equal the exhaustive one.
 TEST(IndexPruningTest, MaxScoreEqualsExhaustiveWithListsOfWholeBlocks) {
   auto index = std::move(Index::Create({})).value();
   const std::vector<std::string> dense = {"công", "nghệ", "sinh", "học", "phát",  "triển",
@@ -424,12 +422,7 @@ TEST(IndexPruningTest, MaxScoreEqualsExhaustiveWithListsOfWholeBlocks) {
   for (const auto& w : dense) all_words += w + " ";
   for (const std::string& text : std::vector<std::string>{
            all_words, "lúa gạo cà phê vệ tinh xuất khẩu công nghệ sinh học", "gạo " + all_words}) {
-    Query q;
-    q.text = text;
-    q.mode = MatchMode::kAny;
-    q.k = 10;
-    q.suggest = false;
-    ASSERT_NO_FATAL_FAILURE(ExpectPrunedEqualsExhaustive(*index, q));
+    ASSERT_NO_FATAL_FAILURE(ExpectPrunedEqualsExhaustive(*index, RankedQuery(text, 10)));
   }
 }
 
@@ -466,11 +459,7 @@ TEST(IndexPruningTest, MaxScoreEqualsExhaustiveForRepeatedWordsWithoutDeletes) {
     texts.push_back(text);
   }
   for (const std::string& text : texts) {
-    Query q;
-    q.text = text;
-    q.mode = MatchMode::kAny;
-    q.k = 10;
-    q.suggest = false;
+    const Query q = RankedQuery(text, 10);
     size_t hits = 0;
     ASSERT_NO_FATAL_FAILURE(ExpectPrunedEqualsExhaustive(*index, q, &hits));
     ASSERT_GT(hits, 0u) << text;
@@ -483,14 +472,8 @@ TEST(IndexPruningTest, MaxScoreEqualsExhaustiveForRepeatedWordsWithoutDeletes) {
   once.k = twice.k = 9000;
   once.mode = twice.mode = MatchMode::kAny;
   once.suggest = twice.suggest = false;
-  auto r1 = index->Search(once), r2 = index->Search(twice), rl = index->Search([] {
-    Query q;
-    q.text = "lúa";
-    q.k = 9000;
-    q.mode = MatchMode::kAny;
-    q.suggest = false;
-    return q;
-  }());
+  auto r1 = index->Search(once), r2 = index->Search(twice),
+       rl = index->Search(RankedQuery("lúa", 9000));
   ASSERT_TRUE(r1.ok() && r2.ok() && rl.ok());
   std::map<std::string, double> s1, s2, sl;
   for (const Hit& h : r1->hits) s1[h.id] = h.score;
